@@ -291,7 +291,7 @@ class Formatter {
     } else {
       const v = Number(value);
       if (this.sciMode) {
-        ret = formatFloatExp(v, this.opts.precision).padStart(this.maxWidth);
+        ret = formatFloatExp(v, this.opts.precision); // f"{v:{W}.{P}e}": right-aligned by the padding below
       } else if (this.intMode) {
         ret = formatFloatFixed(v, 0) + (Number.isFinite(v) ? '.' : '');
       } else {
