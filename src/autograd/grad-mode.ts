@@ -1,0 +1,107 @@
+// Grad modes: whether ops record the graph, and inference mode. JavaScript runs one thread, so the
+// modes are module state; each mode switch is a callback form or a disposable for `using`.
+
+let gradEnabled = true;
+let inferenceEnabled = false;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+export function isInferenceModeEnabled(): boolean {
+  return inferenceEnabled;
+}
+
+/** Restores the previous mode when disposed (`using _ = torch.noGrad()`). */
+export class GradModeGuard implements Disposable {
+  private disposed = false;
+  constructor(
+    private readonly restoreGrad: boolean,
+    private readonly restoreInference: boolean,
+    private readonly label: string,
+  ) {}
+
+  [Symbol.dispose](): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    gradEnabled = this.restoreGrad;
+    inferenceEnabled = this.restoreInference;
+  }
+
+  toString(): string {
+    return `<torch.autograd.grad_mode.${this.label} object>`;
+  }
+}
+
+function enter(grad: boolean, inference: boolean, label: string): GradModeGuard {
+  const guard = new GradModeGuard(gradEnabled, inferenceEnabled, label);
+  gradEnabled = grad;
+  inferenceEnabled = inference;
+  return guard;
+}
+
+function runWith<T>(guard: GradModeGuard, fn: () => T): T {
+  try {
+    return fn();
+  } finally {
+    guard[Symbol.dispose]();
+  }
+}
+
+function checkCallback(fn: unknown, name: string): void {
+  if (fn !== undefined && typeof fn !== 'function') {
+    throw new TypeError(`${name}(): expected a function or no argument, but got ${typeof fn}`);
+  }
+}
+
+/** Disables graph recording: `torch.noGrad(() => ...)` returns the callback's value; `torch.noGrad()` is a disposable. */
+export function noGrad(): GradModeGuard;
+export function noGrad<T>(fn: () => T): T;
+export function noGrad<T>(fn?: () => T): T | GradModeGuard {
+  checkCallback(fn, 'noGrad');
+  const guard = enter(false, inferenceEnabled, 'no_grad');
+  return fn === undefined ? guard : runWith(guard, fn);
+}
+
+/** Re-enables graph recording (inside noGrad). */
+export function enableGrad(): GradModeGuard;
+export function enableGrad<T>(fn: () => T): T;
+export function enableGrad<T>(fn?: () => T): T | GradModeGuard {
+  checkCallback(fn, 'enableGrad');
+  const guard = enter(true, inferenceEnabled, 'enable_grad');
+  return fn === undefined ? guard : runWith(guard, fn);
+}
+
+/**
+ * Sets grad mode immediately, as PyTorch's `set_grad_enabled(mode)` does when called as a function.
+ * The returned guard restores the previous mode when disposed; with a callback, the mode holds only
+ * for the callback.
+ */
+export function setGradEnabled(mode: boolean): GradModeGuard;
+export function setGradEnabled<T>(mode: boolean, fn: () => T): T;
+export function setGradEnabled<T>(mode: boolean, fn?: () => T): T | GradModeGuard {
+  if (typeof mode !== 'boolean') {
+    throw new TypeError(`set_grad_enabled(): argument 'mode' must be bool, not ${typeof mode}`);
+  }
+  checkCallback(fn, 'setGradEnabled');
+  const guard = enter(mode, inferenceEnabled, 'set_grad_enabled');
+  return fn === undefined ? guard : runWith(guard, fn);
+}
+
+/**
+ * Inference mode: like noGrad, and tensors created inside are inference tensors (no version counter,
+ * cannot be saved for backward). `inferenceMode(false)` is a no-op mode.
+ */
+export function inferenceMode(mode?: boolean): GradModeGuard;
+export function inferenceMode<T>(fn: () => T): T;
+export function inferenceMode<T>(mode: boolean, fn: () => T): T;
+export function inferenceMode<T>(modeOrFn?: boolean | (() => T), maybeFn?: () => T): T | GradModeGuard {
+  const fn = typeof modeOrFn === 'function' ? modeOrFn : maybeFn;
+  const mode = typeof modeOrFn === 'boolean' ? modeOrFn : true;
+  if (modeOrFn !== undefined && typeof modeOrFn !== 'boolean' && typeof modeOrFn !== 'function') {
+    throw new TypeError(`inferenceMode(): argument 'mode' must be bool, not ${typeof modeOrFn}`);
+  }
+  checkCallback(fn, 'inferenceMode');
+  const guard = mode ? enter(false, true, 'inference_mode') : enter(gradEnabled, inferenceEnabled, 'inference_mode');
+  return fn === undefined ? guard : runWith(guard, fn);
+}

@@ -1,0 +1,253 @@
+// Nodes of the backward graph, their edges, hooks and saved tensors.
+import type { Tensor } from '../tensor/tensor.js';
+import type { DType } from '../tensor/dtype.js';
+import { captureForwardStack, isAnomalyEnabled } from './anomaly.js';
+
+/** `[node, inputNr]`: where a gradient goes; `[null, 0]` for inputs that need no gradient. */
+export type Edge = readonly [Node | null, number];
+
+export type MaybeTensor = Tensor | null;
+
+/** Shape and dtype of a forward input, used to reduce and cast the gradient that flows to it. */
+export interface InputMetadata {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+export const BACKWARD_TWICE_MESSAGE =
+  'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.';
+
+/** Handle returned by every register*Hook; `remove()` unregisters. */
+export class RemovableHandle {
+  private static nextId = 0;
+  readonly id = RemovableHandle.nextId++;
+  constructor(private readonly hooks: Map<number, unknown>) {}
+  remove(): void {
+    this.hooks.delete(this.id);
+  }
+}
+
+export function addHook<F>(hooks: Map<number, F>, fn: F): RemovableHandle {
+  const handle = new RemovableHandle(hooks as Map<number, unknown>);
+  hooks.set(handle.id, fn);
+  return handle;
+}
+
+export type TensorHook = (grad: Tensor) => Tensor | null | undefined | void;
+export type NodePreHook = (gradOutputs: MaybeTensor[]) => MaybeTensor[] | null | undefined | void;
+export type NodePostHook = (gradInputs: MaybeTensor[], gradOutputs: MaybeTensor[]) => MaybeTensor[] | null | undefined | void;
+
+let sequenceCounter = 0;
+let addressCounter = 0x7f0000001000;
+
+export abstract class Node {
+  /** Creation order; the engine runs later-created nodes first. */
+  readonly sequenceNr: number = sequenceCounter++;
+  /** A stable unique id shown where PyTorch shows an address. */
+  readonly address: number = (addressCounter += 0x40);
+  /** Free-form per-node data (`grad_fn.metadata`). */
+  readonly metadata: Record<string, unknown> = {};
+  /** Stack of the forward call that created the node, recorded in anomaly mode. */
+  readonly forwardStack: string | undefined = captureForwardStack();
+
+  readonly preHooks = new Map<number, NodePreHook>();
+  readonly postHooks = new Map<number, NodePostHook>();
+  /** Hooks registered on the tensors this node produced (`t.registerHook`), by output number. */
+  readonly tensorPreHooks = new Map<number, { outputNr: number; fn: TensorHook }>();
+  /** For `retainGrad()`: the tensor whose `.grad` receives this output's gradient. */
+  readonly retainGradTargets = new Map<number, Tensor>();
+
+  constructor(
+    readonly nextEdges: Edge[],
+    readonly inputMetadata: (InputMetadata | null)[],
+    /** How many forward outputs this node has (the number of gradients it receives). */
+    readonly numOutputs: number,
+  ) {}
+
+  abstract name(): string;
+
+  /** Computes the gradients for the forward inputs from the gradients of the forward outputs. */
+  abstract apply(gradOutputs: MaybeTensor[]): MaybeTensor[];
+
+  /** Frees saved tensors after a backward without `retainGraph`. */
+  releaseVariables(): void {}
+
+  get nextFunctions(): Edge[] {
+    return this.nextEdges.map(([node, nr]) => [node, nr] as const);
+  }
+
+  registerHook(fn: NodePostHook): RemovableHandle {
+    checkFunction(fn);
+    return addHook(this.postHooks, fn);
+  }
+
+  registerPrehook(fn: NodePreHook): RemovableHandle {
+    checkFunction(fn);
+    return addHook(this.preHooks, fn);
+  }
+
+  /** Calls the node directly, as `grad_fn(grad)` does in PyTorch: one gradient per forward input. */
+  call(...gradOutputs: MaybeTensor[]): MaybeTensor[] {
+    return this.apply(gradOutputs);
+  }
+
+  /** The class name PyTorch shows in reprs (`grad_fn=<MulBackward0>`). */
+  get className(): string {
+    return this.name().replace(/^.*::/, '');
+  }
+
+  protected get reprPrefix(): string {
+    return '';
+  }
+
+  toString(): string {
+    return `<${this.reprPrefix}${this.className} object at 0x${this.address.toString(16)}>`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+function checkFunction(fn: unknown): void {
+  if (typeof fn !== 'function') throw new TypeError(`hook must be a function, but got ${typeof fn}`);
+}
+
+/** A tensor saved for backward: checked against in-place changes and freed after backward. */
+export class SavedTensor {
+  private tensor: Tensor | null;
+  private readonly version: number;
+
+  constructor(
+    tensor: Tensor,
+    /** The node that saved it, when the tensor is one of that node's own outputs. */
+    private readonly savedByOutputOf: Node | null = null,
+  ) {
+    if (tensor.isInference()) {
+      throw new Error(
+        'Inference tensors cannot be saved for backward. To work around you can make a clone to get a normal tensor and use it in autograd.',
+      );
+    }
+    this.tensor = tensor;
+    this.version = tensor.versionCounter.value;
+  }
+
+  get released(): boolean {
+    return this.tensor === null;
+  }
+
+  release(): void {
+    this.tensor = null;
+  }
+
+  /** The saved tensor without the version check (null once released). */
+  peek(): Tensor | null {
+    return this.tensor;
+  }
+
+  /** Points a saved output at another tensor holding the same values (in-place ops save `self`). */
+  rebind(tensor: Tensor): void {
+    if (this.tensor !== null) this.tensor = tensor;
+  }
+
+  unpack(): Tensor {
+    const t = this.tensor;
+    if (t === null) throw new Error(BACKWARD_TWICE_MESSAGE);
+    const current = t.versionCounter.value;
+    if (current !== this.version) {
+      const producer = this.savedByOutputOf ?? t.gradFn;
+      const which = producer ? `, which is output ${t.outputNr} of ${producer.name()},` : '';
+      const hint = isAnomalyEnabled()
+        ? 'Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!'
+        : 'Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).';
+      throw new Error(
+        `one of the variables needed for gradient computation has been modified by an inplace operation: [${t.dtype.legacyName} [${t.shape.join(', ')}]]${which} is at version ${current}; expected version ${this.version} instead. ${hint}`,
+      );
+    }
+    return t;
+  }
+}
+
+/** Backward formula of an op: gradients of the inputs from the gradients of the outputs. */
+export type BackwardFormula = (
+  grads: MaybeTensor[],
+  saved: Tensor[],
+  needsInputGrad: readonly boolean[],
+) => MaybeTensor[];
+
+/** The node of a built-in op: a name, saved tensors and a backward formula. */
+export class OpNode extends Node {
+  private readonly saved: SavedTensor[];
+
+  constructor(
+    private readonly opName: string,
+    nextEdges: Edge[],
+    inputMetadata: (InputMetadata | null)[],
+    numOutputs: number,
+    private readonly formula: BackwardFormula,
+    savedTensors: { tensor: Tensor; isOutput: boolean }[],
+  ) {
+    super(nextEdges, inputMetadata, numOutputs);
+    this.saved = savedTensors.map((s) => new SavedTensor(s.tensor, s.isOutput ? this : null));
+  }
+
+  name(): string {
+    return this.opName;
+  }
+
+  get needsInputGrad(): boolean[] {
+    return this.nextEdges.map(([node]) => node !== null);
+  }
+
+  apply(gradOutputs: MaybeTensor[]): MaybeTensor[] {
+    const saved = this.saved.map((s) => s.unpack());
+    if (gradOutputs.every((g) => g === null)) return this.nextEdges.map(() => null);
+    return this.formula(gradOutputs, saved, this.needsInputGrad);
+  }
+
+  override releaseVariables(): void {
+    for (const s of this.saved) s.release();
+  }
+
+  /** After an in-place op, its saved output is the modified tensor itself. */
+  rebindSavedOutput(from: Tensor, to: Tensor): void {
+    for (const s of this.saved) if (!s.released && s.peek() === from) s.rebind(to);
+  }
+}
+
+/** The sink of a leaf's gradients: accumulates into `.grad`. One per leaf, cached on the tensor. */
+export class AccumulateGrad extends Node {
+  readonly postAccumulateHooks = new Map<number, (t: Tensor) => void>();
+
+  constructor(readonly variable: Tensor) {
+    super([], [], 1);
+  }
+
+  name(): string {
+    return 'torch::autograd::AccumulateGrad';
+  }
+
+  apply(): MaybeTensor[] {
+    throw new Error('AccumulateGrad is run by the engine');
+  }
+}
+
+/** Nodes created by the engine's error paths and once-differentiable functions. */
+export class ErrorNode extends Node {
+  constructor(
+    private readonly message: string,
+    nextEdges: Edge[],
+  ) {
+    super(nextEdges, nextEdges.map(() => null), 1);
+  }
+  name(): string {
+    return 'torch::autograd::Error';
+  }
+  apply(): MaybeTensor[] {
+    throw new Error(this.message);
+  }
+}
+
+export function isNode(value: unknown): value is Node {
+  return value instanceof Node;
+}

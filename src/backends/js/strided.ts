@@ -1,0 +1,142 @@
+// The JavaScript reference kernels' strided iteration: simple, general, always correct.
+import type { TypedArray } from '../../tensor/dtype.js';
+import type { Element } from '../../tensor/storage.js';
+
+/** One operand of a kernel: storage plus strides already broadcast to the iteration shape. */
+export interface StridedOperand {
+  readonly data: TypedArray;
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+function isDense(shape: readonly number[], strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && strides[i] !== expected) return false;
+    expected *= shape[i];
+  }
+  return true;
+}
+
+/**
+ * Storage offsets of every element of (shape, strides, offset) in row-major logical order, or null
+ * when the layout is dense (element i is at offset + i).
+ */
+export function elementOffsets(shape: readonly number[], strides: readonly number[], offset: number): Int32Array | null {
+  if (isDense(shape, strides)) return null;
+  let n = 1;
+  for (const s of shape) n *= s;
+  const out = new Int32Array(n);
+  if (n === 0) return out;
+  const ndim = shape.length;
+  const index = new Array<number>(ndim).fill(0);
+  let pos = offset;
+  const last = ndim - 1;
+  const lastSize = shape[last];
+  const lastStride = strides[last];
+  let k = 0;
+  for (;;) {
+    for (let j = 0, p = pos; j < lastSize; j++, p += lastStride) out[k++] = p;
+    // Advance the outer dims like an odometer.
+    let d = last - 1;
+    for (; d >= 0; d--) {
+      index[d]++;
+      pos += strides[d];
+      if (index[d] < shape[d]) break;
+      pos -= strides[d] * shape[d];
+      index[d] = 0;
+    }
+    if (d < 0) return out;
+  }
+}
+
+type Reader = (i: number) => Element;
+
+function reader(op: StridedOperand, shape: readonly number[]): Reader {
+  const offsets = elementOffsets(shape, op.strides, op.offset);
+  const data = op.data as ArrayLike<Element>;
+  if (offsets === null) {
+    const base = op.offset;
+    return (i) => data[base + i];
+  }
+  return (i) => data[offsets[i]];
+}
+
+/** Reads all elements of a strided operand into `out` (contiguous, same dtype) in logical order. */
+export function gather(op: StridedOperand, shape: readonly number[], out: TypedArray): void {
+  const offsets = elementOffsets(shape, op.strides, op.offset);
+  if (offsets === null) {
+    out.set(op.data.subarray(op.offset, op.offset + out.length) as never);
+    return;
+  }
+  const src = op.data as ArrayLike<Element>;
+  const dst = out as unknown as Element[];
+  for (let i = 0; i < offsets.length; i++) dst[i] = src[offsets[i]];
+}
+
+/** Writes contiguous `src` (same dtype as dst) into the strided destination. */
+export function scatter(src: TypedArray, dst: StridedOperand, shape: readonly number[]): void {
+  const offsets = elementOffsets(shape, dst.strides, dst.offset);
+  if (offsets === null) {
+    dst.data.set(src as never, dst.offset);
+    return;
+  }
+  const out = dst.data as unknown as Element[];
+  const from = src as ArrayLike<Element>;
+  for (let i = 0; i < offsets.length; i++) out[offsets[i]] = from[i];
+}
+
+/** out[i] = fn(a[i]) over a contiguous output. */
+export function map1(out: TypedArray, shape: readonly number[], a: StridedOperand, fn: (x: Element) => Element): void {
+  const n = out.length;
+  const dst = out as unknown as Element[];
+  const offsets = elementOffsets(shape, a.strides, a.offset);
+  const src = a.data as ArrayLike<Element>;
+  if (offsets === null) {
+    const base = a.offset;
+    for (let i = 0; i < n; i++) dst[i] = fn(src[base + i]);
+  } else {
+    for (let i = 0; i < n; i++) dst[i] = fn(src[offsets[i]]);
+  }
+}
+
+/** out[i] = fn(a[i], b[i]) over a contiguous output; operands broadcast by their strides. */
+export function map2(
+  out: TypedArray,
+  shape: readonly number[],
+  a: StridedOperand,
+  b: StridedOperand,
+  fn: (x: Element, y: Element) => Element,
+): void {
+  const n = out.length;
+  const dst = out as unknown as Element[];
+  const ra = elementOffsets(shape, a.strides, a.offset);
+  const rb = elementOffsets(shape, b.strides, b.offset);
+  const da = a.data as ArrayLike<Element>;
+  const db = b.data as ArrayLike<Element>;
+  if (ra === null && rb === null) {
+    const oa = a.offset;
+    const ob = b.offset;
+    for (let i = 0; i < n; i++) dst[i] = fn(da[oa + i], db[ob + i]);
+    return;
+  }
+  const ga = reader(a, shape);
+  const gb = reader(b, shape);
+  for (let i = 0; i < n; i++) dst[i] = fn(ga(i), gb(i));
+}
+
+/** out[i] = fn(a[i], b[i], c[i]) over a contiguous output. */
+export function map3(
+  out: TypedArray,
+  shape: readonly number[],
+  a: StridedOperand,
+  b: StridedOperand,
+  c: StridedOperand,
+  fn: (x: Element, y: Element, z: Element) => Element,
+): void {
+  const dst = out as unknown as Element[];
+  const ga = reader(a, shape);
+  const gb = reader(b, shape);
+  const gc = reader(c, shape);
+  for (let i = 0; i < out.length; i++) dst[i] = fn(ga(i), gb(i), gc(i));
+}

@@ -1,0 +1,33 @@
+// The torch namespace: `import * as torch from 'tstorch'`.
+// The op modules are imported for their side effects too: each adds its methods to Tensor.
+export { Tensor, isTensor, type NestedList } from './tensor/tensor.js';
+export {
+  DType, bool, uint8, int8, int16, int32, int64, float32, float64, float, double, long, int, short,
+  getDefaultDtype, setDefaultDtype, promoteTypes,
+} from './tensor/dtype.js';
+export {
+  tensor, asTensor, fromTypedArray, zeros, ones, full, empty, zerosLike, onesLike, fullLike, emptyLike,
+  arange, linspace, logspace, eye, type TensorOptions, type Scalar,
+} from './tensor/factory.js';
+export { setPrintoptions, getPrintoptions, type PrintOptions } from './tensor/print.js';
+export { catchWarnings } from './tensor/warnings.js';
+export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode, isInferenceModeEnabled } from './autograd/grad-mode.js';
+export * as autograd from './autograd/index.js';
+
+import './ops/view.js';
+import './ops/reduce.js';
+import './ops/inplace.js';
+export {
+  exp, exp2, expm1, log, log2, log10, log1p, sqrt, rsqrt, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh,
+  asinh, acosh, atanh, erf, sigmoid, reciprocal, relu, neg, negative, abs, sign, sgn, signbit, floor, ceil, trunc, fix,
+  frac, square, isnan, isinf, isposinf, isneginf, isfinite, logicalNot, bitwiseNot, round, nanToNum,
+} from './ops/pointwise.js';
+export {
+  add, sub, rsub, mul, div, floorDivide, pow, atan2, maximum, minimum, fmax, fmin, remainder, fmod,
+  eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, bitwiseAnd, bitwiseOr, bitwiseXor,
+  where, lerp, clamp, isclose, allclose, equal, type RoundingMode,
+} from './ops/binary.js';
+export { cat, stack } from './ops/join.js';
+export { resultTypeOf as resultType } from './ops/elementwise.js';
+export { clamp as clip } from './ops/binary.js';
+export { sub as subtract, mul as multiply, div as divide } from './ops/binary.js';

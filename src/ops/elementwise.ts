@@ -1,0 +1,102 @@
+// The machinery under every elementwise op: operand checks, type promotion, casting, broadcasting,
+// and the unary/binary/ternary kernels of the JS backend. No autograd here.
+import { DType, int64, resultType, type PromotionOperand } from '../tensor/dtype.js';
+import { castArray, castElement, type Element } from '../tensor/storage.js';
+import { broadcastShapes, expandedStrides } from '../tensor/layout.js';
+import { Tensor, pyTypeName } from '../tensor/tensor.js';
+import { emptyTensor, scalarTensor, type Scalar } from '../tensor/factory.js';
+import { map1, map2, map3, type StridedOperand } from '../backends/js/strided.js';
+
+export type TensorOrScalar = Tensor | Scalar;
+
+export function isScalar(value: unknown): value is Scalar {
+  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint';
+}
+
+/** Checks that an operand is a tensor or a JavaScript scalar, naming the op and argument otherwise. */
+export function checkOperand(value: unknown, fn: string, arg: string): asserts value is TensorOrScalar {
+  if (!(value instanceof Tensor) && !isScalar(value)) {
+    throw new TypeError(`${fn}(): argument '${arg}' must be Tensor or Number, not ${pyTypeName(value)}`);
+  }
+}
+
+export function checkTensor(value: unknown, fn: string, arg = 'input'): asserts value is Tensor {
+  if (!(value instanceof Tensor)) throw new TypeError(`${fn}(): argument '${arg}' (position 1) must be Tensor, not ${pyTypeName(value)}`);
+}
+
+export function promotionOperand(x: TensorOrScalar): PromotionOperand {
+  return x instanceof Tensor ? { dtype: x.dtype, dim: x.dim() } : x;
+}
+
+/** `torch.result_type` for tensors and scalars. */
+export function resultTypeOf(...operands: TensorOrScalar[]): DType {
+  return resultType(...operands.map(promotionOperand));
+}
+
+/** The operand as a tensor of `dtype`: scalars become 0-dim tensors; tensors are cast (copied) if needed. */
+export function asOperand(x: TensorOrScalar, dtype: DType): Tensor {
+  if (!(x instanceof Tensor)) return scalarTensor(x, dtype);
+  return x.dtype === dtype ? x : castTensor(x, dtype);
+}
+
+/** A contiguous copy of `t` converted to `dtype` (no autograd). */
+export function castTensor(t: Tensor, dtype: DType): Tensor {
+  const data = castArray(t.contiguousData() as never, t.dtype, dtype);
+  return Tensor.fromData(data, t.shape, dtype);
+}
+
+function operand(t: Tensor, shape: readonly number[]): StridedOperand {
+  return { data: t.storage_.data, strides: expandedStrides(t.shape_, t.strides_, shape), offset: t.offset_ };
+}
+
+export type NumberFn1 = (x: number) => number;
+export type BigFn1 = (x: bigint) => Element;
+export type NumberFn2 = (x: number, y: number) => number;
+export type BigFn2 = (x: bigint, y: bigint) => Element;
+
+/** A kernel over numbers, with an optional exact bigint form used when computing in int64. */
+export interface Kernel1 {
+  num: NumberFn1;
+  big?: BigFn1;
+}
+export interface Kernel2 {
+  num: NumberFn2;
+  big?: BigFn2;
+}
+
+function numberKernelOnBigints<F extends (...xs: number[]) => number>(fn: F, outDtype: DType): (...xs: Element[]) => Element {
+  return (...xs) => {
+    const r = fn(...xs.map(Number));
+    return outDtype === int64 ? castElement(r, int64) : r;
+  };
+}
+
+/** Applies a unary kernel, computing in `computeDtype` and writing `outDtype`. */
+export function unaryKernel(x: Tensor, kernel: Kernel1, computeDtype: DType, outDtype: DType): Tensor {
+  const a = asOperand(x, computeDtype);
+  const out = emptyTensor(x.shape, outDtype);
+  const useBig = computeDtype === int64;
+  const fn = (useBig ? kernel.big ?? numberKernelOnBigints(kernel.num, outDtype) : kernel.num) as (v: Element) => Element;
+  map1(out.storage_.data, out.shape_, operand(a, out.shape_), fn);
+  return out;
+}
+
+/** Applies a binary kernel with broadcasting, computing in `computeDtype` and writing `outDtype`. */
+export function binaryKernel(x: TensorOrScalar, y: TensorOrScalar, kernel: Kernel2, computeDtype: DType, outDtype: DType): Tensor {
+  const a = asOperand(x, computeDtype);
+  const b = asOperand(y, computeDtype);
+  const shape = broadcastShapes(a.shape_, b.shape_);
+  const out = emptyTensor(shape, outDtype);
+  const useBig = computeDtype === int64;
+  const fn = (useBig ? kernel.big ?? numberKernelOnBigints(kernel.num, outDtype) : kernel.num) as (u: Element, v: Element) => Element;
+  map2(out.storage_.data, shape, operand(a, shape), operand(b, shape), fn);
+  return out;
+}
+
+/** Applies a ternary kernel over tensors already of their compute dtypes, with broadcasting. */
+export function ternaryKernel(a: Tensor, b: Tensor, c: Tensor, outDtype: DType, fn: (x: Element, y: Element, z: Element) => Element): Tensor {
+  const shape = broadcastShapes(a.shape_, b.shape_, c.shape_);
+  const out = emptyTensor(shape, outDtype);
+  map3(out.storage_.data, shape, operand(a, shape), operand(b, shape), operand(c, shape), fn);
+  return out;
+}

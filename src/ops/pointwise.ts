@@ -1,0 +1,316 @@
+// Unary pointwise ops, each one definition: kernel, result dtype rule, grad_fn name and backward
+// formula (written with differentiable ops, so higher-order gradients work).
+import { DType, bool, int64, toFloatingDtype } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
+import { record } from '../autograd/record.js';
+import { checkTensor, unaryKernel, type Kernel1 } from './elementwise.js';
+import { zerosLike } from '../tensor/factory.js';
+
+type UnaryName =
+  | 'exp' | 'exp2' | 'expm1' | 'log' | 'log2' | 'log10' | 'log1p' | 'sqrt' | 'rsqrt' | 'sin' | 'cos' | 'tan'
+  | 'asin' | 'acos' | 'atan' | 'sinh' | 'cosh' | 'tanh' | 'sigmoid' | 'reciprocal' | 'relu' | 'neg' | 'abs'
+  | 'sign' | 'floor' | 'ceil' | 'trunc' | 'frac' | 'square' | 'isnan' | 'isinf' | 'isfinite' | 'logicalNot'
+  | 'bitwiseNot' | 'asinh' | 'acosh' | 'atanh' | 'erf' | 'sgn' | 'signbit' | 'isposinf' | 'isneginf';
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    exp(): Tensor; exp2(): Tensor; expm1(): Tensor; log(): Tensor; log2(): Tensor; log10(): Tensor;
+    log1p(): Tensor; sqrt(): Tensor; rsqrt(): Tensor; sin(): Tensor; cos(): Tensor; tan(): Tensor;
+    asin(): Tensor; acos(): Tensor; atan(): Tensor; sinh(): Tensor; cosh(): Tensor; tanh(): Tensor;
+    asinh(): Tensor; acosh(): Tensor; atanh(): Tensor; erf(): Tensor;
+    sigmoid(): Tensor; reciprocal(): Tensor; relu(): Tensor; neg(): Tensor; negative(): Tensor; abs(): Tensor;
+    sign(): Tensor; sgn(): Tensor; signbit(): Tensor; floor(): Tensor; ceil(): Tensor; trunc(): Tensor; fix(): Tensor; frac(): Tensor;
+    square(): Tensor; isnan(): Tensor; isinf(): Tensor; isposinf(): Tensor; isneginf(): Tensor; isfinite(): Tensor;
+    logicalNot(): Tensor; bitwiseNot(): Tensor;
+    /** Rounds half to even; with `decimals`, rounds to that many decimal places. */
+    round(options?: { decimals?: number }): Tensor;
+    nanToNum(nan?: number, posinf?: number | null, neginf?: number | null): Tensor;
+  }
+}
+
+/** Which dtype a unary op's result has. */
+type ResultRule =
+  | 'float' // floating ops: integral inputs give the default float dtype
+  | 'same' // result has the input's dtype
+  | 'bool'; // predicates
+
+interface UnaryDef {
+  readonly gradFn?: string;
+  readonly rule: ResultRule;
+  readonly kernel: Kernel1;
+  /** dtypes the op rejects, with PyTorch's message. */
+  readonly reject?: (dtype: DType) => string | undefined;
+  /** Backward from the gradient, the input and the result; absent for non-differentiable ops. */
+  readonly backward?: (g: Tensor, self: Tensor, result: Tensor) => Tensor;
+  readonly saves?: readonly ('self' | 'result')[];
+}
+
+const LN2 = Math.LN2;
+const LN10 = Math.LN10;
+
+function roundHalfEven(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  const r = Math.round(x);
+  // Math.round rounds ties up; PyTorch (nearbyint) rounds ties to even.
+  return Math.abs(x - Math.trunc(x)) === 0.5 && r % 2 !== 0 ? r - 1 : r === 0 && x < 0 ? -0 : r;
+}
+
+function signOf(x: number): number {
+  return x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN;
+}
+
+const noBool = (op: string) => (d: DType) =>
+  d === bool ? `${op} is not supported for tensors with bool dtype` : undefined;
+
+/** Zero gradient for piecewise-constant ops. */
+const zeroGrad = (g: Tensor) => zerosLike(g);
+
+const bigAbs = (x: bigint) => (x < 0n ? -x : x);
+const bigSign = (x: bigint) => (x > 0n ? 1n : x < 0n ? -1n : 0n);
+
+const UNARY: Record<UnaryName, UnaryDef> = {
+  exp: { gradFn: 'ExpBackward0', rule: 'float', kernel: { num: Math.exp }, saves: ['result'], backward: (g, _x, r) => g.mul(r) },
+  exp2: { gradFn: 'Exp2Backward0', rule: 'float', kernel: { num: (x) => Math.pow(2, x) }, saves: ['result'], backward: (g, _x, r) => g.mul(r).mul(LN2) },
+  expm1: { gradFn: 'Expm1Backward0', rule: 'float', kernel: { num: Math.expm1 }, saves: ['result'], backward: (g, _x, r) => g.mul(r.add(1)) },
+  log: { gradFn: 'LogBackward0', rule: 'float', kernel: { num: Math.log }, saves: ['self'], backward: (g, x) => g.div(x) },
+  log2: { gradFn: 'Log2Backward0', rule: 'float', kernel: { num: Math.log2 }, saves: ['self'], backward: (g, x) => g.div(x.mul(LN2)) },
+  log10: { gradFn: 'Log10Backward0', rule: 'float', kernel: { num: Math.log10 }, saves: ['self'], backward: (g, x) => g.div(x.mul(LN10)) },
+  log1p: { gradFn: 'Log1PBackward0', rule: 'float', kernel: { num: Math.log1p }, saves: ['self'], backward: (g, x) => g.div(x.add(1)) },
+  sqrt: { gradFn: 'SqrtBackward0', rule: 'float', kernel: { num: Math.sqrt }, saves: ['result'], backward: (g, _x, r) => g.div(r.mul(2)) },
+  rsqrt: { gradFn: 'RsqrtBackward0', rule: 'float', kernel: { num: (x) => 1 / Math.sqrt(x) }, saves: ['result'], backward: (g, _x, r) => r.pow(3).mul(g).mul(-0.5) },
+  sin: { gradFn: 'SinBackward0', rule: 'float', kernel: { num: Math.sin }, saves: ['self'], backward: (g, x) => g.mul(x.cos()) },
+  cos: { gradFn: 'CosBackward0', rule: 'float', kernel: { num: Math.cos }, saves: ['self'], backward: (g, x) => g.mul(x.sin().neg()) },
+  tan: { gradFn: 'TanBackward0', rule: 'float', kernel: { num: Math.tan }, saves: ['result'], backward: (g, _x, r) => g.mul(r.pow(2).add(1)) },
+  asin: { gradFn: 'AsinBackward0', rule: 'float', kernel: { num: Math.asin }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).neg().add(1).rsqrt()) },
+  acos: { gradFn: 'AcosBackward0', rule: 'float', kernel: { num: Math.acos }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).neg().add(1).rsqrt()).neg() },
+  atan: { gradFn: 'AtanBackward0', rule: 'float', kernel: { num: Math.atan }, saves: ['self'], backward: (g, x) => g.div(x.mul(x).add(1)) },
+  sinh: { gradFn: 'SinhBackward0', rule: 'float', kernel: { num: Math.sinh }, saves: ['self'], backward: (g, x) => g.mul(x.cosh()) },
+  cosh: { gradFn: 'CoshBackward0', rule: 'float', kernel: { num: Math.cosh }, saves: ['self'], backward: (g, x) => g.mul(x.sinh()) },
+  tanh: { gradFn: 'TanhBackward0', rule: 'float', kernel: { num: Math.tanh }, saves: ['result'], backward: (g, _x, r) => g.mul(r.mul(r).neg().add(1)) },
+  asinh: { gradFn: 'AsinhBackward0', rule: 'float', kernel: { num: Math.asinh }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).add(1).rsqrt()) },
+  acosh: { gradFn: 'AcoshBackward0', rule: 'float', kernel: { num: Math.acosh }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).sub(1).rsqrt()) },
+  atanh: { gradFn: 'AtanhBackward0', rule: 'float', kernel: { num: Math.atanh }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).neg().add(1).reciprocal()) },
+  erf: { gradFn: 'ErfBackward0', rule: 'float', kernel: { num: erfKernel }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).neg().exp()).mul(2 / Math.sqrt(Math.PI)) },
+  sigmoid: { gradFn: 'SigmoidBackward0', rule: 'float', kernel: { num: sigmoidKernel }, saves: ['result'], backward: (g, _x, r) => g.mul(r.mul(r.neg().add(1))) },
+  reciprocal: { gradFn: 'ReciprocalBackward0', rule: 'float', kernel: { num: (x) => 1 / x }, saves: ['result'], backward: (g, _x, r) => g.mul(r.mul(r)).neg() },
+  relu: {
+    gradFn: 'ReluBackward0', rule: 'same', kernel: { num: (x) => (x > 0 ? x : Number.isNaN(x) ? x : 0), big: (x) => (x > 0n ? x : 0n) },
+    reject: (d) => (d === bool ? '"clamp_min_cpu" not implemented for \'Bool\'' : undefined),
+    saves: ['result'], backward: (g, _x, r) => g.mul(r.gt(0)),
+  },
+  neg: {
+    gradFn: 'NegBackward0', rule: 'same', kernel: { num: (x) => -x, big: (x) => -x },
+    reject: (d) => (d === bool ? 'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.' : undefined),
+    backward: (g) => g.neg(),
+  },
+  abs: {
+    gradFn: 'AbsBackward0', rule: 'same', kernel: { num: Math.abs, big: bigAbs }, reject: noBool('abs'),
+    saves: ['self'], backward: (g, x) => g.mul(x.sgn()),
+  },
+  sign: {
+    gradFn: 'SignBackward0', rule: 'same', kernel: { num: signOf, big: bigSign }, backward: zeroGrad,
+  },
+  sgn: { gradFn: 'SgnBackward0', rule: 'same', kernel: { num: signOf, big: bigSign }, backward: zeroGrad },
+  signbit: { rule: 'bool', kernel: { num: (x) => (x < 0 || Object.is(x, -0) ? 1 : 0), big: (x) => (x < 0n ? 1 : 0) } },
+  floor: { gradFn: 'FloorBackward0', rule: 'same', kernel: { num: Math.floor, big: (x) => x }, backward: zeroGrad },
+  ceil: { gradFn: 'CeilBackward0', rule: 'same', kernel: { num: Math.ceil, big: (x) => x }, backward: zeroGrad },
+  trunc: { gradFn: 'TruncBackward0', rule: 'same', kernel: { num: Math.trunc, big: (x) => x }, backward: zeroGrad },
+  frac: {
+    gradFn: 'FracBackward0', rule: 'same', kernel: { num: (x) => x - Math.trunc(x) },
+    reject: (d) => (d.isFloatingPoint ? undefined : `"frac_cpu" not implemented for '${legacyScalarName(d)}'`),
+    backward: (g) => g,
+  },
+  square: { gradFn: 'PowBackward0', rule: 'same', kernel: { num: (x) => x * x, big: (x) => x * x }, saves: ['self'], backward: (g, x) => g.mul(x.mul(2)) },
+  isnan: { rule: 'bool', kernel: { num: (x) => (Number.isNaN(x) ? 1 : 0), big: () => 0 } },
+  isinf: { rule: 'bool', kernel: { num: (x) => (x === Infinity || x === -Infinity ? 1 : 0), big: () => 0 } },
+  isposinf: { rule: 'bool', kernel: { num: (x) => (x === Infinity ? 1 : 0), big: () => 0 } },
+  isneginf: { rule: 'bool', kernel: { num: (x) => (x === -Infinity ? 1 : 0), big: () => 0 } },
+  isfinite: { rule: 'bool', kernel: { num: (x) => (Number.isFinite(x) ? 1 : 0), big: () => 1 } },
+  logicalNot: { rule: 'bool', kernel: { num: (x) => (x === 0 ? 1 : 0), big: (x) => (x === 0n ? 1 : 0) } },
+  bitwiseNot: {
+    rule: 'same', kernel: { num: (x) => ~x, big: (x) => ~x },
+    reject: (d) => (d.isFloatingPoint ? `"bitwise_not_cpu" not implemented for '${legacyScalarName(d)}'` : undefined),
+  },
+};
+
+/** PyTorch's C++ scalar type names used in "not implemented for" messages. */
+export function legacyScalarName(d: DType): string {
+  const names: Record<string, string> = {
+    bool: 'Bool', uint8: 'Byte', int8: 'Char', int16: 'Short', int32: 'Int', int64: 'Long', float32: 'Float', float64: 'Double',
+  };
+  return names[d.name];
+}
+
+function sigmoidKernel(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+/** The error function, to double precision (W. J. Cody's rational approximations). */
+function erfKernel(x: number): number {
+  if (Number.isNaN(x)) return x;
+  const ax = Math.abs(x);
+  if (ax < 0.5) {
+    const t = x * x;
+    const p = (((0.185777706184603153 * t + 3.16112374387056560) * t + 113.864154151050156) * t + 377.485237685302021) * t + 3209.37758913846947;
+    const q = (((t + 23.6012909523441209) * t + 244.024637934444173) * t + 1282.61652607737228) * t + 2844.23683343917062;
+    return (x * p) / q;
+  }
+  return Math.sign(x) * (1 - erfcPositive(ax));
+}
+
+function erfcPositive(x: number): number {
+  if (x >= 6) return 0;
+  if (x < 4) {
+    const p = [5.64188496988670089e-1, 8.88314979438837594, 6.61191906371416295e1, 2.98635138197400131e2, 8.81952221241769090e2, 1.71204761263407058e3, 2.05107837782607147e3, 1.23033935479799725e3, 2.15311535474403846e-8];
+    const q = [1.57449261107098347e1, 1.17693950891312499e2, 5.37181101862009858e2, 1.62138957456669019e3, 3.29079923573345963e3, 4.36261909014324716e3, 3.43936767414372164e3, 1.23033935480374942e3];
+    let num = p[8] * x;
+    let den = x;
+    for (let i = 0; i < 7; i++) {
+      num = (num + p[i]) * x;
+      den = (den + q[i]) * x;
+    }
+    return (Math.exp(-x * x) * (num + p[7])) / (den + q[7]);
+  }
+  const p = [3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1, 1.60837851487422766e-2, 6.58749161529837803e-4, 1.63153871373020978e-2];
+  const q = [2.56852019228982242, 1.87295284992346725, 5.27905102951428412e-1, 6.05183413124413191e-2, 2.33520497626869185e-3];
+  const z = 1 / (x * x);
+  let num = p[5] * z;
+  let den = z;
+  for (let i = 0; i < 4; i++) {
+    num = (num + p[i]) * z;
+    den = (den + q[i]) * z;
+  }
+  const r = (z * (num + p[4])) / (den + q[4]);
+  return (Math.exp(-x * x) / x) * (1 / Math.sqrt(Math.PI) - r);
+}
+
+function resultDtype(def: UnaryDef, input: DType): DType {
+  if (def.rule === 'bool') return bool;
+  if (def.rule === 'float') return toFloatingDtype(input);
+  return input;
+}
+
+function applyUnary(name: UnaryName, x: Tensor): Tensor {
+  checkTensor(x, name);
+  const def = UNARY[name];
+  const rejected = def.reject?.(x.dtype);
+  if (rejected) throw new Error(rejected);
+  const outDtype = resultDtype(def, x.dtype);
+  // Predicates and same-dtype ops compute in the input's dtype; float ops in the result's.
+  const computeDtype = def.rule === 'float' ? outDtype : x.dtype === bool && def.rule === 'same' ? bool : x.dtype;
+  const out = unaryKernel(x, def.kernel, computeDtype, outDtype);
+  if (def.backward && def.gradFn) {
+    const backward = def.backward;
+    const saves = def.saves ?? [];
+    record({
+      name: def.gradFn,
+      inputs: [x],
+      outputs: [out],
+      save: saves.map((s) => (s === 'self' ? x : out)),
+      backward: ([g], saved) => {
+        const self = saves.includes('self') ? saved[saves.indexOf('self')] : x;
+        const result = saves.includes('result') ? saved[saves.indexOf('result')] : out;
+        return [backward(g as Tensor, self, result)];
+      },
+    });
+  }
+  return out;
+}
+
+for (const name of Object.keys(UNARY) as UnaryName[]) {
+  (Tensor.prototype as unknown as Record<string, () => Tensor>)[name] = function (this: Tensor): Tensor {
+    return applyUnary(name, this);
+  };
+}
+Tensor.prototype.negative = Tensor.prototype.neg;
+Tensor.prototype.fix = Tensor.prototype.trunc;
+
+Tensor.prototype.round = function (this: Tensor, options: { decimals?: number } = {}): Tensor {
+  const decimals = options.decimals ?? 0;
+  if (!Number.isInteger(decimals)) throw new TypeError(`round(): argument 'decimals' must be int, not ${typeof decimals}`);
+  if (!this.dtype.isFloatingPoint) {
+    if (decimals !== 0) throw new Error('round_cpu not implemented for integral types with decimals != 0');
+    return this.clone();
+  }
+  // PyTorch scales by 10**decimals (or divides by 10**-decimals), rounds half to even, scales back.
+  const scale = Math.pow(10, Math.abs(decimals));
+  const kernel: Kernel1 =
+    decimals === 0
+      ? { num: roundHalfEven }
+      : decimals > 0
+        ? { num: (x) => roundHalfEven(x * scale) / scale }
+        : { num: (x) => roundHalfEven(x / scale) * scale };
+  const out = unaryKernel(this, kernel, this.dtype, this.dtype);
+  record({ name: decimals === 0 ? 'RoundBackward0' : 'RoundBackward1', inputs: [this], outputs: [out], backward: ([g]) => [zerosLike(g as Tensor)] });
+  return out;
+};
+
+Tensor.prototype.nanToNum = function (this: Tensor, nan = 0, posinf: number | null = null, neginf: number | null = null): Tensor {
+  if (!this.dtype.isFloatingPoint) return this.clone();
+  const max = this.dtype === int64 ? Number.MAX_VALUE : this.dtype.itemSize === 4 ? 3.4028234663852886e38 : Number.MAX_VALUE;
+  const pos = posinf ?? max;
+  const neg = neginf ?? -max;
+  const out = unaryKernel(this, { num: (x) => (Number.isNaN(x) ? nan : x === Infinity ? pos : x === -Infinity ? neg : x) }, this.dtype, this.dtype);
+  record({ name: 'NanToNumBackward0', inputs: [this], outputs: [out], save: [this], backward: ([g], [x]) => [(g as Tensor).mul(x.isfinite())] });
+  return out;
+};
+
+/** `torch.<name>(input)` for each unary op. */
+function fn(name: UnaryName): (input: Tensor) => Tensor {
+  return (input) => applyUnary(name, input);
+}
+
+export const exp = fn('exp');
+export const exp2 = fn('exp2');
+export const expm1 = fn('expm1');
+export const log = fn('log');
+export const log2 = fn('log2');
+export const log10 = fn('log10');
+export const log1p = fn('log1p');
+export const sqrt = fn('sqrt');
+export const rsqrt = fn('rsqrt');
+export const sin = fn('sin');
+export const cos = fn('cos');
+export const tan = fn('tan');
+export const asin = fn('asin');
+export const acos = fn('acos');
+export const atan = fn('atan');
+export const sinh = fn('sinh');
+export const cosh = fn('cosh');
+export const tanh = fn('tanh');
+export const asinh = fn('asinh');
+export const acosh = fn('acosh');
+export const atanh = fn('atanh');
+export const erf = fn('erf');
+export const sigmoid = fn('sigmoid');
+export const reciprocal = fn('reciprocal');
+export const relu = fn('relu');
+export const neg = fn('neg');
+export const negative = neg;
+export const abs = fn('abs');
+export const sign = fn('sign');
+export const sgn = fn('sgn');
+export const signbit = fn('signbit');
+export const floor = fn('floor');
+export const ceil = fn('ceil');
+export const trunc = fn('trunc');
+export const fix = trunc;
+export const frac = fn('frac');
+export const square = fn('square');
+export const isnan = fn('isnan');
+export const isinf = fn('isinf');
+export const isposinf = fn('isposinf');
+export const isneginf = fn('isneginf');
+export const isfinite = fn('isfinite');
+export const logicalNot = fn('logicalNot');
+export const bitwiseNot = fn('bitwiseNot');
+
+export function round(input: Tensor, options?: { decimals?: number }): Tensor {
+  checkTensor(input, 'round');
+  return input.round(options);
+}
+
+export function nanToNum(input: Tensor, nan?: number, posinf?: number | null, neginf?: number | null): Tensor {
+  checkTensor(input, 'nan_to_num');
+  return input.nanToNum(nan, posinf, neginf);
+}

@@ -1,0 +1,73 @@
+// Storage: the flat typed array behind one or more tensors, and conversions between dtypes.
+import { DType, int64, bool, type TypedArray } from './dtype.js';
+
+/** A value read from a tensor element: a number, or a bigint for int64. */
+export type Element = number | bigint;
+
+export class Storage {
+  constructor(
+    /** The elements. Views of one storage share this array. */
+    readonly data: TypedArray,
+  ) {}
+
+  get length(): number {
+    return this.data.length;
+  }
+}
+
+export function allocate(dtype: DType, length: number): TypedArray {
+  return new dtype.arrayType(length);
+}
+
+/** int64 value PyTorch's CPU cast gives for NaN and out-of-range floats (x86's cvttsd2si). */
+const INT64_INDEFINITE = -(2n ** 63n);
+
+/** Converts one element to the representation `dtype` stores (number, or bigint for int64). */
+export function castElement(value: Element | boolean, dtype: DType): Element {
+  if (dtype === int64) {
+    if (typeof value === 'bigint') return value;
+    if (typeof value === 'boolean') return value ? 1n : 0n;
+    if (!Number.isFinite(value) || Math.abs(value) >= 2 ** 63) return INT64_INDEFINITE;
+    return BigInt(Math.trunc(value));
+  }
+  if (dtype === bool) {
+    if (typeof value === 'bigint') return value !== 0n ? 1 : 0;
+    return value ? 1 : 0; // NaN is falsy in JS but true in C++.
+  }
+  if (typeof value === 'bigint') return Number(BigInt.asIntN(64, value));
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (dtype.kind === 'int' && !Number.isFinite(value)) return castNonFiniteToInt(value, dtype);
+  return value; // the typed array rounds (float32) or truncates and wraps (integers) on store
+}
+
+function castNonFiniteToInt(value: number, dtype: DType): number {
+  // C++ float->int conversion of nan/inf is undefined; x86 PyTorch builds give the "indefinite" value,
+  // which after narrowing is 0 for 8- and 16-bit types and INT_MIN for int32.
+  void value;
+  return dtype.itemSize === 4 ? -2147483648 : 0;
+}
+
+/** Copies a whole array into a new array of another dtype with PyTorch's cast semantics. */
+export function castArray(src: TypedArray, srcDtype: DType, dstDtype: DType): TypedArray {
+  const n = src.length;
+  const out = allocate(dstDtype, n);
+  if (srcDtype === dstDtype) {
+    out.set(src as never);
+    return out;
+  }
+  const bigOut = dstDtype === int64;
+  const simple = !bigOut && srcDtype !== int64 && dstDtype !== bool && (dstDtype.kind === 'float' || srcDtype.kind !== 'float');
+  if (simple) {
+    // number -> number where the typed array's own conversion is PyTorch's cast.
+    (out as Float64Array).set(src as Float64Array);
+    return out;
+  }
+  const target = out as unknown as Element[];
+  for (let i = 0; i < n; i++) target[i] = castElement(src[i], dstDtype);
+  return out;
+}
+
+/** Converts an element to a JavaScript number (int64 may lose precision beyond 2**53). */
+export function toNumber(v: Element): number {
+  return typeof v === 'bigint' ? Number(v) : v;
+}
