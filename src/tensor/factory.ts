@@ -174,6 +174,24 @@ function flattenNested(data: NestedData): { shape: number[]; values: Scalar[] } 
   return { shape, values };
 }
 
+const INT_RANGES: Record<string, readonly [number, number]> = {
+  uint8: [0, 255],
+  int8: [-128, 127],
+  int16: [-32768, 32767],
+  int32: [-2147483648, 2147483647],
+  int64: [-(2 ** 63), 2 ** 63],
+};
+
+/** Python scalars converted to an integer dtype must fit it, as PyTorch checks (`checked_convert`). */
+function checkedScalar(value: Scalar, dtype: DType): Scalar {
+  const range = INT_RANGES[dtype.name];
+  if (range === undefined || typeof value !== 'number') return value;
+  if (!(value >= range[0] && value <= range[1]) || (dtype === int64 && value === range[1])) {
+    throw new Error(`value cannot be converted to type ${dtype.name} without overflow`);
+  }
+  return value;
+}
+
 function inferDtype(values: readonly Scalar[]): DType {
   let sawBigint = false;
   let sawNumber = false;
@@ -215,7 +233,7 @@ export function tensor(data: NestedData | TypedArray | Tensor, options: TensorOp
   const dtype = options.dtype ?? inferDtype(values);
   const t = emptyTensor(shape, dtype);
   const out = t.storage_.data as unknown as Element[];
-  for (let i = 0; i < values.length; i++) out[i] = castElement(values[i], dtype);
+  for (let i = 0; i < values.length; i++) out[i] = castElement(checkedScalar(values[i], dtype), dtype);
   return finishFactory(t, options);
 }
 
