@@ -20,6 +20,10 @@ import {
   fillUniform,
   fma,
   formatCppDouble,
+  glibcCos,
+  glibcLog,
+  glibcSin,
+  glibcSinCosPair,
   getRngState,
   initialSeed,
   manualSeed,
@@ -51,6 +55,7 @@ interface StreamCase {
   seed: Num;
   ops: Op[];
   outputs: (EncodedTensor | number[])[];
+  warnings?: string[];
 }
 
 interface ErrorCase {
@@ -61,7 +66,12 @@ interface ErrorCase {
 
 interface Fixture {
   torch: string;
-  cases: { streams: StreamCase[]; errors: ErrorCase[]; seeds: { seed: string; initial_seed: string }[] };
+  cases: {
+    streams: StreamCase[];
+    errors: ErrorCase[];
+    seeds: { seed: string; initial_seed: string }[];
+    libm: { [name: string]: string };
+  };
 }
 
 const fixture = JSON.parse(
@@ -155,7 +165,7 @@ function assertSameValues(actual: (number | bigint)[], expected: (number | bigin
 }
 
 /** Runs one recorded op on `gen`, returning the output (or the state bytes for 'state'). */
-function runOp(gen: Generator, op: Op): AnyTypedArray | Float64Array {
+function runOp(gen: Generator, op: Op, warnings: string[]): AnyTypedArray | Float64Array {
   const dtype: RandomDTypeName = op.dtype ?? 'float32';
   const n = op.n ?? 0;
   switch (op.op) {
@@ -181,7 +191,7 @@ function runOp(gen: Generator, op: Op): AnyTypedArray | Float64Array {
     }
     case 'randint': {
       const out = newArray(dtype, n);
-      fillRandint(gen, out, big(op.low), big(op.high), { dtype });
+      fillRandint(gen, out, big(op.low), big(op.high), { dtype, warn: (m) => warnings.push(m) });
       return out;
     }
     case 'randperm': {
@@ -213,6 +223,9 @@ function runOp(gen: Generator, op: Op): AnyTypedArray | Float64Array {
     }
     case 'state':
       return gen.getState();
+    case 'set_state':
+      gen.setState(Uint8Array.from(op.bytes as number[]));
+      return gen.getState();
     default:
       throw new Error(`unknown op ${op.op}`);
   }
@@ -228,11 +241,12 @@ test('streams match PyTorch bit for bit', () => {
   const failures: string[] = [];
   for (const c of streams) {
     let gen = new Generator(parseSeed(c.seed));
+    const warnings: string[] = [];
     try {
       c.ops.forEach((op, k) => {
         const expected = c.outputs[k];
-        const actual = runOp(gen, op);
-        if (op.op === 'state') {
+        const actual = runOp(gen, op, warnings);
+        if (op.op === 'state' || op.op === 'set_state') {
           const bytes = expected as number[];
           assert.equal(bytes.length, STATE_SIZE);
           assert.deepEqual(Array.from(actual as Uint8Array), bytes, `${c.name}: op ${k} (state bytes)`);
@@ -243,11 +257,34 @@ test('streams match PyTorch bit for bit', () => {
         }
         assertSameValues(actualValues(actual), decode(expected as EncodedTensor), `${c.name}: op ${k} (${op.op})`);
       });
+      assert.deepEqual(warnings, c.warnings ?? [], `${c.name}: warnings`);
     } catch (err) {
       failures.push(err instanceof Error ? err.message.split('\n')[0] : String(err));
     }
   }
   assert.deepEqual(failures, [], `${failures.length} of ${streams.length} streams differ`);
+});
+
+test("glibc's log, sin, cos and sincos, bit for bit", () => {
+  const d = (name: string): Float64Array => {
+    const bytes = Buffer.from(fixture.cases.libm[name], 'base64');
+    return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  };
+  const x = d('x');
+  assert.ok(x.length > 2000);
+  const expected: [string, (v: number) => number][] = [
+    ['log', glibcLog],
+    ['sin', glibcSin],
+    ['cos', glibcCos],
+    ['sincos_sin', (v) => glibcSinCosPair(v)[0]],
+    ['sincos_cos', (v) => glibcSinCosPair(v)[1]],
+  ];
+  for (const [name, fn] of expected) {
+    const want = d(name);
+    for (let i = 0; i < x.length; i++) {
+      if (!sameValue(fn(x[i]), want[i])) assert.fail(`${name}(${x[i]}) is ${fn(x[i])}, glibc gives ${want[i]}`);
+    }
+  }
 });
 
 test('errors carry PyTorch messages', () => {

@@ -8,7 +8,13 @@ use common.encode_tensor's plain lists.
 Run: /usr/bin/python3 tools/golden/gen_random.py
 """
 import base64
+import ctypes
+import math
+import random
+import struct
+import warnings
 
+import numpy as np
 import torch
 
 from common import DTYPES, encode_number, encode_tensor, write_fixture
@@ -66,16 +72,25 @@ def run_op(op):
         return torch.multinomial(torch.tensor(op['probs'], dtype=dt), op['num_samples'], op['replacement'])
     if kind == 'state':
         return [int(b) for b in torch.get_rng_state().tolist()]
+    if kind == 'set_state':
+        torch.set_rng_state(torch.tensor(op['bytes'], dtype=torch.uint8))
+        return [int(b) for b in torch.get_rng_state().tolist()]
     raise ValueError(kind)
 
 
 def case(name, seed, ops):
     torch.manual_seed(seed)
     outputs = []
-    for op in ops:
-        out = run_op(op)
-        outputs.append(out if isinstance(out, list) else encode_output(out))
-    return {'name': name, 'seed': encode_number(seed), 'ops': [encode_args(op) for op in ops], 'outputs': outputs}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        for op in ops:
+            out = run_op(op)
+            outputs.append(out if isinstance(out, list) else encode_output(out))
+    result = {'name': name, 'seed': encode_number(seed), 'ops': [encode_args(op) for op in ops], 'outputs': outputs}
+    messages = [str(w.message).split(' (Triggered internally')[0] for w in caught]
+    if messages:
+        result['warnings'] = messages
+    return result
 
 
 def encode_args(args):
@@ -173,6 +188,11 @@ def build_cases():
                 cases.append(case(f'multinomial {label} {dtype} n={num} replacement={repl}', 16, [
                     {'op': 'multinomial', 'dtype': dtype, 'probs': probs, 'num_samples': num,
                      'replacement': repl}]))
+        many_zeros = fixed_probs(100, 4, dtype, zeros=range(10, 100)).tolist()
+        for probs, num, label in [(big, 100, '300 categories'), (many_zeros, 60, '100 categories, 10 nonzero'),
+                                  (many_zeros, 99, '100 categories, 10 nonzero')]:
+            cases.append(case(f'multinomial {label} {dtype} n={num} replacement=False', 18, [
+                {'op': 'multinomial', 'dtype': dtype, 'probs': probs, 'num_samples': num, 'replacement': False}]))
         cases.append(case(f'multinomial unnormalised {dtype}', 17, [
             {'op': 'multinomial', 'dtype': dtype, 'probs': [3.0, 1.0, 0.0, 6.0], 'num_samples': 20,
              'replacement': True}]))
@@ -201,6 +221,21 @@ def build_cases():
     cases.append(case('state with cached normal', 4, [
         {'op': 'randn', 'dtype': 'float64', 'n': 1}, {'op': 'state'}, {'op': 'randn', 'dtype': 'float64', 'n': 2}]))
     cases.append(case('state right after seeding', 2 ** 64 - 1, [{'op': 'state'}]))
+    # set_rng_state with the legacy 5048-byte layout (its cached normal is rho * sin(2*pi*x)) and with a
+    # cached float normal in the current layout.
+    torch.manual_seed(21)
+    torch.rand(3)
+    state = bytearray(torch.get_rng_state().numpy().tobytes())
+    legacy = bytearray(state[:5048])
+    struct.pack_into('<d', legacy, 5016, 0.3)  # normal_x
+    struct.pack_into('<d', legacy, 5032, 1.7)  # normal_rho
+    struct.pack_into('<i', legacy, 5040, 1)  # normal_is_valid
+    current = bytearray(state)
+    struct.pack_into('<f', current, 5048, 0.625)
+    current[5052] = 1
+    cases.append(case('set_rng_state legacy layout', 0, [
+        {'op': 'set_state', 'bytes': list(legacy)}, {'op': 'randn', 'dtype': 'float64', 'n': 3},
+        {'op': 'set_state', 'bytes': list(current)}, {'op': 'rand', 'dtype': 'float32', 'n': 3}, {'op': 'state'}]))
     return cases
 
 
@@ -280,8 +315,48 @@ def seed_cases():
     return out
 
 
+def b64_doubles(values):
+    return base64.b64encode(np.asarray(values, dtype='<f8').tobytes()).decode('ascii')
+
+
+def libm_values():
+    """glibc's log, sin, cos and sincos (what PyTorch's kernels call) on inputs covering their branches."""
+    libm = ctypes.CDLL('libm.so.6')
+    sincos = libm.sincos
+    sincos.argtypes = [ctypes.c_double, ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double)]
+    s, c = ctypes.c_double(), ctypes.c_double()
+    rng = random.Random(5)
+    xs = [1.0, 0.5, 2.0, 1 - 2 ** -53, 1 + 2 ** -52, 5e-324, 1e-310, 1e300, math.pi, -math.pi, 0.0, -0.0, 1e-9,
+          0.855469, 2.426265, -2.426265, 0.126, -0.126, 1e8]
+    for i in range(2400):
+        k = i % 6
+        if k == 0:
+            xs.append(1 - rng.getrandbits(53) / 2 ** 53)
+        elif k == 1:
+            xs.append(rng.uniform(1 - 2 ** -4, 1 + 0x109 / 2 ** 12))
+        elif k == 2:
+            xs.append(2 * math.pi * rng.getrandbits(53) / 2 ** 53)
+        elif k == 3:
+            xs.append(rng.uniform(-3, 3))
+        elif k == 4:
+            xs.append(rng.uniform(-1, 1) * 10 ** rng.uniform(-9, 8))
+        else:
+            xs.append(rng.uniform(0, 0.2))
+    logs, sins, coss, ss, cs = [], [], [], [], []
+    for x in xs:
+        logs.append(math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan))
+        sins.append(math.sin(x))
+        coss.append(math.cos(x))
+        sincos(x, ctypes.byref(s), ctypes.byref(c))
+        ss.append(s.value)
+        cs.append(c.value)
+    return {'x': b64_doubles(xs), 'log': b64_doubles(logs), 'sin': b64_doubles(sins), 'cos': b64_doubles(coss),
+            'sincos_sin': b64_doubles(ss), 'sincos_cos': b64_doubles(cs)}
+
+
 def main():
-    write_fixture('random', {'streams': build_cases(), 'errors': error_cases(), 'seeds': seed_cases()})
+    write_fixture('random', {'streams': build_cases(), 'errors': error_cases(), 'seeds': seed_cases(),
+                             'libm': libm_values()})
 
 
 if __name__ == '__main__':
