@@ -130,8 +130,20 @@ export function fma(a: number, b: number, c: number): number {
 
 /** Correctly rounded single-precision fused multiply-add of float32 values (C's fmaf). */
 export function fmaf(a: number, b: number, c: number): number {
-  // a*b is exact in double (24 + 24 bits); rounding the sum to odd in double, then to float, is exact.
-  return Math.fround(addRoundOdd(a * b, c));
+  // a*b is exact in double (24 + 24 bits), so s = a*b + c carries a single rounding. Rounding s to float
+  // can only differ from rounding the exact sum when s falls exactly on a midpoint between two floats;
+  // then the sign of the error of s decides.
+  const p = a * b;
+  const s = p + c;
+  const r = Math.fround(s);
+  const d = s - r;
+  if (d === 0) return r;
+  const other = r + 2 * d;
+  if (Math.fround(other) !== other) return r;
+  const bb = s - p;
+  const err = p - (s - bb) + (c - bb);
+  if (err === 0) return r;
+  return err > 0 === other > r ? other : r;
 }
 
 /** The float32 whose bits are `bits`. */
