@@ -1029,9 +1029,12 @@ function int64ToFloat32(v: bigint): number {
 }
 
 function toInt64(value: number | bigint, name: string): bigint {
-  if (typeof value === 'bigint') return value;
-  if (!Number.isInteger(value)) throw new TypeError(`${name} must be an integer, got ${value}`);
-  return BigInt(value);
+  if (typeof value === 'number' && !Number.isInteger(value)) {
+    throw new TypeError(`${name} must be an integer, got ${value}`);
+  }
+  const v = BigInt(value);
+  if (v < -(1n << 63n) || v >= 1n << 63n) throw new Error('Overflow when unpacking long');
+  return v;
 }
 
 /** PyTorch's update_from: the smallest integer >= from that the float type holds exactly. */

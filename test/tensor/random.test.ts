@@ -339,6 +339,10 @@ test('manual seeds wrap to uint64 like PyTorch', () => {
   // Numbers are truncated like Python's int().
   assert.equal(new Generator().manualSeed(-1).initialSeed(), 2n ** 64n - 1n);
   assert.equal(new Generator().manualSeed(2.9).initialSeed(), 2n);
+  // randint bounds are int64 in PyTorch's signature.
+  assert.throws(() => fillRandint(new Generator(), new BigInt64Array(1), 0n, 2n ** 63n), {
+    message: 'Overflow when unpacking long',
+  });
 });
 
 test('default generator, module-level helpers and the normal cache', () => {
