@@ -31,3 +31,7 @@ export { cat, stack } from './ops/join.js';
 export { resultTypeOf as resultType } from './ops/elementwise.js';
 export { clamp as clip } from './ops/binary.js';
 export { sub as subtract, mul as multiply, div as divide } from './ops/binary.js';
+export {
+  rand, randn, randint, randperm, randLike, randnLike, randintLike, normal, bernoulli, multinomial,
+  Generator, manualSeed, seed, initialSeed, getRngState, setRngState, type RandomOptions,
+} from './ops/random.js';

@@ -1,0 +1,236 @@
+// Random sampling on tensors: torch.rand/randn/randint/randperm/normal/bernoulli/multinomial and the
+// in-place samplers, drawing from PyTorch's CPU generator (src/tensor/random.ts) in PyTorch's order.
+import { DType, bool, float32, float64, int64, getDefaultDtype } from '../tensor/dtype.js';
+import { Tensor, pyTypeName } from '../tensor/tensor.js';
+import { elementOffsets } from '../backends/js/strided.js';
+import { emptyTensor, finishFactory, parseSizeArgs, checkOptions, type TensorOptions } from '../tensor/factory.js';
+import { castTensor, checkTensor } from './elementwise.js';
+import { applyInplace } from './inplace.js';
+import { checkSizes } from '../tensor/layout.js';
+import {
+  Generator,
+  defaultGenerator,
+  fillBernoulli,
+  fillExponential,
+  fillNormal,
+  fillRandint,
+  fillUniform,
+  fillRandperm,
+  multinomial as sampleMultinomial,
+  type FloatArray,
+  type RandomDTypeName,
+} from '../tensor/random.js';
+
+export { Generator, manualSeed, seed, initialSeed, getRngState, setRngState } from '../tensor/random.js';
+
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    uniform_(from?: number, to?: number, options?: { generator?: Generator }): this;
+    normal_(mean?: number, std?: number, options?: { generator?: Generator }): this;
+    exponential_(lambd?: number, options?: { generator?: Generator }): this;
+    /** Integers in [from, to) (`random_(from, to)`), or [0, to) with one argument. */
+    random_(from: number | bigint, to?: number | bigint, options?: { generator?: Generator }): this;
+    bernoulli_(p?: number | Tensor, options?: { generator?: Generator }): this;
+    bernoulli(options?: { generator?: Generator }): Tensor;
+    multinomial(numSamples: number, options?: { replacement?: boolean; generator?: Generator }): Tensor;
+  }
+}
+
+function generatorOf(options: { generator?: Generator } | undefined): Generator {
+  const g = options?.generator ?? defaultGenerator;
+  if (!(g instanceof Generator)) throw new TypeError(`argument 'generator' must be torch.Generator, not ${pyTypeName(g)}`);
+  return g;
+}
+
+function floatDtype(options: TensorOptions, fn: string): DType {
+  const dtype = options.dtype ?? getDefaultDtype();
+  if (!dtype.isFloatingPoint) {
+    const names: Record<string, string> = { bool: 'Bool', uint8: 'Byte', int8: 'Char', int16: 'Short', int32: 'Int', int64: 'Long' };
+    throw new Error(`"${fn}" not implemented for '${names[dtype.name]}'`);
+  }
+  return dtype;
+}
+
+/** `torch.rand(...size, { dtype, generator, requiresGrad })`: uniform on [0, 1). */
+export function rand(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
+  const { shape, options } = parseSizeArgs(args, 'rand') as { shape: number[]; options: RandomOptions };
+  const out = emptyTensor(shape, floatDtype(options, 'check_uniform_bounds'));
+  fillUniform(generatorOf(options), out.storage_.data as FloatArray);
+  return finishFactory(out, options);
+}
+
+/** `torch.randn(...size, { dtype, generator, requiresGrad })`: standard normal. */
+export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
+  const { shape, options } = parseSizeArgs(args, 'randn') as { shape: number[]; options: RandomOptions };
+  const out = emptyTensor(shape, floatDtype(options, 'normal_kernel_cpu'));
+  fillNormal(generatorOf(options), out.storage_.data as FloatArray);
+  return finishFactory(out, options);
+}
+
+export function randLike(input: Tensor, options: RandomOptions = {}): Tensor {
+  checkTensor(input, 'rand_like');
+  return rand(input.shape, { dtype: input.dtype, ...options });
+}
+
+export function randnLike(input: Tensor, options: RandomOptions = {}): Tensor {
+  checkTensor(input, 'randn_like');
+  return randn(input.shape, { dtype: input.dtype, ...options });
+}
+
+/** `torch.randint(high, size)` or `torch.randint(low, high, size)`; int64 unless a dtype is given. */
+export function randint(high: number | bigint, size: readonly number[], options?: RandomOptions): Tensor;
+export function randint(low: number | bigint, high: number | bigint, size: readonly number[], options?: RandomOptions): Tensor;
+export function randint(...args: unknown[]): Tensor {
+  const options = (args.length > 0 && typeof args[args.length - 1] === 'object' && !Array.isArray(args[args.length - 1])
+    ? args.pop()
+    : {}) as RandomOptions;
+  const size = args.pop();
+  if (!Array.isArray(size)) throw new TypeError(`randint(): argument 'size' must be tuple of ints, not ${pyTypeName(size)}`);
+  checkSizes(size);
+  checkOptions(options, 'randint');
+  const [low, high] = (args.length === 1 ? [0, args[0]] : args) as (number | bigint)[];
+  const dtype = options.dtype ?? int64;
+  const out = emptyTensor(size, dtype);
+  fillRandint(generatorOf(options), out.storage_.data, low, high, { dtype: dtype.name as RandomDTypeName });
+  return finishFactory(out, options);
+}
+
+export function randintLike(input: Tensor, low: number, high: number, options: RandomOptions = {}): Tensor {
+  checkTensor(input, 'randint_like');
+  return randint(low, high, input.shape, { dtype: input.dtype, ...options });
+}
+
+/** `torch.randperm(n)`: a random permutation of 0..n-1 (int64 unless a dtype is given). */
+export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`randperm(): argument 'n' must be int, not ${pyTypeName(n)}`);
+  if (n < 0) throw new Error(`n must be non-negative, got${n}`);
+  checkOptions(options, 'randperm');
+  const dtype = options.dtype ?? int64;
+  const out = emptyTensor([n], dtype);
+  fillRandperm(generatorOf(options), out.storage_.data, dtype.name as RandomDTypeName);
+  return finishFactory(out, options);
+}
+
+/**
+ * Writes values drawn by `fill` into `self`, visiting elements in memory order as PyTorch's kernels
+ * do (so a transposed tensor gets the same values at the same addresses as in PyTorch).
+ */
+function fillInMemoryOrder(self: Tensor, fill: (out: Float32Array | Float64Array | Tensor['storage_']['data'], contiguous: boolean) => void): Tensor {
+  return applyInplace(self, (current) => {
+    const n = current.numel();
+    const offsets = elementOffsets(self.shape_, self.strides_, self.offset_);
+    const out = emptyTensor(current.shape, current.dtype);
+    if (offsets === null) {
+      fill(out.storage_.data, true);
+      return out;
+    }
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => offsets[a] - offsets[b]);
+    const drawn = emptyTensor([n], current.dtype);
+    fill(drawn.storage_.data, false);
+    const src = drawn.storage_.data as unknown as (number | bigint)[];
+    const dst = out.storage_.data as unknown as (number | bigint)[];
+    order.forEach((logical, k) => (dst[logical] = src[k]));
+    return out;
+  });
+}
+
+function checkFloatTensor(self: Tensor, fn: string): void {
+  if (!self.dtype.isFloatingPoint) {
+    const names: Record<string, string> = { bool: 'Bool', uint8: 'Byte', int8: 'Char', int16: 'Short', int32: 'Int', int64: 'Long' };
+    throw new Error(`"${fn}" not implemented for '${names[self.dtype.name]}'`);
+  }
+}
+
+Tensor.prototype.uniform_ = function (this: Tensor, from = 0, to = 1, options?: { generator?: Generator }) {
+  checkFloatTensor(this, 'check_uniform_bounds');
+  if (!(from <= to)) throw new Error(`uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`);
+  const gen = generatorOf(options);
+  return fillInMemoryOrder(this, (out) => fillUniform(gen, out as FloatArray, from, to));
+};
+
+Tensor.prototype.normal_ = function (this: Tensor, mean = 0, std = 1, options?: { generator?: Generator }) {
+  checkFloatTensor(this, 'normal_kernel_cpu');
+  if (!(std >= 0)) throw new Error(`normal expects std >= 0.0, but found std ${std}`);
+  const gen = generatorOf(options);
+  return fillInMemoryOrder(this, (out, contiguous) => fillNormal(gen, out as FloatArray, mean, std, contiguous));
+};
+
+Tensor.prototype.exponential_ = function (this: Tensor, lambd = 1, options?: { generator?: Generator }) {
+  checkFloatTensor(this, 'exponential_cpu');
+  if (!(lambd >= 0)) throw new Error(`exponential_ expects lambda >= 0.0, but found lambda=${lambd}`);
+  const gen = generatorOf(options);
+  return fillInMemoryOrder(this, (out) => fillExponential(gen, out as FloatArray, lambd));
+};
+
+Tensor.prototype.random_ = function (this: Tensor, from: number | bigint, to?: number | bigint, options?: { generator?: Generator }) {
+  const [low, high] = to === undefined ? [0, from] : [from, to];
+  const gen = generatorOf(options);
+  const dtype = this.dtype.name as RandomDTypeName;
+  return fillInMemoryOrder(this, (out) => fillRandint(gen, out, low, high, { dtype }));
+};
+
+Tensor.prototype.bernoulli_ = function (this: Tensor, p: number | Tensor = 0.5, options?: { generator?: Generator }) {
+  const gen = generatorOf(options);
+  if (p instanceof Tensor) {
+    const probs = castTensor(p.expand(this.shape), p.dtype === float32 ? float32 : float64).storage_.data as FloatArray;
+    return fillInMemoryOrder(this, (out) => fillBernoulli(gen, out, probs));
+  }
+  return fillInMemoryOrder(this, (out) => fillBernoulli(gen, out, p));
+};
+
+Tensor.prototype.bernoulli = function (this: Tensor, options?: { generator?: Generator }): Tensor {
+  return bernoulli(this, options);
+};
+
+Tensor.prototype.multinomial = function (this: Tensor, numSamples: number, options = {}): Tensor {
+  return multinomial(this, numSamples, options);
+};
+
+/** `torch.bernoulli(probs)`: 0/1 samples (of probs' dtype) with the given probabilities. */
+export function bernoulli(input: Tensor, options: { generator?: Generator } = {}): Tensor {
+  checkTensor(input, 'bernoulli');
+  checkFloatTensor(input, 'bernoulli_tensor_cpu_p_');
+  const out = emptyTensor(input.shape, input.dtype);
+  fillBernoulli(generatorOf(options), out.storage_.data, input.contiguous().detach().contiguousData() as FloatArray);
+  return out;
+}
+
+/** `torch.multinomial(input, numSamples, { replacement, generator })` for 1-D or 2-D weights. */
+export function multinomial(input: Tensor, numSamples: number, options: { replacement?: boolean; generator?: Generator } = {}): Tensor {
+  checkTensor(input, 'multinomial');
+  if (input.dim() < 1 || input.dim() > 2) throw new Error('prob_dist must be 1 or 2 dim');
+  checkFloatTensor(input, 'multinomial');
+  const categories = input.shape[input.dim() - 1];
+  const probs = input.detach().contiguousData() as FloatArray;
+  const samples = sampleMultinomial(generatorOf(options), probs, categories, numSamples, options.replacement ?? false);
+  const shape = input.dim() === 1 ? [numSamples] : [input.shape[0], numSamples];
+  const out = emptyTensor(shape, int64);
+  const dst = out.storage_.data as BigInt64Array;
+  samples.forEach((v, i) => (dst[i] = BigInt(v)));
+  return out;
+}
+
+/**
+ * `torch.normal(mean, std)` with tensors (elementwise), or `torch.normal(mean, std, size)` with numbers.
+ */
+export function normal(mean: number | Tensor, std: number | Tensor, size?: readonly number[], options: RandomOptions = {}): Tensor {
+  const gen = generatorOf(options);
+  if (typeof mean === 'number' && typeof std === 'number') {
+    if (!Array.isArray(size)) throw new TypeError('normal(): with number mean and std, a size is required');
+    const out = emptyTensor(size, floatDtype(options, 'normal_kernel_cpu'));
+    out.normal_(mean, std, { generator: gen });
+    return finishFactory(out, options);
+  }
+  // Tensor forms draw standard normals for the broadcast shape, then scale and shift (PyTorch's order).
+  const meanT = mean instanceof Tensor ? mean : null;
+  const stdT = std instanceof Tensor ? std : null;
+  const ref = (meanT ?? stdT) as Tensor;
+  const shape = meanT && stdT ? (meanT.numel() >= stdT.numel() ? meanT.shape : stdT.shape) : ref.shape;
+  const out = emptyTensor(shape, ref.dtype === bool ? getDefaultDtype() : ref.dtype);
+  out.normal_(0, 1, { generator: gen });
+  return out.mul(std).add(mean);
+}
