@@ -87,10 +87,14 @@ export function expandedStrides(shape: Shape, strides: Shape, target: Shape): nu
   return out;
 }
 
-/** Wraps a possibly negative dim into [0, ndim), with PyTorch's error when out of range. */
+/**
+ * Wraps a possibly negative dim into [0, ndim), with PyTorch's error when out of range. A 0-dim tensor
+ * accepts dims 0 and -1 unless `scalarAsOne` is false (PyTorch's wrap_scalar).
+ */
 export function normalizeDim(dim: number, ndim: number, scalarAsOne = true): number {
   if (!Number.isInteger(dim)) throw new TypeError(`dim must be an integer, but got ${String(dim)}`);
-  const rank = ndim === 0 && scalarAsOne ? 1 : ndim;
+  if (ndim === 0 && !scalarAsOne) throw new Error(`Dimension specified as ${dim} but tensor has no dimensions`);
+  const rank = ndim === 0 ? 1 : ndim;
   if (dim < -rank || dim >= rank) {
     throw new Error(`Dimension out of range (expected to be in range of [${-rank}, ${rank - 1}], but got ${dim})`);
   }

@@ -96,14 +96,14 @@ export class Tensor {
   size(dim: number): number;
   size(dim?: number): number[] | number {
     if (dim === undefined) return [...this.shape_];
-    return this.shape_[normalizeDim(dim, this.shape_.length)] ?? 1;
+    return this.shape_[normalizeDim(dim, this.shape_.length, false)];
   }
 
   stride(): number[];
   stride(dim: number): number;
   stride(dim?: number): number[] | number {
     if (dim === undefined) return [...this.strides_];
-    return this.strides_[normalizeDim(dim, this.shape_.length)] ?? 1;
+    return this.strides_[normalizeDim(dim, this.shape_.length, false)];
   }
 
   storageOffset(): number {
