@@ -1,5 +1,6 @@
 // Anomaly mode: nodes remember the stack of the forward call that created them, and the engine checks
 // backward results for NaN.
+import './grad-mode.js'; // defines Symbol.dispose where the runtime lacks it
 
 let enabled = false;
 let checkNan = true;

@@ -80,7 +80,7 @@ function rootEdges(outputs: Tensor[]): Edge[] {
 }
 
 /** `t.backward(...)` and `torch.autograd.backward(...)`. */
-export function runBackward(tensors: Tensor[], grads: readonly unknown[], options: BackwardOptions, fromMethod = false): void {
+export function runBackward(tensors: Tensor[], grads: readonly unknown[], options: BackwardOptions): void {
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph;
   let inputs: Tensor[] | undefined;
@@ -89,7 +89,8 @@ export function runBackward(tensors: Tensor[], grads: readonly unknown[], option
     if (inputs.length === 0) throw new Error('`inputs` argument to `backward()` cannot be empty.');
   }
   const gradTensors = makeGrads(tensors, grads, false);
-  if (createGraph && fromMethod) warn(CREATE_GRAPH_WARNING);
+  // The engine warns whenever it accumulates into .grad while creating the graph.
+  if (createGraph) warn(CREATE_GRAPH_WARNING);
   if (inputs) for (const input of inputs) input.retainGrad();
   const edges = rootEdges(tensors);
   const targets = inputs?.map((t) => t.gradientEdge());
@@ -415,7 +416,9 @@ function accumulateGrad(node: AccumulateGrad, incoming: MaybeTensor, createGraph
   const variable = node.variable;
   const grad = incoming.dtype === variable.dtype ? incoming : noGrad(() => incoming.to(variable.dtype));
   if (variable.grad_ === null) {
-    variable.grad_ = createGraph ? grad : noGrad(() => grad.clone());
+    // PyTorch's clone_obey_contract: a copy laid out like the leaf (a copy_ that is recorded, as
+    // CopyBackwards, when the graph is being created).
+    variable.grad_ = noGrad(() => variable.detach().clone()).copy_(grad);
   } else if (createGraph) {
     variable.grad_ = variable.grad_.add(grad);
   } else {

@@ -1,6 +1,12 @@
 // Grad modes: whether ops record the graph, and inference mode. JavaScript runs one thread, so the
 // modes are module state; each mode switch is a callback form or a disposable for `using`.
 
+// `using` compiles (TypeScript's downlevel helpers) to a lookup of Symbol.dispose, which Node added in
+// 20.4 and older browsers lack: define it where missing, before the classes below use it as a key.
+if (typeof Symbol.dispose !== 'symbol') {
+  Object.defineProperty(Symbol, 'dispose', { value: Symbol.for('nodejs.dispose') });
+}
+
 let gradEnabled = true;
 let inferenceEnabled = false;
 

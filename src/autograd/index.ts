@@ -5,6 +5,10 @@ import { runBackward, type BackwardOptions } from './engine.js';
 export { grad, type BackwardOptions, type GradOptions } from './engine.js';
 export { detectAnomaly, setDetectAnomaly, isAnomalyEnabled, isAnomalyCheckNanEnabled } from './anomaly.js';
 export { Node, AccumulateGrad, RemovableHandle } from './node.js';
+export { Function, FunctionCtx, type FunctionClass } from './function.js';
+export * as function from './function.js';
+export * as functional from './functional.js';
+export { gradcheck, gradgradcheck, GradcheckError, type GradcheckOptions, type GradgradcheckOptions } from './gradcheck.js';
 
 /** `torch.autograd.backward(tensors, gradTensors?, options?)`. */
 export function backward(
@@ -14,5 +18,5 @@ export function backward(
 ): void {
   const list = Array.isArray(tensors) ? tensors : [tensors];
   const grads = gradTensors === null ? list.map(() => null) : Array.isArray(gradTensors) ? gradTensors : [gradTensors];
-  runBackward(list, grads, options, false);
+  runBackward(list, grads, options);
 }

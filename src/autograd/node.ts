@@ -60,8 +60,11 @@ export abstract class Node {
   constructor(
     readonly nextEdges: Edge[],
     readonly inputMetadata: (InputMetadata | null)[],
-    /** How many forward outputs this node has (the number of gradients it receives). */
-    readonly numOutputs: number,
+    /**
+     * How many forward outputs this node has (the number of gradients it receives). Custom functions
+     * learn it only after their forward ran, so it is set then.
+     */
+    public numOutputs: number,
   ) {}
 
   abstract name(): string;
@@ -232,13 +235,14 @@ export class AccumulateGrad extends Node {
   }
 }
 
-/** Nodes created by the engine's error paths and once-differentiable functions. */
+/** A node that raises when backward reaches it (the outputs of once-differentiable backwards). */
 export class ErrorNode extends Node {
   constructor(
     private readonly message: string,
     nextEdges: Edge[],
+    numOutputs: number,
   ) {
-    super(nextEdges, nextEdges.map(() => null), 1);
+    super(nextEdges, nextEdges.map(() => null), numOutputs);
   }
   name(): string {
     return 'torch::autograd::Error';

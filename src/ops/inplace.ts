@@ -108,11 +108,18 @@ export function applyInplace<T extends Tensor>(self: T, compute: (current: Tenso
   writeInto(self, result);
   if (!self.isInference()) self.versionCounter.value++;
   const node = result.gradFn;
-  if (node !== null && result !== current) rebaseHistory(self, result, node);
+  if (node !== null && result !== current) {
+    rebaseHistory(self, node, 0);
+    if (node instanceof OpNode) node.rebindSavedOutput(result, self);
+  }
   return self;
 }
 
-function rebaseHistory(self: Tensor, result: Tensor, node: Node): void {
+/**
+ * Makes `node` (whose output `outputNr` is the new value of `self`) the history of a tensor changed in
+ * place. A view's change rewrites its base's history with a CopySlices node instead.
+ */
+export function rebaseHistory(self: Tensor, node: Node, outputNr: number): void {
   const view = self.viewInfo;
   if (view !== null && view.creation === 'default') {
     const base = view.base;
@@ -121,8 +128,7 @@ function rebaseHistory(self: Tensor, result: Tensor, node: Node): void {
     // The view's own gradFn is regenerated from the base on next access (its version moved on).
     return;
   }
-  self.setHistory(node, 0);
-  if (node instanceof OpNode) node.rebindSavedOutput(result, self);
+  self.setHistory(node, outputNr);
 }
 
 interface Geometry {

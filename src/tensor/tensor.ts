@@ -229,7 +229,7 @@ export class Tensor {
   requiresGrad_(requiresGrad = true): this {
     if (typeof requiresGrad !== 'boolean') {
       throw new TypeError(
-        `requires_grad_(): argument 'requires_grad' (position 1) must be bool, not ${typeof requiresGrad}`,
+        `requires_grad_(): argument 'requires_grad' (position 1) must be bool, not ${pyTypeName(requiresGrad)}`,
       );
     }
     if (!this.isLeaf) {
@@ -388,14 +388,15 @@ export class Tensor {
    * `t.backward(grad, { retainGraph })` or `t.backward({ retainGraph })`.
    */
   backward(gradient?: Tensor | null | BackwardOptions, options?: BackwardOptions): void {
-    if (gradient !== undefined && gradient !== null && !(gradient instanceof Tensor)) {
-      if (typeof gradient === 'object' && !Array.isArray(gradient) && options === undefined) {
-        lateBound.runBackward([this], [null], gradient as BackwardOptions, true);
-        return;
-      }
-      throw new TypeError(`gradients can be either Tensors or None, but got ${pyTypeName(gradient)}`);
+    const isOptions =
+      typeof gradient === 'object' && gradient !== null && !(gradient instanceof Tensor) && !Array.isArray(gradient);
+    if (isOptions && options === undefined) {
+      lateBound.runBackward([this], [null], gradient as BackwardOptions, true);
+      return;
     }
-    lateBound.runBackward([this], [gradient ?? null], options ?? {}, true);
+    // As in PyTorch, a sequence is taken as one gradient per root (and then type-checked).
+    const grads: readonly unknown[] = Array.isArray(gradient) ? gradient : [gradient ?? null];
+    lateBound.runBackward([this], grads, options ?? {}, true);
   }
 
   /** @internal The gradient edge of this tensor: its gradFn, or its leaf accumulator. */
