@@ -1,0 +1,3 @@
+// The `torch.linalg` namespace: the vector norm (with the reductions) and the linear-algebra ops,
+// each file adding its own exports here.
+export { vectorNorm } from './reduce.js';
