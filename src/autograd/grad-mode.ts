@@ -1,5 +1,6 @@
 // Grad modes: whether ops record the graph, and inference mode. JavaScript runs one thread, so the
 // modes are module state; each mode switch is a callback form or a disposable for `using`.
+import { nextAddress } from './address.js';
 
 // `using` compiles (TypeScript's downlevel helpers) to a lookup of Symbol.dispose, which Node added in
 // 20.4 and older browsers lack: define it where missing, before the classes below use it as a key.
@@ -21,10 +22,13 @@ export function isInferenceModeEnabled(): boolean {
 /** Restores the previous mode when disposed (`using _ = torch.noGrad()`). */
 export class GradModeGuard implements Disposable {
   private disposed = false;
+  private readonly address = nextAddress();
   constructor(
     private readonly restoreGrad: boolean,
     private readonly restoreInference: boolean,
     private readonly label: string,
+    /** The mode set_grad_enabled was given (shown in its repr). */
+    private readonly mode: boolean | null = null,
   ) {}
 
   [Symbol.dispose](): void {
@@ -34,13 +38,15 @@ export class GradModeGuard implements Disposable {
     inferenceEnabled = this.restoreInference;
   }
 
+  /** PyTorch 2.x's repr of the context manager. */
   toString(): string {
-    return `<torch.autograd.grad_mode.${this.label} object>`;
+    if (this.mode !== null) return `torch.autograd.grad_mode.${this.label}(mode=${this.mode ? 'True' : 'False'})`;
+    return `<torch.autograd.grad_mode.${this.label} object at 0x${this.address.toString(16)}>`;
   }
 }
 
-function enter(grad: boolean, inference: boolean, label: string): GradModeGuard {
-  const guard = new GradModeGuard(gradEnabled, inferenceEnabled, label);
+function enter(grad: boolean, inference: boolean, label: string, mode: boolean | null = null): GradModeGuard {
+  const guard = new GradModeGuard(gradEnabled, inferenceEnabled, label, mode);
   gradEnabled = grad;
   inferenceEnabled = inference;
   return guard;
@@ -90,7 +96,7 @@ export function setGradEnabled<T>(mode: boolean, fn?: () => T): T | GradModeGuar
     throw new TypeError(`set_grad_enabled(): argument 'mode' must be bool, not ${typeof mode}`);
   }
   checkCallback(fn, 'setGradEnabled');
-  const guard = enter(mode, inferenceEnabled, 'set_grad_enabled');
+  const guard = enter(mode, inferenceEnabled, 'set_grad_enabled', mode);
   return fn === undefined ? guard : runWith(guard, fn);
 }
 

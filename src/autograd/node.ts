@@ -2,6 +2,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import { captureForwardStack, isAnomalyEnabled } from './anomaly.js';
+import { nextAddress } from './address.js';
 
 /** `[node, inputNr]`: where a gradient goes; `[null, 0]` for inputs that need no gradient. */
 export type Edge = readonly [Node | null, number];
@@ -38,13 +39,12 @@ export type NodePreHook = (gradOutputs: MaybeTensor[]) => MaybeTensor[] | null |
 export type NodePostHook = (gradInputs: MaybeTensor[], gradOutputs: MaybeTensor[]) => MaybeTensor[] | null | undefined | void;
 
 let sequenceCounter = 0;
-let addressCounter = 0x7f0000001000;
 
 export abstract class Node {
   /** Creation order; the engine runs later-created nodes first. */
   readonly sequenceNr: number = sequenceCounter++;
   /** A stable unique id shown where PyTorch shows an address. */
-  readonly address: number = (addressCounter += 0x40);
+  readonly address: number = nextAddress();
   /** Free-form per-node data (`grad_fn.metadata`). */
   readonly metadata: Record<string, unknown> = {};
   /** Stack of the forward call that created the node, recorded in anomaly mode. */
@@ -220,8 +220,6 @@ export class OpNode extends Node {
 
 /** The sink of a leaf's gradients: accumulates into `.grad`. One per leaf, cached on the tensor. */
 export class AccumulateGrad extends Node {
-  readonly postAccumulateHooks = new Map<number, (t: Tensor) => void>();
-
   constructor(readonly variable: Tensor) {
     super([], [], 1);
   }
