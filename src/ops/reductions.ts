@@ -574,7 +574,9 @@ export function sort(input: Tensor, dim?: number | SortOptions, options?: SortOp
   checkTensor(input, 'sort');
   const split = splitReduceArgs<number, SortOptions>(dim, options);
   const d = singleDim(split.dim ?? -1, input.dim(), 'sort');
-  return sortedSelection(input, d, rowsOf(input.shape_, d).size, split.options.descending ?? false, 'SortBackward0', 'sort');
+  // Passing `stable` selects the sort.stable overload, whose node PyTorch numbers SortBackward1.
+  const name = split.options.stable === undefined ? 'SortBackward0' : 'SortBackward1';
+  return sortedSelection(input, d, rowsOf(input.shape_, d).size, split.options.descending ?? false, name, 'sort');
 }
 
 export function argsort(input: Tensor, dim?: number | SortOptions, options?: SortOptions): Tensor {
@@ -682,13 +684,15 @@ function cumsumBackward(grad: Tensor, dim: number): Tensor {
 }
 
 /**
- * d/dx[k] of sum_i g[i] * prod_{j<=i} x[j] is prod_{j<k} x[j] * s[k], where s[k] = g[k] + x[k+1] * s[k+1]:
- * an exclusive cumprod (the output shifted by one) times a reversed linear recurrence. No division, so
- * inputs with zeros get exact gradients, and every step is differentiable.
+ * Without zeros in the input, PyTorch's reversed cumsum of grad * output, divided by the input. With
+ * zeros, d/dx[k] of sum_i g[i] * prod_{j<=i} x[j] is prod_{j<k} x[j] * s[k], where s[k] = g[k] +
+ * x[k+1] * s[k+1]: an exclusive cumprod (the output shifted by one) times a reversed linear recurrence.
+ * That form never divides, takes O(n), and is differentiable to any order.
  */
 function cumprodBackward(grad: Tensor, input: Tensor, result: Tensor, dim: number): Tensor {
   if (input.numel() <= 1 || rowsOf(input.shape_, dim).size === 1) return grad;
   const x = input.dtype === grad.dtype ? input : input.to(grad.dtype);
+  if (x.eq(0).any().item() === 0) return cumsumBackward(result.mul(grad), dim).div(x);
   const n = x.shape_[dim];
   const before = cat([ones(resized(x.shape_, dim, 1), { dtype: result.dtype }), result.narrow(dim, 0, n - 1)], dim);
   return before.mul(linearRecurrence(grad, shiftDim(x, dim, -1), dim, true));
@@ -706,8 +710,10 @@ function softmaxOp(log: boolean) {
     requireArg(dim, fn);
     const x = options.dtype && options.dtype !== input.dtype ? input.to(options.dtype) : input;
     const d = singleDim(dim, x.dim(), fn);
-    const lastDim = x.dim() === 0 || d === x.dim() - 1;
-    rejectDtype(x, `${fn}_${lastDim ? 'lastdim_' : ''}kernel_impl`, (t) => !t.isFloatingPoint);
+    // The kernels' names in PyTorch's dtype error (log_softmax's general kernel reuses softmax's name);
+    // empty inputs return before any kernel runs.
+    const kernel = x.dim() === 0 || d === x.dim() - 1 ? `${fn}_lastdim_kernel_impl` : 'softmax_kernel_impl';
+    if (x.numel() > 0) rejectDtype(x, kernel, (t) => !t.isFloatingPoint);
     const [out] = rowKernel(x, d, [{ shape: x.shape_, dtype: x.dtype }], (row, [dst]) => {
       // Shifting by the row's maximum keeps exp() finite for large logits.
       let m = -Infinity;
