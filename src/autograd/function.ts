@@ -92,6 +92,8 @@ export class FunctionCtx extends Node {
           'Some elements marked as dirty during the forward method were not returned as output. The inputs that are modified inplace must all be outputs of the Function.',
         );
       }
+      // PyTorch bumps the version of each dirty tensor once more (on top of the in-place op's own bump).
+      if (!t.isInference()) t.versionCounter.value++;
     }
     const wrapped = outputs.map((o, i) => (o instanceof Tensor ? this.wrapOutput(o, i, outputs.length, inputs.includes(o), executable) : o));
     this.numOutputs = outputs.length;
