@@ -1,0 +1,899 @@
+// Matrix products: dot, mv, mm, bmm, their add- forms (addmv, addmm, baddbmm), outer, matmul and
+// einsum. The products run in the GEMM kernel (src/backends/js/gemm.ts). matmul and einsum are
+// composites that follow PyTorch 2.x's decompositions step by step (LinearAlgebra.cpp's _matmul_impl,
+// Linear.cpp's einsum), because the path taken decides the grad_fn of the result and which component
+// op reports a shape or dtype error. Checks follow the 2.x sources in their order.
+import { DType, bool, float32 } from '../tensor/dtype.js';
+import { Tensor, pyTypeName } from '../tensor/tensor.js';
+import { broadcastShapes, normalizeDim, numelOf, shapeStr, viewStrides } from '../tensor/layout.js';
+import { emptyTensor } from '../tensor/factory.js';
+import { gemm, type MatrixOperand } from '../backends/js/gemm.js';
+import { binaryKernel, unaryKernel, type Kernel2 } from './elementwise.js';
+import { legacyScalarName } from './pointwise.js';
+import { applyInplace } from './inplace.js';
+import { record } from '../autograd/record.js';
+import { noGrad } from '../autograd/grad-mode.js';
+
+/** `beta` scales the added input, `alpha` the product (PyTorch's keyword arguments). */
+export interface ScaleOptions {
+  beta?: number;
+  alpha?: number;
+}
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    matmul(other: Tensor): Tensor;
+    mm(mat2: Tensor): Tensor;
+    bmm(mat2: Tensor): Tensor;
+    mv(vec: Tensor): Tensor;
+    dot(tensor: Tensor): Tensor;
+    vdot(other: Tensor): Tensor;
+    outer(vec2: Tensor): Tensor;
+    addmm(mat1: Tensor, mat2: Tensor, options?: ScaleOptions): Tensor;
+    addmv(mat: Tensor, vec: Tensor, options?: ScaleOptions): Tensor;
+    baddbmm(batch1: Tensor, batch2: Tensor, options?: ScaleOptions): Tensor;
+    addmm_(mat1: Tensor, mat2: Tensor, options?: ScaleOptions): this;
+    addmv_(mat: Tensor, vec: Tensor, options?: ScaleOptions): this;
+    baddbmm_(batch1: Tensor, batch2: Tensor, options?: ScaleOptions): this;
+  }
+}
+
+// ---- argument checks ----
+
+function requireTensor(value: unknown, fn: string, arg: string, position: number): asserts value is Tensor {
+  if (!(value instanceof Tensor)) {
+    throw new TypeError(`${fn}(): argument '${arg}' (position ${position}) must be Tensor, not ${pyTypeName(value)}`);
+  }
+}
+
+/** C++'s `t.size(d)`, which (unlike `Tensor.size`) has no dim 0 for a 0-dim tensor. */
+function sizeAt(t: Tensor, d: number): number {
+  if (t.dim() === 0) throw new Error(`Dimension specified as ${d} but tensor has no dimensions`);
+  return t.shape_[normalizeDim(d, t.dim())];
+}
+
+function rejectBool(dtype: DType, kernel: string): void {
+  if (dtype === bool) throw new Error(`"${kernel}" not implemented for 'Bool'`);
+}
+
+function checkMultipliable(mat1: Tensor, mat2: Tensor): void {
+  const [a0, a1] = mat1.shape_;
+  const [b0, b1] = mat2.shape_;
+  if (a1 !== b0) throw new Error(`mat1 and mat2 shapes cannot be multiplied (${a0}x${a1} and ${b0}x${b1})`);
+}
+
+/** A beta or alpha argument as given (a Python scalar: a number or a boolean). */
+interface Scale {
+  readonly raw: number | boolean;
+  /** A zero beta makes the kernels ignore the added input, even its nan and inf. */
+  readonly isZero: boolean;
+}
+
+function scaleArg(value: unknown, fn: string, name: string): Scale {
+  if (typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new TypeError(`${fn}(): argument '${name}' must be Number, not ${pyTypeName(value)}`);
+  }
+  return { raw: value, isZero: Number(value) === 0 };
+}
+
+function scalesOf(options: ScaleOptions, fn: string): { beta: Scale; alpha: Scale } {
+  return { beta: scaleArg(options.beta ?? 1, fn, 'beta'), alpha: scaleArg(options.alpha ?? 1, fn, 'alpha') };
+}
+
+/** Ranges of `c10::checked_convert` from double, with the C++ type names its message uses. */
+const KERNEL_SCALAR_RANGE: Record<string, [number, number, string]> = {
+  uint8: [0, 255, 'uint8_t'], int8: [-128, 127, 'int8_t'], int16: [-32768, 32767, 'int16_t'],
+  int32: [-(2 ** 31), 2 ** 31 - 1, 'int'], int64: [-(2 ** 63), 2 ** 63, 'int64_t'],
+  float32: [-3.4028234663852886e38, 3.4028234663852886e38, 'float'],
+};
+
+/** `Scalar::to<T>()`: a scale in the kernel's type, rejecting values the type cannot hold. */
+function kernelScalar(s: Scale, dtype: DType): number {
+  const v = Number(s.raw);
+  const range = KERNEL_SCALAR_RANGE[dtype.name];
+  const infinityAllowed = dtype.isFloatingPoint && !Number.isFinite(v);
+  if (range && !infinityAllowed && !(v >= range[0] && v <= range[1])) {
+    throw new Error(`value cannot be converted to type ${range[2]} without overflow`);
+  }
+  return castScalar(v, dtype);
+}
+
+/** A scale converted to `dtype` by a plain cast (no range check). */
+function castScalar(v: number, dtype: DType): number {
+  if (dtype === float32) return Math.fround(v);
+  if (dtype.isFloatingPoint) return v;
+  return dtype === bool ? Number(v !== 0) : Math.trunc(v);
+}
+
+/** `t * s` in a backward formula, skipped for 1 as PyTorch's maybe_multiply. */
+function maybeMultiply(t: Tensor, s: Scale): Tensor {
+  return Number(s.raw) === 1 ? t : t.mul(s.raw);
+}
+
+/** The error of a structured in-place op (`addmm_`, ...) whose result would not have its input's shape. */
+function checkInplaceShape(self: Tensor | null, shape: readonly number[]): void {
+  if (self !== null && shapeStr(self.shape_) !== shapeStr(shape)) {
+    throw new Error(`Bad in-place call: input tensor size ${shapeStr(self.shape_)} and output tensor size ${shapeStr(shape)} should match`);
+  }
+}
+
+/** PyTorch's expand_size: `t` expanded to `shape` with expand's errors, outside the graph. */
+function expandedInput(t: Tensor, shape: readonly number[]): Tensor {
+  return t.detach().expand(shape);
+}
+
+// ---- kernels ----
+
+function matrixOf(t: Tensor, batchStride: number, rowStride: number, colStride: number): MatrixOperand {
+  return { data: t.storage_.data, offset: t.offset_, batchStride, rowStride, colStride };
+}
+
+function runGemm(shape: readonly number[], dtype: DType, dims: [number, number, number, number], a: MatrixOperand, b: MatrixOperand): Tensor {
+  const out = emptyTensor(shape, dtype);
+  gemm(dims[0], dims[1], dims[2], dims[3], a, b, out.storage_.data);
+  return out;
+}
+
+/** [m, k] @ [k, n] of checked operands of one dtype (addmm_impl_cpu_). */
+function matrixProduct(a: Tensor, b: Tensor): Tensor {
+  const [m, k] = a.shape_;
+  const n = b.shape_[1];
+  // PyTorch returns before dispatching on the dtype when there is nothing to compute.
+  if (m * n > 0 && k > 0) rejectBool(a.dtype, 'addmm_impl_cpu_');
+  return runGemm([m, n], a.dtype, [1, m, n, k], matrixOf(a, 0, a.strides_[0], a.strides_[1]), matrixOf(b, 0, b.strides_[0], b.strides_[1]));
+}
+
+/**
+ * bmm's checks and product; the result takes batch2's dtype, as PyTorch allocates it. `inplaceOf` is
+ * baddbmm_'s input, whose shape the result must have.
+ */
+function batchProduct(batch1: Tensor, batch2: Tensor, kernel: 'bmm' | 'baddbmm', inplaceOf: Tensor | null = null): Tensor {
+  if (batch1.dim() !== 3) throw new Error('batch1 must be a 3D tensor');
+  if (batch2.dim() !== 3) throw new Error('batch2 must be a 3D tensor');
+  const [bs, m, k] = batch1.shape_;
+  const [bs2, k2, n] = batch2.shape_;
+  if (bs2 !== bs || k2 !== k) {
+    throw new Error(`Expected size for first two dimensions of batch2 tensor to be: [${bs}, ${k}] but got: [${bs2}, ${k2}].`);
+  }
+  checkInplaceShape(inplaceOf, [bs, m, n]);
+  if (bs * m * n > 0 && k > 0) {
+    rejectBool(batch1.dtype, kernel);
+    if (batch2.dtype !== batch1.dtype) {
+      throw new Error(`expected scalar type ${legacyScalarName(batch1.dtype)} but found ${legacyScalarName(batch2.dtype)}`);
+    }
+  }
+  const [s0, s1, s2] = batch1.strides_;
+  const [t0, t1, t2] = batch2.strides_;
+  return runGemm([bs, m, n], batch2.dtype, [bs, m, n, k], matrixOf(batch1, s0, s1, s2), matrixOf(batch2, t0, t1, t2));
+}
+
+/** beta * input + alpha * product for scales in the tensor's type; `input` has the product's shape. */
+function scaleAndAdd(input: Tensor, product: Tensor, b: number, a: number, betaIsZero: boolean): Tensor {
+  const dtype = product.dtype;
+  if (betaIsZero) {
+    return a === 1 ? product : unaryKernel(product, { num: (p) => a * p, big: (p) => BigInt(a) * p }, dtype, dtype);
+  }
+  const kernel: Kernel2 =
+    dtype === bool
+      ? { num: (s, p) => ((b !== 0 && s !== 0) || (a !== 0 && p !== 0) ? 1 : 0) }
+      : { num: (s, p) => b * s + a * p, big: (s, p) => BigInt(b) * s + BigInt(a) * p };
+  return binaryKernel(input, product, kernel, dtype, dtype);
+}
+
+/**
+ * The result of an add- op as its kernel computes it: nothing for an empty result; for k = 0 only the
+ * input scaled by beta (`scaleInput`, which each op words differently); otherwise the scales converted
+ * to the tensor's type (with PyTorch's overflow check) and combined.
+ */
+function addScaled(input: Tensor, product: Tensor, k: number, beta: Scale, alpha: Scale, scaleInput: () => Tensor): Tensor {
+  if (product.numel() === 0) return product;
+  if (k === 0) return beta.isZero ? product : scaleInput();
+  const dtype = product.dtype;
+  return scaleAndAdd(input, product, kernelScalar(beta, dtype), kernelScalar(alpha, dtype), beta.isZero);
+}
+
+/** addmm's and baddbmm's k = 0 shortcut: `result.copy_(input); result.mul_(beta)` (so beta must fit the dtype's kind). */
+function inputTimesBetaInPlace(input: Tensor, beta: Scale): () => Tensor {
+  return () => noGrad(() => input.clone().mul_(beta.raw));
+}
+
+// ---- dot, mv, addmv ----
+
+export function dot(input: Tensor, tensor: Tensor): Tensor {
+  requireTensor(input, 'dot', 'input', 1);
+  requireTensor(tensor, 'dot', 'tensor', 2);
+  return dotImpl(input, tensor);
+}
+
+function dotImpl(input: Tensor, tensor: Tensor, node = 'DotBackward0'): Tensor {
+  if (input.dim() !== 1 || tensor.dim() !== 1) {
+    throw new Error(`1D tensors expected, but got ${input.dim()}D and ${tensor.dim()}D tensors`);
+  }
+  if (input.dtype !== tensor.dtype) {
+    throw new Error(`dot : expected both vectors to have same dtype, but found ${legacyScalarName(input.dtype)} and ${legacyScalarName(tensor.dtype)}`);
+  }
+  const n = input.numel();
+  const n2 = tensor.numel();
+  if (n !== n2) {
+    throw new Error(`inconsistent tensor size, expected tensor [${n}] and src [${n2}] to have the same number of elements, but got ${n} and ${n2} elements respectively`);
+  }
+  rejectBool(input.dtype, 'dot');
+  // A 1 x n row times an n x 1 column.
+  const out = runGemm([], input.dtype, [1, 1, 1, n], matrixOf(input, 0, 0, input.strides_[0]), matrixOf(tensor, 0, tensor.strides_[0], 0));
+  record({
+    name: node,
+    inputs: [input, tensor],
+    outputs: [out],
+    save: [input, tensor],
+    backward: ([g], [x, y], needs) => [needs[0] ? (g as Tensor).mul(y) : null, needs[1] ? (g as Tensor).mul(x) : null],
+  });
+  return out;
+}
+
+/**
+ * `vdot` conjugates its first argument, which for real dtypes makes it `dot` (PyTorch dispatches to
+ * dot's kernel, but vdot has its own derivatives entry and so its own node).
+ */
+export function vdot(input: Tensor, other: Tensor): Tensor {
+  requireTensor(input, 'vdot', 'input', 1);
+  requireTensor(other, 'vdot', 'other', 2);
+  return dotImpl(input, other, 'VdotBackward0');
+}
+
+/**
+ * addmv's checks and the product mat @ vec; `input` null is mv, whose result PyTorch allocates from
+ * mat.size(0) in vec's dtype and passes as addmv's input.
+ */
+function matrixVectorProduct(input: Tensor | null, mat: Tensor, vec: Tensor): Tensor {
+  const inputDim = input ? input.dim() : 1;
+  if (!(mat.dim() === 2 && vec.dim() === 1 && inputDim <= 1)) {
+    throw new Error(`vector + matrix @ vector expected, got ${inputDim}, ${mat.dim()}, ${vec.dim()}`);
+  }
+  const [m, k] = mat.shape_;
+  const inputNumel = input ? input.numel() : m;
+  if (!(k === vec.shape_[0] && (m === inputNumel || inputNumel === 1))) {
+    const inputSize = input ? sizeAt(input, 0) : m;
+    throw new Error(`size mismatch, got input (${inputSize}), mat (${m}x${k}), vec (${vec.shape_[0]})`);
+  }
+  const inputDtype = input ? input.dtype : vec.dtype;
+  if (inputDtype !== mat.dtype || mat.dtype !== vec.dtype) {
+    throw new Error(
+      `addmv input tensors must have the same dtype, but got ${legacyScalarName(inputDtype)}, ${legacyScalarName(mat.dtype)}, and ${legacyScalarName(vec.dtype)}`,
+    );
+  }
+  if (m > 0 && k > 0) rejectBool(mat.dtype, 'addmv_impl_cpu');
+  return runGemm([m], vec.dtype, [1, m, 1, k], matrixOf(mat, 0, mat.strides_[0], mat.strides_[1]), matrixOf(vec, 0, vec.strides_[0], 0));
+}
+
+export function mv(input: Tensor, vec: Tensor): Tensor {
+  requireTensor(input, 'mv', 'input', 1);
+  requireTensor(vec, 'mv', 'vec', 2);
+  // PyTorch allocates the result from input.size(0) before any check.
+  sizeAt(input, 0);
+  const out = matrixVectorProduct(null, input, vec);
+  record({
+    name: 'MvBackward0',
+    inputs: [input, vec],
+    outputs: [out],
+    save: [input, vec],
+    backward: ([g], [mat, v], needs) => [
+      needs[0] ? outer(g as Tensor, v) : null,
+      needs[1] ? mat.t().mv(g as Tensor) : null,
+    ],
+  });
+  return out;
+}
+
+export function addmv(input: Tensor, mat: Tensor, vec: Tensor, options: ScaleOptions = {}): Tensor {
+  requireTensor(input, 'addmv', 'input', 1);
+  requireTensor(mat, 'addmv', 'mat', 2);
+  requireTensor(vec, 'addmv', 'vec', 3);
+  return addmvImpl(input, mat, vec, options, false);
+}
+
+function addmvImpl(input: Tensor, mat: Tensor, vec: Tensor, options: ScaleOptions, inplace: boolean): Tensor {
+  const { beta, alpha } = scalesOf(options, 'addmv');
+  const product = matrixVectorProduct(input, mat, vec);
+  checkInplaceShape(inplace ? input : null, product.shape_);
+  const self = expandedInput(input, product.shape_);
+  // addmv's k = 0 shortcut multiplies by beta cast to the input's dtype.
+  const scaleInput = (): Tensor => scaleAndAdd(self, product, castScalar(Number(beta.raw), product.dtype), 0, false);
+  const out = addScaled(self, product, mat.shape_[1], beta, alpha, scaleInput);
+  record({
+    name: 'AddmvBackward0',
+    inputs: [input, mat, vec],
+    outputs: [out],
+    save: [mat, vec],
+    backward: ([g], [m, v], needs) => [
+      needs[0] ? maybeMultiply(g as Tensor, beta) : null,
+      needs[1] ? maybeMultiply(outer(g as Tensor, v), alpha) : null,
+      needs[2] ? maybeMultiply(m.t().mv(g as Tensor), alpha) : null,
+    ],
+  });
+  return out;
+}
+
+// ---- mm, addmm, bmm, baddbmm ----
+
+export function mm(input: Tensor, mat2: Tensor): Tensor {
+  requireTensor(input, 'mm', 'input', 1);
+  requireTensor(mat2, 'mm', 'mat2', 2);
+  if (input.dim() !== 2) throw new Error('self must be a matrix');
+  if (mat2.dim() !== 2) throw new Error('mat2 must be a matrix');
+  checkMultipliable(input, mat2);
+  if (input.dtype !== mat2.dtype) {
+    throw new Error(`expected m1 and m2 to have the same dtype, but got: ${input.dtype.cppName} != ${mat2.dtype.cppName}`);
+  }
+  const out = matrixProduct(input, mat2);
+  record({
+    name: 'MmBackward0',
+    inputs: [input, mat2],
+    outputs: [out],
+    save: [input, mat2],
+    backward: ([g], [a, b], needs) => [
+      needs[0] ? (g as Tensor).mm(b.t()) : null,
+      needs[1] ? a.t().mm(g as Tensor) : null,
+    ],
+  });
+  return out;
+}
+
+export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: ScaleOptions = {}): Tensor {
+  requireTensor(input, 'addmm', 'input', 1);
+  requireTensor(mat1, 'addmm', 'mat1', 2);
+  requireTensor(mat2, 'addmm', 'mat2', 3);
+  return addmmImpl(input, mat1, mat2, options, false);
+}
+
+function addmmImpl(input: Tensor, mat1: Tensor, mat2: Tensor, options: ScaleOptions, inplace: boolean): Tensor {
+  const { beta, alpha } = scalesOf(options, 'addmm');
+  if (input.dtype !== mat2.dtype) {
+    throw new Error(`self and mat2 must have the same dtype, but got ${legacyScalarName(input.dtype)} and ${legacyScalarName(mat2.dtype)}`);
+  }
+  if (mat1.dtype !== mat2.dtype) {
+    throw new Error(`mat1 and mat2 must have the same dtype, but got ${legacyScalarName(mat1.dtype)} and ${legacyScalarName(mat2.dtype)}`);
+  }
+  if (mat1.dim() !== 2) throw new Error(`mat1 must be a matrix, got ${mat1.dim()}-D tensor`);
+  if (mat2.dim() !== 2) throw new Error(`mat2 must be a matrix, got ${mat2.dim()}-D tensor`);
+  checkMultipliable(mat1, mat2);
+  const shape = [mat1.shape_[0], mat2.shape_[1]];
+  checkInplaceShape(inplace ? input : null, shape);
+  const self = expandedInput(input, shape);
+  const out = addScaled(self, matrixProduct(mat1, mat2), mat1.shape_[1], beta, alpha, inputTimesBetaInPlace(self, beta));
+  record({
+    name: 'AddmmBackward0',
+    inputs: [input, mat1, mat2],
+    outputs: [out],
+    save: [mat1, mat2],
+    backward: ([g], [a, b], needs) => [
+      needs[0] ? maybeMultiply(g as Tensor, beta) : null,
+      needs[1] ? maybeMultiply((g as Tensor).mm(b.t()), alpha) : null,
+      needs[2] ? maybeMultiply(a.t().mm(g as Tensor), alpha) : null,
+    ],
+  });
+  return out;
+}
+
+export function bmm(input: Tensor, mat2: Tensor): Tensor {
+  requireTensor(input, 'bmm', 'input', 1);
+  requireTensor(mat2, 'bmm', 'mat2', 2);
+  const out = batchProduct(input, mat2, 'bmm');
+  record({
+    name: 'BmmBackward0',
+    inputs: [input, mat2],
+    outputs: [out],
+    save: [input, mat2],
+    backward: ([g], [a, b], needs) => [
+      needs[0] ? (g as Tensor).bmm(b.transpose(1, 2)) : null,
+      needs[1] ? a.transpose(1, 2).bmm(g as Tensor) : null,
+    ],
+  });
+  return out;
+}
+
+export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: ScaleOptions = {}): Tensor {
+  requireTensor(input, 'baddbmm', 'input', 1);
+  requireTensor(batch1, 'baddbmm', 'batch1', 2);
+  requireTensor(batch2, 'baddbmm', 'batch2', 3);
+  return baddbmmImpl(input, batch1, batch2, options, false);
+}
+
+function baddbmmImpl(input: Tensor, batch1: Tensor, batch2: Tensor, options: ScaleOptions, inplace: boolean): Tensor {
+  const { beta, alpha } = scalesOf(options, 'baddbmm');
+  // PyTorch expands the input before any other check, reading the sizes with C++'s size().
+  const self = expandedInput(input, [sizeAt(batch1, 0), sizeAt(batch1, 1), sizeAt(batch2, 2)]);
+  if (input.dtype !== batch1.dtype) {
+    throw new Error(
+      `Input dtypes must be the same, got: input ${input.dtype.cppName}, batch1: ${batch1.dtype.cppName}, batch2: ${batch2.dtype.cppName}`,
+    );
+  }
+  const product = batchProduct(batch1, batch2, 'baddbmm', inplace ? input : null);
+  const out = addScaled(self, product, batch1.shape_[2], beta, alpha, inputTimesBetaInPlace(self, beta));
+  record({
+    name: 'BaddbmmBackward0',
+    inputs: [input, batch1, batch2],
+    outputs: [out],
+    save: [batch1, batch2],
+    backward: ([g], [a, b], needs) => [
+      needs[0] ? maybeMultiply(g as Tensor, beta) : null,
+      needs[1] ? maybeMultiply((g as Tensor).bmm(b.transpose(1, 2)), alpha) : null,
+      needs[2] ? maybeMultiply(a.transpose(1, 2).bmm(g as Tensor), alpha) : null,
+    ],
+  });
+  return out;
+}
+
+// ---- outer ----
+
+/** `input.reshape(n, 1) * vec2`, as PyTorch composes it (so its grad_fn is MulBackward0). */
+export function outer(input: Tensor, vec2: Tensor): Tensor {
+  requireTensor(input, 'outer', 'input', 1);
+  requireTensor(vec2, 'outer', 'vec2', 2);
+  if (input.dim() !== 1) throw new Error(`outer: Expected 1-D argument self, but got ${input.dim()}-D`);
+  if (vec2.dim() !== 1) throw new Error(`outer: Expected 1-D argument vec2, but got ${vec2.dim()}-D`);
+  return input.reshape([input.shape_[0], 1]).mul(vec2);
+}
+
+// ---- matmul ----
+
+/** `_unsafe_view`: a reshape of a fresh result that is not a view for autograd. */
+function unsafeView(t: Tensor, shape: readonly number[]): Tensor {
+  const strides = viewStrides(t.shape_, t.strides_, shape) as number[];
+  const out = t.aliasWithLayout([...shape], strides, t.offset_);
+  const inputShape = t.shape;
+  record({ name: 'UnsafeViewBackward0', inputs: [t], outputs: [out], backward: ([g]) => [(g as Tensor).reshape(inputShape)] });
+  return out;
+}
+
+/** `t.squeeze_(0)` of a fresh result (matmul's 1-D @ 2-D path); its node is squeeze_.dim's. */
+function squeezeFirstInPlace(t: Tensor): Tensor {
+  const out = t.aliasWithLayout(t.shape_.slice(1), t.strides_.slice(1), t.offset_);
+  record({ name: 'SqueezeBackward4', inputs: [t], outputs: [out], backward: ([g]) => [(g as Tensor).unsqueeze(0)] });
+  return out;
+}
+
+/**
+ * PyTorch's should_fold: whether an N-D (N >= 3) @ 1-D/2-D product (either order) becomes one mm/mv
+ * on the N-D operand folded into a matrix, rather than a broadcast bmm.
+ */
+function shouldFold(t1: Tensor, t2: Tensor): boolean {
+  const firstLarger = t1.dim() >= t2.dim();
+  const large = firstLarger ? t1 : t2;
+  const shape = [...large.shape_];
+  const strides = [...large.strides_];
+  if (!firstLarger) {
+    // The larger operand is used transposed (t2.mT).
+    const d = shape.length;
+    [shape[d - 2], shape[d - 1]] = [shape[d - 1], shape[d - 2]];
+    [strides[d - 2], strides[d - 1]] = [strides[d - 1], strides[d - 2]];
+  }
+  const smallDim = firstLarger ? t2.dim() : t1.dim();
+  if (!(shape.length >= 3 && smallDim <= 2)) return false;
+  // Folding keeps the backward of the small operand an mm instead of a batch of products summed
+  // over a broadcast batch, even when the fold copies.
+  if ((firstLarger ? t2 : t1).requiresGrad) return true;
+  // A 2-D @ N-D fold would need the result transposed and copied.
+  if (t1.dim() === 2) return false;
+  if (numelOf(shape) === 0) return true;
+  for (let i = 0; i < shape.length - 2; i++) {
+    if (strides[i] !== strides[i + 1] * shape[i + 1]) return false;
+  }
+  return true;
+}
+
+export function matmul(input: Tensor, other: Tensor): Tensor {
+  requireTensor(input, 'matmul', 'input', 1);
+  requireTensor(other, 'matmul', 'other', 2);
+  return matmulImpl(input, other);
+}
+
+function matmulImpl(t1: Tensor, t2: Tensor): Tensor {
+  const d1 = t1.dim();
+  const d2 = t2.dim();
+  if (d1 === 0 || d2 === 0) throw new Error(`both arguments to matmul need to be at least 1D, but they are ${d1}D and ${d2}D`);
+  if (d1 === 1 && d2 === 1) return dotImpl(t1, t2);
+  if (d1 === 2 && d2 === 1) return t1.mv(t2);
+  if (d1 === 1 && d2 === 2) return squeezeFirstInPlace(t1.unsqueeze(0).mm(t2));
+  if (d1 === 2 && d2 === 2) return t1.mm(t2);
+  if (shouldFold(t1, t2)) return foldedMatmul(t1, t2);
+  return batchedMatmul(t1, t2);
+}
+
+/** The larger operand's batch dims folded into its rows: one mm (or mv), viewed back. */
+function foldedMatmul(t1: Tensor, t2: Tensor): Tensor {
+  const transpose = t2.dim() > t1.dim();
+  const a = transpose ? t2.mT : t1;
+  const b = !transpose ? t2 : t1.dim() === 2 ? t1.t() : t1;
+  const sizes = a.shape_;
+  const outputShape = sizes.slice(0, -1);
+  const folded = a.reshape([numelOf(outputShape), sizes[sizes.length - 1]]);
+  if (b.dim() === 2) {
+    outputShape.push(b.shape_[1]);
+    const output = unsafeView(folded.mm(b), outputShape);
+    if (!transpose) return output;
+    // PyTorch counts every empty tensor as contiguous, so contiguous() keeps the transposed view;
+    // Tensor.isContiguous() does not yet (src/tensor/layout.ts isContiguousLayout).
+    return output.numel() === 0 ? output.mT : output.mT.contiguous();
+  }
+  return unsafeView(folded.mv(b), outputShape);
+}
+
+/** Broadcast batch dims, flattened into one: a bmm. */
+function batchedMatmul(t1: Tensor, t2: Tensor): Tensor {
+  const d1 = t1.dim();
+  const d2 = t2.dim();
+  const n = d1 > 1 ? t1.shape_[d1 - 2] : 1;
+  const m1 = t1.shape_[d1 - 1];
+  const batch1 = t1.shape_.slice(0, Math.max(d1 - 2, 0));
+  const m2 = d2 > 1 ? t2.shape_[d2 - 2] : t2.shape_[0];
+  const p = d2 > 1 ? t2.shape_[d2 - 1] : 1;
+  const batch2 = t2.shape_.slice(0, Math.max(d2 - 2, 0));
+  // A batch of one that requires grad is squeezed, so that its gradient is not a broadcast bmm summed
+  // over the batch (the same reason as in shouldFold).
+  if (d1 === 3 && d2 === 3 && batch1[0] !== batch2[0]) {
+    if (batch1[0] === 1 && t1.requiresGrad) return matmulImpl(t1.squeeze(0), t2);
+    if (batch2[0] === 1 && t2.requiresGrad) return matmulImpl(t1, t2.squeeze(0));
+  }
+  const outputShape = broadcastShapes(batch1, batch2);
+  const batch = numelOf(outputShape);
+  const a = t1.expand([...outputShape, n, m1]).reshape([batch, n, m1]);
+  const vectorRhs = d2 === 1;
+  const bExpanded = t2.expand(vectorRhs ? [...outputShape, m2] : [...outputShape, m2, p]);
+  const b = vectorRhs ? bExpanded.reshape([batch, m2]).unsqueeze(2) : bExpanded.reshape([batch, m2, p]);
+  if (d1 > 1) outputShape.push(n);
+  if (d2 > 1) outputShape.push(p);
+  const product = a.bmm(b);
+  return unsafeView(vectorRhs ? product.squeeze(-1) : product, outputShape);
+}
+
+/** torch.linalg.matmul: matmul, with argument errors that name linalg_matmul. */
+export function linalgMatmul(input: Tensor, other: Tensor): Tensor {
+  requireTensor(input, 'linalg_matmul', 'input', 1);
+  requireTensor(other, 'linalg_matmul', 'other', 2);
+  return matmulImpl(input, other);
+}
+
+/** torch.linalg.vecdot: `(x * y).sum(dim)` for real floating dtypes, with broadcasting. */
+export function vecdot(x: Tensor, y: Tensor, options: { dim?: number } = {}): Tensor {
+  requireTensor(x, 'linalg_vecdot', 'x', 1);
+  requireTensor(y, 'linalg_vecdot', 'y', 2);
+  if (!x.dtype.isFloatingPoint) {
+    throw new Error(`linalg.vecdot: Expected a floating point or complex tensor as input. Got ${legacyScalarName(x.dtype)}`);
+  }
+  if (x.dtype !== y.dtype) {
+    throw new Error(
+      `linalg.vecdot: Expected x and y to have the same dtype, but found x of type ${legacyScalarName(x.dtype)} and y of type ${legacyScalarName(y.dtype)} instead`,
+    );
+  }
+  return x.mul(y).sum(options.dim ?? -1);
+}
+
+// ---- einsum ----
+
+const LETTERS = 26;
+const TOTAL_LABELS = 2 * LETTERS;
+const ELLIPSIS = TOTAL_LABELS;
+
+/** Labels A-Z are subscripts 0-25 and a-z 26-51, as PyTorch numbers them (this sets the output order). */
+function subscriptOf(label: string): number {
+  const c = label.charCodeAt(0);
+  return c <= 90 ? c - 65 : c - 97 + LETTERS;
+}
+
+function labelOf(subscript: number): string {
+  return String.fromCharCode(subscript < LETTERS ? subscript + 65 : subscript - LETTERS + 97);
+}
+
+function isLetter(c: string): boolean {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+function einsumOperands(equation: unknown, args: readonly unknown[]): Tensor[] {
+  if (args.length === 0) {
+    throw new Error('einsum(): must specify the equation string and at least one operand, or at least one operand and its subscripts list');
+  }
+  if (typeof equation !== 'string') {
+    throw new TypeError(`einsum(): argument 'equation' (position 1) must be str, not ${pyTypeName(equation)}`);
+  }
+  const list = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
+  if (list.length === 0) return einsumOperands(equation, list);
+  list.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new TypeError(`expected Tensor as element ${i} in argument 1, but got ${pyTypeName(t)}`);
+  });
+  return list as Tensor[];
+}
+
+/** Parses the operands' labels (ELLIPSIS for `...`), with PyTorch's errors. */
+function parseInputLabels(lhs: string, numOps: number): number[][] {
+  const labels: number[][] = Array.from({ length: numOps }, () => []);
+  let ellipsisSeen = false;
+  let op = 0;
+  for (let i = 0; i < lhs.length; i++) {
+    const c = lhs[i];
+    if (c === ' ') continue;
+    if (c === '.') {
+      if (ellipsisSeen) throw new Error(`einsum(): found '.' for operand ${op} for which an ellipsis was already found`);
+      if (!(i + 2 < lhs.length && lhs[++i] === '.' && lhs[++i] === '.')) {
+        throw new Error(`einsum(): found '.' for operand ${op} that is not part of any ellipsis`);
+      }
+      labels[op].push(ELLIPSIS);
+      ellipsisSeen = true;
+    } else if (c === ',') {
+      op++;
+      if (op >= numOps) throw new Error('einsum(): fewer operands were provided than specified in the equation');
+      ellipsisSeen = false;
+    } else {
+      if (!isLetter(c)) {
+        throw new Error(`einsum(): invalid subscript given at index ${i} in the equation string, subscripts must be in [a-zA-Z]`);
+      }
+      labels[op].push(subscriptOf(c));
+    }
+  }
+  if (op !== numOps - 1) throw new Error('einsum(): more operands were provided than specified in the equation');
+  return labels;
+}
+
+/**
+ * Einstein summation: `einsum('ij,jk->ik', a, b)` (or with the operands in one array). Implicit output
+ * (no `->`) is the ellipsis dims then the labels seen once, in alphabetical order (upper case first).
+ * Operands are contracted left to right, each pair by one bmm, as PyTorch does without opt_einsum.
+ */
+export function einsum(equation: string, ...operands: Tensor[] | [readonly Tensor[]]): Tensor {
+  const ops0 = einsumOperands(equation, operands);
+  const numOps = ops0.length;
+  const arrow = equation.indexOf('->');
+  const lhs = arrow === -1 ? equation : equation.slice(0, arrow);
+  const opLabels = parseInputLabels(lhs, numOps);
+
+  const labelCount = new Array<number>(TOTAL_LABELS).fill(0);
+  let ellNumDim = 0;
+  ops0.forEach((operand, i) => {
+    const ndims = operand.dim();
+    let nlabels = opLabels[i].length;
+    let hasEllipsis = false;
+    for (const label of opLabels[i]) {
+      if (label === ELLIPSIS) {
+        nlabels--;
+        hasEllipsis = true;
+        ellNumDim = Math.max(ellNumDim, ndims - nlabels);
+      } else {
+        labelCount[label]++;
+      }
+    }
+    if (hasEllipsis ? nlabels > ndims : nlabels !== ndims) {
+      throw new Error(
+        `einsum(): the number of subscripts in the equation (${nlabels}) ${hasEllipsis ? 'is more than' : 'does not match'} the number of dimensions (${ndims}) for operand ${i}${hasEllipsis ? '' : ' and no ellipsis was given'}`,
+      );
+    }
+  });
+
+  // Every label gets an index in the aligned shape: output dims first, then contracted dims.
+  const labelPermIndex = new Array<number>(TOTAL_LABELS).fill(-1);
+  let permIndex = 0;
+  let ellIndex = 0;
+  let ellInOutput = false;
+  if (arrow === -1) {
+    permIndex = ellNumDim;
+    ellInOutput = true;
+    for (let label = 0; label < TOTAL_LABELS; label++) if (labelCount[label] === 1) labelPermIndex[label] = permIndex++;
+  } else {
+    const rhs = equation.slice(arrow + 2);
+    for (let i = 0; i < rhs.length; i++) {
+      const c = rhs[i];
+      if (c === ' ') continue;
+      if (c === '.') {
+        if (ellInOutput) throw new Error("einsum(): found '.' for output but an ellipsis (...) was already found");
+        if (!(i + 2 < rhs.length && rhs[++i] === '.' && rhs[++i] === '.')) {
+          throw new Error("einsum(): found '.' for output that is not part of any ellipsis (...)");
+        }
+        ellIndex = permIndex;
+        permIndex += ellNumDim;
+        ellInOutput = true;
+      } else {
+        if (!isLetter(c)) {
+          throw new Error(`einsum(): invalid subscript given at index ${lhs.length + 2 + i} in the equation string, subscripts must be in [a-zA-Z]`);
+        }
+        const s = subscriptOf(c);
+        if (!(labelCount[s] > 0 && labelPermIndex[s] === -1)) {
+          throw new Error(
+            `einsum(): output subscript ${c}${labelPermIndex[s] > -1 ? ' appears more than once in the output' : ' does not appear in the equation for any input operand'}`,
+          );
+        }
+        labelPermIndex[s] = permIndex++;
+      }
+    }
+  }
+  const outNumDim = permIndex;
+  if (!ellInOutput) {
+    ellIndex = permIndex;
+    permIndex += ellNumDim;
+  }
+  for (let label = 0; label < TOTAL_LABELS; label++) {
+    if (labelCount[label] > 0 && labelPermIndex[label] === -1) labelPermIndex[label] = permIndex++;
+  }
+
+  // Align every operand to the permuted shape: check sizes, take diagonals of repeated labels,
+  // unsqueeze missing dims. dimCounts counts the operands where each dim has size != 1.
+  const labelSize = new Array<number>(TOTAL_LABELS).fill(1);
+  const ellSizes = new Array<number>(ellNumDim).fill(1);
+  const dimCounts = new Array<number>(permIndex).fill(0);
+  const ops: Tensor[] = ops0.map((operand, i) => {
+    let op = operand;
+    const permutation = new Array<number>(permIndex).fill(-1);
+    let dim = 0;
+    for (const s of opLabels[i]) {
+      if (s === ELLIPSIS) {
+        const ndim = operand.dim() - (opLabels[i].length - 1);
+        for (let j = ellNumDim - ndim; j < ellNumDim; j++) {
+          const size = op.shape_[dim];
+          if (size !== 1) {
+            if (!(ellSizes[j] === 1 || ellSizes[j] === size)) {
+              throw new Error(
+                `einsum(): dimension ${dim} covered by ellipsis in operand ${i}has size ${size} which does not broadcast with previously seen ellipsis with size ${ellSizes[j]} for the respective dimension`,
+              );
+            }
+            ellSizes[j] = size;
+            dimCounts[ellIndex + j]++;
+          }
+          permutation[ellIndex + j] = dim++;
+        }
+      } else if (permutation[labelPermIndex[s]] === -1) {
+        const size = op.shape_[dim];
+        if (size !== 1) {
+          if (!(labelSize[s] === 1 || labelSize[s] === size)) {
+            throw new Error(
+              `einsum(): subscript ${labelOf(s)} has size ${size} for operand ${i} which does not broadcast with previously seen size ${labelSize[s]}`,
+            );
+          }
+          labelSize[s] = size;
+          dimCounts[labelPermIndex[s]]++;
+        }
+        permutation[labelPermIndex[s]] = dim++;
+      } else {
+        const prev = permutation[labelPermIndex[s]];
+        if (op.shape_[dim] !== op.shape_[prev]) {
+          throw new Error(
+            `einsum(): subscript ${labelOf(s)} is repeated for operand ${i} but the sizes don't match, ${op.shape_[dim]} != ${op.shape_[prev]}`,
+          );
+        }
+        op = op.diagonal(0, prev, dim).movedim(-1, prev);
+      }
+    }
+    for (let k = 0; k < permutation.length; k++) {
+      if (permutation[k] === -1) {
+        op = op.unsqueeze(dim);
+        permutation[k] = dim++;
+      }
+    }
+    return op.permute(permutation);
+  });
+
+  while (ops.length > 1) {
+    let a = ops.shift() as Tensor;
+    let b = ops.shift() as Tensor;
+    // Contracted dims that no later operand has are summed now: by the product when both have them,
+    // by a plain sum when only one does.
+    const sumDims: number[] = [];
+    const aDimsToSum: number[] = [];
+    const bDimsToSum: number[] = [];
+    for (let dim = outNumDim; dim < permIndex; dim++) {
+      if (a.shape_[dim] !== 1 && b.shape_[dim] !== 1) {
+        if (--dimCounts[dim] === 1) {
+          sumDims.push(dim);
+          dimCounts[dim] = 0;
+        }
+      } else if (dimCounts[dim] === 1) {
+        if (a.shape_[dim] !== 1) {
+          aDimsToSum.push(dim);
+          dimCounts[dim] = 0;
+        } else if (b.shape_[dim] !== 1) {
+          bDimsToSum.push(dim);
+          dimCounts[dim] = 0;
+        }
+      }
+    }
+    if (aDimsToSum.length > 0) a = a.sum(aDimsToSum, { keepdim: true });
+    if (bDimsToSum.length > 0) b = b.sum(bDimsToSum, { keepdim: true });
+    ops.unshift(sumProductPair(a, b, sumDims));
+  }
+
+  const result = ops[0];
+  if (permIndex - outNumDim === 0) return result;
+  // With several operands the contracted dims are all size 1 by now.
+  if (numOps > 1) return result.view(result.shape_.slice(0, outNumDim));
+  return result.sum(Array.from({ length: permIndex - outNumDim }, (_, k) => outNumDim + k));
+}
+
+/**
+ * `(left * right).sum(sumDims, keepdim=True)` for aligned operands of equal rank, as one bmm over the
+ * dims both have (PyTorch's sumproduct_pair).
+ */
+function sumProductPair(leftIn: Tensor, rightIn: Tensor, sumDims: readonly number[]): Tensor {
+  if (sumDims.length === 0) return leftIn.mul(rightIn);
+  let left = leftIn;
+  let right = rightIn;
+  const isSummed = new Set(sumDims);
+  const lro: number[] = [];
+  const lo: number[] = [];
+  const ro: number[] = [];
+  let lroSize = 1;
+  let loSize = 1;
+  let roSize = 1;
+  let sumSize = 1;
+  for (let i = 0; i < left.dim(); i++) {
+    const sl = left.shape_[i] !== 1;
+    const sr = right.shape_[i] !== 1;
+    if (isSummed.has(i)) {
+      if (sl && sr) sumSize *= left.shape_[i];
+      else if (sl) left = left.sum(i, { keepdim: true });
+      else if (sr) right = right.sum(i, { keepdim: true });
+    } else if (sl && sr) {
+      lro.push(i);
+      lroSize *= left.shape_[i];
+    } else if (sl) {
+      lo.push(i);
+      loSize *= left.shape_[i];
+    } else {
+      ro.push(i);
+      roSize *= right.shape_[i];
+    }
+  }
+  const outSize = [...lro.map((d) => left.shape_[d]), ...lo.map((d) => left.shape_[d]), ...sumDims.map(() => 1), ...ro.map((d) => right.shape_[d])];
+  const lperm = [...lro, ...lo, ...sumDims, ...ro];
+  const rperm = [...lro, ...sumDims, ...ro, ...lo];
+  const operm = new Array<number>(lperm.length);
+  lperm.forEach((d, k) => (operm[d] = k));
+  const l3 = left.permute(lperm).reshape([lroSize, loSize, sumSize]);
+  const r3 = right.permute(rperm).reshape([lroSize, sumSize, roSize]);
+  return l3.bmm(r3).view(outSize).permute(operm);
+}
+
+// ---- methods ----
+
+const proto = Tensor.prototype;
+proto.matmul = function (this: Tensor, other: Tensor) {
+  requireTensor(other, 'matmul', 'other', 1);
+  return matmulImpl(this, other);
+};
+proto.mm = function (this: Tensor, mat2: Tensor) {
+  requireTensor(mat2, 'mm', 'mat2', 1);
+  return mm(this, mat2);
+};
+proto.bmm = function (this: Tensor, mat2: Tensor) {
+  requireTensor(mat2, 'bmm', 'mat2', 1);
+  return bmm(this, mat2);
+};
+proto.mv = function (this: Tensor, vec: Tensor) {
+  requireTensor(vec, 'mv', 'vec', 1);
+  return mv(this, vec);
+};
+proto.dot = function (this: Tensor, tensor: Tensor) {
+  requireTensor(tensor, 'dot', 'tensor', 1);
+  return dotImpl(this, tensor);
+};
+proto.vdot = function (this: Tensor, other: Tensor) {
+  requireTensor(other, 'vdot', 'other', 1);
+  return dotImpl(this, other, 'VdotBackward0');
+};
+proto.outer = function (this: Tensor, vec2: Tensor) {
+  requireTensor(vec2, 'outer', 'vec2', 1);
+  return outer(this, vec2);
+};
+proto.addmm = function (this: Tensor, mat1: Tensor, mat2: Tensor, options?: ScaleOptions) {
+  return addmm(this, mat1, mat2, options);
+};
+proto.addmv = function (this: Tensor, mat: Tensor, vec: Tensor, options?: ScaleOptions) {
+  return addmv(this, mat, vec, options);
+};
+proto.baddbmm = function (this: Tensor, batch1: Tensor, batch2: Tensor, options?: ScaleOptions) {
+  return baddbmm(this, batch1, batch2, options);
+};
+proto.addmm_ = function (this: Tensor, mat1: Tensor, mat2: Tensor, options?: ScaleOptions) {
+  return applyInplace(this, (current) => addmmImpl(current, mat1, mat2, options ?? {}, true));
+};
+proto.addmv_ = function (this: Tensor, mat: Tensor, vec: Tensor, options?: ScaleOptions) {
+  return applyInplace(this, (current) => addmvImpl(current, mat, vec, options ?? {}, true));
+};
+proto.baddbmm_ = function (this: Tensor, batch1: Tensor, batch2: Tensor, options?: ScaleOptions) {
+  return applyInplace(this, (current) => baddbmmImpl(current, batch1, batch2, options ?? {}, true));
+};
