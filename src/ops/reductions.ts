@@ -147,6 +147,15 @@ function rowKernel(input: Tensor, dim: number, outputs: readonly { shape: readon
   const results = outputs.map((o) => emptyTensor(o.shape, o.dtype));
   const rows = outer * inner;
   const outSizes = results.map((r) => (rows === 0 ? 0 : r.numel() / rows));
+  if (inner === 1) {
+    // Rows are contiguous in the input and the outputs: hand out views instead of copying.
+    const src = data as TypedArray;
+    for (let o = 0; o < outer; o++) {
+      const outs = results.map((r, k) => r.storage_.data.subarray(o * outSizes[k], (o + 1) * outSizes[k]) as unknown as OutRow);
+      fn(src.subarray(o * size, (o + 1) * size) as unknown as Row, outs);
+    }
+    return results;
+  }
   const row = allocate(input.dtype, size) as unknown as OutRow;
   const outRows = results.map((r, k) => allocate(r.dtype, outSizes[k]) as unknown as OutRow);
   for (let o = 0; o < outer; o++) {

@@ -113,3 +113,55 @@ test('var and std warn when there are no degrees of freedom', () => {
   const tail = 'degrees of freedom is <= 0. Correction should be strictly less than the reduction factor (input numel divided by output numel).';
   assert.deepEqual(seen, [`var(): ${tail}`, `std(): ${tail}`]);
 });
+
+/** Deterministic float64 values spread over [-2, 2), distinct, away from 0 (a fixed LCG). */
+function values(shape: number[], seed: number): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out: number[] = [];
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    const v = (s / 2147483648) * 4 - 2;
+    out.push(Math.abs(v) < 0.1 ? v + 0.3 : v);
+  }
+  return torch.tensor(out, { dtype: torch.float64 }).reshape(shape).requiresGrad_();
+}
+
+/** gradcheck and gradgradcheck in float64: first and second derivatives against finite differences. */
+const GRADCHECKS: Record<string, [(x: Tensor) => Tensor, Tensor]> = {
+  'sum dims': [(x) => x.sum([0, 2], { keepdim: true }), values([2, 3, 2], 1)],
+  'mean dim': [(x) => x.mean(1), values([3, 4], 2)],
+  prod: [(x) => x.prod(), values([5], 3)],
+  'prod dim': [(x) => x.prod(1, { keepdim: true }), values([3, 4], 4)],
+  'prod with a zero': [(x) => x.prod(0), torch.tensor([[1.5, 0], [0, 2], [-0.5, 1.2]], { dtype: torch.float64, requiresGrad: true })],
+  'max dim': [(x) => x.max(1).values, values([3, 4], 5)],
+  'min full': [(x) => x.min(), values([3, 4], 6)],
+  amax: [(x) => x.amax([0, 2]), values([2, 3, 2], 7)],
+  'var dim': [(x) => x.var(1, { correction: 0 }), values([3, 4], 8)],
+  std: [(x) => x.std(), values([3, 4], 9)],
+  'std dims': [(x) => x.std([0, 1], { keepdim: true }), values([2, 3, 2], 10)],
+  'norm 2': [(x) => torch.linalg.vectorNorm(x, 2, 1), values([3, 4], 11)],
+  'norm 1': [(x) => x.norm(1), values([3, 4], 12)],
+  'norm 3': [(x) => torch.linalg.vectorNorm(x, 3, [0, 1]), values([3, 4], 13)],
+  'norm 1.5': [(x) => torch.linalg.vectorNorm(x, 1.5), values([5], 14)],
+  'norm 0.5': [(x) => torch.linalg.vectorNorm(x, 0.5, 0), values([4, 2], 15)],
+  'norm inf': [(x) => torch.linalg.vectorNorm(x, Infinity, 1), values([3, 4], 16)],
+  logsumexp: [(x) => x.logsumexp([0, 1]), values([3, 4], 17)],
+  cumsum: [(x) => x.cumsum(1), values([3, 4], 18)],
+  cumprod: [(x) => x.cumprod(0), values([4, 3], 19)],
+  'cumprod with zeros': [(x) => x.cumprod(1), torch.tensor([[1.5, 0, 2, -1], [0, 0, 1, 2], [2, 1, 0.5, 0]], { dtype: torch.float64, requiresGrad: true })],
+  sort: [(x) => x.sort(0, { descending: true }).values, values([4, 3], 20)],
+  topk: [(x) => x.topk(2, 1).values, values([3, 4], 21)],
+  median: [(x) => x.median(), values([5], 22)],
+  'median dim': [(x) => x.median(1).values, values([3, 4], 23)],
+  quantile: [(x) => x.quantile([0.3, 0.8], 1), values([3, 5], 24)],
+  softmax: [(x) => x.softmax(1), values([3, 4], 25)],
+  logSoftmax: [(x) => x.logSoftmax(0), values([3, 4], 26)],
+};
+
+for (const [name, [fn, x]] of Object.entries(GRADCHECKS)) {
+  test(`gradcheck and gradgradcheck: ${name}`, () => {
+    assert.ok(torch.autograd.gradcheck(fn as never, [x]));
+    assert.ok(torch.autograd.gradgradcheck(fn as never, [x]));
+  });
+}
