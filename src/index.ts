@@ -39,3 +39,8 @@ export { matmul, mm, bmm, mv, dot, vdot, outer, addmm, addmv, baddbmm, einsum, t
 export * as linalg from './ops/linalg-namespace.js';
 export { sum, mean, variance as var, std, logsumexp, norm, all, any, type Dims, type ReduceOptions, type VarOptions, type NormOrder } from './ops/reduce.js';
 export { prod, max, min, amax, amin, argmax, argmin, median, sort, argsort, topk, quantile, cumsum, cumprod, softmax, logSoftmax, ValuesIndices, type SortOptions, type TopkOptions, type QuantileOptions, type QuantileInterpolation } from './ops/reductions.js';
+export { reshape, flatten, unflatten, permute, transpose, swapaxes, swapdims, t, movedim, moveaxis, squeeze, unsqueeze, broadcastTo, select, narrow, diagonal, asStrided, clone, atleast1d, atleast2d, atleast3d, type MemoryFormat } from './ops/view.js';
+export { split, chunk, unbind, hstack, vstack, dstack, rowStack } from './ops/join.js';
+export { slice, indexPut, Slice, type IndexItem, type IndexList } from './ops/indexing.js';
+export { gather, scatter, scatterAdd, indexSelect, indexAdd, indexCopy, indexFill, maskedFill, maskedSelect, maskedScatter, take, put, type ScatterReduce } from './ops/scatter.js';
+export { nonzero, argwhere, flip, fliplr, flipud, roll, tile, tril, triu, type PadMode } from './ops/shape.js';

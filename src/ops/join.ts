@@ -1,11 +1,25 @@
-// Joining tensors: cat and stack.
+// Joining and splitting tensors: cat, stack, hstack/vstack/dstack; split, chunk, unbind (multi-output views).
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { normalizeDim, shapeStr } from '../tensor/layout.js';
-import { emptyTensor } from '../tensor/factory.js';
+import { emptyTensor, zeros } from '../tensor/factory.js';
 import { scatter } from '../backends/js/strided.js';
-import { asOperand, resultTypeOf } from './elementwise.js';
+import { asOperand, checkTensor, resultTypeOf } from './elementwise.js';
+import { atleast1d, atleast2d, atleast3d, makeMultiOutputViews, type ViewLayout } from './view.js';
 import { record } from '../autograd/record.js';
 import { noGrad } from '../autograd/grad-mode.js';
+import type { MaybeTensor } from '../autograd/node.js';
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /** Views of consecutive pieces along `dim`: of `splitSize` elements each (the last may be smaller), or of the given sizes. */
+    split(splitSize: number | readonly number[], dim?: number): Tensor[];
+    splitWithSizes(splitSizes: readonly number[], dim?: number): Tensor[];
+    /** `chunks` views of (nearly) equal size along `dim`; fewer when the size does not allow. */
+    chunk(chunks: number, dim?: number): Tensor[];
+    /** The slices along `dim` (views without that dim). */
+    unbind(dim?: number): Tensor[];
+  }
+}
 
 function checkTensorList(tensors: unknown, fn: string): asserts tensors is Tensor[] {
   if (!Array.isArray(tensors)) throw new TypeError(`${fn}(): argument 'tensors' (position 1) must be tuple of Tensors, not ${pyTypeName(tensors)}`);
@@ -60,7 +74,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
         const begin = offset;
         offset += size;
         if (!needs[i]) return null;
-        return tensors[i].dim() === 1 && tensors[i].numel() === 0 ? null : (g as Tensor).narrow(d, begin, size);
+        // Skipped legacy empty inputs get an empty gradient, as PyTorch's cat_tensors_backward.
+        return tensors[i].dim() === 1 && tensors[i].numel() === 0 ? emptyTensor([0], (g as Tensor).dtype) : (g as Tensor).narrow(d, begin, size);
       });
     },
   });
@@ -86,4 +101,129 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
     backward: ([g], _s, needs) => tensors.map((_, i) => (needs[i] ? (g as Tensor).select(d, i) : null)),
   });
   return out;
+}
+
+/** Tensors of fewer dims are first made `atleast`-dimensional, as `torch.hstack`/`vstack`/`dstack`. */
+function stackAlong(tensors: readonly Tensor[], fn: string, atleast: (t: Tensor) => Tensor, dimOf: (first: Tensor) => number): Tensor {
+  checkTensorList(tensors, fn);
+  if (tensors.length === 0) throw new Error(`${fn} expects a non-empty TensorList`);
+  const parts = tensors.map(atleast);
+  return cat(parts, dimOf(parts[0]));
+}
+
+/** Concatenates along dim 1 (dim 0 for 1-D inputs), after making inputs at least 1-D. */
+export function hstack(tensors: readonly Tensor[]): Tensor {
+  return stackAlong(tensors, 'hstack', atleast1d, (first) => (first.dim() === 1 ? 0 : 1));
+}
+
+/** Concatenates along dim 0 after making inputs at least 2-D (rows). */
+export function vstack(tensors: readonly Tensor[]): Tensor {
+  return stackAlong(tensors, 'vstack', atleast2d, () => 0);
+}
+export { vstack as rowStack };
+
+/** Concatenates along dim 2 after making inputs at least 3-D. */
+export function dstack(tensors: readonly Tensor[]): Tensor {
+  return stackAlong(tensors, 'dstack', atleast3d, () => 2);
+}
+
+// ---- split, chunk, unbind ----
+
+/** The gradients of pieces of the input, with zeros for pieces that got none. */
+function fillMissing(grads: MaybeTensor[], layouts: readonly ViewLayout[], like: Tensor): Tensor[] {
+  return grads.map((g, i) => g ?? zeros([...layouts[i].shape], { dtype: like.dtype }));
+}
+
+/** Views of consecutive pieces of `sizes` along `d`, as one multi-output node. */
+function splitViews(self: Tensor, d: number, sizes: readonly number[], name: string): Tensor[] {
+  let start = 0;
+  const layouts = sizes.map((length) => {
+    const shape = [...self.shape_];
+    shape[d] = length;
+    const layout = { shape, strides: self.stride(), offset: self.offset_ + start * self.strides_[d] };
+    start += length;
+    return layout;
+  });
+  return makeMultiOutputViews(self, layouts, {
+    name,
+    backward: (grads) => [cat(fillMissing(grads, layouts, grads.find((g) => g !== null) as Tensor), d)],
+  });
+}
+
+function checkSplittable(self: Tensor): void {
+  if (self.dim() === 0) throw new Error('split expects at least a 1-dimensional tensor');
+}
+
+Tensor.prototype.split = function (this: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
+  if (Array.isArray(splitSize)) return this.splitWithSizes(splitSize, dim);
+  const size = splitSize as number;
+  if (!Number.isInteger(size)) {
+    throw new TypeError(`split(): argument 'split_size' (position 1) must be int or list of ints, not ${pyTypeName(size)}`);
+  }
+  checkSplittable(this);
+  const d = normalizeDim(dim, this.dim());
+  const dimSize = this.shape_[d];
+  if (size < 0) throw new Error(`split expects split_size be non-negative, but got split_size=${size}`);
+  if (size === 0 && dimSize !== 0) throw new Error(`split_size can only be 0 if dimension size is 0, but got dimension size of ${dimSize}`);
+  // At least one piece, even when split_size exceeds the size (kept by PyTorch for compatibility).
+  const count = size === 0 ? 1 : Math.max(Math.ceil(dimSize / size), 1);
+  const sizes = Array.from({ length: count }, (_, i) => (i < count - 1 ? size : size - (size * count - dimSize)));
+  return splitViews(this, d, sizes, 'SplitBackward0');
+};
+
+Tensor.prototype.splitWithSizes = function (this: Tensor, splitSizes: readonly number[], dim = 0): Tensor[] {
+  checkSplittable(this);
+  const d = normalizeDim(dim, this.dim());
+  const dimSize = this.shape_[d];
+  splitSizes.forEach((s, i) => {
+    if (!Number.isInteger(s)) throw new TypeError(`split_with_sizes(): argument 'split_sizes' must be tuple of ints, but found element of type ${pyTypeName(s)} at pos ${i}`);
+  });
+  if (splitSizes.some((s) => s < 0)) {
+    throw new Error(`split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=${shapeStr(splitSizes)}`);
+  }
+  const total = splitSizes.reduce((a, b) => a + b, 0);
+  if (total !== dimSize) {
+    throw new Error(
+      `split_with_sizes expects split_sizes to sum exactly to ${dimSize} (input tensor's size at dimension ${d}), but got split_sizes=${shapeStr(splitSizes)}`,
+    );
+  }
+  return splitViews(this, d, splitSizes, 'SplitWithSizesBackward0');
+};
+
+Tensor.prototype.chunk = function (this: Tensor, chunks: number, dim = 0): Tensor[] {
+  if (!Number.isInteger(chunks)) throw new TypeError(`chunk(): argument 'chunks' (position 1) must be int, not ${pyTypeName(chunks)}`);
+  if (this.dim() === 0) throw new Error('chunk expects at least a 1-dimensional tensor');
+  if (chunks <= 0) throw new Error(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
+  const dimSize = this.size(dim);
+  const splitSize = Math.ceil(dimSize / chunks);
+  // An empty dim still gives `chunks` (empty) pieces, through split_with_sizes.
+  if (splitSize === 0 && dimSize === 0) return this.splitWithSizes(new Array<number>(chunks).fill(0), dim);
+  return this.split(splitSize, dim);
+};
+
+Tensor.prototype.unbind = function (this: Tensor, dim = 0): Tensor[] {
+  if (this.dim() === 0) throw new Error(`Dimension specified as ${dim} but tensor has no dimensions`);
+  const d = normalizeDim(dim, this.dim());
+  const shape = this.shape_.filter((_, k) => k !== d);
+  const strides = this.strides_.filter((_, k) => k !== d);
+  const layouts = Array.from({ length: this.shape_[d] }, (_, i) => ({ shape, strides, offset: this.offset_ + i * this.strides_[d] }));
+  return makeMultiOutputViews(this, layouts, {
+    name: 'UnbindBackward0',
+    backward: (grads) => [stack(fillMissing(grads, layouts, grads.find((g) => g !== null) as Tensor), d)],
+  });
+};
+
+export function split(input: Tensor, splitSizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+  checkTensor(input, 'split');
+  return input.split(splitSizeOrSections, dim);
+}
+
+export function chunk(input: Tensor, chunks: number, dim = 0): Tensor[] {
+  checkTensor(input, 'chunk');
+  return input.chunk(chunks, dim);
+}
+
+export function unbind(input: Tensor, dim = 0): Tensor[] {
+  checkTensor(input, 'unbind');
+  return input.unbind(dim);
 }
