@@ -44,3 +44,4 @@ export { split, chunk, unbind, hstack, vstack, dstack, rowStack } from './ops/jo
 export { slice, indexPut, Slice, type IndexItem, type IndexList } from './ops/indexing.js';
 export { gather, scatter, scatterAdd, indexSelect, indexAdd, indexCopy, indexFill, maskedFill, maskedSelect, maskedScatter, take, put, type ScatterReduce } from './ops/scatter.js';
 export { nonzero, argwhere, flip, fliplr, flipud, roll, tile, tril, triu, type PadMode } from './ops/shape.js';
+export { isAnomalyEnabled, isAnomalyCheckNanEnabled } from './autograd/anomaly.js';

@@ -171,7 +171,7 @@ function checkedAnalyticalJacobians(output: Tensor, inputs: Tensor[], nondetTol:
   first.forEach((j1, i) => {
     if (j1.numel() !== 0 && maxAbsDiff(j1, second[i]) > nondetTol) {
       throw new GradcheckError(
-        `Backward is not reentrant, i.e., running backward with same input and grad_output multiple times gives different values, although analytical gradient matches numerical gradient.The tolerance for nondeterminism was ${nondetTol}.${FAILED_NONDET_MSG}`,
+        `Backward is not reentrant, i.e., running backward with same input and grad_output multiple times gives different values, although analytical gradient matches numerical gradient.The tolerance for nondeterminism was ${pyFloatRepr(nondetTol)}.${FAILED_NONDET_MSG}`,
       );
     }
   });
