@@ -1,0 +1,5 @@
+// torch.nn.functional: the functional forms that exist so far (the nn issue adds layers, losses and
+// the rest). Each is the op defined in src/ops, exported under PyTorch's F.* name.
+export { pad, type PadMode } from '../ops/shape.js';
+export { softmax, logSoftmax } from '../ops/reductions.js';
+export { relu, sigmoid, tanh } from '../ops/pointwise.js';
