@@ -30,6 +30,7 @@ export {
 export { cat, stack } from './ops/join.js';
 export { resultTypeOf as resultType } from './ops/elementwise.js';
 export { clamp as clip } from './ops/binary.js';
+export { trueDivide, clampMin, clampMax } from './ops/binary.js';
 export { sub as subtract, mul as multiply, div as divide } from './ops/binary.js';
 export {
   rand, randn, randint, randperm, randLike, randnLike, randintLike, normal, bernoulli, multinomial,
@@ -45,3 +46,4 @@ export { slice, indexPut, Slice, type IndexItem, type IndexList } from './ops/in
 export { gather, scatter, scatterAdd, indexSelect, indexAdd, indexCopy, indexFill, maskedFill, maskedSelect, maskedScatter, take, put, type ScatterReduce } from './ops/scatter.js';
 export { nonzero, argwhere, flip, fliplr, flipud, roll, tile, tril, triu, type PadMode } from './ops/shape.js';
 export { isAnomalyEnabled, isAnomalyCheckNanEnabled } from './autograd/anomaly.js';
+export * as nn from './nn/index.js';
