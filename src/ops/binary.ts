@@ -1,18 +1,24 @@
 // Binary and ternary pointwise ops: arithmetic, comparisons, logical and bitwise ops, where, lerp, clamp.
-import { DType, bool, int64, getDefaultDtype } from '../tensor/dtype.js';
+// Backward formulas follow PyTorch 2.x's derivatives.yaml, so gradients (and which of them are
+// themselves differentiable) agree at every point, including the conventions of spec 10.3.
+import { DType, bool, int32, int64, getDefaultDtype, scalarKindDtype } from '../tensor/dtype.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/layout.js';
 import { zerosLike, type Scalar } from '../tensor/factory.js';
+import { warn } from '../tensor/warnings.js';
 import { record } from '../autograd/record.js';
 import {
   asOperand,
   binaryKernel,
   checkOperand,
   checkTensor,
+  invalidArguments,
   isScalar,
+  precisionOf,
   resultTypeOf,
   ternaryKernel,
   unaryKernel,
+  type Kernel1,
   type Kernel2,
   type TensorOrScalar,
 } from './elementwise.js';
@@ -23,11 +29,11 @@ export type RoundingMode = 'trunc' | 'floor' | null;
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    add(other: TensorOrScalar, options?: { alpha?: number }): Tensor;
-    sub(other: TensorOrScalar, options?: { alpha?: number }): Tensor;
-    subtract(other: TensorOrScalar, options?: { alpha?: number }): Tensor;
+    add(other: TensorOrScalar, options?: { alpha?: Scalar }): Tensor;
+    sub(other: TensorOrScalar, options?: { alpha?: Scalar }): Tensor;
+    subtract(other: TensorOrScalar, options?: { alpha?: Scalar }): Tensor;
     /** `other - alpha * this` (PyTorch's `rsub`, used for `1 - x`). */
-    rsub(other: TensorOrScalar, options?: { alpha?: number }): Tensor;
+    rsub(other: TensorOrScalar, options?: { alpha?: Scalar }): Tensor;
     mul(other: TensorOrScalar): Tensor;
     multiply(other: TensorOrScalar): Tensor;
     div(other: TensorOrScalar, options?: { roundingMode?: RoundingMode }): Tensor;
@@ -49,9 +55,9 @@ declare module '../tensor/tensor.js' {
     le(other: TensorOrScalar): Tensor;
     gt(other: TensorOrScalar): Tensor;
     ge(other: TensorOrScalar): Tensor;
-    logicalAnd(other: TensorOrScalar): Tensor;
-    logicalOr(other: TensorOrScalar): Tensor;
-    logicalXor(other: TensorOrScalar): Tensor;
+    logicalAnd(other: Tensor): Tensor;
+    logicalOr(other: Tensor): Tensor;
+    logicalXor(other: Tensor): Tensor;
     bitwiseAnd(other: TensorOrScalar): Tensor;
     bitwiseOr(other: TensorOrScalar): Tensor;
     bitwiseXor(other: TensorOrScalar): Tensor;
@@ -67,6 +73,7 @@ declare module '../tensor/tensor.js' {
   }
 }
 
+// PyTorch raises RuntimeError("ZeroDivisionError") for integral division by zero.
 const ZERO_DIVISION = 'ZeroDivisionError';
 
 /** A tensor operand or null for scalars: what the graph sees as an input. */
@@ -74,41 +81,100 @@ function graphInput(x: TensorOrScalar): Tensor | null {
   return x instanceof Tensor ? x : null;
 }
 
-function requireOneTensor(a: TensorOrScalar, b: TensorOrScalar, fn: string): void {
-  checkOperand(a, fn, 'input');
-  checkOperand(b, fn, 'other');
-  if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
-    throw new TypeError(`${fn}(): expected at least one Tensor argument, but got ${pyTypeName(a)} and ${pyTypeName(b)}`);
+function notImplemented(kernel: string, dtype: DType): Error {
+  return new Error(`"${kernel}" not implemented for '${legacyScalarName(dtype)}'`);
+}
+
+// ---- argument rules (Python's overloads) ----
+
+const TENSOR_INPUT_SIGNATURES = ['(Tensor input, Tensor other, *, Tensor out)', '(Tensor input, Number other, *, Tensor out)'];
+const SCALAR_SELF_SIGNATURES = [
+  '(Tensor input, Tensor other, *, Tensor out)',
+  '(Number self, Tensor other)',
+  '(Tensor input, Number other, *, Tensor out)',
+];
+const POW_SIGNATURES = [
+  '(Tensor input, Tensor exponent, *, Tensor out)',
+  '(Number self, Tensor exponent, *, Tensor out)',
+  '(Tensor input, Number exponent, *, Tensor out)',
+];
+
+/** add, sub, mul, div, true_divide, floor_divide: Python wraps numbers given for either argument. */
+function checkNumbersAsTensors(fn: string, input: unknown, other: unknown): asserts input is TensorOrScalar {
+  checkOperand(input, fn, 'input', 1);
+  checkOperand(other, fn, 'other', 2);
+}
+
+/** Comparisons and fmod: a tensor, then a tensor or a number. */
+function checkTensorThenOperand(fn: string, input: unknown, other: unknown): asserts input is Tensor {
+  if (!(input instanceof Tensor) || !(other instanceof Tensor || isScalar(other))) {
+    throw invalidArguments(fn, [input, other], TENSOR_INPUT_SIGNATURES);
   }
 }
 
-function checkAlpha(alpha: unknown, dtype: DType): number {
-  if (typeof alpha !== 'number' && typeof alpha !== 'boolean') {
-    throw new TypeError(`add(): argument 'alpha' must be Number, not ${pyTypeName(alpha)}`);
+/** remainder, pow, bitwise ops: either argument may be a number, not both. */
+function checkOneTensor(fn: string, input: unknown, other: unknown, signatures: readonly string[]): void {
+  const ok = input instanceof Tensor ? other instanceof Tensor || isScalar(other) : isScalar(input) && other instanceof Tensor;
+  if (!ok) throw invalidArguments(fn, [input, other], signatures);
+}
+
+function checkTensors(fn: string, input: unknown, other: unknown): asserts input is Tensor {
+  checkTensor(input, fn, 'input', 1);
+  checkTensor(other, fn, 'other', 2);
+}
+
+/** The dtype an operand has before promotion (a JavaScript boolean is a bool). */
+function operandDtype(x: TensorOrScalar): DType {
+  return x instanceof Tensor ? x.dtype : scalarKindDtype(x);
+}
+
+/** PyTorch's alpha_check: booleans only for bool results, integral values for integral results. */
+function checkAlpha(fn: string, alpha: unknown, dtype: DType): number {
+  if (typeof alpha !== 'number' && typeof alpha !== 'boolean' && typeof alpha !== 'bigint') {
+    throw new TypeError(`${fn}(): argument 'alpha' must be Number, not ${pyTypeName(alpha)}`);
   }
+  if (typeof alpha === 'boolean' && dtype !== bool) throw new Error('Boolean alpha only supported for Boolean results.');
   const a = Number(alpha);
-  if (dtype === bool && typeof alpha !== 'boolean' && a !== 1 && a !== 0) {
-    throw new Error('Boolean alpha only supported for Boolean results.');
-  }
-  if (dtype.kind === 'int' && !Number.isInteger(a)) {
+  if (!dtype.isFloatingPoint && !Number.isInteger(a)) {
     throw new Error('For integral input tensors, argument alpha must not be a floating point number.');
   }
   return a;
 }
 
+/** PyTorch's sub_check, on the operands' own dtypes (a bool tensor or a bool scalar). */
+function checkSubtraction(input: TensorOrScalar, other: TensorOrScalar): void {
+  const a = operandDtype(input) === bool;
+  const b = operandDtype(other) === bool;
+  if (a && b) {
+    throw new Error('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+  }
+  if (a || b) {
+    throw new Error(
+      'Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.',
+    );
+  }
+}
+
 // ---- arithmetic ----
 
-export function add(input: TensorOrScalar, other: TensorOrScalar, options: { alpha?: number } = {}): Tensor {
-  requireOneTensor(input, other, 'add');
+/** x + alpha * y in `dtype` (alpha already checked against it: integral unless dtype is floating). */
+function addKernel(dtype: DType, alpha: number): Kernel2 {
+  if (dtype === bool) return { num: (x, y) => (x || (alpha ? y : 0)) };
+  if (alpha === 1) return { num: (x, y) => x + y, big: (x, y) => x + y };
+  if (dtype === int64) {
+    const big = BigInt(alpha);
+    return { num: (x, y) => x + alpha * y, big: (x, y) => x + big * y };
+  }
+  // The scalar takes the tensor's precision first, as ATen casts alpha to the compute type.
+  const a = precisionOf(dtype)(alpha);
+  return { num: (x, y) => x + a * y };
+}
+
+export function add(input: TensorOrScalar, other: TensorOrScalar, options: { alpha?: Scalar } = {}): Tensor {
+  checkNumbersAsTensors('add', input, other);
   const dtype = resultTypeOf(input, other);
-  const alpha = checkAlpha(options.alpha ?? 1, dtype);
-  const kernel: Kernel2 =
-    dtype === bool
-      ? { num: (x, y) => x || (alpha ? y : 0) }
-      : alpha === 1
-        ? { num: (x, y) => x + y, big: (x, y) => x + y }
-        : { num: (x, y) => x + alpha * y, big: (x, y) => x + BigInt(alpha) * y };
-  const out = binaryKernel(input, other, kernel, dtype, dtype);
+  const alpha = checkAlpha('add', options.alpha ?? 1, dtype);
+  const out = binaryKernel(input, other, addKernel(dtype, alpha), dtype, dtype);
   record({
     name: 'AddBackward0',
     inputs: [graphInput(input), graphInput(other)],
@@ -118,16 +184,12 @@ export function add(input: TensorOrScalar, other: TensorOrScalar, options: { alp
   return out;
 }
 
-export function sub(input: TensorOrScalar, other: TensorOrScalar, options: { alpha?: number } = {}): Tensor {
-  requireOneTensor(input, other, 'sub');
+export function sub(input: TensorOrScalar, other: TensorOrScalar, options: { alpha?: Scalar } = {}): Tensor {
+  checkNumbersAsTensors('sub', input, other);
+  checkSubtraction(input, other);
   const dtype = resultTypeOf(input, other);
-  if (dtype === bool) {
-    throw new Error(
-      'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.',
-    );
-  }
-  const alpha = checkAlpha(options.alpha ?? 1, dtype);
-  const out = binaryKernel(input, other, { num: (x, y) => x - alpha * y, big: (x, y) => x - BigInt(alpha) * y }, dtype, dtype);
+  const out = binaryKernel(input, other, addKernel(dtype, -checkAlpha('sub', options.alpha ?? 1, dtype)), dtype, dtype);
+  const alpha = Number(options.alpha ?? 1);
   record({
     name: 'SubBackward0',
     inputs: [graphInput(input), graphInput(other)],
@@ -137,33 +199,35 @@ export function sub(input: TensorOrScalar, other: TensorOrScalar, options: { alp
   return out;
 }
 
-export function rsub(input: Tensor, other: TensorOrScalar, options: { alpha?: number } = {}): Tensor {
+export function rsub(input: Tensor, other: TensorOrScalar, options: { alpha?: Scalar } = {}): Tensor {
   checkTensor(input, 'rsub');
-  checkOperand(other, 'rsub', 'other');
+  checkOperand(other, 'rsub', 'other', 2);
+  checkSubtraction(input, other);
   const dtype = resultTypeOf(input, other);
-  if (dtype === bool) {
-    throw new Error(
-      'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.',
-    );
-  }
-  const alpha = checkAlpha(options.alpha ?? 1, dtype);
-  const out = binaryKernel(other, input, { num: (x, y) => x - alpha * y, big: (x, y) => x - BigInt(alpha) * y }, dtype, dtype);
+  const alpha = checkAlpha('rsub', options.alpha ?? 1, dtype);
+  const out = binaryKernel(other, input, addKernel(dtype, -alpha), dtype, dtype);
   record({
     name: other instanceof Tensor ? 'RsubBackward0' : 'RsubBackward1',
     inputs: [input, graphInput(other)],
     outputs: [out],
-    backward: ([g], _s, needs) => [(g as Tensor).mul(-alpha), needs[1] ? g : null],
+    backward: ([g], _s, needs) => [needs[0] ? (g as Tensor).mul(-alpha) : null, needs[1] ? g : null],
   });
   return out;
 }
 
+function mulKernel(dtype: DType): Kernel2 {
+  if (dtype === bool) return { num: (x, y) => x && y };
+  // int32 products can pass 2**53, where doubles lose the low bits that the wrap-around keeps.
+  if (dtype === int32) return { num: Math.imul };
+  return { num: (x, y) => x * y, big: (x, y) => x * y };
+}
+
 export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
-  requireOneTensor(input, other, 'mul');
+  checkNumbersAsTensors('mul', input, other);
   const dtype = resultTypeOf(input, other);
   const a = asOperand(input, dtype);
   const b = asOperand(other, dtype);
-  const kernel: Kernel2 = dtype === bool ? { num: (x, y) => x && y } : { num: (x, y) => x * y, big: (x, y) => x * y };
-  const out = binaryKernel(a, b, kernel, dtype, dtype);
+  const out = binaryKernel(a, b, mulKernel(dtype), dtype, dtype);
   // Saved operands are the original tensors, or the scalar wrapped as a 0-dim tensor (as PyTorch).
   const self = input instanceof Tensor ? input : a;
   const oth = other instanceof Tensor ? other : b;
@@ -177,65 +241,68 @@ export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
   return out;
 }
 
-function floorDivFloat(a: number, b: number): number {
-  if (b === 0) return a / b;
-  const mod = a % b;
-  let div = (a - mod) / b;
-  if (mod !== 0 && b < 0 !== mod < 0) div -= 1;
-  if (div === 0) return Math.sign(a / b) * 0;
-  let floordiv = Math.floor(div);
-  if (div - floordiv > 0.5) floordiv += 1;
-  return floordiv;
+/** ATen's div_floor_floating, each step rounded to the dtype's precision. */
+function floorDivFloat(dtype: DType): (a: number, b: number) => number {
+  const r = precisionOf(dtype);
+  return (a, b) => {
+    if (b === 0) return a / b;
+    const mod = a % b;
+    let div = r(r(a - mod) / b);
+    if (mod !== 0 && b < 0 !== mod < 0) div = r(div - 1);
+    if (div === 0) return Math.sign(a / b) * 0; // copysign(0, a / b)
+    let floordiv = Math.floor(div);
+    if (div - floordiv > 0.5) floordiv += 1;
+    return floordiv;
+  };
 }
 
 function intDivide(mode: 'trunc' | 'floor'): Kernel2 {
-  const check = (y: number | bigint): void => {
-    if (y === 0 || y === 0n) throw new Error(ZERO_DIVISION);
-  };
   return {
     num: (x, y) => {
-      check(y);
+      if (y === 0) throw new Error(ZERO_DIVISION);
       return mode === 'trunc' ? Math.trunc(x / y) : Math.floor(x / y);
     },
     big: (x, y) => {
-      check(y);
+      if (y === 0n) throw new Error(ZERO_DIVISION);
       const q = x / y;
       return mode === 'floor' && q * y !== x && x < 0n !== y < 0n ? q - 1n : q;
     },
   };
 }
 
+/** A graph node for ops PyTorch has no derivative for: recorded like theirs, failing in backward. */
+function recordNotImplemented(op: string, inputs: readonly TensorOrScalar[], out: Tensor): void {
+  record({
+    name: 'NotImplemented',
+    inputs: inputs.map(graphInput),
+    outputs: [out],
+    backward: () => {
+      throw new Error(`derivative for aten::${op} is not implemented`);
+    },
+  });
+}
+
+function roundingDivide(input: TensorOrScalar, other: TensorOrScalar, mode: 'trunc' | 'floor'): Tensor {
+  const dtype = resultTypeOf(input, other);
+  if (dtype === bool) throw notImplemented(`div_${mode}_cpu`, dtype);
+  let kernel: Kernel2;
+  if (!dtype.isFloatingPoint) kernel = intDivide(mode);
+  else if (mode === 'floor') kernel = { num: floorDivFloat(dtype) };
+  else {
+    const r = precisionOf(dtype);
+    kernel = { num: (x, y) => Math.trunc(r(x / y)) };
+  }
+  return binaryKernel(input, other, kernel, dtype, dtype);
+}
+
 export function div(input: TensorOrScalar, other: TensorOrScalar, options: { roundingMode?: RoundingMode } = {}): Tensor {
-  requireOneTensor(input, other, 'div');
+  checkNumbersAsTensors('div', input, other);
   const mode = options.roundingMode ?? null;
   if (mode !== null && mode !== 'trunc' && mode !== 'floor') {
     throw new Error(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
   }
-  const promoted = resultTypeOf(input, other);
-  if (mode === null) {
-    const dtype = promoted.isFloatingPoint ? promoted : getDefaultDtype();
-    const a = asOperand(input, dtype);
-    const b = asOperand(other, dtype);
-    const out = binaryKernel(a, b, { num: (x, y) => x / y }, dtype, dtype);
-    const self = input instanceof Tensor ? input : a;
-    const oth = other instanceof Tensor ? other : b;
-    record({
-      name: 'DivBackward0',
-      inputs: [graphInput(input), graphInput(other)],
-      outputs: [out],
-      save: [self, oth],
-      backward: ([g], [s, o], needs) => [
-        needs[0] ? (g as Tensor).div(o) : null,
-        needs[1] ? (g as Tensor).neg().mul(s).div(o.mul(o)) : null,
-      ],
-    });
-    return out;
-  }
-  if (promoted === bool) throw new Error(`"div_${mode}_cpu" not implemented for 'Bool'`);
-  const kernel: Kernel2 = promoted.isFloatingPoint
-    ? { num: mode === 'trunc' ? (x, y) => Math.trunc(x / y) : floorDivFloat }
-    : intDivide(mode);
-  const out = binaryKernel(input, other, kernel, promoted, promoted);
+  if (mode === null) return trueDivide(input, other);
+  const out = roundingDivide(input, other, mode);
   record({
     name: 'DivBackward2',
     inputs: [graphInput(input), graphInput(other)],
@@ -245,16 +312,44 @@ export function div(input: TensorOrScalar, other: TensorOrScalar, options: { rou
   return out;
 }
 
+/** `input / other` in floating point: integral operands give the default float dtype. */
+export function trueDivide(input: TensorOrScalar, other: TensorOrScalar): Tensor {
+  checkNumbersAsTensors('true_divide', input, other);
+  const promoted = resultTypeOf(input, other);
+  const dtype = promoted.isFloatingPoint ? promoted : getDefaultDtype();
+  const a = asOperand(input, dtype);
+  const b = asOperand(other, dtype);
+  const out = binaryKernel(a, b, { num: (x, y) => x / y }, dtype, dtype);
+  const self = input instanceof Tensor ? input : a;
+  const oth = other instanceof Tensor ? other : b;
+  record({
+    name: 'DivBackward0',
+    inputs: [graphInput(input), graphInput(other)],
+    outputs: [out],
+    save: [self, oth],
+    backward: ([g], [s, o], needs) => [
+      needs[0] ? (g as Tensor).div(o) : null,
+      needs[1] ? (g as Tensor).neg().mul(s).div(o.mul(o)) : null,
+    ],
+  });
+  return out;
+}
+
+/** `input // other`, rounding toward negative infinity. PyTorch has no derivative for it. */
 export function floorDivide(input: TensorOrScalar, other: TensorOrScalar): Tensor {
-  return div(input, other, { roundingMode: 'floor' });
+  checkNumbersAsTensors('floor_divide', input, other);
+  const out = roundingDivide(input, other, 'floor');
+  recordNotImplemented('floor_divide', [input, other], out);
+  return out;
 }
 
 /** x ** n for integers with wrap-around at 64 bits (exponentiation by squaring). */
 function intPow(base: bigint, exponent: bigint): bigint {
   if (exponent < 0n) {
+    // Tensor exponents never raise: ATen gives 1 for base 1, +-1 for base -1 and 0 otherwise.
     if (base === 1n) return 1n;
     if (base === -1n) return exponent % 2n === 0n ? 1n : -1n;
-    throw new Error('Integers to negative integer powers are not allowed.');
+    return 0n;
   }
   let result = 1n;
   let b = base;
@@ -267,63 +362,77 @@ function intPow(base: bigint, exponent: bigint): bigint {
   return result;
 }
 
+/** C's pow, which differs from Math.pow in that 1 ** y and (-1) ** +-inf are 1, even for nan y. */
+function floatPow(x: number, y: number): number {
+  if (x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) return 1;
+  return Math.pow(x, y);
+}
+
 function powKernel(dtype: DType): Kernel2 {
-  if (dtype.isFloatingPoint) return { num: Math.pow };
-  if (dtype === bool) return { num: (x, y) => (y === 0 ? 1 : x) };
+  if (dtype.isFloatingPoint) return { num: floatPow };
+  // Narrower integers wrap at their own width; reducing the 64-bit result modulo it is the same.
+  const bits = BigInt(dtype.itemSize * 8);
   return {
-    num: (x, y) => Number(intPow(BigInt(x), BigInt(y))),
+    num: (x, y) => Number(BigInt.asIntN(Number(bits), intPow(BigInt(x), BigInt(y)))),
     big: (x, y) => intPow(x, y),
   };
 }
 
 export function pow(input: TensorOrScalar, exponent: TensorOrScalar): Tensor {
-  requireOneTensor(input, exponent, 'pow');
+  checkOneTensor('pow', input, exponent, POW_SIGNATURES);
   const dtype = resultTypeOf(input, exponent);
-  if (input instanceof Tensor && isScalar(exponent) && input.dtype.kind !== 'float' && typeof exponent === 'number' && Number.isInteger(exponent) && exponent < 0 && dtype.kind !== 'float') {
-    throw new Error('Integers to negative integer powers are not allowed.');
-  }
-  const out = binaryKernel(input, exponent, powKernel(dtype), dtype, dtype);
+  if (dtype === bool) throw notImplemented('pow', dtype);
   if (input instanceof Tensor && !(exponent instanceof Tensor)) {
     const e = Number(exponent);
+    if (!input.dtype.isFloatingPoint && typeof exponent !== 'boolean' && Number.isInteger(e) && e < 0) {
+      throw new Error('Integers to negative integer powers are not allowed.');
+    }
+    const out = binaryKernel(input, exponent, powKernel(dtype), dtype, dtype);
     record({
       name: 'PowBackward0',
       inputs: [input],
       outputs: [out],
       save: [input],
-      backward: ([g], [x]) => [e === 0 ? zerosLike(g as Tensor) : (g as Tensor).mul(x.pow(e - 1).mul(e))],
+      backward: ([g], [x]) => [e === 0 ? zerosLike(x) : (g as Tensor).mul(x.pow(e - 1).mul(e))],
     });
-  } else if (input instanceof Tensor) {
-    const expT = exponent as Tensor;
+    return out;
+  }
+  const out = binaryKernel(input, exponent, powKernel(dtype), dtype, dtype);
+  const expT = exponent as Tensor;
+  if (input instanceof Tensor) {
     record({
       name: 'PowBackward1',
       inputs: [input, expT],
       outputs: [out],
       save: [input, expT, out],
-      backward: ([g], [x, e, r], needs) => [
-        needs[0] ? (g as Tensor).mul(e.mul(x.pow(e.sub(1)))).where(e.ne(0), 0) : null,
-        // d/de x^e = x^e log x, taken as 0 where x == 0 and e >= 0.
-        needs[1] ? (g as Tensor).mul(r.mul(x.log())).where(x.eq(0).logicalAnd(e.ge(0)).logicalNot(), 0) : null,
-      ],
+      backward: ([g], [x, e, r], needs) => {
+        const gt = g as Tensor;
+        return [
+          needs[0] ? where(e.eq(0), 0, gt.mul(e.mul(x.pow(e.sub(1))))) : null,
+          // d/de x^e = x^e log x, taken as 0 where x == 0 and e >= 0.
+          needs[1] ? gt.mul(where(x.eq(0).logicalAnd(e.ge(0)), 0, r.mul(x.log()))) : null,
+        ];
+      },
     });
   } else {
-    const base = Number(input);
+    const logBase = Math.log(Number(input));
     record({
       name: 'PowBackward2',
-      inputs: [null, exponent as Tensor],
+      inputs: [null, expT],
       outputs: [out],
-      save: [out, exponent as Tensor],
-      backward: ([g], [r, e]) => [
-        null,
-        base === 0 ? (g as Tensor).mul(r.mul(Math.log(base))).where(e.lt(0), 0) : (g as Tensor).mul(r.mul(Math.log(base))),
-      ],
+      save: [out, expT],
+      backward: ([g], [r, e]) => {
+        const gt = g as Tensor;
+        // 0 ** e has derivative 0 in e where e >= 0 (log 0 would make it nan).
+        return [null, Number(input) === 0 ? gt.mul(where(e.ge(0), 0, r.mul(logBase))) : gt.mul(r.mul(logBase))];
+      },
     });
   }
   return out;
 }
 
 function floatBinary(name: string, input: Tensor, other: Tensor, num: (x: number, y: number) => number): Tensor {
-  checkTensor(input, name);
-  checkTensor(other, name, 'other');
+  checkTensors(name, input, other);
   const promoted = resultTypeOf(input, other);
   const dtype = promoted.isFloatingPoint ? promoted : getDefaultDtype();
   return binaryKernel(input, other, { num }, dtype, dtype);
@@ -337,16 +446,17 @@ export function atan2(input: Tensor, other: Tensor): Tensor {
     outputs: [out],
     save: [input, other],
     backward: ([g], [x, y], needs) => {
-      const denom = x.mul(x).add(y.mul(y));
-      return [needs[0] ? (g as Tensor).mul(y).div(denom) : null, needs[1] ? (g as Tensor).mul(x.neg()).div(denom) : null];
+      const recip = x.mul(x).add(y.mul(y)).reciprocal();
+      return [needs[0] ? (g as Tensor).mul(y).mul(recip) : null, needs[1] ? (g as Tensor).mul(x.neg()).mul(recip) : null];
     },
   });
   return out;
 }
 
-function extremum(name: 'maximum' | 'minimum' | 'fmax' | 'fmin', input: Tensor, other: Tensor): Tensor {
-  checkTensor(input, name);
-  checkTensor(other, name, 'other');
+type ExtremumName = 'maximum' | 'minimum' | 'fmax' | 'fmin';
+
+function extremum(name: ExtremumName, input: Tensor, other: Tensor): Tensor {
+  checkTensors(name, input, other);
   const dtype = resultTypeOf(input, other);
   const isMax = name === 'maximum' || name === 'fmax';
   const propagateNan = name === 'maximum' || name === 'minimum';
@@ -354,24 +464,25 @@ function extremum(name: 'maximum' | 'minimum' | 'fmax' | 'fmin', input: Tensor, 
     if (Number.isNaN(x) || Number.isNaN(y)) return propagateNan ? NaN : Number.isNaN(x) ? y : x;
     return isMax ? (x >= y ? x : y) : x <= y ? x : y;
   };
-  const out = binaryKernel(input, other, { num: pick, big: (x, y) => (isMax ? (x >= y ? x : y) : x <= y ? x : y) }, dtype, dtype);
-  const gradName = `${name[0].toUpperCase()}${name.slice(1)}Backward0`;
+  const pickBig = (x: bigint, y: bigint): bigint => (isMax ? (x >= y ? x : y) : x <= y ? x : y);
+  const out = binaryKernel(input, other, { num: pick, big: pickBig }, dtype, dtype);
   record({
-    name: gradName,
+    name: `${name[0].toUpperCase()}${name.slice(1)}Backward0`,
     inputs: [input, other],
     outputs: [out],
     save: [input, other],
     backward: ([g], [x, y], needs) => {
-      // Ties split the gradient evenly, as PyTorch does.
       const gt = g as Tensor;
-      const half = gt.div(2);
-      const selfWins = isMax ? x.gt(y) : x.lt(y);
-      const otherWins = isMax ? x.lt(y) : x.gt(y);
-      const tie = x.eq(y);
-      return [
-        needs[0] ? gt.where(selfWins, 0).add(half.where(tie, 0)) : null,
-        needs[1] ? gt.where(otherWins, 0).add(half.where(tie, 0)) : null,
-      ];
+      const selfLoses = isMax ? x.lt(y) : x.gt(y);
+      const otherLoses = isMax ? x.gt(y) : x.lt(y);
+      if (propagateNan) {
+        // Ties split the gradient evenly; nan positions pass it to both.
+        const split = where(x.eq(y), gt.div(2), gt);
+        return [needs[0] ? where(selfLoses, 0, split) : null, needs[1] ? where(otherLoses, 0, split) : null];
+      }
+      // fmax/fmin: the non-nan operand gets it; ties go to self.
+      const selfWins = (isMax ? x.ge(y) : x.le(y)).logicalOr(y.isnan());
+      return [needs[0] ? where(selfWins, gt, 0) : null, needs[1] ? where(selfWins, 0, gt) : null];
     },
   });
   return out;
@@ -382,69 +493,76 @@ export const minimum = (input: Tensor, other: Tensor): Tensor => extremum('minim
 export const fmax = (input: Tensor, other: Tensor): Tensor => extremum('fmax', input, other);
 export const fmin = (input: Tensor, other: Tensor): Tensor => extremum('fmin', input, other);
 
+/** Python's modulo: the result has the divisor's sign. */
+function remainderKernel(dtype: DType): Kernel2 {
+  if (dtype.isFloatingPoint) {
+    return {
+      num: (x, y) => {
+        const m = x % y;
+        return m !== 0 && y < 0 !== m < 0 ? m + y : m;
+      },
+    };
+  }
+  return {
+    num: (x, y) => {
+      if (y === 0) throw new Error(ZERO_DIVISION);
+      const m = x % y;
+      return m !== 0 && y < 0 !== m < 0 ? m + y : m;
+    },
+    big: (x, y) => {
+      if (y === 0n) throw new Error(ZERO_DIVISION);
+      const m = x % y;
+      return m !== 0n && y < 0n !== m < 0n ? m + y : m;
+    },
+  };
+}
+
+/** C's fmod: the result has the dividend's sign. */
+function fmodKernel(dtype: DType): Kernel2 {
+  if (dtype.isFloatingPoint) return { num: (x, y) => x % y };
+  return {
+    num: (x, y) => {
+      if (y === 0) throw new Error(ZERO_DIVISION);
+      return x % y;
+    },
+    big: (x, y) => {
+      if (y === 0n) throw new Error(ZERO_DIVISION);
+      return x % y;
+    },
+  };
+}
+
 export function remainder(input: TensorOrScalar, other: TensorOrScalar): Tensor {
-  requireOneTensor(input, other, 'remainder');
+  checkOneTensor('remainder', input, other, SCALAR_SELF_SIGNATURES);
   const dtype = resultTypeOf(input, other);
-  const kernel: Kernel2 = dtype.isFloatingPoint
-    ? {
-        num: (x, y) => {
-          const m = x % y;
-          return m !== 0 && y < 0 !== m < 0 ? m + y : m;
-        },
-      }
-    : {
-        num: (x, y) => {
-          if (y === 0) throw new Error(ZERO_DIVISION);
-          const m = x % y;
-          return m !== 0 && y < 0 !== m < 0 ? m + y : m;
-        },
-        big: (x, y) => {
-          if (y === 0n) throw new Error(ZERO_DIVISION);
-          const m = x % y;
-          return m !== 0n && y < 0n !== m < 0n ? m + y : m;
-        },
-      };
-  const out = binaryKernel(input, other, kernel, dtype, dtype);
-  recordModulo(out, input, other, 'Remainder', 'floor');
+  if (dtype === bool) throw notImplemented('remainder_cpu', dtype);
+  const out = binaryKernel(input, other, remainderKernel(dtype), dtype, dtype);
+  if (input instanceof Tensor) recordModulo(out, input, other, 'Remainder', 'floor');
+  else recordNotImplemented('remainder', [input, other], out);
   return out;
 }
 
-export function fmod(input: TensorOrScalar, other: TensorOrScalar): Tensor {
-  requireOneTensor(input, other, 'fmod');
+export function fmod(input: Tensor, other: TensorOrScalar): Tensor {
+  checkTensorThenOperand('fmod', input, other);
   const dtype = resultTypeOf(input, other);
-  const kernel: Kernel2 = dtype.isFloatingPoint
-    ? { num: (x, y) => x % y }
-    : {
-        num: (x, y) => {
-          if (y === 0) throw new Error(ZERO_DIVISION);
-          return x % y;
-        },
-        big: (x, y) => {
-          if (y === 0n) throw new Error(ZERO_DIVISION);
-          return x % y;
-        },
-      };
-  const out = binaryKernel(input, other, kernel, dtype, dtype);
+  if (dtype === bool) throw notImplemented('fmod_cpu', dtype);
+  const out = binaryKernel(input, other, fmodKernel(dtype), dtype, dtype);
   recordModulo(out, input, other, 'Fmod', 'trunc');
   return out;
 }
 
 /** remainder/fmod: d/dself = 1; d/dother = -(self div other, rounded as the op rounds). */
-function recordModulo(out: Tensor, input: TensorOrScalar, other: TensorOrScalar, prefix: string, mode: 'floor' | 'trunc'): void {
+function recordModulo(out: Tensor, input: Tensor, other: TensorOrScalar, prefix: string, mode: 'floor' | 'trunc'): void {
   if (other instanceof Tensor) {
     record({
       name: `${prefix}Backward1`,
-      inputs: [graphInput(input), other],
+      inputs: [input, other],
       outputs: [out],
-      save: input instanceof Tensor ? [input, other] : [other],
-      backward: ([g], saved, needs) => {
-        const x = input instanceof Tensor ? saved[0] : (input as number);
-        const y = saved[saved.length - 1];
-        return [needs[0] ? g : null, needs[1] ? (g as Tensor).mul(div(x, y, { roundingMode: mode })).neg() : null];
-      },
+      save: [input, other],
+      backward: ([g], [x, y], needs) => [needs[0] ? g : null, needs[1] ? (g as Tensor).neg().mul(div(x, y, { roundingMode: mode })) : null],
     });
   } else {
-    record({ name: `${prefix}Backward0`, inputs: [graphInput(input)], outputs: [out], backward: ([g]) => [g] });
+    record({ name: `${prefix}Backward0`, inputs: [input], outputs: [out], backward: ([g]) => [g] });
   }
 }
 
@@ -461,37 +579,36 @@ const COMPARE: Record<CompareName, (x: Element, y: Element) => boolean> = {
   ge: (x, y) => x >= y,
 };
 
-function compare(name: CompareName, input: TensorOrScalar, other: TensorOrScalar): Tensor {
-  requireOneTensor(input, other, name);
-  const dtype = resultTypeOf(input, other);
+function compare(name: CompareName, input: Tensor, other: TensorOrScalar): Tensor {
+  checkTensorThenOperand(name, input, other);
   const test = COMPARE[name];
   const kernel = (x: Element, y: Element): number => (test(x, y) ? 1 : 0);
-  return binaryKernel(input, other, { num: kernel, big: kernel }, dtype, bool);
+  return binaryKernel(input, other, { num: kernel, big: kernel }, resultTypeOf(input, other), bool);
 }
 
-export const eq = (input: TensorOrScalar, other: TensorOrScalar): Tensor => compare('eq', input, other);
-export const ne = (input: TensorOrScalar, other: TensorOrScalar): Tensor => compare('ne', input, other);
-export const lt = (input: TensorOrScalar, other: TensorOrScalar): Tensor => compare('lt', input, other);
-export const le = (input: TensorOrScalar, other: TensorOrScalar): Tensor => compare('le', input, other);
-export const gt = (input: TensorOrScalar, other: TensorOrScalar): Tensor => compare('gt', input, other);
-export const ge = (input: TensorOrScalar, other: TensorOrScalar): Tensor => compare('ge', input, other);
+export const eq = (input: Tensor, other: TensorOrScalar): Tensor => compare('eq', input, other);
+export const ne = (input: Tensor, other: TensorOrScalar): Tensor => compare('ne', input, other);
+export const lt = (input: Tensor, other: TensorOrScalar): Tensor => compare('lt', input, other);
+export const le = (input: Tensor, other: TensorOrScalar): Tensor => compare('le', input, other);
+export const gt = (input: Tensor, other: TensorOrScalar): Tensor => compare('gt', input, other);
+export const ge = (input: Tensor, other: TensorOrScalar): Tensor => compare('ge', input, other);
 
-function logical(name: string, input: TensorOrScalar, other: TensorOrScalar, fn: (x: boolean, y: boolean) => boolean): Tensor {
-  requireOneTensor(input, other, name);
-  const dtype = resultTypeOf(input, other);
+function logical(name: string, input: Tensor, other: Tensor, fn: (x: boolean, y: boolean) => boolean): Tensor {
+  checkTensors(name, input, other);
+  // Truthiness as in C++: nan is true.
   const truthy = (v: Element): boolean => v !== 0 && v !== 0n;
   const kernel = (x: Element, y: Element): number => (fn(truthy(x), truthy(y)) ? 1 : 0);
-  return binaryKernel(input, other, { num: kernel, big: kernel }, dtype, bool);
+  return binaryKernel(input, other, { num: kernel, big: kernel }, resultTypeOf(input, other), bool);
 }
 
-export const logicalAnd = (a: TensorOrScalar, b: TensorOrScalar): Tensor => logical('logical_and', a, b, (x, y) => x && y);
-export const logicalOr = (a: TensorOrScalar, b: TensorOrScalar): Tensor => logical('logical_or', a, b, (x, y) => x || y);
-export const logicalXor = (a: TensorOrScalar, b: TensorOrScalar): Tensor => logical('logical_xor', a, b, (x, y) => x !== y);
+export const logicalAnd = (a: Tensor, b: Tensor): Tensor => logical('logical_and', a, b, (x, y) => x && y);
+export const logicalOr = (a: Tensor, b: Tensor): Tensor => logical('logical_or', a, b, (x, y) => x || y);
+export const logicalXor = (a: Tensor, b: Tensor): Tensor => logical('logical_xor', a, b, (x, y) => x !== y);
 
 function bitwise(name: string, input: TensorOrScalar, other: TensorOrScalar, num: (x: number, y: number) => number, big: (x: bigint, y: bigint) => bigint): Tensor {
-  requireOneTensor(input, other, name);
+  checkOneTensor(name, input, other, SCALAR_SELF_SIGNATURES);
   const dtype = resultTypeOf(input, other);
-  if (dtype.isFloatingPoint) throw new Error(`"${name}_cpu" not implemented for '${legacyScalarName(dtype)}'`);
+  if (dtype.isFloatingPoint) throw notImplemented(`${name}_cpu`, dtype);
   return binaryKernel(input, other, { num, big }, dtype, dtype);
 }
 
@@ -501,47 +618,54 @@ export const bitwiseXor = (a: TensorOrScalar, b: TensorOrScalar): Tensor => bitw
 
 // ---- where, lerp, clamp ----
 
+const WHERE_SIGNATURES = [
+  '(Tensor condition)',
+  '(Tensor condition, Tensor input, Tensor other, *, Tensor out)',
+  '(Tensor condition, Number self, Tensor other)',
+  '(Tensor condition, Tensor input, Number other)',
+  '(Tensor condition, Number self, Number other)',
+];
+
 /** `torch.where(condition, input, other)`: elements of input where condition holds, else other's. */
 export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrScalar): Tensor {
   checkTensor(condition, 'where', 'condition');
-  checkOperand(input, 'where', 'input');
-  checkOperand(other, 'where', 'other');
-  if (condition.dtype !== bool && condition.dtype.name !== 'uint8') {
+  if (!(input instanceof Tensor || isScalar(input)) || !(other instanceof Tensor || isScalar(other))) {
+    throw invalidArguments('where', [condition, input, other], WHERE_SIGNATURES);
+  }
+  if (condition.dtype === DType.uint8) {
+    warn('where received a uint8 condition tensor. This behavior is deprecated and will be removed in a future version of PyTorch. Use a boolean condition instead.');
+  } else if (condition.dtype !== bool) {
     throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${legacyScalarName(condition.dtype)}`);
   }
   const dtype = resultTypeOf(input, other);
-  const a = asOperand(input, dtype);
-  const b = asOperand(other, dtype);
-  const out = ternaryKernel(condition, a, b, dtype, (c, x, y) => (c ? x : y));
+  const out = ternaryKernel(condition, asOperand(input, dtype), asOperand(other, dtype), dtype, (c, x, y) => (c ? x : y));
   record({
     name: 'WhereBackward0',
     inputs: [null, graphInput(input), graphInput(other)],
     outputs: [out],
     save: [condition],
-    backward: ([g], [c], needs) => [
-      null,
-      needs[1] ? (g as Tensor).where(c, 0) : null,
-      needs[2] ? where(c, 0, g as Tensor) : null,
-    ],
+    backward: ([g], [c], needs) => [null, needs[1] ? where(c, g as Tensor, 0) : null, needs[2] ? where(c, 0, g as Tensor) : null],
   });
   return out;
 }
 
+const LERP_SIGNATURES = ['(Tensor input, Tensor end, Tensor weight, *, Tensor out)', '(Tensor input, Tensor end, Number weight, *, Tensor out)'];
+
 export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
-  checkTensor(input, 'lerp');
-  checkTensor(end, 'lerp', 'end');
-  checkOperand(weight, 'lerp', 'weight');
-  if (input.dtype !== end.dtype) {
-    throw new Error(`expected dtype ${input.dtype} for \`end\` but got dtype ${end.dtype}`);
+  if (!(input instanceof Tensor) || !(end instanceof Tensor) || !(weight instanceof Tensor || isScalar(weight))) {
+    throw invalidArguments('lerp', [input, end, weight], LERP_SIGNATURES);
   }
-  if (!input.dtype.isFloatingPoint) throw new Error(`"lerp_kernel_scalar" not implemented for '${legacyScalarName(input.dtype)}'`);
   const dtype = input.dtype;
-  const w = asOperand(weight, dtype);
-  // PyTorch's formula: weight < 0.5 ? start + w * (end - start) : end - (end - start) * (1 - w).
-  const out = ternaryKernel(input, end, w, dtype, (s, e, ww) => {
+  if (end.dtype !== dtype) throw new Error(`expected dtype ${dtype.cppName} for \`end\` but got dtype ${end.dtype.cppName}`);
+  if (weight instanceof Tensor && weight.dtype !== dtype) {
+    throw new Error(`expected dtype ${dtype.cppName} for \`weight\` but got dtype ${weight.dtype.cppName}`);
+  }
+  if (!dtype.isFloatingPoint) throw notImplemented(`lerp_kernel_${weight instanceof Tensor ? 'tensor' : 'scalar'}`, dtype);
+  // ATen's formula, exact at both ends: weight < 0.5 ? start + w (end - start) : end - (end - start)(1 - w).
+  const out = ternaryKernel(input, end, asOperand(weight, dtype), dtype, (s, e, w) => {
     const x = s as number;
     const y = e as number;
-    const t = ww as number;
+    const t = w as number;
     return Math.abs(t) < 0.5 ? x + t * (y - x) : y - (y - x) * (1 - t);
   });
   if (weight instanceof Tensor) {
@@ -557,59 +681,83 @@ export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar): Tensor
       ],
     });
   } else {
-    const wn = Number(weight);
+    const w = Number(weight);
     record({
       name: 'LerpBackward0',
       inputs: [input, end],
       outputs: [out],
-      backward: ([g], _s, needs) => [needs[0] ? (g as Tensor).mul(1 - wn) : null, needs[1] ? (g as Tensor).mul(wn) : null],
+      backward: ([g], _s, needs) => [needs[0] ? (g as Tensor).mul(1 - w) : null, needs[1] ? (g as Tensor).mul(w) : null],
     });
   }
   return out;
 }
 
-export function clamp(input: Tensor, min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor {
-  checkTensor(input, 'clamp');
+const CLAMP_SIGNATURES = ['(Tensor input, Tensor min, Tensor max, *, Tensor out)', '(Tensor input, Number min, Number max, *, Tensor out)'];
+
+type Bound = TensorOrScalar | null;
+
+function checkClampArgs(fn: string, input: unknown, lo: unknown, hi: unknown): void {
+  const isBound = (v: unknown): boolean => v === null || v instanceof Tensor || isScalar(v);
+  if (!(input instanceof Tensor) || !isBound(lo) || !isBound(hi)) {
+    throw invalidArguments(fn, [input, ...[lo, hi].filter((v) => v !== null)], CLAMP_SIGNATURES);
+  }
+}
+
+export function clamp(input: Tensor, min?: Bound, max?: Bound): Tensor {
   const lo = min ?? null;
   const hi = max ?? null;
+  checkClampArgs('clamp', input, lo, hi);
   if (lo === null && hi === null) throw new Error("torch.clamp: At least one of 'min' or 'max' must not be None");
-  if (lo !== null) checkOperand(lo, 'clamp', 'min');
-  if (hi !== null) checkOperand(hi, 'clamp', 'max');
   if (lo instanceof Tensor || hi instanceof Tensor) return clampTensor(input, lo, hi);
-  const dtype = resultTypeOf(input, ...([lo, hi].filter((v) => v !== null) as Scalar[]));
-  if (dtype === bool) throw new Error('"clamp_scalar_cpu" not implemented for \'Bool\'');
-  const l = lo === null ? -Infinity : Number(lo);
-  const h = hi === null ? Infinity : Number(hi);
-  const out = unaryKernel(input, {
-    num: (v) => (Number.isNaN(v) ? v : Math.min(Math.max(v, l), h)),
-    big: (v) => {
-      let r = v;
-      if (lo !== null && r < BigInt(l)) r = BigInt(l);
-      if (hi !== null && r > BigInt(h)) r = BigInt(h);
-      return r;
-    },
-  }, dtype, dtype);
+  const l = lo === null ? null : (lo as Scalar);
+  const h = hi === null ? null : (hi as Scalar);
+  const dtype = resultTypeOf(input, ...[l, h].filter((v): v is Scalar => v !== null));
+  if (dtype === bool) throw notImplemented(l !== null && h !== null ? 'clamp_scalar_cpu' : l !== null ? 'clamp_min_cpu' : 'clamp_max_scalar_cpu', dtype);
+  const out = unaryKernel(input, clampScalarKernel(l, h, dtype), dtype, dtype);
   record({
     name: 'ClampBackward1',
     inputs: [input],
     outputs: [out],
     save: [input],
     backward: ([g], [s]) => {
-      let mask: Tensor | null = null;
-      if (lo !== null) mask = s.ge(l);
-      if (hi !== null) mask = mask === null ? s.le(h) : mask.logicalAnd(s.le(h));
-      return [(g as Tensor).mul(mask as Tensor)];
+      const loOk = l === null ? null : s.ge(l);
+      const hiOk = h === null ? null : s.le(h);
+      const inRange = loOk && hiOk ? loOk.logicalAnd(hiOk) : ((loOk ?? hiOk) as Tensor);
+      return [where(inRange, g as Tensor, 0)];
     },
   });
   return out;
 }
 
-function clampTensor(input: Tensor, lo: TensorOrScalar | null, hi: TensorOrScalar | null): Tensor {
-  const bounds = [lo, hi].filter((v) => v !== null) as TensorOrScalar[];
-  const dtype = resultTypeOf(input, ...bounds);
+/**
+ * ATen's scalar clamp: with both bounds, a nan bound makes every element nan; a single nan bound is
+ * ignored (max(x, nan) is x in C++); nan elements stay nan.
+ */
+function clampScalarKernel(lo: Scalar | null, hi: Scalar | null, dtype: DType): Kernel1 {
+  const l = lo === null ? -Infinity : Number(lo);
+  const h = hi === null ? Infinity : Number(hi);
+  const bothNan = lo !== null && hi !== null && (Number.isNaN(l) || Number.isNaN(h));
+  const low = Number.isNaN(l) ? -Infinity : l;
+  const high = Number.isNaN(h) ? Infinity : h;
+  // int64 bounds are integral (a fractional one would have promoted the result to float).
+  const bigLo = dtype === int64 && lo !== null ? BigInt(lo) : null;
+  const bigHi = dtype === int64 && hi !== null ? BigInt(hi) : null;
+  return {
+    num: (x) => (bothNan ? NaN : Number.isNaN(x) ? x : Math.min(Math.max(x, low), high)),
+    big: (x) => (bigLo !== null && x < bigLo ? bigLo : bigHi !== null && x > bigHi ? bigHi : x),
+  };
+}
+
+const maxKernel: Kernel2 = { num: (x, m) => (Number.isNaN(x) || Number.isNaN(m) ? NaN : Math.max(x, m)), big: (x, m) => (x > m ? x : m) };
+const minKernel: Kernel2 = { num: (x, m) => (Number.isNaN(x) || Number.isNaN(m) ? NaN : Math.min(x, m)), big: (x, m) => (x < m ? x : m) };
+
+function clampTensor(input: Tensor, lo: Bound, hi: Bound): Tensor {
+  const dtype = resultTypeOf(input, ...([lo, hi].filter((v) => v !== null) as TensorOrScalar[]));
+  if (dtype === bool && lo !== null && hi !== null) throw notImplemented('clamp_cpu', dtype);
+  // One bound is maximum/minimum (nan propagates); both are min(max(x, lo), hi).
   let out = asOperand(input, dtype);
-  if (lo !== null) out = binaryKernel(out, lo, { num: (x, m) => (Number.isNaN(x) || Number.isNaN(m) ? NaN : Math.max(x, m)), big: (x, m) => (x > m ? x : m) }, dtype, dtype);
-  if (hi !== null) out = binaryKernel(out, hi, { num: (x, m) => (Number.isNaN(x) || Number.isNaN(m) ? NaN : Math.min(x, m)), big: (x, m) => (x < m ? x : m) }, dtype, dtype);
+  if (lo !== null) out = binaryKernel(out, lo, maxKernel, dtype, dtype);
+  if (hi !== null) out = binaryKernel(out, hi, minKernel, dtype, dtype);
   const loT = lo instanceof Tensor ? lo : null;
   const hiT = hi instanceof Tensor ? hi : null;
   record({
@@ -619,50 +767,102 @@ function clampTensor(input: Tensor, lo: TensorOrScalar | null, hi: TensorOrScala
     save: [input, ...(loT ? [loT] : []), ...(hiT ? [hiT] : [])],
     backward: ([g], saved, needs) => {
       const s = saved[0];
-      const minT = loT ? saved[1] : null;
-      const maxT = hiT ? saved[saved.length - 1] : null;
+      const mn = loT ? saved[1] : lo;
+      const mx = hiT ? saved[saved.length - 1] : hi;
       const gt = g as Tensor;
-      let inRange: Tensor | null = null;
-      const loOk = lo === null ? null : s.ge(lo instanceof Tensor ? (minT as Tensor) : lo);
-      const hiOk = hi === null ? null : s.le(hi instanceof Tensor ? (maxT as Tensor) : hi);
-      inRange = loOk && hiOk ? loOk.logicalAnd(hiOk) : (loOk ?? hiOk);
-      return [
-        needs[0] ? gt.mul(inRange as Tensor) : null,
-        needs[1] && minT ? gt.mul(s.lt(minT)) : null,
-        needs[2] && maxT ? gt.mul(s.gt(maxT).logicalAnd(loOk ?? s.eq(s))) : null,
-      ];
+      // ATen's clamp_backward_min_max: a bound that is out of order with the other gets no gradient.
+      if (mn !== null && mx !== null) {
+        return [
+          needs[0] ? where(s.ge(mn).logicalAnd(s.le(mx)), gt, 0) : null,
+          needs[1] ? where(s.lt(mn).logicalAnd(lessThan(mn, mx)), gt, 0) : null,
+          needs[2] ? where(s.gt(mx).logicalOr(lessThan(mx, mn)), gt, 0) : null,
+        ];
+      }
+      if (mn !== null) return [needs[0] ? where(s.ge(mn), gt, 0) : null, needs[1] ? where(s.lt(mn), gt, 0) : null, null];
+      const m = mx as TensorOrScalar;
+      return [needs[0] ? where(s.le(m), gt, 0) : null, null, needs[2] ? where(s.gt(m), gt, 0) : null];
     },
   });
   return out;
 }
 
-export function isclose(input: Tensor, other: Tensor, options: { rtol?: number; atol?: number; equalNan?: boolean } = {}): Tensor {
-  checkTensor(input, 'isclose');
-  checkTensor(other, 'isclose', 'other');
-  if (input.dtype !== other.dtype) {
-    throw new Error(`${input.dtype} did not match ${other.dtype}`);
+/** a < b for two bounds, at least one of them a tensor. */
+function lessThan(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return a instanceof Tensor ? a.lt(b) : (b as Tensor).gt(a);
+}
+
+/** `torch.clamp_min`: max(input, min), with its own grad_fn (ClampMinBackward0/1). */
+export function clampMin(input: Tensor, min: TensorOrScalar): Tensor {
+  return clampOneSide('clamp_min', input, min);
+}
+
+/** `torch.clamp_max`: min(input, max), with its own grad_fn (ClampMaxBackward0/1). */
+export function clampMax(input: Tensor, max: TensorOrScalar): Tensor {
+  return clampOneSide('clamp_max', input, max);
+}
+
+function clampOneSide(fn: 'clamp_min' | 'clamp_max', input: Tensor, bound: TensorOrScalar): Tensor {
+  checkTensor(input, fn);
+  checkOperand(bound, fn, fn === 'clamp_min' ? 'min' : 'max', 2);
+  const isMin = fn === 'clamp_min';
+  const dtype = resultTypeOf(input, bound);
+  let out: Tensor;
+  if (bound instanceof Tensor) {
+    out = binaryKernel(input, bound, isMin ? maxKernel : minKernel, dtype, dtype);
+  } else {
+    if (dtype === bool) throw notImplemented(isMin ? 'clamp_min_cpu' : 'clamp_max_scalar_cpu', dtype);
+    out = unaryKernel(input, isMin ? clampScalarKernel(bound, null, dtype) : clampScalarKernel(null, bound, dtype), dtype, dtype);
   }
+  const kept = (s: Tensor, b: TensorOrScalar): Tensor => (isMin ? s.ge(b) : s.le(b));
+  const name = `Clamp${isMin ? 'Min' : 'Max'}Backward`;
+  if (bound instanceof Tensor) {
+    record({
+      name: `${name}1`,
+      inputs: [input, bound],
+      outputs: [out],
+      save: [input, bound],
+      backward: ([g], [s, b], needs) => [needs[0] ? where(kept(s, b), g as Tensor, 0) : null, needs[1] ? where(kept(s, b), 0, g as Tensor) : null],
+    });
+  } else {
+    record({ name: `${name}0`, inputs: [input], outputs: [out], save: [input], backward: ([g], [s]) => [where(kept(s, bound), g as Tensor, 0)] });
+  }
+  return out;
+}
+
+/** `torch.isclose`: x == y or |x - y| <= atol + |rtol * y|, each step rounded as ATen's. */
+export function isclose(input: Tensor, other: Tensor, options: { rtol?: number; atol?: number; equalNan?: boolean } = {}): Tensor {
+  checkTensors('isclose', input, other);
+  if (input.dtype !== other.dtype) throw new Error(`${legacyScalarName(input.dtype)} did not match ${legacyScalarName(other.dtype)}`);
   const rtol = options.rtol ?? 1e-5;
   const atol = options.atol ?? 1e-8;
   const equalNan = options.equalNan ?? false;
-  const dtype = input.dtype;
-  const close = (x: number, y: number): number => {
-    if (x === y) return 1;
-    if (Number.isNaN(x) || Number.isNaN(y)) return equalNan && Number.isNaN(x) && Number.isNaN(y) ? 1 : 0;
-    if (!Number.isFinite(x) || !Number.isFinite(y)) return 0;
-    return Math.abs(x - y) <= atol + rtol * Math.abs(y) ? 1 : 0;
+  if (!(rtol >= 0)) throw new Error(`rtol must be greater than or equal to zero, but got ${rtol}`);
+  if (!(atol >= 0)) throw new Error(`atol must be greater than or equal to zero, but got ${atol}`);
+  // Zero tolerances compare in the tensors' own dtype; otherwise ATen computes the errors in floating
+  // point, integers and bools in the default float dtype.
+  const exact = rtol === 0 && atol === 0;
+  const dtype = exact || input.dtype.isFloatingPoint ? input.dtype : getDefaultDtype();
+  const r = precisionOf(dtype);
+  const rt = r(rtol);
+  const at = r(atol);
+  const kernel = (x: Element, y: Element): number => {
+    if (x === y || (equalNan && Number.isNaN(x) && Number.isNaN(y))) return 1;
+    if (exact) return 0;
+    const allowed = r(at + Math.abs(r(rt * (y as number))));
+    const actual = Math.abs(r((x as number) - (y as number)));
+    return Number.isFinite(actual) && actual <= allowed ? 1 : 0;
   };
-  return binaryKernel(input, other, { num: close, big: (x, y) => close(Number(x), Number(y)) }, dtype === bool ? int64 : dtype, bool);
+  return binaryKernel(input, other, { num: kernel, big: kernel }, dtype, bool);
 }
 
 export function allclose(input: Tensor, other: Tensor, options: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
+  checkTensors('allclose', input, other);
   return isclose(input, other, options).all().item() !== 0;
 }
 
 /** True when both tensors have the same shape and elements (`torch.equal`). */
 export function equal(input: Tensor, other: Tensor): boolean {
-  checkTensor(input, 'equal');
-  checkTensor(other, 'equal', 'other');
+  checkTensors('equal', input, other);
   if (shapeStr(input.shape) !== shapeStr(other.shape)) return false;
   return eq(input, other).all().item() !== 0;
 }
@@ -678,7 +878,7 @@ proto.mul = function (this: Tensor, other) { return mul(this, other); };
 proto.multiply = proto.mul;
 proto.div = function (this: Tensor, other, options) { return div(this, other, options); };
 proto.divide = proto.div;
-proto.trueDivide = function (this: Tensor, other) { return div(this, other); };
+proto.trueDivide = function (this: Tensor, other) { return trueDivide(this, other); };
 proto.floorDivide = function (this: Tensor, other) { return floorDivide(this, other); };
 proto.pow = function (this: Tensor, exponent) { return pow(this, exponent); };
 proto.atan2 = function (this: Tensor, other) { return atan2(this, other); };
@@ -704,8 +904,8 @@ proto.bitwiseXor = function (this: Tensor, other) { return bitwiseXor(this, othe
 proto.lerp = function (this: Tensor, end, weight) { return lerp(this, end, weight); };
 proto.clamp = function (this: Tensor, min, max) { return clamp(this, min, max); };
 proto.clip = proto.clamp;
-proto.clampMin = function (this: Tensor, min) { return clamp(this, min, null); };
-proto.clampMax = function (this: Tensor, max) { return clamp(this, null, max); };
+proto.clampMin = function (this: Tensor, min) { return clampMin(this, min); };
+proto.clampMax = function (this: Tensor, max) { return clampMax(this, max); };
 /** `x.where(condition, other)`: x where condition holds, else other (PyTorch's Tensor.where). */
 proto.where = function (this: Tensor, condition, other) { return where(condition, this, other); };
 proto.isclose = function (this: Tensor, other, options) { return isclose(this, other, options); };

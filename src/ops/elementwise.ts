@@ -1,6 +1,6 @@
 // The machinery under every elementwise op: operand checks, type promotion, casting, broadcasting,
 // and the unary/binary/ternary kernels of the JS backend. No autograd here.
-import { DType, int64, resultType, type PromotionOperand } from '../tensor/dtype.js';
+import { DType, float32, int64, resultType, type PromotionOperand } from '../tensor/dtype.js';
 import { castArray, castElement, type Element } from '../tensor/storage.js';
 import { broadcastShapes, expandedStrides } from '../tensor/layout.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
@@ -13,15 +13,27 @@ export function isScalar(value: unknown): value is Scalar {
   return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint';
 }
 
-/** Checks that an operand is a tensor or a JavaScript scalar, naming the op and argument otherwise. */
-export function checkOperand(value: unknown, fn: string, arg: string): asserts value is TensorOrScalar {
-  if (!(value instanceof Tensor) && !isScalar(value)) {
-    throw new TypeError(`${fn}(): argument '${arg}' must be Tensor or Number, not ${pyTypeName(value)}`);
+/**
+ * Checks that an operand is a tensor or a JavaScript scalar. With its position, the message is PyTorch's
+ * for arguments that accept numbers as tensors (`add(): argument 'other' (position 2) must be Tensor, not str`).
+ */
+export function checkOperand(value: unknown, fn: string, arg: string, position?: number): asserts value is TensorOrScalar {
+  if (value instanceof Tensor || isScalar(value)) return;
+  if (position === undefined) throw new TypeError(`${fn}(): argument '${arg}' must be Tensor or Number, not ${pyTypeName(value)}`);
+  throw new TypeError(`${fn}(): argument '${arg}' (position ${position}) must be Tensor, not ${pyTypeName(value)}`);
+}
+
+export function checkTensor(value: unknown, fn: string, arg = 'input', position = 1): asserts value is Tensor {
+  if (!(value instanceof Tensor)) {
+    throw new TypeError(`${fn}(): argument '${arg}' (position ${position}) must be Tensor, not ${pyTypeName(value)}`);
   }
 }
 
-export function checkTensor(value: unknown, fn: string, arg = 'input'): asserts value is Tensor {
-  if (!(value instanceof Tensor)) throw new TypeError(`${fn}(): argument '${arg}' (position 1) must be Tensor, not ${pyTypeName(value)}`);
+/** PyTorch's TypeError for arguments that match none of a function's signatures (`signatures` as Python lists them). */
+export function invalidArguments(fn: string, args: readonly unknown[], signatures: readonly string[]): TypeError {
+  const got = args.map(pyTypeName).join(', ');
+  const expected = signatures.map((s) => ` * ${s}\n`).join('');
+  return new TypeError(`${fn}() received an invalid combination of arguments - got (${got}), but expected one of:\n${expected}`);
 }
 
 export function promotionOperand(x: TensorOrScalar): PromotionOperand {
@@ -33,16 +45,54 @@ export function resultTypeOf(...operands: TensorOrScalar[]): DType {
   return resultType(...operands.map(promotionOperand));
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
 /** The operand as a tensor of `dtype`: scalars become 0-dim tensors; tensors are cast (copied) if needed. */
 export function asOperand(x: TensorOrScalar, dtype: DType): Tensor {
-  if (!(x instanceof Tensor)) return scalarTensor(x, dtype);
+  if (!(x instanceof Tensor)) {
+    // A bigint is a Python int, which PyTorch unpacks into an int64.
+    if (typeof x === 'bigint' && (x < INT64_MIN || x > INT64_MAX)) throw new Error('Overflow when unpacking long');
+    return scalarTensor(x, dtype);
+  }
   return x.dtype === dtype ? x : castTensor(x, dtype);
+}
+
+const exact = (x: number): number => x;
+
+/**
+ * Rounds a double to `dtype`'s precision. Kernels compute in doubles; where an op takes several steps,
+ * float32 results must be rounded after each one to match PyTorch's float arithmetic.
+ */
+export function precisionOf(dtype: DType): (x: number) => number {
+  return dtype === float32 ? Math.fround : exact;
 }
 
 /** A contiguous copy of `t` converted to `dtype` (no autograd). */
 export function castTensor(t: Tensor, dtype: DType): Tensor {
   const data = castArray(t.contiguousData() as never, t.dtype, dtype);
   return Tensor.fromData(data, t.shape, dtype);
+}
+
+/**
+ * The broadcast shape of kernel operands. ATen's infer_size compares dims from the last one, so when
+ * several dims mismatch its error names the last; layout.ts's broadcastShapes names the first. This
+ * check finds the dim PyTorch names (a workaround until broadcastShapes compares from the last dim).
+ */
+function broadcastOperands(...shapes: (readonly number[])[]): number[] {
+  let acc: readonly number[] = [];
+  for (const shape of shapes) {
+    const ndim = Math.max(acc.length, shape.length);
+    for (let d = ndim - 1; d >= 0; d--) {
+      const a = acc[d - ndim + acc.length] ?? 1;
+      const b = shape[d - ndim + shape.length] ?? 1;
+      if (a !== b && a !== 1 && b !== 1) {
+        throw new Error(`The size of tensor a (${a}) must match the size of tensor b (${b}) at non-singleton dimension ${d}`);
+      }
+    }
+    acc = broadcastShapes(acc, shape);
+  }
+  return [...acc];
 }
 
 function operand(t: Tensor, shape: readonly number[]): StridedOperand {
@@ -85,7 +135,7 @@ export function unaryKernel(x: Tensor, kernel: Kernel1, computeDtype: DType, out
 export function binaryKernel(x: TensorOrScalar, y: TensorOrScalar, kernel: Kernel2, computeDtype: DType, outDtype: DType): Tensor {
   const a = asOperand(x, computeDtype);
   const b = asOperand(y, computeDtype);
-  const shape = broadcastShapes(a.shape_, b.shape_);
+  const shape = broadcastOperands(a.shape_, b.shape_);
   const out = emptyTensor(shape, outDtype);
   const useBig = computeDtype === int64;
   const fn = (useBig ? kernel.big ?? numberKernelOnBigints(kernel.num, outDtype) : kernel.num) as (u: Element, v: Element) => Element;
@@ -95,7 +145,7 @@ export function binaryKernel(x: TensorOrScalar, y: TensorOrScalar, kernel: Kerne
 
 /** Applies a ternary kernel over tensors already of their compute dtypes, with broadcasting. */
 export function ternaryKernel(a: Tensor, b: Tensor, c: Tensor, outDtype: DType, fn: (x: Element, y: Element, z: Element) => Element): Tensor {
-  const shape = broadcastShapes(a.shape_, b.shape_, c.shape_);
+  const shape = broadcastOperands(a.shape_, b.shape_, c.shape_);
   const out = emptyTensor(shape, outDtype);
   map3(out.storage_.data, shape, operand(a, shape), operand(b, shape), operand(c, shape), fn);
   return out;

@@ -1,15 +1,15 @@
 // Unary pointwise ops, each one definition: kernel, result dtype rule, grad_fn name and backward
 // formula (written with differentiable ops, so higher-order gradients work).
-import { DType, bool, int64, toFloatingDtype } from '../tensor/dtype.js';
-import { Tensor } from '../tensor/tensor.js';
+import { DType, bool, float32, toFloatingDtype } from '../tensor/dtype.js';
+import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { record } from '../autograd/record.js';
-import { checkTensor, unaryKernel, type Kernel1 } from './elementwise.js';
+import { binaryKernel, checkTensor, precisionOf, unaryKernel, type Kernel1 } from './elementwise.js';
 import { zerosLike } from '../tensor/factory.js';
 
 type UnaryName =
   | 'exp' | 'exp2' | 'expm1' | 'log' | 'log2' | 'log10' | 'log1p' | 'sqrt' | 'rsqrt' | 'sin' | 'cos' | 'tan'
   | 'asin' | 'acos' | 'atan' | 'sinh' | 'cosh' | 'tanh' | 'sigmoid' | 'reciprocal' | 'relu' | 'neg' | 'abs'
-  | 'sign' | 'floor' | 'ceil' | 'trunc' | 'frac' | 'square' | 'isnan' | 'isinf' | 'isfinite' | 'logicalNot'
+  | 'sign' | 'floor' | 'ceil' | 'trunc' | 'frac' | 'isnan' | 'isinf' | 'isfinite' | 'logicalNot'
   | 'bitwiseNot' | 'asinh' | 'acosh' | 'atanh' | 'erf' | 'sgn' | 'signbit' | 'isposinf' | 'isneginf';
 
 declare module '../tensor/tensor.js' {
@@ -38,6 +38,8 @@ interface UnaryDef {
   readonly gradFn?: string;
   readonly rule: ResultRule;
   readonly kernel: Kernel1;
+  /** The kernel for bool inputs, where it differs (the kernels see bools as 0 and 1). */
+  readonly boolKernel?: Kernel1;
   /** dtypes the op rejects, with PyTorch's message. */
   readonly reject?: (dtype: DType) => string | undefined;
   /** Backward from the gradient, the input and the result; absent for non-differentiable ops. */
@@ -48,19 +50,35 @@ interface UnaryDef {
 const LN2 = Math.LN2;
 const LN10 = Math.LN10;
 
+/** C's nearbyint: ties to even (Math.round takes ties up; it keeps -0 and the sign of small negatives). */
 function roundHalfEven(x: number): number {
-  if (!Number.isFinite(x)) return x;
   const r = Math.round(x);
-  // Math.round rounds ties up; PyTorch (nearbyint) rounds ties to even.
-  return Math.abs(x - Math.trunc(x)) === 0.5 && r % 2 !== 0 ? r - 1 : r === 0 && x < 0 ? -0 : r;
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
+/** ATen's (0 < x) - (x < 0): 0 for zeros of either sign and for nan. */
 function signOf(x: number): number {
-  return x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN;
+  return x > 0 ? 1 : x < 0 ? -1 : 0;
 }
 
-const noBool = (op: string) => (d: DType) =>
-  d === bool ? `${op} is not supported for tensors with bool dtype` : undefined;
+/** Ops whose kernel has no bool version; `kernel` is the name in PyTorch's "not implemented" message. */
+const noBool = (kernel: string) => (d: DType) => (d === bool ? `"${kernel}" not implemented for 'Bool'` : undefined);
+
+/**
+ * relu's gradient, `grad` where the result is positive (or nan) and 0 elsewhere: ATen's
+ * threshold_backward, differentiable itself (in grad; its derivative in the result is 0).
+ */
+function thresholdBackward(grad: Tensor, result: Tensor): Tensor {
+  const out = binaryKernel(grad, result, { num: (g, r) => (r <= 0 ? 0 : g) }, grad.dtype, grad.dtype);
+  record({
+    name: 'ThresholdBackwardBackward0',
+    inputs: [grad, result],
+    outputs: [out],
+    save: [result],
+    backward: ([gg], [r], needs) => [needs[0] ? thresholdBackward(gg as Tensor, r) : null, needs[1] ? zerosLike(gg as Tensor) : null],
+  });
+  return out;
+}
 
 /** Zero gradient for piecewise-constant ops. */
 const zeroGrad = (g: Tensor) => zerosLike(g);
@@ -94,9 +112,10 @@ const UNARY: Record<UnaryName, UnaryDef> = {
   sigmoid: { gradFn: 'SigmoidBackward0', rule: 'float', kernel: { num: sigmoidKernel }, saves: ['result'], backward: (g, _x, r) => g.mul(r.mul(r.neg().add(1))) },
   reciprocal: { gradFn: 'ReciprocalBackward0', rule: 'float', kernel: { num: (x) => 1 / x }, saves: ['result'], backward: (g, _x, r) => g.mul(r.mul(r)).neg() },
   relu: {
-    gradFn: 'ReluBackward0', rule: 'same', kernel: { num: (x) => (x > 0 ? x : Number.isNaN(x) ? x : 0), big: (x) => (x > 0n ? x : 0n) },
-    reject: (d) => (d === bool ? '"clamp_min_cpu" not implemented for \'Bool\'' : undefined),
-    saves: ['result'], backward: (g, _x, r) => g.mul(r.gt(0)),
+    // ATen's clamp_min(x, 0) keeps x unless x < 0, so -0 and nan pass through.
+    gradFn: 'ReluBackward0', rule: 'same', kernel: { num: (x) => (x < 0 ? 0 : x), big: (x) => (x < 0n ? 0n : x) },
+    reject: (d) => (d === bool ? 'Boolean inputs not supported for relu' : undefined),
+    saves: ['result'], backward: thresholdBackward,
   },
   neg: {
     gradFn: 'NegBackward0', rule: 'same', kernel: { num: (x) => -x, big: (x) => -x },
@@ -104,7 +123,7 @@ const UNARY: Record<UnaryName, UnaryDef> = {
     backward: (g) => g.neg(),
   },
   abs: {
-    gradFn: 'AbsBackward0', rule: 'same', kernel: { num: Math.abs, big: bigAbs }, reject: noBool('abs'),
+    gradFn: 'AbsBackward0', rule: 'same', kernel: { num: Math.abs, big: bigAbs }, reject: noBool('abs_cpu'),
     saves: ['self'], backward: (g, x) => g.mul(x.sgn()),
   },
   sign: {
@@ -112,15 +131,14 @@ const UNARY: Record<UnaryName, UnaryDef> = {
   },
   sgn: { gradFn: 'SgnBackward0', rule: 'same', kernel: { num: signOf, big: bigSign }, backward: zeroGrad },
   signbit: { rule: 'bool', kernel: { num: (x) => (x < 0 || Object.is(x, -0) ? 1 : 0), big: (x) => (x < 0n ? 1 : 0) } },
-  floor: { gradFn: 'FloorBackward0', rule: 'same', kernel: { num: Math.floor, big: (x) => x }, backward: zeroGrad },
-  ceil: { gradFn: 'CeilBackward0', rule: 'same', kernel: { num: Math.ceil, big: (x) => x }, backward: zeroGrad },
-  trunc: { gradFn: 'TruncBackward0', rule: 'same', kernel: { num: Math.trunc, big: (x) => x }, backward: zeroGrad },
+  floor: { gradFn: 'FloorBackward0', rule: 'same', kernel: { num: Math.floor, big: (x) => x }, reject: noBool('floor_vml_cpu'), backward: zeroGrad },
+  ceil: { gradFn: 'CeilBackward0', rule: 'same', kernel: { num: Math.ceil, big: (x) => x }, reject: noBool('ceil_vml_cpu'), backward: zeroGrad },
+  trunc: { gradFn: 'TruncBackward0', rule: 'same', kernel: { num: Math.trunc, big: (x) => x }, reject: noBool('trunc_vml_cpu'), backward: zeroGrad },
   frac: {
     gradFn: 'FracBackward0', rule: 'same', kernel: { num: (x) => x - Math.trunc(x) },
     reject: (d) => (d.isFloatingPoint ? undefined : `"frac_cpu" not implemented for '${legacyScalarName(d)}'`),
     backward: (g) => g,
   },
-  square: { gradFn: 'PowBackward0', rule: 'same', kernel: { num: (x) => x * x, big: (x) => x * x }, saves: ['self'], backward: (g, x) => g.mul(x.mul(2)) },
   isnan: { rule: 'bool', kernel: { num: (x) => (Number.isNaN(x) ? 1 : 0), big: () => 0 } },
   isinf: { rule: 'bool', kernel: { num: (x) => (x === Infinity || x === -Infinity ? 1 : 0), big: () => 0 } },
   isposinf: { rule: 'bool', kernel: { num: (x) => (x === Infinity ? 1 : 0), big: () => 0 } },
@@ -128,7 +146,8 @@ const UNARY: Record<UnaryName, UnaryDef> = {
   isfinite: { rule: 'bool', kernel: { num: (x) => (Number.isFinite(x) ? 1 : 0), big: () => 1 } },
   logicalNot: { rule: 'bool', kernel: { num: (x) => (x === 0 ? 1 : 0), big: (x) => (x === 0n ? 1 : 0) } },
   bitwiseNot: {
-    rule: 'same', kernel: { num: (x) => ~x, big: (x) => ~x },
+    // On bool, ~ is logical not (the kernel sees 0 and 1).
+    rule: 'same', kernel: { num: (x) => ~x, big: (x) => ~x }, boolKernel: { num: (x) => (x ? 0 : 1) },
     reject: (d) => (d.isFloatingPoint ? `"bitwise_not_cpu" not implemented for '${legacyScalarName(d)}'` : undefined),
   },
 };
@@ -190,15 +209,20 @@ function resultDtype(def: UnaryDef, input: DType): DType {
   return input;
 }
 
+/** PyTorch's name of an op (`logicalNot` is `logical_not`), for messages. */
+function pyName(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
 function applyUnary(name: UnaryName, x: Tensor): Tensor {
-  checkTensor(x, name);
+  checkTensor(x, pyName(name));
   const def = UNARY[name];
   const rejected = def.reject?.(x.dtype);
   if (rejected) throw new Error(rejected);
   const outDtype = resultDtype(def, x.dtype);
   // Predicates and same-dtype ops compute in the input's dtype; float ops in the result's.
   const computeDtype = def.rule === 'float' ? outDtype : x.dtype === bool && def.rule === 'same' ? bool : x.dtype;
-  const out = unaryKernel(x, def.kernel, computeDtype, outDtype);
+  const out = unaryKernel(x, (x.dtype === bool && def.boolKernel) || def.kernel, computeDtype, outDtype);
   if (def.backward && def.gradFn) {
     const backward = def.backward;
     const saves = def.saves ?? [];
@@ -225,29 +249,50 @@ for (const name of Object.keys(UNARY) as UnaryName[]) {
 Tensor.prototype.negative = Tensor.prototype.neg;
 Tensor.prototype.fix = Tensor.prototype.trunc;
 
+Tensor.prototype.square = function (this: Tensor): Tensor {
+  // PyTorch's square is pow(x, 2): bool gives int64, the grad_fn is PowBackward0.
+  return this.pow(2);
+};
+
 Tensor.prototype.round = function (this: Tensor, options: { decimals?: number } = {}): Tensor {
-  const decimals = options.decimals ?? 0;
-  if (!Number.isInteger(decimals)) throw new TypeError(`round(): argument 'decimals' must be int, not ${typeof decimals}`);
-  if (!this.dtype.isFloatingPoint) {
-    if (decimals !== 0) throw new Error('round_cpu not implemented for integral types with decimals != 0');
-    return this.clone();
+  const decimals = options.decimals;
+  if (decimals !== undefined && !Number.isInteger(decimals)) {
+    throw new TypeError(`round(): argument 'decimals' must be int, not ${pyTypeName(decimals)}`);
   }
-  // PyTorch scales by 10**decimals (or divides by 10**-decimals), rounds half to even, scales back.
-  const scale = Math.pow(10, Math.abs(decimals));
+  const dtype = this.dtype;
+  if (!dtype.isFloatingPoint) {
+    // round() returns integers as they are; round(decimals=...) has no integral kernel, nor has bool.
+    if (decimals === undefined && dtype !== bool) return this.clone();
+    throw new Error(`"${decimals ? 'round_cpu' : 'round_vml_cpu'}" not implemented for '${legacyScalarName(dtype)}'`);
+  }
+  // ATen scales by 10**decimals (or divides by 10**-decimals) in the tensor's dtype, rounds half to even, scales back.
+  const r = precisionOf(dtype);
+  const scale = r(Math.pow(10, Math.abs(decimals ?? 0)));
   const kernel: Kernel1 =
-    decimals === 0
+    !decimals
       ? { num: roundHalfEven }
       : decimals > 0
-        ? { num: (x) => roundHalfEven(x * scale) / scale }
-        : { num: (x) => roundHalfEven(x / scale) * scale };
-  const out = unaryKernel(this, kernel, this.dtype, this.dtype);
-  record({ name: decimals === 0 ? 'RoundBackward0' : 'RoundBackward1', inputs: [this], outputs: [out], backward: ([g]) => [zerosLike(g as Tensor)] });
+        ? { num: (x) => r(roundHalfEven(r(x * scale)) / scale) }
+        : { num: (x) => r(roundHalfEven(r(x / scale)) * scale) };
+  const out = unaryKernel(this, kernel, dtype, dtype);
+  record({
+    name: decimals === undefined ? 'RoundBackward0' : 'RoundBackward1',
+    inputs: [this],
+    outputs: [out],
+    backward: ([g]) => [zerosLike(g as Tensor)],
+  });
   return out;
 };
 
+/** The largest finite float32 (nan_to_num's default for +inf in float32). */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 Tensor.prototype.nanToNum = function (this: Tensor, nan = 0, posinf: number | null = null, neginf: number | null = null): Tensor {
+  for (const [arg, value] of [['nan', nan], ['posinf', posinf], ['neginf', neginf]] as const) {
+    if (value !== null && typeof value !== 'number') throw new TypeError(`nan_to_num(): argument '${arg}' must be float, not ${pyTypeName(value)}`);
+  }
   if (!this.dtype.isFloatingPoint) return this.clone();
-  const max = this.dtype === int64 ? Number.MAX_VALUE : this.dtype.itemSize === 4 ? 3.4028234663852886e38 : Number.MAX_VALUE;
+  const max = this.dtype === float32 ? FLOAT32_MAX : Number.MAX_VALUE;
   const pos = posinf ?? max;
   const neg = neginf ?? -max;
   const out = unaryKernel(this, { num: (x) => (Number.isNaN(x) ? nan : x === Infinity ? pos : x === -Infinity ? neg : x) }, this.dtype, this.dtype);
@@ -296,7 +341,10 @@ export const ceil = fn('ceil');
 export const trunc = fn('trunc');
 export const fix = trunc;
 export const frac = fn('frac');
-export const square = fn('square');
+export function square(input: Tensor): Tensor {
+  checkTensor(input, 'square');
+  return input.square();
+}
 export const isnan = fn('isnan');
 export const isinf = fn('isinf');
 export const isposinf = fn('isposinf');
