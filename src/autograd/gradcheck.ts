@@ -139,7 +139,9 @@ function numericalJacobians(func: CheckedFunction, inputs: readonly unknown[], o
   const call = (): Outputs => func(...(inputs as never[]));
   return diffInputs(inputs).tensors.map((input) => {
     const rows = elementOffsets(input).map((o) => centralDifference(call, input, [o], [eps], eps, outputIdx));
-    return outputs.map((out, k) => (rows.length === 0 ? zeros([0, out.numel()], { dtype: out.dtype }) : stack(rows.map((r) => r[k]))));
+    return outputs.map((out, k) =>
+      rows.length === 0 || out.numel() === 0 ? zeros([rows.length, out.numel()], { dtype: out.dtype }) : stack(rows.map((r) => r[k])),
+    );
   });
 }
 

@@ -1,6 +1,7 @@
 // Replays op cases recorded by tools/golden/opcases.py: forward values, dtype and shape, the grad_fn
 // name, gradients for the recorded upstream gradient, second derivatives, and PyTorch's error messages.
-import { test } from 'node:test';
+// Float64 cases are also checked by gradcheck and gradgradcheck (central differences).
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from 'tstorch';
 import type { Tensor } from 'tstorch';
@@ -26,6 +27,11 @@ export type OpCall = (inputs: Tensor[], extra: never) => Tensor | Tensor[] | rea
 export interface HarnessOptions {
   /** Wider tolerances for some keys, with the reason in a comment where they are given. */
   tolerance?: Record<string, { rtol: number; atol: number }>;
+  /**
+   * Keys whose float64 cases skip the automatic gradcheck and gradgradcheck, each with its reason
+   * (a case sits on a non-differentiable point, the op is not differentiable, ...).
+   */
+  skipGradcheck?: Record<string, string>;
 }
 
 function asList(result: Tensor | readonly Tensor[]): Tensor[] {
@@ -46,7 +52,61 @@ export function runOpFixture(name: string, calls: Record<string, OpCall>, option
   });
   fixture.cases.forEach((c, i) => {
     test(label(c, i), () => runCase(c, calls[c.key], options.tolerance?.[c.key]));
+    if (needsGradcheck(c) && options.skipGradcheck?.[c.key] === undefined) {
+      test(`${label(c, i)} gradcheck`, (t) => runGradchecks(c, calls[c.key], t));
+    }
   });
+}
+
+/**
+ * Float64 cases that PyTorch differentiated get gradcheck and gradgradcheck too, unless an input is
+ * not finite (central differences are meaningless there).
+ */
+function needsGradcheck(c: OpCase): boolean {
+  if (c.error !== undefined || c.grads === undefined) return false;
+  const diff = c.inputs.filter((_, i) => c.requires_grad[i]);
+  return diff.length > 0 && diff.every((t) => t.dtype === 'float64' && t.data.every((v) => typeof v === 'number'));
+}
+
+/** Σ_k ⟨vs[k], ts[k]⟩: a scalar whose gradient is the vector-Jacobian product with `vs`. */
+function dot(ts: readonly (Tensor | null)[], vs: readonly Tensor[]): Tensor {
+  return ts.filter((x): x is Tensor => x !== null && x.requiresGrad).reduce((acc, x, k) => acc.add(x.mul(vs[k]).sum()), torch.tensor(0, { dtype: torch.float64 }));
+}
+
+/**
+ * gradcheck of the call w.r.t. its differentiable inputs, and gradgradcheck with the recorded
+ * upstream. When a check fails, it is a tstorch bug only if PyTorch's own recorded derivative (which
+ * tstorch's equals, per runCase) agrees with central differences at this input; otherwise the case
+ * sits on a non-differentiable point (ties, kinks, jumps) where PyTorch's gradcheck fails as well.
+ */
+function runGradchecks(c: OpCase, call: OpCall, t: TestContext): void {
+  const inputs = c.inputs.map((enc, i) => decodeTensor(enc, { requiresGrad: c.requires_grad[i] }));
+  const extra = decodeValue(c.extra) as never;
+  const diffIdx = inputs.flatMap((_, i) => (c.requires_grad[i] ? [i] : []));
+  const fn = (...diff: Tensor[]): Tensor[] => {
+    const args = [...inputs];
+    diffIdx.forEach((k, j) => (args[k] = diff[j]));
+    return asList(call(args, extra));
+  };
+  const diffInputs = diffIdx.map((k) => inputs[k]);
+  const quiet = { raiseException: false };
+  const upstream = (c.upstream ?? []).map((u) => decodeTensor(u, { requiresGrad: true }));
+  const firstOrder = (...diff: Tensor[]): Tensor => dot(fn(...diff), upstream);
+  if (!torch.autograd.gradcheck(fn, diffInputs, quiet)) {
+    if (!torch.autograd.gradcheck(firstOrder, diffInputs, quiet)) return t.skip('not differentiable at this input, in PyTorch too');
+    torch.autograd.gradcheck(fn, diffInputs);
+  }
+  if (!torch.autograd.gradgradcheck(fn, diffInputs, upstream, quiet)) {
+    const vs = (c.gg_v ?? []).map((v) => decodeTensor(v));
+    const secondOrder = (...diff: Tensor[]): Tensor => {
+      const outs = fn(...diff).filter((o) => o.requiresGrad);
+      return dot(torch.autograd.grad(outs, diff, { gradOutputs: upstream, createGraph: true, allowUnused: true }), vs);
+    };
+    if (c.gradgrads !== undefined && !torch.autograd.gradcheck(secondOrder, diffInputs, quiet)) {
+      return t.skip('not twice differentiable at this input, in PyTorch too');
+    }
+    torch.autograd.gradgradcheck(fn, diffInputs, upstream);
+  }
 }
 
 function runCase(c: OpCase, call: OpCall, tol?: { rtol: number; atol: number }): void {
