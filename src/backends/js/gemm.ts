@@ -13,8 +13,13 @@
 //   modulo 2^bits as a ring, this equals C++'s wrapping accumulation.
 // - int32: Math.imul, so products wrap modulo 2^32 instead of losing low bits in a double.
 // - int64: BigInt, wrapped modulo 2^64 by the BigInt64Array store.
-// The accumulator is the output element itself (a typed-array store rounds or wraps), so both loop
-// orders below give bit-identical results and the choice of order only affects speed.
+// The accumulator is the output element itself (a typed-array store rounds or wraps), so the order
+// of the loops over i and j does not change any result, only the order along k matters.
+//
+// Loop order: four rows of A at a time, then k, then the columns of B, so that each row of B is read
+// once per four output rows and the output rows are written in order. Operands are read through their
+// strides (a transposed operand is not copied); measured on V8, this is as fast for a transposed B as
+// for a row-major one, and faster than dot products down B's columns.
 import type { TypedArray } from '../../tensor/dtype.js';
 
 /** A batch of matrices: element (batch, row, col) is at offset + the dot of the index and the strides. */
@@ -38,49 +43,61 @@ export function gemm(batch: number, m: number, n: number, k: number, a: MatrixOp
     gemmBigInt(batch, m, n, k, a, b, out);
     return;
   }
-  // Walk B down its columns when they are contiguous and its rows are not (a transposed operand);
-  // otherwise stream B's rows into each output row (the i-p-j order), both without copying B.
-  const columnOrder = b.rowStride === 1 && b.colStride !== 1;
   const wrap32 = out instanceof Int32Array;
-  const ad = a.data as NumberArray;
-  const bd = b.data as NumberArray;
   for (let t = 0; t < batch; t++) {
     const aBase = a.offset + t * a.batchStride;
     const bBase = b.offset + t * b.batchStride;
-    for (let i = 0; i < m; i++) {
-      const aRow = aBase + i * a.rowStride;
-      const oRow = (t * m + i) * n;
-      if (columnOrder) dotColumns(ad, aRow, a.colStride, bd, bBase, b.colStride, out, oRow, n, k, wrap32);
-      else axpyRows(ad, aRow, a.colStride, bd, bBase, b.rowStride, b.colStride, out, oRow, n, k, wrap32);
+    let i = 0;
+    for (; i + 4 <= m; i += 4) fourRows(a, aBase + i * a.rowStride, b, bBase, out, (t * m + i) * n, n, k, wrap32);
+    for (; i < m; i++) oneRow(a, aBase + i * a.rowStride, b, bBase, out, (t * m + i) * n, n, k, wrap32);
+  }
+}
+
+/** Output rows o..o+4n from the four rows of A starting at aRow. */
+function fourRows(a: MatrixOperand, aRow: number, b: MatrixOperand, bBase: number, out: NumberArray, o: number, n: number, k: number, wrap32: boolean): void {
+  const ad = a.data as NumberArray;
+  const bd = b.data as NumberArray;
+  const { rowStride: ars, colStride: acs } = a;
+  const { rowStride: brs, colStride: bcs } = b;
+  const o1 = o + n;
+  const o2 = o1 + n;
+  const o3 = o2 + n;
+  for (let p = 0; p < k; p++) {
+    const q = aRow + p * acs;
+    const x0 = ad[q];
+    const x1 = ad[q + ars];
+    const x2 = ad[q + 2 * ars];
+    const x3 = ad[q + 3 * ars];
+    const bRow = bBase + p * brs;
+    if (wrap32) {
+      for (let j = 0; j < n; j++) {
+        const y = bd[bRow + j * bcs];
+        out[o + j] += Math.imul(x0, y);
+        out[o1 + j] += Math.imul(x1, y);
+        out[o2 + j] += Math.imul(x2, y);
+        out[o3 + j] += Math.imul(x3, y);
+      }
+    } else {
+      for (let j = 0; j < n; j++) {
+        const y = bd[bRow + j * bcs];
+        out[o + j] += x0 * y;
+        out[o1 + j] += x1 * y;
+        out[o2 + j] += x2 * y;
+        out[o3 + j] += x3 * y;
+      }
     }
   }
 }
 
-/** out[oRow + j] += a[aRow + p*as] * b[bBase + p*brs + j*bcs], p outer, j inner. */
-function axpyRows(
-  ad: NumberArray, aRow: number, as: number,
-  bd: NumberArray, bBase: number, brs: number, bcs: number,
-  out: NumberArray, oRow: number, n: number, k: number, wrap32: boolean,
-): void {
+function oneRow(a: MatrixOperand, aRow: number, b: MatrixOperand, bBase: number, out: NumberArray, o: number, n: number, k: number, wrap32: boolean): void {
+  const ad = a.data as NumberArray;
+  const bd = b.data as NumberArray;
   for (let p = 0; p < k; p++) {
-    const x = ad[aRow + p * as];
-    const bRow = bBase + p * brs;
-    if (wrap32) for (let j = 0; j < n; j++) out[oRow + j] += Math.imul(x, bd[bRow + j * bcs]);
-    else for (let j = 0; j < n; j++) out[oRow + j] += x * bd[bRow + j * bcs];
-  }
-}
-
-/** out[oRow + j] += a[aRow + p*as] * b[bBase + j*bcs + p], j outer, p inner (B's columns contiguous). */
-function dotColumns(
-  ad: NumberArray, aRow: number, as: number,
-  bd: NumberArray, bBase: number, bcs: number,
-  out: NumberArray, oRow: number, n: number, k: number, wrap32: boolean,
-): void {
-  for (let j = 0; j < n; j++) {
-    const bCol = bBase + j * bcs;
-    const o = oRow + j;
-    if (wrap32) for (let p = 0; p < k; p++) out[o] += Math.imul(ad[aRow + p * as], bd[bCol + p]);
-    else for (let p = 0; p < k; p++) out[o] += ad[aRow + p * as] * bd[bCol + p];
+    const x = ad[aRow + p * a.colStride];
+    const bRow = bBase + p * b.rowStride;
+    const bcs = b.colStride;
+    if (wrap32) for (let j = 0; j < n; j++) out[o + j] += Math.imul(x, bd[bRow + j * bcs]);
+    else for (let j = 0; j < n; j++) out[o + j] += x * bd[bRow + j * bcs];
   }
 }
 
