@@ -654,33 +654,52 @@ def inplace_cases():
 # ---- promotion ----
 
 def promotion_fixture():
-    names = [DTYPE_NAMES[d] for d in ALL]
-    promote = [[DTYPE_NAMES[torch.promote_types(a, b)] for b in ALL] for a in ALL]
-    # result_type over (tensor or 0-dim tensor or scalar) operands.
-    def tensor_operand(dtype, dim):
-        return torch.zeros([1] * dim, dtype=dtype)
+    """dtype properties, promote_types for every pair, and result_type over tensors of 1 or more dims,
+    zero-dim tensors and scalars (operands encoded as {'dtype', 'dim'} or the scalar itself)."""
+    def real(o):
+        return torch.zeros([1] * o[1], dtype=o[0]) if isinstance(o, tuple) else scalar(o)
 
+    def encode(o):
+        return {'dtype': DTYPE_NAMES[o[0]], 'dim': o[1]} if isinstance(o, tuple) else o
+
+    def result_type_case(*ops):
+        if len(ops) == 2:
+            result = torch.result_type(*[real(o) for o in ops])
+        else:  # torch.result_type takes two operands; addcmul promotes over its three
+            result = torch.addcmul(*[real(o) for o in ops]).dtype
+        return {'operands': [encode(o) for o in ops], 'result': DTYPE_NAMES[result]}
+
+    scalars = [2, 2.5, True, '7']
     cases = []
     for a in ALL:
         for b in ALL:
             for dim_a, dim_b in [(1, 1), (1, 0), (0, 1), (0, 0), (2, 0)]:
-                ops = [tensor_operand(a, dim_a), tensor_operand(b, dim_b)]
-                cases.append({'operands': [{'dtype': DTYPE_NAMES[a], 'dim': dim_a}, {'dtype': DTYPE_NAMES[b], 'dim': dim_b}],
-                              'result': DTYPE_NAMES[torch.result_type(*ops)]})
-        for s in [2, 2.5, True, '7']:
+                cases.append(result_type_case((a, dim_a), (b, dim_b)))
+        for s in scalars:
             for dim in [1, 0]:
-                r = torch.result_type(tensor_operand(a, dim), scalar(s))
-                cases.append({'operands': [{'dtype': DTYPE_NAMES[a], 'dim': dim}, s], 'result': DTYPE_NAMES[r]})
-    for s1 in [2, 2.5, True, '7']:
-        for s2 in [2, 2.5, True, '7']:
-            cases.append({'operands': [s1, s2], 'result': DTYPE_NAMES[torch.result_type(scalar(s1), scalar(s2))]})
-    # Three tensors (addcmul promotes over its three operands like result_type would).
+                cases.append(result_type_case((a, dim), s))
+                cases.append(result_type_case(s, (a, dim)))
+    for s1 in scalars:
+        for s2 in scalars:
+            cases.append(result_type_case(s1, s2))
     for ops in [[(torch.int8, 1), (torch.int64, 0), (torch.float64, 0)], [(torch.float32, 1), (torch.float64, 0), (torch.int64, 2)],
                 [(torch.int16, 0), (torch.uint8, 0), (torch.int8, 0)], [(torch.bool, 1), (torch.int32, 0), (torch.bool, 0)],
                 [(torch.uint8, 1), (torch.int8, 1), (torch.bool, 0)], [(torch.int32, 0), (torch.float32, 0), (torch.int64, 1)]]:
-        result = torch.addcmul(*[tensor_operand(*o) for o in ops]).dtype
-        cases.append({'operands': [{'dtype': DTYPE_NAMES[d], 'dim': n} for d, n in ops], 'result': DTYPE_NAMES[result]})
-    return {'dtypes': names, 'promote_types': promote, 'result_type': cases}
+        cases.append(result_type_case(*ops))
+    # Python floats take the default dtype.
+    torch.set_default_dtype(torch.float64)
+    default_float64 = [result_type_case(*ops) for ops in [
+        [(torch.int32, 1), 2.5], [(torch.bool, 0), 2.5], [(torch.float32, 1), 2.5], [2.5, 2], [(torch.int64, 1), (torch.float32, 0)],
+    ]]
+    torch.set_default_dtype(torch.float32)
+    try:
+        torch.set_default_dtype(torch.int64)
+    except TypeError as e:
+        default_error = str(e)
+    dtypes = [{'name': DTYPE_NAMES[d], 'str': str(d), 'is_floating_point': d.is_floating_point, 'is_signed': d.is_signed,
+               'itemsize': torch.tensor([], dtype=d).element_size(), 'type': torch.tensor([], dtype=d).type()} for d in ALL]
+    return {'dtypes': dtypes, 'promote_types': [[DTYPE_NAMES[torch.promote_types(a, b)] for b in ALL] for a in ALL],
+            'result_type': cases, 'result_type_default_float64': default_float64, 'set_default_dtype_int64': default_error}
 
 
 if __name__ == '__main__':
