@@ -77,13 +77,15 @@ export function assertTensorClose(
   const tol = defaultTolerance(actual.dtype);
   const rtol = options.rtol ?? tol.rtol;
   const atol = options.atol ?? tol.atol;
-  const got = actual.detach().contiguous().reshape(-1).tolist() as (number | boolean)[];
+  // int64 is read as bigints so that values beyond 2**53 compare exactly.
+  const flat = actual.detach().contiguous().reshape(-1);
+  const got: (number | boolean | bigint)[] = actual.dtype === torch.int64 ? [...(flat.contiguousData() as BigInt64Array)] : (flat.tolist() as (number | boolean)[]);
   const want = expected.data.map(decodeNumber);
   for (let i = 0; i < want.length; i++) {
     const g = got[i];
     const w = want[i];
-    if (typeof w === 'bigint') {
-      assert.equal(BigInt(g as number), w, `${msg}: element ${i}`);
+    if (typeof w === 'bigint' || typeof g === 'bigint') {
+      assert.equal(BigInt(g as number), BigInt(w as number), `${msg}: element ${i}`);
       continue;
     }
     if (typeof w === 'boolean') {

@@ -20,9 +20,9 @@ export function contiguousStrides(shape: Shape): number[] {
 
 /** PyTorch's is_contiguous: dims of size 1 may have any stride; empty tensors are contiguous. */
 export function isContiguousLayout(shape: Shape, strides: Shape): boolean {
+  if (numelOf(shape) === 0) return true;
   let expected = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
-    if (shape[i] === 0) return true;
     if (shape[i] !== 1) {
       if (strides[i] !== expected) return false;
       expected *= shape[i];
