@@ -161,13 +161,10 @@ function checkSubtraction(input: TensorOrScalar, other: TensorOrScalar): void {
 function addKernel(dtype: DType, alpha: number): Kernel2 {
   if (dtype === bool) return { num: (x, y) => (x || (alpha ? y : 0)) };
   if (alpha === 1) return { num: (x, y) => x + y, big: (x, y) => x + y };
-  if (dtype === int64) {
-    const big = BigInt(alpha);
-    return { num: (x, y) => x + alpha * y, big: (x, y) => x + big * y };
-  }
   // The scalar takes the tensor's precision first, as ATen casts alpha to the compute type.
   const a = precisionOf(dtype)(alpha);
-  return { num: (x, y) => x + a * y };
+  const big = dtype === int64 ? BigInt(alpha) : 0n;
+  return { num: (x, y) => x + a * y, big: (x, y) => x + big * y };
 }
 
 export function add(input: TensorOrScalar, other: TensorOrScalar, options: { alpha?: Scalar } = {}): Tensor {
@@ -188,8 +185,8 @@ export function sub(input: TensorOrScalar, other: TensorOrScalar, options: { alp
   checkNumbersAsTensors('sub', input, other);
   checkSubtraction(input, other);
   const dtype = resultTypeOf(input, other);
-  const out = binaryKernel(input, other, addKernel(dtype, -checkAlpha('sub', options.alpha ?? 1, dtype)), dtype, dtype);
-  const alpha = Number(options.alpha ?? 1);
+  const alpha = checkAlpha('sub', options.alpha ?? 1, dtype);
+  const out = binaryKernel(input, other, addKernel(dtype, -alpha), dtype, dtype);
   record({
     name: 'SubBackward0',
     inputs: [graphInput(input), graphInput(other)],

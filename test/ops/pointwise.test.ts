@@ -113,8 +113,7 @@ const calls: Record<string, Call> = {
   'div.round': ([a, b]) => torch.div(a, b, { roundingMode: 'round' as torch.RoundingMode }),
   'backward.floor_divide': (xs, e) => { const [a, b] = operands(xs, e); return torch.autograd.grad(torch.floorDivide(a, b).sum(), xs) as Tensor[]; },
   'backward.remainder': (xs, e) => { const [a, b] = operands(xs, e); return torch.autograd.grad(torch.remainder(a, b).sum(), xs) as Tensor[]; },
-  'add.scalars': (_xs, e) => torch.add(e.a as Scalar, e.b as Scalar),
-  'mul.scalars': (_xs, e) => torch.mul(e.a as Scalar, e.b as Scalar),
+  'sqrt.of_product': ([x], e) => torch.sqrt(x.mul(e.s as Scalar)),
   // Method forms and aliases.
   'method.add': ([x, y], e) => x.add(y, alphaOf(e)),
   'method.sub': ([x, y], e) => x.sub(y, alphaOf(e)),
@@ -175,6 +174,7 @@ for (const [name, fn] of Object.entries(UNARY)) {
 for (const [name, fn] of Object.entries(BINARY)) {
   calls[name] = (xs, e) => binary(fn, xs, e);
   calls[`signbit.${name}`] = (xs, e) => signbit(binary(fn, xs, e));
+  calls[`scalars.${name}`] = (_xs, e) => fn(e.a as Scalar, e.b as Scalar, {});
 }
 
 // `op@kink` cases call op at points where it is not differentiable: PyTorch's conventions there are

@@ -166,6 +166,9 @@ for _name in BINARY:
 for _name in NOT_DIFFERENTIABLE:
     # The output gets a NotImplemented node, which fails in backward.
     CALLS['backward.' + _name] = (lambda n: lambda xs, e: torch.autograd.grad(getattr(torch, n)(*operands(xs, e)).sum(), xs))(_name)
+for _name in BINARY:
+    # Two scalars: add, sub, mul and div take numbers for tensors; the others reject them.
+    CALLS['scalars.' + _name] = (lambda n: lambda xs, e: getattr(torch, n)(scalar(e['a']), scalar(e['b'])))(_name)
 for _mode in ['trunc', 'floor', 'round']:
     CALLS['div.' + _mode] = (lambda m: lambda xs, e: torch.div(*operands(xs, e), rounding_mode=m))(_mode)
 for _name in INPLACE:
@@ -181,8 +184,8 @@ CALLS.update({
     'method.multiply': lambda xs, e: xs[0].multiply(xs[1]),
     'method.div.floor': lambda xs, e: xs[0].div(xs[1], rounding_mode='floor'),
     'div_.floor': lambda xs, e: inplace('div_', xs, e, rounding_mode='floor'),
-    'add.scalars': lambda xs, e: torch.add(scalar(e['a']), scalar(e['b'])),
-    'mul.scalars': lambda xs, e: torch.mul(scalar(e['a']), scalar(e['b'])),
+    # sqrt at 0 reached through a product: inf * 0 (spec 10.3).
+    'sqrt.of_product': lambda xs, e: torch.sqrt(xs[0] * scalar(e['s'])),
     'method.divide': lambda xs, e: xs[0].divide(xs[1]),
     'method.pow': lambda xs, e: xs[0].pow(*operands(xs[1:], {**e, 'pos': 0} if 's' in e else e)),
     'method.arctan2': lambda xs, e: xs[0].arctan2(xs[1]),
@@ -315,6 +318,8 @@ def unary_cases():
     case('round.decimals', edge(torch.int32), decimals=0)
     case('round.decimals', edge(torch.bool), decimals=0)
     # Conventions at non-differentiable points (spec 10.3).
+    case('sqrt.of_product', T([0.0, 1.0, 4.0]), s=0)
+    case('sqrt.of_product', T([0.0, 1.0, 4.0], torch.float64), s=0)
     for dtype in FLOATS:
         case('relu@kink', T([-1.0, 0.0, -0.0, 2.0], dtype))
         case('abs@kink', T([-1.0, 0.0, -0.0, 2.0], dtype))
@@ -377,6 +382,7 @@ def binary_cases():
         case(name, R(2, 3), R(3))
         case(name, T(SPECIAL_A).reshape(8, 1), T(SPECIAL_B).reshape(1, 8))
         case(name, T(SPECIAL_A, torch.float64).reshape(8, 1), T(SPECIAL_A, torch.float64).reshape(1, 8))
+        case(name, edge(torch.int64).reshape(7, 1), edge(torch.int64))
         case(name, R(4, 3), R(3, 4), layout=[TRANSPOSE, None])
         case(name, R(0, 3), R(1, 3))
         case(name, R(2, 3), R(2, 2))
@@ -453,8 +459,17 @@ def binary_cases():
     for name in ['add', 'sub', 'mul', 'div', 'eq', 'fmod', 'maximum', 'atan2', 'logical_and']:
         case(name, R(3), s=2.5, pos=0)
     for a, b in [(2, 3), (2, 2.5), (True, False), ('5', 3), (True, 0.5)]:
-        case('add.scalars', a=a, b=b)
-        case('mul.scalars', a=a, b=b)
+        case('scalars.add', a=a, b=b)
+        case('scalars.mul', a=a, b=b)
+    for name in ['sub', 'div', 'true_divide', 'floor_divide', 'remainder', 'pow', 'bitwise_and', 'eq', 'maximum', 'logical_and']:
+        case('scalars.' + name, a=7, b=2)
+    case('scalars.sub', a=True, b=2)
+    # Arguments of the wrong type (None, a list).
+    for name in ['add', 'mul', 'eq', 'fmod', 'remainder', 'pow', 'bitwise_and', 'maximum', 'atan2', 'logical_and']:
+        case(name, R(3), s=None)
+    case('add', R(3), s=None, pos=0)
+    case('mul', R(3), s=[1, 2])
+    case('lt', R(3), s=[1.5])
     # Scalars with gradients, scalars out of the tensor dtype's range, nan and inf scalars.
     for name in ['add', 'sub', 'mul', 'div', 'pow', 'remainder', 'fmod']:
         case(name, positive(2, 3), s=1.5)
@@ -551,6 +566,8 @@ def ternary_cases():
     case('where', c.to(torch.uint8), R(3), R(3))
     case('where', edge(torch.int32)[:3], R(3), R(3))
     case('where', R(3), R(3), R(3))
+    case('where', c, R(3), s=None, pos=2)
+    case('lerp', R(3), R(3), s=None, pos=2)
     case('method.where', c, R(3), R(3))
     # lerp: weight < 0.5 uses start + w * (end - start), else end - (end - start) * (1 - w).
     for w in [0.25, 0.75, -0.5, 1.5]:
