@@ -62,9 +62,6 @@ function makeGrads(outputs: Tensor[], grads: readonly unknown[], batched: boolea
     if (grad === null) {
       if (!out.requiresGrad) return null;
       if (out.numel() !== 1) throw new Error('grad can be implicitly created only for scalar outputs');
-      if (!out.dtype.isFloatingPoint) {
-        throw new Error(`grad can be implicitly created only for real scalar outputs but got ${out.dtype}`);
-      }
       return onesLike(out);
     }
     throw new TypeError(`gradients can be either Tensors or None, but got ${pyTypeName(grad)}`);
@@ -390,9 +387,7 @@ function reportAnomaly(node: Node): void {
 /** Reduces each gradient to its input's shape (sum over broadcast dims) and casts it to its dtype. */
 function validateOutputs(node: Node, outputs: MaybeTensor[]): MaybeTensor[] {
   if (outputs.length !== node.nextEdges.length) {
-    throw new Error(
-      `function ${node.name()} returned an incorrect number of gradients (expected ${node.nextEdges.length}, got ${outputs.length})`,
-    );
+    throw new Error(`invalid number of gradients - expected ${node.nextEdges.length}, but got ${outputs.length}`);
   }
   return outputs.map((g, i) => {
     const meta = node.inputMetadata[i];

@@ -171,19 +171,34 @@ export class FunctionCtx extends Node {
   }
 }
 
-/** What `Function.apply` needs of a subclass: its static forward and backward. */
+/**
+ * What `Function.apply` needs of a subclass: its static forward and backward, and in PyTorch 2.x's
+ * separate-context style a `setupContext(ctx, inputs, output)` (then forward takes no ctx).
+ */
 export interface FunctionClass {
   readonly name: string;
-  forward(ctx: FunctionCtx, ...args: never[]): unknown;
+  forward(...args: never[]): unknown;
   backward(ctx: FunctionCtx, ...grads: never[]): unknown;
+  setupContext?(ctx: FunctionCtx, inputs: never, output: never): void;
 }
 
-type ForwardArgs<C> = C extends { forward(ctx: FunctionCtx, ...args: infer A): unknown } ? A : never;
-type ForwardResult<C> = C extends { forward(ctx: FunctionCtx, ...args: never[]): infer R } ? R : never;
+interface WithSetupContext {
+  setupContext(ctx: FunctionCtx, inputs: never, output: never): void;
+}
+
+type ForwardArgs<C> = C extends WithSetupContext
+  ? C extends { forward(...args: infer A): unknown }
+    ? A
+    : never
+  : C extends { forward(ctx: FunctionCtx, ...args: infer A): unknown }
+    ? A
+    : never;
+type ForwardResult<C> = C extends { forward(...args: never[]): infer R } ? R : never;
 
 /**
  * Base class of custom autograd functions. Subclasses define `static forward(ctx, ...args)` and
- * `static backward(ctx, ...grads)` and are called with `MyFn.apply(...args)`:
+ * `static backward(ctx, ...grads)` (or PyTorch 2.x's `static forward(...args)` with
+ * `static setupContext(ctx, inputs, output)`) and are called with `MyFn.apply(...args)`:
  *
  *     class MyExp extends torch.autograd.Function {
  *       static forward(ctx: FunctionCtx, x: Tensor) { const y = x.exp(); ctx.saveForBackward(y); return y; }
@@ -191,8 +206,8 @@ type ForwardResult<C> = C extends { forward(ctx: FunctionCtx, ...args: never[]):
  *     }
  */
 export class Function {
-  /** Computes the outputs; runs with grad mode off. */
-  static forward(_ctx: FunctionCtx, ..._args: never[]): unknown {
+  /** Computes the outputs from `(ctx, ...args)` (or from `(...args)` with setupContext); runs with grad mode off. */
+  static forward(..._args: never[]): unknown {
     throw new Error('You must implement the forward function for custom autograd.Function.');
   }
 
@@ -213,7 +228,13 @@ export class Function {
     const metadata = executable ? tensors.map((t) => ({ shape: t.shape, dtype: t.dtype })) : [];
     const needsInputGrad = inputs.map((a) => a instanceof Tensor && a.requiresGrad);
     const ctx = new FunctionCtx(this, edges, metadata, needsInputGrad, isTensorInput);
-    const raw = noGrad(() => this.forward(ctx, ...(args as never[])));
+    const setup = this.setupContext;
+    const raw = noGrad(() => {
+      if (setup === undefined) return this.forward(...([ctx, ...inputs] as never[]));
+      const output = this.forward(...(args as never[]));
+      setup.call(this, ctx, [...inputs] as never, output as never);
+      return output;
+    });
     const isTuple = Array.isArray(raw);
     const outputs = ctx.finishForward(isTuple ? (raw as unknown[]) : [raw], inputs, executable);
     return (isTuple ? outputs : outputs[0]) as ForwardResult<C>;

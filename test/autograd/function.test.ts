@@ -448,3 +448,26 @@ test('hooks on custom function nodes', () => {
   y.sum().backward();
   assert.deepEqual(seen, ['pre', 'post']);
 });
+
+test('8.1 the 2.x separate-context style: forward without ctx, plus setupContext', () => {
+  class Sep extends Function {
+    static override forward(x: Tensor, k: number): Tensor {
+      return x.mul(k);
+    }
+    static setupContext(ctx: Ctx, inputs: [Tensor, number], output: Tensor): void {
+      ctx.k = inputs[1];
+      ctx.seenOutput = output.gradFn === null;
+      ctx.gradEnabled = torch.isGradEnabled();
+    }
+    static override backward(ctx: Ctx, g: Tensor): (Tensor | null)[] {
+      return [g.mul(ctx.k as number), null];
+    }
+  }
+  const x = req([1, 2]);
+  const y = Sep.apply(x, 3);
+  assert.equal(String(y), 'tensor([3., 6.], grad_fn=<SepBackward>)');
+  const fn = y.gradFn as Ctx;
+  assert.deepEqual([fn.k, fn.seenOutput, fn.gradEnabled], [3, true, false]);
+  y.sum().backward();
+  assert.deepEqual(values(x.grad), [3, 3]);
+});

@@ -36,7 +36,7 @@ test('1.1 results under noGrad are leaves that do not require grad', () => {
 test('1.1 quirk: a view made under noGrad of a base requiring grad requires grad and is a leaf', () => {
   const x = leaf();
   const y = torch.noGrad(() => x.view(3));
-  assert.deepEqual([y.requiresGrad, y.isLeaf, y.base === x], [true, true, true]);
+  assert.deepEqual([y.requiresGrad, y.isLeaf, y.base === x, y.isView(), x.isView(), x.base], [true, true, true, true, false, null]);
   assert.equal(y.gradFn, null);
 });
 
@@ -259,6 +259,19 @@ test('5 setting .data replaces the tensor and keeps the flags', () => {
   const m = torch.tensor([1, 2], { requiresGrad: true }).mul(2);
   m.data = torch.tensor([9, 9]);
   assert.equal(String(m), 'tensor([9., 9.], grad_fn=<MulBackward0>)');
+});
+
+test('5 torch.tensor(tensor) copies and warns', () => {
+  const src = leaf();
+  let copy: Tensor = src;
+  assert.deepEqual(
+    warningsOf(() => (copy = torch.tensor(src))),
+    [
+      'UserWarning: To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or sourceTensor.clone().detach().requires_grad_(True), rather than torch.tensor(sourceTensor).',
+    ],
+  );
+  assert.equal(String(copy), 'tensor([1., 2., 3.])');
+  assert.equal(copy.sharesStorageWith(src), false);
 });
 
 test('5 item() and tolist() work on tensors that require grad', () => {
