@@ -38,8 +38,8 @@ export {
 } from './ops/random.js';
 export { matmul, mm, bmm, mv, dot, vdot, outer, addmm, addmv, baddbmm, einsum, type ScaleOptions } from './ops/linalg.js';
 export * as linalg from './ops/linalg-namespace.js';
-export { sum, mean, variance as var, std, logsumexp, norm, all, any, type Dims, type ReduceOptions, type VarOptions, type NormOrder } from './ops/reduce.js';
-export { prod, max, min, amax, amin, argmax, argmin, median, sort, argsort, topk, quantile, cumsum, cumprod, softmax, logSoftmax, ValuesIndices, type SortOptions, type TopkOptions, type QuantileOptions, type QuantileInterpolation } from './ops/reductions.js';
+export { sum, mean, prod, variance as var, std, logsumexp, norm, all, any, type Dims, type ReduceOptions, type VarOptions, type NormOrder } from './ops/reduce.js';
+export { max, min, amax, amin, argmax, argmin, median, sort, argsort, topk, quantile, cumsum, cumprod, softmax, logSoftmax, ValuesIndices, type SortOptions, type TopkOptions, type QuantileOptions, type QuantileInterpolation } from './ops/reductions.js';
 export { reshape, flatten, unflatten, permute, transpose, swapaxes, swapdims, t, movedim, moveaxis, squeeze, unsqueeze, broadcastTo, select, narrow, diagonal, asStrided, clone, atleast1d, atleast2d, atleast3d, type MemoryFormat } from './ops/view.js';
 export { split, chunk, unbind, hstack, vstack, dstack, rowStack } from './ops/join.js';
 export { slice, indexPut, Slice, type IndexItem, type IndexList } from './ops/indexing.js';

@@ -1,14 +1,15 @@
 // Reductions over dims: the shared reduction kernel and its helpers, and the reductions computed by
-// it directly: sum, mean, var, std, logsumexp, the vector norm, all, any; also sumTo (used to reduce
-// broadcast gradients). Selections, sorting, scans and softmax live in reductions.ts.
+// it directly: sum, mean, prod, var, std, logsumexp, the vector norm, all, any; also sumTo (used to
+// reduce broadcast gradients). Selections, sorting, scans and softmax live in reductions.ts.
 import { DType, bool, int64, uint8, getDefaultDtype, promoteTypes } from '../tensor/dtype.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { normalizeDim, numelOf } from '../tensor/layout.js';
-import { emptyTensor } from '../tensor/factory.js';
+import { emptyTensor, ones } from '../tensor/factory.js';
 import { warn } from '../tensor/warnings.js';
 import { castTensor, checkTensor } from './elementwise.js';
 import { legacyScalarName } from './pointwise.js';
 import { where } from './binary.js';
+import { cat } from './join.js';
 import { record } from '../autograd/record.js';
 import type { Element } from '../tensor/storage.js';
 import type { TypedArray } from '../tensor/dtype.js';
@@ -38,6 +39,8 @@ declare module '../tensor/tensor.js' {
     sum(dim: Dims, options?: ReduceOptions): Tensor;
     mean(options?: ReduceOptions): Tensor;
     mean(dim: Dims, options?: ReduceOptions): Tensor;
+    prod(options?: { dtype?: DType }): Tensor;
+    prod(dim: number, options?: ReduceOptions): Tensor;
     /** Variance with `correction` (default 1); `var(false)` is the legacy `unbiased` form. */
     var(options?: VarOptions): Tensor;
     var(dim: Dims | boolean, options?: VarOptions): Tensor;
@@ -141,6 +144,22 @@ export function reductionSize(shape: readonly number[], dims: readonly number[])
   return numelOf(dims.map((d) => shape[d]));
 }
 
+/** A single `dim` argument, wrapped (a 0-d tensor accepts 0 and -1). */
+export function singleDim(dim: unknown, ndim: number, fn: string): number {
+  if (typeof dim !== 'number' || !Number.isInteger(dim)) {
+    throw new TypeError(`${fn}(): argument 'dim' (position 1) must be int, not ${pyTypeName(dim)}`);
+  }
+  return normalizeDim(dim, ndim);
+}
+
+/** `shape` with the size along `dim` replaced (a 0-d shape stays 0-d). */
+export function resized(shape: readonly number[], dim: number, size: number): number[] {
+  if (shape.length === 0) return [];
+  const out = [...shape];
+  out[dim] = size;
+  return out;
+}
+
 function sumGroup(data: TypedArray, start: number, length: number): Element {
   if (data instanceof BigInt64Array) {
     let acc = 0n;
@@ -203,6 +222,61 @@ export function mean(input: Tensor, dim?: Dims | ReduceOptions, options?: Reduce
     inputs: [input],
     outputs: [out],
     backward: ([g]) => [expandReducedGrad(g as Tensor, inputShape, dims, keepdim).div(count)],
+  });
+  return out;
+}
+
+// ---- prod ----
+
+function prodGroup(data: TypedArray, start: number, length: number): Element {
+  if (data instanceof BigInt64Array) {
+    let acc = 1n;
+    for (let i = start; i < start + length; i++) acc = BigInt.asIntN(64, acc * data[i]);
+    return acc;
+  }
+  let acc = 1;
+  for (let i = start; i < start + length; i++) acc *= data[i];
+  return acc;
+}
+
+/** Product of all other elements along `dim`, without dividing (PyTorch's prod_safe_zeros_backward). */
+function prodSafeZerosBackward(grad: Tensor, input: Tensor, dim: number): Tensor {
+  if (input.numel() === 0) return grad.expand(input.shape);
+  const n = input.shape_[dim];
+  const one = ones(resized(input.shape_, dim, 1), { dtype: input.dtype });
+  const before = cat([one, input.narrow(dim, 0, n - 1)], dim).cumprod(dim);
+  const after = cat([one, input.narrow(dim, 1, n - 1).flip(dim)], dim).cumprod(dim).flip(dim);
+  return grad.mul(before.mul(after));
+}
+
+function prodBackward(grad: Tensor, input: Tensor, result: Tensor, dim: number | null, keepdim: boolean): Tensor {
+  if (input.dim() === 0) return grad;
+  const x = input.dtype === grad.dtype ? input : input.to(grad.dtype);
+  const hasZero = x.eq(0).any().item() !== 0;
+  if (dim === null) {
+    if (!hasZero) return grad.mul(result.div(x));
+    return prodSafeZerosBackward(grad, x.reshape(-1), 0).reshape(x.shape);
+  }
+  const g = keepdim ? grad : grad.unsqueeze(dim);
+  if (!hasZero) return g.mul((keepdim ? result : result.unsqueeze(dim)).div(x));
+  return prodSafeZerosBackward(g, x, dim);
+}
+
+export function prod(input: Tensor, dim?: number | { dtype?: DType } | null, options: ReduceOptions = {}): Tensor {
+  checkTensor(input, 'prod');
+  const split = splitReduceArgs<number | null, ReduceOptions>(dim, options);
+  const full = split.dim === undefined || split.dim === null;
+  const d = full ? null : singleDim(split.dim, input.dim(), 'prod');
+  const keepdim = split.options.keepdim ?? false;
+  const dtype = sumDtype(input.dtype, split.options.dtype);
+  const dims = reductionDims(d, input.dim(), 'prod');
+  const out = reduceKernel(asDtype(input, dtype), dims, full ? false : keepdim, dtype, prodGroup);
+  record({
+    name: full ? 'ProdBackward0' : 'ProdBackward1',
+    inputs: [input],
+    outputs: [out],
+    save: [input, out],
+    backward: ([g], [x, result]) => [prodBackward(g as Tensor, x, result, d, keepdim)],
   });
   return out;
 }
@@ -482,6 +556,9 @@ Tensor.prototype.sum = function (this: Tensor, dim?: Dims | ReduceOptions, optio
 Tensor.prototype.mean = function (this: Tensor, dim?: Dims | ReduceOptions, options?: ReduceOptions) {
   return mean(this, dim, options);
 };
+Tensor.prototype.prod = function (this: Tensor, dim?: number | { dtype?: DType } | null, options?: ReduceOptions) {
+  return prod(this, dim, options);
+} as Tensor['prod'];
 Tensor.prototype.var = function (this: Tensor, dim?: Dims | boolean | VarOptions, options?: VarOptions) {
   return variance(this, dim, options);
 };

@@ -1,7 +1,7 @@
-// Reductions that select, order or scan along dims: prod, max/min (full, along a dim, amax/amin,
+// Reductions that select, order or scan along dims: max/min (full, along a dim, amax/amin,
 // argmax/argmin), median, sort/argsort/topk, quantile, cumsum/cumprod, softmax/logSoftmax.
-// Kernels work on rows along one dim; backward formulas are differentiable tensor expressions, using
-// the few differentiable index helpers below where a value goes back to the position it came from.
+// Kernels work on rows along one dim; backward formulas are differentiable tensor expressions (a value
+// selected from a position goes back there by scatterAdd; quantile reads sorted values by gather).
 import { DType, bool, int64, float32, float64, type TypedArray } from '../tensor/dtype.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { normalizeDim, numelOf } from '../tensor/layout.js';
@@ -12,8 +12,10 @@ import { legacyScalarName } from './pointwise.js';
 import { lerp, maximum, minimum, where } from './binary.js';
 import { cat } from './join.js';
 import { record } from '../autograd/record.js';
+import './scatter.js';
+import './shape.js';
 import {
-  asDtype, reduceKernel, reducedShape, reductionDims, restoreReducedDims, splitReduceArgs, sumDtype, type Dims,
+  asDtype, reduceKernel, reducedShape, reductionDims, resized, restoreReducedDims, singleDim, splitReduceArgs, sumDtype, type Dims,
 } from './reduce.js';
 
 /** A (values, indices) result, like PyTorch's `torch.return_types.*`: use `.values`, `[0]` or destructure. */
@@ -70,8 +72,6 @@ export interface QuantileOptions extends KeepdimOptions {
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    prod(options?: { dtype?: DType }): Tensor;
-    prod(dim: number, options?: { keepdim?: boolean; dtype?: DType }): Tensor;
     /** The largest element; along `dim`, the largest values and their (first) indices; with a tensor, `maximum`. */
     max(): Tensor;
     max(dim: number, options?: KeepdimOptions): ValuesIndices;
@@ -98,14 +98,6 @@ declare module '../tensor/tensor.js' {
 }
 
 // ---- argument checks ----
-
-/** A single `dim` argument, wrapped (a 0-d tensor accepts 0 and -1). */
-function singleDim(dim: unknown, ndim: number, fn: string): number {
-  if (typeof dim !== 'number' || !Number.isInteger(dim)) {
-    throw new TypeError(`${fn}(): argument 'dim' (position 1) must be int, not ${pyTypeName(dim)}`);
-  }
-  return normalizeDim(dim, ndim);
-}
 
 /** PyTorch's error for a required argument that is missing (the first line of its message). */
 function requireArg(value: unknown, fn: string): void {
@@ -174,14 +166,6 @@ function rowKernel(input: Tensor, dim: number, outputs: readonly { shape: readon
   return results;
 }
 
-/** `shape` with the size along `dim` replaced (a 0-d shape stays 0-d). */
-function resized(shape: readonly number[], dim: number, size: number): number[] {
-  if (shape.length === 0) return [];
-  const out = [...shape];
-  out[dim] = size;
-  return out;
-}
-
 function isNaNElement(v: Element): boolean {
   return typeof v === 'number' && Number.isNaN(v);
 }
@@ -200,70 +184,7 @@ function sortedOrder(row: Row, length: number, descending: boolean): number[] {
   return order.sort((i, j) => sign * compareAscending(row[i], row[j]));
 }
 
-// ---- differentiable index helpers ----
-
-/** out[..j..] = x[..index[..j..]..] along `dim`; `index` has x's shape except along `dim` (gather). */
-function takeAlongDim(x: Tensor, index: Tensor, dim: number): Tensor {
-  const { outer, size, inner } = rowsOf(x.shape_, dim);
-  const k = rowsOf(index.shape_, dim).size;
-  const src = x.contiguousData() as Row;
-  const idx = index.contiguousData() as BigInt64Array;
-  const out = emptyTensor(index.shape_, x.dtype);
-  const dst = out.storage_.data as unknown as OutRow;
-  for (let o = 0; o < outer; o++) {
-    for (let j = 0; j < k; j++) {
-      for (let i = 0; i < inner; i++) {
-        const p = (o * k + j) * inner + i;
-        dst[p] = src[(o * size + Number(idx[p])) * inner + i];
-      }
-    }
-  }
-  const shape = x.shape;
-  record({
-    name: 'GatherBackward0',
-    inputs: [x],
-    outputs: [out],
-    save: [index],
-    backward: ([g], [ix]) => [putAlongDim(g as Tensor, ix, dim, shape)],
-  });
-  return out;
-}
-
-/** Zeros of `shape` with `src` added at the positions `index` names along `dim` (scatter_add). */
-function putAlongDim(src: Tensor, index: Tensor, dim: number, shape: readonly number[]): Tensor {
-  const { outer, size, inner } = rowsOf(shape, dim);
-  const k = rowsOf(index.shape_, dim).size;
-  const values = src.contiguousData() as ArrayLike<number>;
-  const idx = index.contiguousData() as BigInt64Array;
-  const out = emptyTensor(shape, src.dtype);
-  const dst = out.storage_.data as unknown as number[];
-  for (let o = 0; o < outer; o++) {
-    for (let j = 0; j < k; j++) {
-      for (let i = 0; i < inner; i++) {
-        const p = (o * k + j) * inner + i;
-        dst[(o * size + Number(idx[p])) * inner + i] += values[p];
-      }
-    }
-  }
-  record({
-    name: 'ScatterAddBackward0',
-    inputs: [src],
-    outputs: [out],
-    save: [index],
-    backward: ([g], [ix]) => [takeAlongDim(g as Tensor, ix, dim)],
-  });
-  return out;
-}
-
-/** `x` reversed along `dim` (flip). */
-function flipDim(x: Tensor, dim: number): Tensor {
-  const [out] = rowKernel(x, dim, [{ shape: x.shape_, dtype: x.dtype }], (row, [dst]) => {
-    const n = dst.length;
-    for (let j = 0; j < n; j++) dst[j] = row[n - 1 - j];
-  });
-  record({ name: 'FlipBackward0', inputs: [x], outputs: [out], backward: ([g]) => [flipDim(g as Tensor, dim)] });
-  return out;
-}
+// ---- backward helpers ----
 
 /** `t` moved one step along `dim` (towards higher indices for step 1, lower for -1), zero-filled. */
 function shiftDim(t: Tensor, dim: number, step: 1 | -1): Tensor {
@@ -310,68 +231,14 @@ function linearRecurrence(b: Tensor, a: Tensor, dim: number, reverse: boolean): 
 /** Gradient of a selection along `dim` (max/min/median/sort/topk values): back to the selected positions. */
 function selectionBackward(grad: Tensor, indices: Tensor, dim: number, inputShape: readonly number[], keepdim: boolean): Tensor {
   const unsqueeze = !keepdim && inputShape.length > 0;
-  return putAlongDim(unsqueeze ? grad.unsqueeze(dim) : grad, unsqueeze ? indices.unsqueeze(dim) : indices, dim, inputShape);
+  const g = unsqueeze ? grad.unsqueeze(dim) : grad;
+  return zeros(inputShape, { dtype: g.dtype }).scatterAdd(dim, unsqueeze ? indices.unsqueeze(dim) : indices, g);
 }
 
 /** Gradient of a full max/min/median: split evenly over the elements equal to the result (nan: the nans). */
 function evenlyDistributedBackward(grad: Tensor, input: Tensor, value: Tensor): Tensor {
   const mask = Number.isNaN(value.item()) ? input.isnan() : input.eq(value);
   return where(mask, grad.div(mask.sum()), 0);
-}
-
-// ---- prod ----
-
-function prodGroup(data: TypedArray, start: number, length: number): Element {
-  if (data instanceof BigInt64Array) {
-    let acc = 1n;
-    for (let i = start; i < start + length; i++) acc = BigInt.asIntN(64, acc * data[i]);
-    return acc;
-  }
-  let acc = 1;
-  for (let i = start; i < start + length; i++) acc *= data[i];
-  return acc;
-}
-
-/** Product of all other elements along `dim`, without dividing (PyTorch's prod_safe_zeros_backward). */
-function prodSafeZerosBackward(grad: Tensor, input: Tensor, dim: number): Tensor {
-  if (input.numel() === 0) return grad.expand(input.shape);
-  const n = input.shape_[dim];
-  const one = ones(resized(input.shape_, dim, 1), { dtype: input.dtype });
-  const before = cat([one, input.narrow(dim, 0, n - 1)], dim).cumprod(dim);
-  const after = flipDim(cat([one, flipDim(input.narrow(dim, 1, n - 1), dim)], dim).cumprod(dim), dim);
-  return grad.mul(before.mul(after));
-}
-
-function prodBackward(grad: Tensor, input: Tensor, result: Tensor, dim: number | null, keepdim: boolean): Tensor {
-  if (input.dim() === 0) return grad;
-  const x = input.dtype === grad.dtype ? input : input.to(grad.dtype);
-  const hasZero = x.eq(0).any().item() !== 0;
-  if (dim === null) {
-    if (!hasZero) return grad.mul(result.div(x));
-    return prodSafeZerosBackward(grad, x.reshape(-1), 0).reshape(x.shape);
-  }
-  const g = keepdim ? grad : grad.unsqueeze(dim);
-  if (!hasZero) return g.mul((keepdim ? result : result.unsqueeze(dim)).div(x));
-  return prodSafeZerosBackward(g, x, dim);
-}
-
-export function prod(input: Tensor, dim?: number | { dtype?: DType } | null, options: { keepdim?: boolean; dtype?: DType } = {}): Tensor {
-  checkTensor(input, 'prod');
-  const split = splitReduceArgs<number | null, { keepdim?: boolean; dtype?: DType }>(dim, options);
-  const full = split.dim === undefined || split.dim === null;
-  const d = full ? null : singleDim(split.dim, input.dim(), 'prod');
-  const keepdim = split.options.keepdim ?? false;
-  const dtype = sumDtype(input.dtype, split.options.dtype);
-  const dims = reductionDims(d, input.dim(), 'prod');
-  const out = reduceKernel(asDtype(input, dtype), dims, full ? false : keepdim, dtype, prodGroup);
-  record({
-    name: full ? 'ProdBackward0' : 'ProdBackward1',
-    inputs: [input],
-    outputs: [out],
-    save: [input, out],
-    backward: ([g], [x, result]) => [prodBackward(g as Tensor, x, result, d, keepdim)],
-  });
-  return out;
 }
 
 // ---- max, min, amax, amin, argmax, argmin ----
@@ -647,10 +514,10 @@ export function quantile(input: Tensor, q: number | readonly number[] | Tensor, 
   else if (interpolation === 'higher') ranks = ranks.ceil();
   else if (interpolation === 'nearest') ranks = ranks.round();
   const below = ranks.to(int64);
-  let values = takeAlongDim(sorted, below, sorted.dim() - 1);
+  let values = sorted.gather(-1, below);
   if (interpolation === 'linear' || interpolation === 'midpoint') {
     const weights = interpolation === 'midpoint' ? 0.5 : ranks.sub(below);
-    values = lerp(values, takeAlongDim(sorted, ranks.ceil().to(int64), sorted.dim() - 1), weights);
+    values = lerp(values, sorted.gather(-1, ranks.ceil().to(int64)), weights);
   }
   // q's dim goes first: [..., Q] -> [Q, ..., 1] before the final squeeze.
   return squeezeLastInPlace(qt.dim() === 0 ? values : values.unsqueeze(0).transpose(0, -1));
@@ -689,7 +556,7 @@ function scanOp(kind: 'cumsum' | 'cumprod') {
 /** The reversed cumulative sum of the gradient. */
 function cumsumBackward(grad: Tensor, dim: number): Tensor {
   if (grad.numel() <= 1 || rowsOf(grad.shape_, dim).size === 1) return grad;
-  return flipDim(flipDim(grad, dim).cumsum(dim), dim);
+  return grad.flip(dim).cumsum(dim).flip(dim);
 }
 
 /**
@@ -756,9 +623,6 @@ export const logSoftmax = softmaxOp(true);
 // ---- methods ----
 
 const proto = Tensor.prototype;
-proto.prod = function (this: Tensor, dim?: number | { dtype?: DType } | null, options?: { keepdim?: boolean; dtype?: DType }) {
-  return prod(this, dim, options);
-} as Tensor['prod'];
 proto.max = function (this: Tensor, dimOrOther?: number | Tensor, options?: KeepdimOptions) {
   return max(this, dimOrOther as number, options);
 } as Tensor['max'];
