@@ -129,7 +129,7 @@ type Row = ArrayLike<Element>;
 type OutRow = Element[];
 
 /**
- * Calls `fn` with each row of `input` along `dim` (a fresh array of the row's values) and one row of
+ * Calls `fn` with each row of `input` along `dim` (its values, in order; read-only) and one row of
  * each output to fill. Outputs are contiguous tensors of the given shapes, laid out like `input` with
  * `dim` resized to the row length `fn` writes (shapes may drop `dim` when that length is 1).
  */
