@@ -51,7 +51,7 @@ export function decodeValue(v: unknown): unknown {
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
     if ('tensor' in o) return decodeTensor(o.tensor as EncodedTensor);
-    if ('dtype' in o && Object.keys(o).length === 1) return DTYPES[o.dtype as string];
+    if (typeof o.dtype === 'string' && Object.keys(o).length === 1) return DTYPES[o.dtype];
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decodeValue(x)]));
   }
   if (typeof v === 'string') return decodeNumber(v);
