@@ -184,7 +184,7 @@ Tensor.prototype.splitWithSizes = function (this: Tensor, splitSizes: readonly n
   const total = splitSizes.reduce((a, b) => a + b, 0);
   if (total !== dimSize) {
     throw new Error(
-      `split_with_sizes expects split_sizes to sum exactly to ${dimSize} (input tensor's size at dimension ${d}), but got split_sizes=${shapeStr(splitSizes)}`,
+      `split_with_sizes expects split_sizes to sum exactly to ${dimSize} (input tensor's size at dimension ${dim}), but got split_sizes=${shapeStr(splitSizes)}`,
     );
   }
   return splitViews(this, d, splitSizes, 'SplitWithSizesBackward0');

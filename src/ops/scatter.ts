@@ -503,10 +503,11 @@ Tensor.prototype.maskedSelect = function (this: Tensor, mask: Tensor): Tensor {
   const shape = broadcastShapes(mask.shape_, this.shape_);
   const m = expandedData(mask, shape);
   const values = expandedData(this, shape);
-  const selected: Element[] = [];
-  for (let i = 0; i < m.length; i++) if (m[i]) selected.push(values[i]);
-  const out = emptyTensor([selected.length], this.dtype);
-  (out.storage_.data as unknown as Element[]).splice(0, selected.length, ...selected);
+  let count = 0;
+  for (let i = 0; i < m.length; i++) if (m[i]) count++;
+  const out = emptyTensor([count], this.dtype);
+  const dst = out.storage_.data as unknown as Element[];
+  for (let i = 0, k = 0; i < m.length; i++) if (m[i]) dst[k++] = values[i];
   record({
     name: 'MaskedSelectBackward0',
     inputs: [this],

@@ -3,7 +3,7 @@
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { checkSizes, contiguousStrides, normalizeDim, shapeStr } from '../tensor/layout.js';
 import { castElement, type Element } from '../tensor/storage.js';
-import { emptyTensor, zeros, type Scalar } from '../tensor/factory.js';
+import { emptyTensor, zeros, zerosLike, type Scalar } from '../tensor/factory.js';
 import { int64 } from '../tensor/dtype.js';
 import { checkTensor } from './elementwise.js';
 import { applyInplace } from './inplace.js';
@@ -283,21 +283,24 @@ function sourceIndex(mode: 'reflect' | 'replicate', i: number, size: number, bef
   return j - oStart + iStart;
 }
 
-/** reflect / replicate padding as a gather whose adjoint adds back; names as PyTorch's pad kernels. */
+/**
+ * reflect / replicate padding as a gather whose adjoint adds back. Like PyTorch's pad backward kernels,
+ * the adjoint takes the padded input as an input too (its derivative for it is zero), so first
+ * derivatives of these pads require grad when the input does.
+ */
 function padByTables(x: Tensor, tables: DimTables, name: string): Tensor {
   const out = mapByTables(x, tables);
-  const inputShape = x.shape;
-  record({ name, inputs: [x], outputs: [out], backward: ([g]) => [unpadByTables(g as Tensor, inputShape, tables, name)] });
+  record({ name, inputs: [x], outputs: [out], save: [x], backward: ([g], [input]) => [unpadByTables(g as Tensor, input, tables, name)] });
   return out;
 }
 
-function unpadByTables(g: Tensor, inputShape: readonly number[], tables: DimTables, name: string): Tensor {
-  const out = addByTables(g, inputShape, tables);
+function unpadByTables(g: Tensor, input: Tensor, tables: DimTables, name: string): Tensor {
+  const out = addByTables(g, input.shape_, tables);
   record({
     name: name.replace(/Backward0$/, 'BackwardBackward0'),
-    inputs: [g],
+    inputs: [g, input],
     outputs: [out],
-    backward: ([gg]) => [padByTables(gg as Tensor, tables, name)],
+    backward: ([gg], _saved, needs) => [padByTables(gg as Tensor, tables, name), needs[1] ? zerosLike(input) : null],
   });
   return out;
 }
