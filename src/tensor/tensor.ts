@@ -391,12 +391,12 @@ export class Tensor {
     const isOptions =
       typeof gradient === 'object' && gradient !== null && !(gradient instanceof Tensor) && !Array.isArray(gradient);
     if (isOptions && options === undefined) {
-      lateBound.runBackward([this], [null], gradient as BackwardOptions, true);
+      lateBound.runBackward([this], [null], gradient as BackwardOptions);
       return;
     }
     // As in PyTorch, a sequence is taken as one gradient per root (and then type-checked).
     const grads: readonly unknown[] = Array.isArray(gradient) ? gradient : [gradient ?? null];
-    lateBound.runBackward([this], grads, options ?? {}, true);
+    lateBound.runBackward([this], grads, options ?? {});
   }
 
   /** @internal The gradient edge of this tensor: its gradFn, or its leaf accumulator. */

@@ -64,6 +64,7 @@ function reader(op: StridedOperand, shape: readonly number[]): Reader {
 
 /** Reads all elements of a strided operand into `out` (contiguous, same dtype) in logical order. */
 export function gather(op: StridedOperand, shape: readonly number[], out: TypedArray): void {
+  if (out.length === 0) return;
   const offsets = elementOffsets(shape, op.strides, op.offset);
   if (offsets === null) {
     out.set(op.data.subarray(op.offset, op.offset + out.length) as never);
@@ -76,6 +77,7 @@ export function gather(op: StridedOperand, shape: readonly number[], out: TypedA
 
 /** Writes contiguous `src` (same dtype as dst) into the strided destination. */
 export function scatter(src: TypedArray, dst: StridedOperand, shape: readonly number[]): void {
+  if (src.length === 0) return;
   const offsets = elementOffsets(shape, dst.strides, dst.offset);
   if (offsets === null) {
     dst.data.set(src as never, dst.offset);
