@@ -1,6 +1,6 @@
 // Shared by the view, shape and indexing tests: the input layouts the generators apply before an op
 // (tools/golden/gen_shape.py's PRE), the squared-output form used for second derivatives, and the
-// check of recorded output layouts (strides, storage offset, shared storage and version counter).
+// check of recorded output layouts (strides, storage offset, shared storage and version counter, output_nr).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from 'tstorch';
@@ -42,6 +42,8 @@ interface Layout {
   strides: number[];
   offset: number;
   shares: boolean;
+  version: number;
+  output_nr: number;
 }
 
 interface LayoutCase extends OpCase {
@@ -63,12 +65,16 @@ export function checkLayouts(name: string, calls: Record<string, OpCall>): void 
         assert.deepEqual(out.stride(), want.strides, `output ${k}: strides`);
         assert.equal(out.storageOffset(), want.offset, `output ${k}: storage offset`);
         assert.equal(out.sharesStorageWith(inputs[0]), want.shares, `output ${k}: shares storage`);
-        if (want.shares) {
-          const before = out.version;
-          torch.noGrad(() => inputs[0].copy_(inputs[0].clone()));
-          assert.equal(out.version, before + 1, `output ${k}: shares the version counter`);
-        }
+        assert.equal(out.version, want.version, `output ${k}: version`);
+        assert.equal(out.outputNr, want.output_nr, `output ${k}: output_nr`);
       });
+      // Views share their base's version counter: an in-place change of the input shows in them.
+      if (layouts.some((want) => want.shares)) {
+        torch.noGrad(() => inputs[0].copy_(inputs[0].clone()));
+        layouts.forEach((want, k) => {
+          if (want.shares) assert.equal(outs[k].version, want.version + 1, `output ${k}: shares the version counter`);
+        });
+      }
     });
   });
 }

@@ -6,8 +6,8 @@ A call takes (xs, e), as in gen_shape.py (e['pre'] and e['post'] are its layout 
 The index items are in e['items'], encoded with numbers and lists only (the harness decodes strings as
 numbers): an int, None, a bool, a list of ints or bools, a tensor, {'ellipsis': 1}, or
 {'slice': [start, stop, step], 'obj': k}: the TypeScript test passes slices as Python-syntax strings
-('1:3', '::2') when k is 0 and as torch.slice(...) objects when k is 1. Cases whose result is a view
-also record its strides, storage offset and storage sharing (`layouts`).
+('1:3', '::2') when k is 0 and as torch.slice(...) objects when k is 1. Cases also record the result's
+strides, storage offset, storage sharing with the input, version counter and output_nr (`layouts`).
 
 PyTorch 2.x differences from the installed 1.13, recorded as 2.x:
   - int32 index tensors are accepted (1.13 rejects them), and the message for other dtypes names them:
@@ -86,13 +86,15 @@ def index_cases():
         if c.get('error') == OLD_DTYPE_MESSAGE:
             c['error'] = NEW_DTYPE_MESSAGE
 
-    def index(x, items, **e):
-        case('index', [x], {'items': items, **e})
-        c = cases[-1]
+    def finish(c, pre):
         fix_messages(c)
         # Copies of non-contiguous inputs get TensorIterator's stride order, which tstorch does not follow.
-        if e.get('pre', 0) != 0 and c.get('layouts') and not c['layouts'][0]['shares']:
+        if pre != 0 and c.get('layouts') and not c['layouts'][0]['shares']:
             del c['layouts']
+
+    def index(x, items, **e):
+        case('index', [x], {'items': items, **e})
+        finish(cases[-1], e.get('pre', 0))
 
     # basic indexing: views
     x = lambda: R(2, 3, 4)
@@ -147,8 +149,7 @@ def index_cases():
             case(key or 'setitem', [x, v], {'items': items, **e})
         else:
             case(key or 'setitem_scalar', [x], {'items': items, 'value': value, **e})
-        fix_messages(cases[-1])
-        cases[-1].pop('layouts', None)
+        finish(cases[-1], e.get('pre', 0))
 
     setitem_case(R(3, 4), [0], value=5.5)
     setitem_case(R(3, 4), [0], v=R())
@@ -188,16 +189,13 @@ def index_cases():
     setitem_case(R(3, 4), [0], value=1.5, key='setitem_leaf')
     setitem_case(R(3, 4), [R(3, 4, dtype=torch.bool)], value=1.5, key='setitem_leaf')
     case('setitem_clone', [R(3, 4), R(4)], {'items': [1]}, requires_grad=[False, True])
-    cases[-1].pop('layouts', None)
     for items in [[0], [S(), 1], [[0, 2]]]:
         case('view_after_setitem', [R(3, 4)], {'items': items, 'value': 2.5})
-        cases[-1].pop('layouts', None)
 
     # index_put
     def put_case(key, x, v, indices, **e):
         case(key, [x, v], {'indices': indices, **e})
-        fix_messages(cases[-1])
-        cases[-1].pop('layouts', None)
+        finish(cases[-1], e.get('pre', 0))
 
     for acc in [0, 1]:
         put_case('index_put', R(3, 4), R(3, 4), [L([0, 2, 0])], accumulate=acc)

@@ -11,8 +11,8 @@ lists only (the harness decodes every string in `extra` as a number):
              non-contiguous inputs and offsets while the recorded tensors stay contiguous
   e['post']  1: the op's output is squared, so that gradients depend on the input and second
              derivatives exercise the backward formulas' own backward
-Cases of view ops also record each output's strides, storage offset and whether it shares storage
-with the input (`layouts`), checked by test/ops/layout-checks.ts.
+Cases of view ops also record each output's strides, storage offset, whether it shares storage with
+the input, its version counter and output_nr (`layouts`), checked by test/ops/layouts.ts.
 
 Where PyTorch 2.x differs from the installed 1.13, the 2.x behaviour is recorded (marked "2.x").
 """
@@ -56,7 +56,8 @@ def raise_2x(message, exc=RuntimeError):
 def layouts_of(result, first):
     outs = [result] if isinstance(result, torch.Tensor) else list(result)
     return [{'strides': list(o.stride()), 'offset': o.storage_offset(),
-             'shares': o.storage().data_ptr() == first.storage().data_ptr()} for o in outs]
+             'shares': o.storage().data_ptr() == first.storage().data_ptr(),
+             'version': o._version, 'output_nr': o.output_nr} for o in outs]
 
 
 def make_call(op):
@@ -87,7 +88,7 @@ def collect(ops, layouts):
             if grad_fn is not None:
                 c['grad_fn'] = grad_fn
             if layouts and e.get('post') is None:
-                ins = [t.detach().clone() for t in inputs]
+                ins = [t.detach().clone().requires_grad_(rg) for t, rg in zip(inputs, c['requires_grad'])]
                 c['layouts'] = layouts_of(call(*ins, e), ins[0])
         cases.append(c)
     return cases, case
