@@ -322,6 +322,7 @@ export interface IndexPlan {
 export function planIndex(self: Tensor, indices: readonly (Tensor | null)[]): IndexPlan {
   if (indices.length > self.dim()) throw new Error(`too many indices for tensor of dimension ${self.dim()} (got ${indices.length})`);
   checkIndexDtypes(indices);
+  if (indices.every((t) => t === null)) throw new Error('index_put(): at least one of the indices must be a tensor');
   const expanded = expandMasks(self, indices);
   const defined = expanded.filter((x): x is IndexValues => x !== null);
   let bshape: number[];
