@@ -3,7 +3,8 @@
 import { Tensor } from '../tensor/tensor.js';
 import { float32, float64, promoteTypes } from '../tensor/dtype.js';
 import { zeros, zerosLike } from '../tensor/factory.js';
-import { Generator, defaultGenerator, fillUniform } from '../tensor/random.js';
+import { Generator, defaultGenerator } from '../tensor/random.js';
+import { fillUniform } from '../tensor/sampling.js';
 import { warn } from '../tensor/warnings.js';
 import { stack } from '../ops/join.js';
 import { allclose } from '../ops/binary.js';

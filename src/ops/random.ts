@@ -7,9 +7,8 @@ import { emptyTensor, finishFactory, parseSizeArgs, checkOptions, type TensorOpt
 import { castTensor, checkTensor } from './elementwise.js';
 import { applyInplace } from './inplace.js';
 import { checkSizes } from '../tensor/layout.js';
+import { Generator, defaultGenerator } from '../tensor/random.js';
 import {
-  Generator,
-  defaultGenerator,
   fillBernoulli,
   fillExponential,
   fillNormal,
@@ -19,7 +18,7 @@ import {
   multinomial as sampleMultinomial,
   type FloatArray,
   type RandomDTypeName,
-} from '../tensor/random.js';
+} from '../tensor/sampling.js';
 
 export { Generator, manualSeed, seed, initialSeed, getRngState, setRngState } from '../tensor/random.js';
 

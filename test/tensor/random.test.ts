@@ -4,34 +4,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 
+import { fma, glibcCos, glibcLog, glibcSin, glibcSinCosPair } from '../../src/tensor/libm.js';
+import { DEFAULT_SEED, Generator, STATE_SIZE, defaultGenerator, getRngState, initialSeed, manualSeed, seed, setRngState } from '../../src/tensor/random.js';
 import {
   type AnyTypedArray,
   type FloatArray,
   type RandomDTypeName,
-  DEFAULT_SEED,
-  Generator,
-  STATE_SIZE,
-  defaultGenerator,
   fillBernoulli,
   fillExponential,
   fillNormal,
   fillRandint,
   fillRandperm,
   fillUniform,
-  fma,
   formatCppDouble,
-  glibcCos,
-  glibcLog,
-  glibcSin,
-  glibcSinCosPair,
-  getRngState,
-  initialSeed,
-  manualSeed,
   multinomial,
   randperm,
-  seed,
-  setRngState,
-} from '../../src/tensor/random.js';
+} from '../../src/tensor/sampling.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Num = number | string; // numbers beyond 2^53 and non-finite floats are strings
