@@ -106,7 +106,6 @@ export function randintLike(input: Tensor, low: number, high: number, options: R
 /** `torch.randperm(n)`: a random permutation of 0..n-1 (int64 unless a dtype is given). */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
   if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`randperm(): argument 'n' must be int, not ${pyTypeName(n)}`);
-  if (n < 0) throw new Error(`n must be non-negative, got${n}`);
   checkOptions(options, 'randperm');
   const dtype = options.dtype ?? int64;
   const out = emptyTensor([n], dtype);
@@ -146,21 +145,18 @@ function checkFloatTensor(self: Tensor, fn: string): void {
 
 Tensor.prototype.uniform_ = function (this: Tensor, from = 0, to = 1, options?: { generator?: Generator }) {
   checkFloatTensor(this, 'check_uniform_bounds');
-  if (!(from <= to)) throw new Error(`uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`);
   const gen = generatorOf(options);
   return fillInMemoryOrder(this, (out) => fillUniform(gen, out as FloatArray, from, to));
 };
 
 Tensor.prototype.normal_ = function (this: Tensor, mean = 0, std = 1, options?: { generator?: Generator }) {
   checkFloatTensor(this, 'normal_kernel_cpu');
-  if (!(std >= 0)) throw new Error(`normal expects std >= 0.0, but found std ${std}`);
   const gen = generatorOf(options);
   return fillInMemoryOrder(this, (out, contiguous) => fillNormal(gen, out as FloatArray, mean, std, contiguous));
 };
 
 Tensor.prototype.exponential_ = function (this: Tensor, lambd = 1, options?: { generator?: Generator }) {
   checkFloatTensor(this, 'exponential_cpu');
-  if (!(lambd >= 0)) throw new Error(`exponential_ expects lambda >= 0.0, but found lambda=${lambd}`);
   const gen = generatorOf(options);
   return fillInMemoryOrder(this, (out) => fillExponential(gen, out as FloatArray, lambd));
 };

@@ -50,7 +50,8 @@ test('a Generator object gives its own stream and restores from its state', () =
 
 test('random ops reject bad arguments', () => {
   assert.throws(() => torch.rand(2, { dtype: torch.int64 }), /"check_uniform_bounds" not implemented for 'Long'/);
-  assert.throws(() => torch.randperm(-1), /n must be non-negative/);
+  assert.throws(() => torch.randperm(-1), /Trying to create tensor with negative dimension -1: \[-1\]/);
+  assert.throws(() => torch.zeros(3).uniform_(2, 1), /uniform_ expects to return a \[from, to\) range, but found from=2 > to=1/);
   assert.throws(() => torch.zeros(3).normal_(0, -1), /normal expects std >= 0.0/);
   assert.throws(() => torch.randint(5, 3, [2]), /random_ expects 'from' to be less than 'to', but got from=5 >= to=3/);
 });
