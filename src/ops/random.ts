@@ -106,6 +106,7 @@ export function randintLike(input: Tensor, low: number, high: number, options: R
 /** `torch.randperm(n)`: a random permutation of 0..n-1 (int64 unless a dtype is given). */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
   if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`randperm(): argument 'n' must be int, not ${pyTypeName(n)}`);
+  checkSizes([n]);
   checkOptions(options, 'randperm');
   const dtype = options.dtype ?? int64;
   const out = emptyTensor([n], dtype);
