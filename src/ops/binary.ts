@@ -326,7 +326,8 @@ export function trueDivide(input: TensorOrScalar, other: TensorOrScalar): Tensor
     save: [self, oth],
     backward: ([g], [s, o], needs) => [
       needs[0] ? (g as Tensor).div(o) : null,
-      needs[1] ? (g as Tensor).neg().mul(s).div(o.mul(o)) : null,
+      // ATen's -grad * ((self / other) / other): dividing twice does not overflow where other ** 2 would.
+      needs[1] ? (g as Tensor).neg().mul(s.div(o).div(o)) : null,
     ],
   });
   return out;
@@ -361,8 +362,9 @@ function intPow(base: bigint, exponent: bigint): bigint {
 
 /** C's pow, which differs from Math.pow in that 1 ** y and (-1) ** +-inf are 1, even for nan y. */
 function floatPow(x: number, y: number): number {
-  if (x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) return 1;
-  return Math.pow(x, y);
+  const r = Math.pow(x, y);
+  // Only a nan result can be one of those cases; checking it first keeps the common path short.
+  return r === r || !(x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) ? r : 1;
 }
 
 function powKernel(dtype: DType): Kernel2 {
@@ -739,9 +741,15 @@ function clampScalarKernel(lo: Scalar | null, hi: Scalar | null, dtype: DType): 
   // int64 bounds are integral (a fractional one would have promoted the result to float).
   const bigLo = dtype === int64 && lo !== null ? BigInt(lo) : null;
   const bigHi = dtype === int64 && hi !== null ? BigInt(hi) : null;
+  const big = (x: bigint): bigint => (bigLo !== null && x < bigLo ? bigLo : bigHi !== null && x > bigHi ? bigHi : x);
+  if (bothNan) return { num: () => NaN, big };
+  // std::min(std::max(x, low), high): comparisons with nan are false, so nan elements pass through.
   return {
-    num: (x) => (bothNan ? NaN : Number.isNaN(x) ? x : Math.min(Math.max(x, low), high)),
-    big: (x) => (bigLo !== null && x < bigLo ? bigLo : bigHi !== null && x > bigHi ? bigHi : x),
+    num: (x) => {
+      const m = x < low ? low : x;
+      return m > high ? high : m;
+    },
+    big,
   };
 }
 

@@ -394,6 +394,10 @@ def binary_cases():
         case(name, edge(torch.int32).reshape(7, 1), edge(torch.int16), layout=[None, STEP])
         case(name, R(3), R(3))
         case(name, R(3), edge(torch.int32)[:3])
+    # Gradients where intermediate results would overflow or underflow in some formulas.
+    case('div', T([1e-300, 1e300, 1e-200], torch.float64), T([1e-200, 1e-10, 1e200], torch.float64))
+    case('atan2', T([1e-200, 1e200], torch.float64), T([1e-200, 1e200], torch.float64))
+    case('mul', T([1e-200, 1e200], torch.float64), T([1e-200, 1e200], torch.float64))
     # Integral arithmetic: wrap-around, rounding of negative quotients, division by zero.
     for dtype in [torch.bool] + INTS:
         x, y = edge(dtype), edge(dtype).flip(0)
@@ -479,6 +483,8 @@ def binary_cases():
         case(name, edge(torch.int8), s=300)
         case(name, edge(torch.uint8), s=-1)
         case(name, edge(torch.int8), s=str(2 ** 40))
+    for name in ['add', 'eq', 'bitwise_and']:
+        case(name, edge(torch.int8), s=str(2 ** 70))  # beyond int64: Python cannot unpack it
     for name in ['add', 'mul', 'div', 'eq', 'maximum']:
         case(name, edge(torch.int32), T(NAN, torch.float64))
     for s in [NAN, INF, -INF]:
