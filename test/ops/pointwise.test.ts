@@ -11,8 +11,8 @@ type Layout = null | 1 | 2 | [3, number[]];
 
 interface Extra {
   layout?: Layout[];
-  /** A scalar operand and the position among the tensors where it goes. */
-  s?: Scalar;
+  /** A scalar operand (null or a list in the wrong-type cases) and its position among the tensors. */
+  s?: Scalar | null | Scalar[];
   pos?: number;
   /** Python keyword arguments. */
   kw?: { alpha?: number; min?: Scalar; max?: Scalar; nan?: number; posinf?: number; neginf?: number; rtol?: number; atol?: number; equal_nan?: boolean };
@@ -35,7 +35,8 @@ function layout(x: Tensor, spec: Layout | undefined): Tensor {
 /** The tensors with the case's scalar operand spliced in, as the generator's `operands`. */
 function operands(xs: Tensor[], e: Extra): Operand[] {
   const args: Operand[] = [...xs];
-  if (e.s !== undefined) args.splice(e.pos ?? 1, 0, e.s);
+  // Wrong-type operands go through as they are: the ops' own checks reject them.
+  if (e.s !== undefined) args.splice(e.pos ?? 1, 0, e.s as Scalar);
   return args;
 }
 
@@ -84,6 +85,11 @@ const BINARY: Record<string, Fn2> = {
   bitwise_xor: (a, b) => torch.bitwiseXor(a, b),
 };
 
+const alphaOf = (e: Extra): { alpha?: number } => (e.kw?.alpha === undefined ? {} : { alpha: e.kw.alpha });
+const closeOptions = (e: Extra): { rtol?: number; atol?: number; equalNan?: boolean } => ({
+  rtol: e.kw?.rtol, atol: e.kw?.atol, equalNan: e.kw?.equal_nan,
+});
+
 /** Calls a binary function with the case's operands and its alpha, if any. */
 function binary(fn: Fn2, xs: Tensor[], e: Extra): Tensor {
   const [a, b] = operands(xs, e);
@@ -96,11 +102,6 @@ function inplace(xs: Tensor[], e: Extra, apply: (self: Tensor, args: Operand[]) 
   const result = apply(self, operands(xs, e).slice(1));
   return [result, torch.tensor(BigInt(self.version))];
 }
-
-const alphaOf = (e: Extra): { alpha?: number } => (e.kw?.alpha === undefined ? {} : { alpha: e.kw.alpha });
-const closeOptions = (e: Extra): { rtol?: number; atol?: number; equalNan?: boolean } => ({
-  rtol: e.kw?.rtol, atol: e.kw?.atol, equalNan: e.kw?.equal_nan,
-});
 
 type Call = (xs: Tensor[], e: Extra) => Tensor | Tensor[];
 

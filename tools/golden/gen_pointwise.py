@@ -16,12 +16,11 @@ int written as a decimal string stands for a JavaScript bigint (the harness deco
 part of the key).
 """
 import math
+import warnings
 
 import torch
 
 import opcases
-import warnings
-
 from common import DTYPE_NAMES, write_fixture
 from opcases import make_case, rand
 
@@ -179,7 +178,6 @@ CALLS.update({
     'method.add': lambda xs, e: xs[0].add(xs[1], **kwargs(e)),
     'method.sub': lambda xs, e: xs[0].sub(xs[1], **kwargs(e)),
     'method.subtract': lambda xs, e: xs[0].subtract(xs[1]),
-    'method.rsub': lambda xs, e: torch.rsub(*operands(xs, e), **kwargs(e)),
     'method.mul': lambda xs, e: xs[0].mul(xs[1]),
     'method.multiply': lambda xs, e: xs[0].multiply(xs[1]),
     'method.div.floor': lambda xs, e: xs[0].div(xs[1], rounding_mode='floor'),
@@ -196,7 +194,7 @@ CALLS.update({
     'rsub': lambda xs, e: torch.rsub(*operands(xs, e), **kwargs(e)),
     'where': lambda xs, e: torch.where(*operands(xs, e)),
     'where.scalars': lambda xs, e: torch.where(xs[0], scalar(e['a']), scalar(e['b'])),
-    'method.where': lambda xs, e: xs[1].where(xs[0], *([scalar(e['s'])] if 's' in e else xs[2:])),
+    'method.where': lambda xs, e: xs[1].where(xs[0], xs[2]),
     'lerp': lambda xs, e: torch.lerp(*operands(xs, e)),
     'clamp': lambda xs, e: torch.clamp(xs[0], **kwargs(e)),
     'clamp.tmin': lambda xs, e: torch.clamp(xs[0], min=xs[1], **kwargs(e)),
