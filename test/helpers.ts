@@ -54,7 +54,8 @@ export function decodeValue(v: unknown): unknown {
     if (typeof o.dtype === 'string' && Object.keys(o).length === 1) return DTYPES[o.dtype];
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decodeValue(x)]));
   }
-  if (typeof v === 'string') return decodeNumber(v);
+  // Strings are numbers only in the encodings of tools/golden/common.py (nan, inf, big integers).
+  if (typeof v === 'string' && /^(nan|-?inf|-?\d+)$/.test(v)) return decodeNumber(v);
   return v;
 }
 

@@ -119,7 +119,7 @@ function checkFunction(fn: unknown): void {
 /** A tensor saved for backward: checked against in-place changes and freed after backward. */
 export class SavedTensor {
   private tensor: Tensor | null;
-  private readonly version: number;
+  private version: number;
 
   constructor(
     tensor: Tensor,
@@ -150,7 +150,9 @@ export class SavedTensor {
 
   /** Points a saved output at another tensor holding the same values (in-place ops save `self`). */
   rebind(tensor: Tensor): void {
-    if (this.tensor !== null) this.tensor = tensor;
+    if (this.tensor === null) return;
+    this.tensor = tensor;
+    this.version = tensor.versionCounter.value;
   }
 
   unpack(): Tensor {

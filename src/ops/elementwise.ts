@@ -74,27 +74,6 @@ export function castTensor(t: Tensor, dtype: DType): Tensor {
   return Tensor.fromData(data, t.shape, dtype);
 }
 
-/**
- * The broadcast shape of kernel operands. ATen's infer_size compares dims from the last one, so when
- * several dims mismatch its error names the last; layout.ts's broadcastShapes names the first. This
- * check finds the dim PyTorch names (a workaround until broadcastShapes compares from the last dim).
- */
-function broadcastOperands(...shapes: (readonly number[])[]): number[] {
-  let acc: readonly number[] = [];
-  for (const shape of shapes) {
-    const ndim = Math.max(acc.length, shape.length);
-    for (let d = ndim - 1; d >= 0; d--) {
-      const a = acc[d - ndim + acc.length] ?? 1;
-      const b = shape[d - ndim + shape.length] ?? 1;
-      if (a !== b && a !== 1 && b !== 1) {
-        throw new Error(`The size of tensor a (${a}) must match the size of tensor b (${b}) at non-singleton dimension ${d}`);
-      }
-    }
-    acc = broadcastShapes(acc, shape);
-  }
-  return [...acc];
-}
-
 function operand(t: Tensor, shape: readonly number[]): StridedOperand {
   return { data: t.storage_.data, strides: expandedStrides(t.shape_, t.strides_, shape), offset: t.offset_ };
 }
@@ -135,7 +114,7 @@ export function unaryKernel(x: Tensor, kernel: Kernel1, computeDtype: DType, out
 export function binaryKernel(x: TensorOrScalar, y: TensorOrScalar, kernel: Kernel2, computeDtype: DType, outDtype: DType): Tensor {
   const a = asOperand(x, computeDtype);
   const b = asOperand(y, computeDtype);
-  const shape = broadcastOperands(a.shape_, b.shape_);
+  const shape = broadcastShapes(a.shape_, b.shape_);
   const out = emptyTensor(shape, outDtype);
   const useBig = computeDtype === int64;
   const fn = (useBig ? kernel.big ?? numberKernelOnBigints(kernel.num, outDtype) : kernel.num) as (u: Element, v: Element) => Element;
@@ -145,7 +124,7 @@ export function binaryKernel(x: TensorOrScalar, y: TensorOrScalar, kernel: Kerne
 
 /** Applies a ternary kernel over tensors already of their compute dtypes, with broadcasting. */
 export function ternaryKernel(a: Tensor, b: Tensor, c: Tensor, outDtype: DType, fn: (x: Element, y: Element, z: Element) => Element): Tensor {
-  const shape = broadcastOperands(a.shape_, b.shape_, c.shape_);
+  const shape = broadcastShapes(a.shape_, b.shape_, c.shape_);
   const out = emptyTensor(shape, outDtype);
   map3(out.storage_.data, shape, operand(a, shape), operand(b, shape), operand(c, shape), fn);
   return out;

@@ -50,9 +50,9 @@ export function broadcastShapes(...shapes: Shape[]): number[] {
   const ndim = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array<number>(ndim).fill(1);
   for (const shape of shapes) {
-    for (let i = 0; i < shape.length; i++) {
-      const o = ndim - shape.length + i;
-      const size = shape[i];
+    // From the last dim, as ATen's infer_size: with several mismatches its error names the last one.
+    for (let o = ndim - 1; o >= ndim - shape.length; o--) {
+      const size = shape[o - ndim + shape.length];
       if (out[o] === size || size === 1) continue;
       if (out[o] === 1) {
         out[o] = size;

@@ -34,6 +34,8 @@ def encode_number(v):
 
 def encode_tensor(t):
     t = t.detach()
+    if t._is_zerotensor():  # ATen's lazy zero tensors (e.g. from relu's double backward) have no data
+        t = torch.zeros(t.shape, dtype=t.dtype)
     return {
         'dtype': DTYPE_NAMES[t.dtype],
         'shape': list(t.shape),
