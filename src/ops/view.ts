@@ -157,17 +157,6 @@ export function alias(self: Tensor): Tensor {
 
 // ---- view, reshape, flatten ----
 
-/**
- * ATen's infer_size. (layout.ts's inferSize reports "ambiguous" for any -1 next to a 0 size; ATen does
- * so only when the tensor is empty too, and otherwise says the shape is invalid.)
- */
-function inferViewSize(shape: readonly number[], numel: number): number[] {
-  if (numel !== 0 && shape.includes(-1) && shape.includes(0)) {
-    throw new Error(`shape '${shapeStr(shape)}' is invalid for input of size ${numel}`);
-  }
-  return inferSize(shape, numel);
-}
-
 function viewImpl(self: Tensor, shape: number[], name: string): Tensor {
   const strides = viewStrides(self.shape_, self.strides_, shape);
   if (strides === null) {
@@ -181,7 +170,7 @@ function viewImpl(self: Tensor, shape: number[], name: string): Tensor {
 
 Tensor.prototype.view = function (this: Tensor, ...args: ShapeArgs): Tensor {
   if (args.length === 1 && args[0] instanceof DType) throw new Error('view(dtype) is not supported by tstorch');
-  return viewImpl(this, inferViewSize(shapeFromArgs(args, 'view', 'size'), this.numel()), 'ViewBackward0');
+  return viewImpl(this, inferSize(shapeFromArgs(args, 'view', 'size'), this.numel()), 'ViewBackward0');
 };
 
 Tensor.prototype.viewAs = function (this: Tensor, other: Tensor): Tensor {
@@ -190,7 +179,7 @@ Tensor.prototype.viewAs = function (this: Tensor, other: Tensor): Tensor {
 };
 
 Tensor.prototype.reshape = function (this: Tensor, ...args: ShapeArgs): Tensor {
-  const shape = inferViewSize(shapeFromArgs(args, 'reshape', 'shape'), this.numel());
+  const shape = inferSize(shapeFromArgs(args, 'reshape', 'shape'), this.numel());
   if (viewStrides(this.shape_, this.strides_, shape) !== null) {
     // PyTorch 2.x: contiguous inputs go through view; other viewable ones through _reshape_alias.
     return viewImpl(this, shape, this.isContiguous() ? 'ViewBackward0' : 'ReshapeAliasBackward0');
@@ -220,7 +209,7 @@ Tensor.prototype.flatten = function (this: Tensor, startDim = 0, endDim = -1): T
 Tensor.prototype.unflatten = function (this: Tensor, dim: number, sizes: readonly number[]): Tensor {
   const d = normalizeDim(dim, this.dim());
   if (sizes.length === 0) throw new Error('unflatten: sizes must be non-empty');
-  const inner = sizes.includes(-1) ? inferViewSize(sizes, this.shape_[d]) : [...sizes];
+  const inner = sizes.includes(-1) ? inferSize(sizes, this.shape_[d]) : [...sizes];
   if (numelOf(inner) !== this.shape_[d]) {
     throw new Error(`unflatten: Provided sizes ${shapeStr(sizes)} don't multiply up to the size of dim ${dim} (${this.shape_[d]}) in the input tensor`);
   }

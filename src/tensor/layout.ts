@@ -155,7 +155,7 @@ export function inferSize(requested: Shape, numel: number): number[] {
     }
   }
   if (inferred >= 0) {
-    if (known === 0) {
+    if (known === 0 && numel === 0) {
       throw new Error(
         `cannot reshape tensor of ${numel} elements into shape ${shapeStr(requested)} because the unspecified dimension size -1 can be any value and is ambiguous`,
       );

@@ -257,13 +257,28 @@ export class Tensor {
     const view = this.viewInfo;
     if (view !== null && view.gradFnVersion !== this.versionCounter.value) {
       // The base (or another view of it) changed in place since this view's history was recorded.
-      view.gradFnVersion = this.versionCounter.value;
-      if (view.base.requiresGrad && this.dtype_.isDifferentiable && (this.gradFn_ !== null || view.creation === 'default')) {
+      if (view.base.requiresGrad && this.dtype_.isDifferentiable) {
+        this.checkIndirectRebase(view);
         this.gradFn_ = lateBound.regenerateViewGradFn(this, view.base);
         this.outputNr_ = 0;
       }
+      view.gradFnVersion = this.versionCounter.value;
     }
     return this.gradFn_;
+  }
+
+  /** PyTorch forbids rebasing the history of views whose creation autograd could not record. */
+  private checkIndirectRebase(view: ViewInfo): void {
+    if (view.creation === 'multiOutput') {
+      throw new Error(
+        `Output ${this.outputNr_} of ${view.creatorName} is a view and its base or another view of its base has been modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.`,
+      );
+    }
+    if (view.creation === 'noGrad') {
+      throw new Error(
+        "A view was created in no_grad mode and its base or another view of its base has been modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).",
+      );
+    }
   }
 
   get isLeaf(): boolean {

@@ -167,3 +167,25 @@ test('10.1 in-place broadcasting reduces the operand gradient; the output cannot
   assert.deepEqual(values(b.grad), [[3], [3]]);
   assertThrowsMessage(() => torch.ones(3).add_(torch.ones(2, 3)), "output with shape [3] doesn't match the broadcast shape [2, 3]");
 });
+
+test('reading grad_fn of a multi-output or no_grad view after its base changed in place raises (spec 6.5)', () => {
+  const a = torch.tensor([1, 2, 3, 4], { requiresGrad: true });
+  const b = a.mul(1);
+  const parts = b.split(2);
+  b.add_(1);
+  assertThrowsMessage(
+    () => parts[0].gradFn,
+    'Output 0 of SplitBackward0 is a view and its base or another view of its base has been modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.',
+  );
+  const v = torch.noGrad(() => b.view(4));
+  b.add_(1);
+  assertThrowsMessage(
+    () => v.gradFn,
+    "A view was created in no_grad mode and its base or another view of its base has been modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).",
+  );
+  // A base that does not require grad has no history to rebase.
+  const plain = torch.noGrad(() => a.mul(1));
+  const pv = torch.noGrad(() => plain.view(4));
+  torch.noGrad(() => plain.add_(1));
+  assert.equal(pv.gradFn, null);
+});

@@ -57,3 +57,12 @@ test('printing goes through PyTorch repr, also for console.log', async () => {
   assert.equal(inspect(t), String(t));
   assert.equal(String(torch.float64), 'torch.float64');
 });
+
+test('view shape inference errors as PyTorch', () => {
+  assertThrowsMessage(() => torch.ones(12).view(0, -1), "shape '[0, -1]' is invalid for input of size 12");
+  assertThrowsMessage(
+    () => torch.ones(0).view(0, -1),
+    'cannot reshape tensor of 0 elements into shape [0, -1] because the unspecified dimension size -1 can be any value and is ambiguous',
+  );
+  assertThrowsMessage(() => torch.ones(2, 3).add(torch.ones(3, 2)), 'The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1');
+});
