@@ -47,3 +47,4 @@ export { gather, scatter, scatterAdd, indexSelect, indexAdd, indexCopy, indexFil
 export { nonzero, argwhere, flip, fliplr, flipud, roll, tile, tril, triu, type PadMode } from './ops/shape.js';
 export { isAnomalyEnabled, isAnomalyCheckNanEnabled } from './autograd/anomaly.js';
 export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
