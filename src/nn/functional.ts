@@ -3,3 +3,4 @@
 export { pad, type PadMode } from '../ops/shape.js';
 export { softmax, logSoftmax } from '../ops/reductions.js';
 export { relu, sigmoid, tanh } from '../ops/pointwise.js';
+export { linear, bilinear, embedding, dropout, dropout1d, dropout2d, dropout3d, type EmbeddingOptions, type DropoutOptions } from './functional-core.js';

@@ -133,6 +133,22 @@ function checkMemberName(name: unknown, kind: 'parameter' | 'buffer' | 'module',
   if (owner.hasAttribute(name) && !registry.has(name)) throw new Error(`attribute '${name}' already exists`);
 }
 
+/** Python's repr of a float (shortest round trip; exponent form outside [1e-4, 1e16)), for layer reprs. */
+export function pyFloatRepr(x: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const [mantissa, expStr] = x.toExponential().split('e');
+  const exp = Number(expStr);
+  if (exp < -4 || exp >= 16) return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  const s = String(x);
+  return s.includes('.') ? s : `${s}.0`;
+}
+
+/** Python's repr of a bool. */
+export function pyBool(b: boolean): string {
+  return b ? 'True' : 'False';
+}
+
 /** PyTorch's `_addindent`: indents every line but the first. */
 export function addIndent(s: string, spaces: number): string {
   const lines = s.split('\n');

@@ -1,0 +1,283 @@
+// Containers: Sequential, ModuleList, ModuleDict. Their modules are registered submodules named
+// '0', '1', ... (or by key), so they are also own properties: `seq[0]`, `dict.encoder`.
+import { Module, addIndent } from '../module.js';
+import { typename } from '../parameter.js';
+
+/** PyTorch's `_get_abs_string_index`: an index in [-n, n) made non-negative. */
+function absIndex(idx: number, n: number): number {
+  if (!Number.isInteger(idx)) throw new TypeError(`'${typename(idx)}' object cannot be interpreted as an integer`);
+  if (!(-n <= idx && idx < n)) throw new Error(`index ${idx} is out of range`);
+  return idx < 0 ? idx + n : idx;
+}
+
+/** Python's slice of `n` items: the selected positions (step 1). */
+function sliceRange(n: number, start?: number, end?: number): number[] {
+  const clamp = (v: number | undefined, dflt: number): number => {
+    if (v === undefined) return dflt;
+    const w = v < 0 ? v + n : v;
+    return Math.min(Math.max(w, 0), n);
+  };
+  const out: number[] = [];
+  for (let i = clamp(start, 0); i < clamp(end, n); i++) out.push(i);
+  return out;
+}
+
+function checkModule(module: unknown): asserts module is Module {
+  if (!(module instanceof Module)) throw new TypeError(`${typename(module)} is not a Module subclass`);
+}
+
+/** Replaces a container's submodules by `modules` under the keys '0', '1', ... (PyTorch renumbers after deletions). */
+function renumber(container: Module, modules: (Module | null)[]): void {
+  for (const key of [...container._modules.keys()]) Reflect.deleteProperty(container, key);
+  modules.forEach((m, i) => container.registerModule(String(i), m));
+}
+
+/** Runs its modules in order, each on the previous one's output. */
+export class Sequential extends Module {
+  /** The module at a position (also `seq[i]` for i >= 0). */
+  readonly [index: number]: Module;
+
+  /** `new Sequential(m1, m2, ...)`, or `new Sequential(new Map([['name', m], ...]))` to name them. */
+  constructor(...args: Module[] | [ReadonlyMap<string, Module>] | [Readonly<Record<string, Module>>]) {
+    super();
+    const first = args[0] as unknown;
+    if (args.length === 1 && first instanceof Map) {
+      for (const [key, module] of first) this.registerModule(key, module);
+    } else if (args.length === 1 && first !== null && typeof first === 'object' && !(first instanceof Module)) {
+      for (const [key, module] of Object.entries(first as Record<string, Module>)) this.registerModule(key, module);
+    } else {
+      (args as Module[]).forEach((m, i) => this.registerModule(String(i), m));
+    }
+  }
+
+  get length(): number {
+    return this._modules.size;
+  }
+
+  /** `seq[idx]` with Python's negative indices. */
+  at(idx: number): Module {
+    const keys = [...this._modules.keys()];
+    return this._modules.get(keys[absIndex(idx, keys.length)]) as Module;
+  }
+
+  /** `seq[start:end]`: a Sequential of those modules, keeping their names. */
+  slice(start?: number, end?: number): Sequential {
+    const entries = [...this._modules];
+    return new Sequential(new Map(sliceRange(entries.length, start, end).map((i) => entries[i] as [string, Module])));
+  }
+
+  /** `seq[idx] = module`. */
+  setAt(idx: number, module: Module): void {
+    const keys = [...this._modules.keys()];
+    Reflect.set(this, keys[absIndex(idx, keys.length)], module);
+  }
+
+  /** `del seq[idx]`; the remaining modules are renamed '0', '1', ... as in PyTorch 2.x. */
+  deleteAt(idx: number): void {
+    const keys = [...this._modules.keys()];
+    const key = keys[absIndex(idx, keys.length)];
+    renumber(this, [...this._modules].filter(([k]) => k !== key).map(([, m]) => m));
+  }
+
+  pop(idx: number): Module {
+    const module = this.at(idx);
+    this.deleteAt(idx);
+    return module;
+  }
+
+  append(module: Module): this {
+    this.registerModule(String(this._modules.size), module);
+    return this;
+  }
+
+  insert(index: number, module: Module): this {
+    checkModule(module);
+    const n = this._modules.size;
+    if (!(-n <= index && index <= n)) throw new Error(`Index out of range: ${index}`);
+    const i = index < 0 ? index + n : index;
+    const modules = [...this._modules.values()];
+    modules.splice(i, 0, module);
+    renumber(this, modules);
+    return this;
+  }
+
+  extend(modules: Iterable<Module>): this {
+    for (const m of modules) this.append(m);
+    return this;
+  }
+
+  *[Symbol.iterator](): Iterator<Module> {
+    for (const m of this._modules.values()) yield m as Module;
+  }
+
+  override forward(input: unknown): unknown {
+    let x = input;
+    for (const m of this._modules.values()) x = (m as Module).call(x);
+    return x;
+  }
+}
+
+/** A list of submodules (registered, unlike a plain array); it has no forward of its own. */
+export class ModuleList extends Module {
+  readonly [index: number]: Module;
+
+  constructor(modules?: Iterable<Module>) {
+    super();
+    if (modules !== undefined && modules !== null) this.extend(modules);
+  }
+
+  get length(): number {
+    return this._modules.size;
+  }
+
+  /** `list[idx]` with Python's negative indices. */
+  at(idx: number): Module {
+    return this._modules.get(String(absIndex(idx, this._modules.size))) as Module;
+  }
+
+  /** `list[start:end]`: a new ModuleList of those modules (renumbered). */
+  slice(start?: number, end?: number): ModuleList {
+    const modules = [...this._modules.values()] as Module[];
+    return new ModuleList(sliceRange(modules.length, start, end).map((i) => modules[i]));
+  }
+
+  setAt(idx: number, module: Module): void {
+    Reflect.set(this, String(absIndex(idx, this._modules.size)), module);
+  }
+
+  /** `del list[idx]`; later modules move down one place. */
+  deleteAt(idx: number): void {
+    const key = String(absIndex(idx, this._modules.size));
+    renumber(this, [...this._modules].filter(([k]) => k !== key).map(([, m]) => m));
+  }
+
+  pop(idx: number): Module {
+    const module = this.at(idx);
+    this.deleteAt(idx);
+    return module;
+  }
+
+  append(module: Module): this {
+    this.registerModule(String(this._modules.size), module);
+    return this;
+  }
+
+  insert(index: number, module: Module): void {
+    checkModule(module);
+    const modules = [...this._modules.values()];
+    modules.splice(index < 0 ? Math.max(index + modules.length, 0) : index, 0, module);
+    renumber(this, modules);
+  }
+
+  extend(modules: Iterable<Module>): this {
+    if (modules === null || typeof (modules as Partial<Iterable<Module>>)[Symbol.iterator] !== 'function') {
+      throw new TypeError(`ModuleList.extend should be called with an iterable, but got ${typename(modules)}`);
+    }
+    for (const m of modules) this.append(m);
+    return this;
+  }
+
+  *[Symbol.iterator](): Iterator<Module> {
+    for (const m of this._modules.values()) yield m as Module;
+  }
+
+  /** PyTorch 2.x's repr, which folds runs of equal modules: `(0-2): 3 x Linear(...)`. */
+  override toString(): string {
+    const reprs = [...this._modules.values()].map((m) => (m === null ? 'None' : m.toString()));
+    if (reprs.length === 0) return `${this.getName()}()`;
+    const blocks: { start: number; end: number; repr: string }[] = [];
+    reprs.forEach((r, i) => {
+      const last = blocks[blocks.length - 1];
+      if (last !== undefined && last.repr === r) last.end = i;
+      else blocks.push({ start: i, end: i, repr: r });
+    });
+    const lines = blocks.map(({ start, end, repr }) =>
+      addIndent(start === end ? `(${start}): ${repr}` : `(${start}-${end}): ${end - start + 1} x ${repr}`, 2),
+    );
+    return `${this.getName()}(\n  ${lines.join('\n  ')}\n)`;
+  }
+}
+
+/** Submodules by name, in insertion order; a Map-like API (`get`, `set`, `has`, `delete`, `keys`, ...). */
+export class ModuleDict extends Module {
+  constructor(modules?: ReadonlyMap<string, Module> | Readonly<Record<string, Module>> | Iterable<readonly [string, Module]>) {
+    super();
+    if (modules !== undefined && modules !== null) this.update(modules);
+  }
+
+  get size(): number {
+    return this._modules.size;
+  }
+
+  get length(): number {
+    return this._modules.size;
+  }
+
+  get(key: string): Module {
+    if (!this._modules.has(key)) throw new Error(`'${key}'`);
+    return this._modules.get(key) as Module;
+  }
+
+  set(key: string, module: Module): this {
+    this.registerModule(key, module);
+    return this;
+  }
+
+  has(key: string): boolean {
+    return this._modules.has(key);
+  }
+
+  delete(key: string): void {
+    if (!this._modules.has(key)) throw new Error(`'${key}'`);
+    Reflect.deleteProperty(this, key);
+  }
+
+  pop(key: string): Module {
+    const module = this.get(key);
+    this.delete(key);
+    return module;
+  }
+
+  clear(): void {
+    for (const key of [...this._modules.keys()]) Reflect.deleteProperty(this, key);
+  }
+
+  keys(): string[] {
+    return [...this._modules.keys()];
+  }
+
+  values(): Module[] {
+    return [...this._modules.values()] as Module[];
+  }
+
+  items(): [string, Module][] {
+    return [...this._modules] as [string, Module][];
+  }
+
+  /** Adds or replaces modules from a Map, a plain object or an iterable of [key, module] pairs. */
+  update(modules: ReadonlyMap<string, Module> | Readonly<Record<string, Module>> | Iterable<readonly [string, Module]>): void {
+    if (modules === null || typeof modules !== 'object') {
+      throw new TypeError(`ModuleDict.update should be called with an iterable of key/value pairs, but got ${typename(modules)}`);
+    }
+    const pairs: Iterable<readonly [string, Module]> =
+      Symbol.iterator in modules
+        ? (modules as Iterable<readonly [string, Module]>)
+        : Object.entries(modules as Record<string, Module>);
+    let j = 0;
+    for (const pair of pairs) {
+      if (!Array.isArray(pair)) {
+        throw new TypeError(`ModuleDict update sequence element #${j} should be Iterable; is${typename(pair)}`);
+      }
+      if (pair.length !== 2) {
+        throw new Error(`ModuleDict update sequence element #${j} has length ${pair.length}; 2 is required`);
+      }
+      this.set(pair[0], pair[1]);
+      j++;
+    }
+  }
+
+  /** Iterates over the keys, as a Python dict does. */
+  *[Symbol.iterator](): Iterator<string> {
+    yield* this._modules.keys();
+  }
+}

@@ -1,0 +1,49 @@
+// Dropout layers: active in training mode, the identity in eval mode.
+import type { Tensor } from '../../tensor/tensor.js';
+import { Module, pyBool, pyFloatRepr } from '../module.js';
+import { dropout, dropout1d, dropout2d, dropout3d } from '../functional-core.js';
+
+/** PyTorch's _DropoutNd: the probability and in-place flag every dropout layer has. */
+abstract class DropoutNd extends Module {
+  readonly p: number;
+  readonly inplace: boolean;
+
+  constructor(p = 0.5, inplace = false) {
+    super();
+    if (typeof p !== 'number' || p < 0 || p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${String(p)}`);
+    this.p = p;
+    this.inplace = inplace;
+  }
+
+  override extraRepr(): string {
+    return `p=${pyFloatRepr(this.p)}, inplace=${pyBool(this.inplace)}`;
+  }
+}
+
+/** Zeroes elements with probability p during training, scaling the others by 1/(1 - p). */
+export class Dropout extends DropoutNd {
+  override forward(input: Tensor): Tensor {
+    return dropout(input, this.p, { training: this.training, inplace: this.inplace });
+  }
+}
+
+/** Zeroes whole channels of (N, C, L) or (C, L) inputs. */
+export class Dropout1d extends DropoutNd {
+  override forward(input: Tensor): Tensor {
+    return dropout1d(input, this.p, { training: this.training, inplace: this.inplace });
+  }
+}
+
+/** Zeroes whole channels of (N, C, H, W) inputs. */
+export class Dropout2d extends DropoutNd {
+  override forward(input: Tensor): Tensor {
+    return dropout2d(input, this.p, { training: this.training, inplace: this.inplace });
+  }
+}
+
+/** Zeroes whole channels of (N, C, D, H, W) or (C, D, H, W) inputs. */
+export class Dropout3d extends DropoutNd {
+  override forward(input: Tensor): Tensor {
+    return dropout3d(input, this.p, { training: this.training, inplace: this.inplace });
+  }
+}
