@@ -4,3 +4,6 @@ export { pad, type PadMode } from '../ops/shape.js';
 export { softmax, logSoftmax } from '../ops/reductions.js';
 export { relu, sigmoid, tanh } from '../ops/pointwise.js';
 export { linear, bilinear, embedding, dropout, dropout1d, dropout2d, dropout3d, type EmbeddingOptions, type DropoutOptions } from './functional-core.js';
+export { leakyRelu, elu, selu, celu, gelu, silu, mish, softplus, logsigmoid, hardtanh, relu6, type GeluApproximate } from '../ops/activation.js';
+export { mseLoss, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, nllLoss, crossEntropy, klDiv, cosineEmbeddingLoss, type Reduction, type KlReduction, type LossOptions, type BceOptions, type BceWithLogitsOptions, type NllOptions, type CrossEntropyOptions } from '../ops/loss.js';
+export { batchNorm, layerNorm, groupNorm, type BatchNormOptions, type AffineOptions } from '../ops/normalization.js';
