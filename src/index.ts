@@ -48,3 +48,4 @@ export { nonzero, argwhere, flip, fliplr, flipud, roll, tile, tril, triu, type P
 export { isAnomalyEnabled, isAnomalyCheckNanEnabled } from './autograd/anomaly.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export * as utils from './utils/index.js';

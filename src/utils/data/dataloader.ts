@@ -1,0 +1,154 @@
+// torch.utils.data.DataLoader (single process) and default_collate.
+//
+// A DataLoader is iterable (`for (const [x, y] of loader)`) and async-iterable (`for await`), the latter
+// for datasets whose getItem returns Promises (the samples of a batch load concurrently). Each pass
+// draws a base seed from the loader's generator (or the default one) before anything else, as
+// PyTorch's iterator does, so the random numbers a training loop draws stay in step with PyTorch's.
+import { Tensor, pyTypeName } from '../../tensor/tensor.js';
+import { Generator, defaultGenerator } from '../../tensor/random.js';
+import { bool, float64, int64 } from '../../tensor/dtype.js';
+import { tensor } from '../../tensor/factory.js';
+import { stack } from '../../ops/join.js';
+import type { MapDataset } from './dataset.js';
+import { BatchSampler, RandomSampler, SequentialSampler, drawSeed, type Sized } from './sampler.js';
+
+/** What default collation makes of a sample type: tensors and numbers stack, containers recurse. */
+export type Collated<T> = T extends Tensor | number | bigint | boolean
+  ? Tensor
+  : T extends string
+    ? string[]
+    : T extends readonly unknown[]
+      ? { [K in keyof T]: Collated<T[K]> }
+      : T extends object
+        ? { [K in keyof T]: Collated<T[K]> }
+        : never;
+
+/**
+ * PyTorch's default_collate: stacks tensors along a new first dimension; numbers become a tensor
+ * (int64 when every value is an integer, float64 otherwise: JavaScript cannot tell 1 from 1.0, so a
+ * batch of integral numbers counts as Python ints, as class labels are), bigints int64, booleans bool;
+ * strings stay a list; arrays and plain objects are collated element by element.
+ */
+export function defaultCollate<T>(batch: readonly T[]): Collated<T> {
+  return collate(batch as readonly unknown[]) as Collated<T>;
+}
+
+function collate(batch: readonly unknown[]): unknown {
+  const elem = batch[0];
+  if (elem instanceof Tensor) return stack(batch as Tensor[], 0);
+  if (typeof elem === 'number') {
+    const values = batch as number[];
+    return tensor(values, { dtype: values.every(Number.isInteger) ? int64 : float64 });
+  }
+  if (typeof elem === 'bigint') return tensor(batch as bigint[], { dtype: int64 });
+  if (typeof elem === 'boolean') return tensor(batch as boolean[], { dtype: bool });
+  if (typeof elem === 'string') return [...batch];
+  if (Array.isArray(elem)) {
+    const size = elem.length;
+    if (!batch.every((b) => (b as unknown[]).length === size)) throw new Error('each element in list of batch should be of equal size');
+    return elem.map((_, i) => collate(batch.map((b) => (b as unknown[])[i])));
+  }
+  if (elem !== null && typeof elem === 'object' && Object.getPrototypeOf(elem) === Object.prototype) {
+    return Object.fromEntries(Object.keys(elem).map((k) => [k, collate(batch.map((b) => (b as Record<string, unknown>)[k]))]));
+  }
+  throw new TypeError(`default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found ${pyTypeName(elem)}`);
+}
+
+export interface DataLoaderOptions<T, B> {
+  /** Samples per batch (default 1); null disables batching: samples come one by one, uncollated. */
+  batchSize?: number | null;
+  /** Reshuffle every pass (a RandomSampler with `generator`). */
+  shuffle?: boolean;
+  /** The order of indices (exclusive with shuffle). */
+  sampler?: Iterable<number> & Partial<Sized>;
+  /** Batches of indices (exclusive with batchSize, shuffle, sampler and dropLast). */
+  batchSampler?: Iterable<number[]> & Partial<Sized>;
+  /** Makes a batch from a list of samples (default: defaultCollate). */
+  collateFn?: (batch: Awaited<T>[]) => B;
+  /** Drop the last, incomplete batch. */
+  dropLast?: boolean;
+  /** The generator for shuffling and the per-pass base seed (default: the default generator). */
+  generator?: Generator | null;
+}
+
+/** Batches of samples from a map-style dataset, in a sampler's order. */
+export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, AsyncIterable<B> {
+  readonly dataset: MapDataset<T>;
+  readonly batchSize: number | null;
+  readonly dropLast: boolean;
+  readonly sampler: Iterable<number> & Partial<Sized>;
+  readonly batchSampler: (Iterable<number[]> & Partial<Sized>) | null;
+  readonly collateFn: (batch: Awaited<T>[]) => B;
+  readonly generator: Generator | null;
+
+  constructor(dataset: MapDataset<T>, options: DataLoaderOptions<T, B> = {}) {
+    this.dataset = dataset;
+    let batchSize = options.batchSize === undefined ? 1 : options.batchSize;
+    let dropLast = options.dropLast ?? false;
+    const shuffle = options.shuffle ?? false;
+    this.generator = options.generator ?? null;
+    if (options.sampler !== undefined && shuffle) throw new Error('sampler option is mutually exclusive with shuffle');
+    if (options.batchSampler !== undefined) {
+      if (batchSize !== 1 || shuffle || options.sampler !== undefined || dropLast) {
+        throw new Error('batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last');
+      }
+      batchSize = null;
+      dropLast = false;
+    } else if (batchSize === null && dropLast) {
+      throw new Error('batch_size=None option disables auto-batching and is mutually exclusive with drop_last');
+    }
+    this.sampler = options.sampler ?? (shuffle ? new RandomSampler(dataset, { generator: this.generator }) : new SequentialSampler(dataset));
+    this.batchSampler = options.batchSampler ?? (batchSize !== null ? new BatchSampler(this.sampler, batchSize, dropLast) : null);
+    this.batchSize = batchSize;
+    this.dropLast = dropLast;
+    const autoCollation = this.batchSampler !== null;
+    this.collateFn = options.collateFn ?? ((autoCollation ? defaultCollate : (batch: unknown) => batch) as (batch: Awaited<T>[]) => B);
+  }
+
+  /** Batches per pass (samples, without batching). */
+  get length(): number {
+    const n = (this.batchSampler ?? this.sampler).length;
+    if (n === undefined) throw new TypeError('the sampler has no length');
+    return n;
+  }
+
+  /**
+   * Starts a pass: the index lists (or single indices without batching), after the base-seed draw that
+   * PyTorch's iterator makes on creation.
+   */
+  private startPass(): Iterator<number[] | number> {
+    const order = (this.batchSampler ?? this.sampler)[Symbol.iterator]();
+    drawSeed(this.generator ?? defaultGenerator);
+    return order;
+  }
+
+  [Symbol.iterator](): Iterator<B> {
+    return this.batches(this.startPass());
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<B> {
+    return this.asyncBatches(this.startPass());
+  }
+
+  private *batches(order: Iterator<number[] | number>): IterableIterator<B> {
+    for (let next = order.next(); !next.done; next = order.next()) {
+      const indices = next.value;
+      if (typeof indices === 'number') yield this.collateFn(this.load(indices) as never);
+      else yield this.collateFn(indices.map((i) => this.load(i)));
+    }
+  }
+
+  private async *asyncBatches(order: Iterator<number[] | number>): AsyncIterableIterator<B> {
+    for (let next = order.next(); !next.done; next = order.next()) {
+      const indices = next.value;
+      if (typeof indices === 'number') yield await this.collateFn((await this.dataset.getItem(indices)) as never);
+      else yield await this.collateFn(await Promise.all(indices.map((i) => this.dataset.getItem(i))));
+    }
+  }
+
+  private load(index: number): Awaited<T> {
+    const item = this.dataset.getItem(index);
+    if (item instanceof Promise) throw new TypeError('DataLoader: the dataset returned a Promise; iterate with `for await (... of loader)`');
+    return item as Awaited<T>;
+  }
+}
