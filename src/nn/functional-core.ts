@@ -15,6 +15,9 @@ import { pyFloatRepr } from './module.js';
  * bias, addmm on the flattened input for contiguous inputs of more dimensions, else matmul then add.
  */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (input.dim() === 0 || weight.dim() === 0) {
+    throw new Error(`both arguments to linear need to be at least 1D, but they are ${input.dim()}D and ${weight.dim()}D`);
+  }
   const b = bias ?? null;
   if (b !== null && input.dim() === 2) return addmm(b, input, weight.t());
   if (b !== null && input.dim() >= 3 && input.isContiguous() && b.dim() === 1) {
@@ -33,7 +36,7 @@ export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias?: 
   if (d1 !== input2.dim()) throw new Error(`bilinear(): input dimensions do not match: got ${d1} and ${input2.dim()}`);
   for (let i = 0; i < d1 - 1; i++) {
     if (input1.shape[i] !== input2.shape[i]) {
-      throw new Error(`bilinear(): input batch dimensions do not match: got ${input1.shape[i]} and ${input2.shape[i]}`);
+      throw new Error(`bilinear(): input batch dimensions do not match at dim ${i}: got ${input1.shape[i]} and ${input2.shape[i]}`);
     }
   }
   const [out, in1, in2] = weight.shape;

@@ -21,6 +21,8 @@ interface WithGenerator {
   generator?: Generator;
 }
 
+type GainOptions = { gain?: number } & WithGenerator;
+
 /**
  * Binds positional arguments (in the order of `defaults`' keys) and a trailing options object into
  * one set of arguments, as Python binds keyword arguments.
@@ -75,12 +77,16 @@ function correctFan(tensor: Tensor, mode: string): number {
   return m === 'fan_in' ? fanIn : fanOut;
 }
 
-export function uniform_(tensor: Tensor, a?: number | { a?: number; b?: number } & WithGenerator, b?: number, options?: WithGenerator): Tensor {
+type UniformOptions = { a?: number; b?: number } & WithGenerator;
+
+export function uniform_(tensor: Tensor, a?: number | UniformOptions, b?: number | UniformOptions, options?: UniformOptions): Tensor {
   const o = bind({ a: 0, b: 1 }, [a, b, options]);
   return noGrad(() => tensor.uniform_(o.a, o.b, genOptions(o.generator)));
 }
 
-export function normal_(tensor: Tensor, mean?: number | { mean?: number; std?: number } & WithGenerator, std?: number, options?: WithGenerator): Tensor {
+type NormalOptions = { mean?: number; std?: number } & WithGenerator;
+
+export function normal_(tensor: Tensor, mean?: number | NormalOptions, std?: number | NormalOptions, options?: NormalOptions): Tensor {
   const o = bind({ mean: 0, std: 1 }, [mean, std, options]);
   return noGrad(() => tensor.normal_(o.mean, o.std, genOptions(o.generator)));
 }
@@ -125,13 +131,15 @@ function erfScalar(x: number): number {
  * (PyTorch's algorithm). The transform runs in float64; PyTorch computes it in the tensor's dtype, so
  * float32 results can differ from PyTorch's in the last bit.
  */
+type TruncNormalOptions = { mean?: number; std?: number; a?: number; b?: number } & WithGenerator;
+
 export function truncNormal_(
   tensor: Tensor,
-  mean?: number | { mean?: number; std?: number; a?: number; b?: number } & WithGenerator,
-  std?: number,
-  a?: number,
-  b?: number,
-  options?: WithGenerator,
+  mean?: number | TruncNormalOptions,
+  std?: number | TruncNormalOptions,
+  a?: number | TruncNormalOptions,
+  b?: number | TruncNormalOptions,
+  options?: TruncNormalOptions,
 ): Tensor {
   const o = bind({ mean: 0, std: 1, a: -2, b: 2 }, [mean, std, a, b, options]);
   if (o.mean < o.a - 2 * o.std || o.mean > o.b + 2 * o.std) {
@@ -181,7 +189,7 @@ export function dirac_(tensor: Tensor, groups = 1): Tensor {
   return noGrad(() => tensor.copy_(Tensor.fromData(values, shape, float64)));
 }
 
-export function xavierUniform_(tensor: Tensor, gain?: number | { gain?: number } & WithGenerator, options?: WithGenerator): Tensor {
+export function xavierUniform_(tensor: Tensor, gain?: number | GainOptions, options?: GainOptions): Tensor {
   const o = bind({ gain: 1 }, [gain, options]);
   const [fanIn, fanOut] = calculateFanInAndFanOut(tensor);
   const std = o.gain * Math.sqrt(2.0 / (fanIn + fanOut));
@@ -189,7 +197,7 @@ export function xavierUniform_(tensor: Tensor, gain?: number | { gain?: number }
   return noGrad(() => tensor.uniform_(-bound, bound, genOptions(o.generator)));
 }
 
-export function xavierNormal_(tensor: Tensor, gain?: number | { gain?: number } & WithGenerator, options?: WithGenerator): Tensor {
+export function xavierNormal_(tensor: Tensor, gain?: number | GainOptions, options?: GainOptions): Tensor {
   const o = bind({ gain: 1 }, [gain, options]);
   const [fanIn, fanOut] = calculateFanInAndFanOut(tensor);
   const std = o.gain * Math.sqrt(2.0 / (fanIn + fanOut));
@@ -212,7 +220,7 @@ function kaimingStd(tensor: Tensor, o: Required<Omit<KaimingOptions, 'generator'
   return calculateGain(o.nonlinearity, o.a) / Math.sqrt(fan);
 }
 
-export function kaimingUniform_(tensor: Tensor, a?: number | KaimingOptions, mode?: FanMode, nonlinearity?: Nonlinearity, options?: WithGenerator): Tensor {
+export function kaimingUniform_(tensor: Tensor, a?: number | KaimingOptions, mode?: FanMode | KaimingOptions, nonlinearity?: Nonlinearity | KaimingOptions, options?: KaimingOptions): Tensor {
   const o = bind({ a: 0, mode: 'fan_in' as FanMode, nonlinearity: 'leaky_relu' as Nonlinearity }, [a, mode, nonlinearity, options]);
   const std = kaimingStd(tensor, o);
   if (std === null) return tensor;
@@ -220,7 +228,7 @@ export function kaimingUniform_(tensor: Tensor, a?: number | KaimingOptions, mod
   return noGrad(() => tensor.uniform_(-bound, bound, genOptions(o.generator)));
 }
 
-export function kaimingNormal_(tensor: Tensor, a?: number | KaimingOptions, mode?: FanMode, nonlinearity?: Nonlinearity, options?: WithGenerator): Tensor {
+export function kaimingNormal_(tensor: Tensor, a?: number | KaimingOptions, mode?: FanMode | KaimingOptions, nonlinearity?: Nonlinearity | KaimingOptions, options?: KaimingOptions): Tensor {
   const o = bind({ a: 0, mode: 'fan_in' as FanMode, nonlinearity: 'leaky_relu' as Nonlinearity }, [a, mode, nonlinearity, options]);
   const std = kaimingStd(tensor, o);
   if (std === null) return tensor;
@@ -276,7 +284,7 @@ function householderQr(a: Float64Array, m: number, n: number): { q: Float64Array
  * fixed by R's diagonal (so Q is unique). The QR runs in float64 (PyTorch's LAPACK runs in the
  * tensor's dtype), so values match PyTorch within float tolerance, not bit for bit.
  */
-export function orthogonal_(tensor: Tensor, gain?: number | { gain?: number } & WithGenerator, options?: WithGenerator): Tensor {
+export function orthogonal_(tensor: Tensor, gain?: number | GainOptions, options?: GainOptions): Tensor {
   const o = bind({ gain: 1 }, [gain, options]);
   if (tensor.dim() < 2) throw new Error('Only tensors with 2 or more dimensions are supported');
   if (tensor.numel() === 0) return tensor;
@@ -295,7 +303,7 @@ export function orthogonal_(tensor: Tensor, gain?: number | { gain?: number } & 
 }
 
 /** A 2-D tensor with normal_(0, std) values and, in each column, `ceil(sparsity * rows)` zeros. */
-export function sparse_(tensor: Tensor, sparsity: number, std?: number | { std?: number } & WithGenerator, options?: WithGenerator): Tensor {
+export function sparse_(tensor: Tensor, sparsity: number, std?: number | { std?: number } & WithGenerator, options?: { std?: number } & WithGenerator): Tensor {
   const o = bind({ std: 0.01 }, [std, options]);
   if (tensor.dim() !== 2) throw new Error('Only tensors with 2 dimensions are supported');
   const [rows, cols] = tensor.shape;

@@ -404,7 +404,7 @@ export class Module {
    */
   loadStateDict(stateDict: StateDict, strict: boolean | { strict?: boolean } = true): IncompatibleKeys {
     if (stateDict === null || typeof stateDict !== 'object' || stateDict instanceof Tensor || Array.isArray(stateDict)) {
-      throw new TypeError(`Expected state_dict to be dict-like, got ${typename(stateDict)}.`);
+      throw new TypeError(`Expected state_dict to be dict-like, got <class '${typename(stateDict)}'>.`);
     }
     const isStrict = typeof strict === 'boolean' ? strict : strict.strict ?? true;
     const entries = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict));
