@@ -230,6 +230,11 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
     });
     return `${lines.join('\n')}\n)`;
   }
+
+  /** `console.log(optimizer)` in Node prints the repr, as `print(optimizer)` does. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -42,9 +42,9 @@ const LAMBDAS: Record<string, (e: number) => number> = {
 
 function makeOptimizer(kind: string, lrs: number[]): AnyOptimizer {
   const groups = lrs.map((lr) => ({ params: [torch.zeros(1, { requiresGrad: true })], lr }));
-  if (kind === 'SGD') return new optim.SGD(groups, { momentum: 0.9 }) as never;
-  if (kind === 'Adam') return new optim.Adam(groups) as never;
-  return new optim.Adagrad(groups) as never;
+  if (kind === 'SGD') return new optim.SGD(groups, { momentum: 0.9 });
+  if (kind === 'Adam') return new optim.Adam(groups);
+  return new optim.Adagrad(groups);
 }
 
 function makeScheduler(opt: AnyOptimizer, kind: string, args: Args): torch.optim.lrScheduler.LRScheduler {

@@ -31,6 +31,12 @@ interface Fixture {
   optimizers: OptimCase[];
   errors: { optimizer: string; options: Options; error: string }[];
   general_errors: { name: string; error: string; type: string }[];
+  training: {
+    x: EncodedTensor;
+    y: EncodedTensor;
+    w0: EncodedTensor;
+    runs: { optimizer: string; options: Options; losses: number[]; w: EncodedTensor; b: EncodedTensor }[];
+  };
 }
 
 const CLASSES: Record<string, new (params: torch.optim.Params, options?: Options) => AnyOptimizer> = {
@@ -112,6 +118,26 @@ for (const c of fixture.optimizers) {
     const opt = build(c, params);
     opt.loadStateDict(fromPyTorch(c.stateDictAfter3));
     runSteps(c, opt, params, 3, c.after.length);
+  });
+}
+
+for (const run of fixture.training.runs) {
+  test(`${run.optimizer}: 30 training steps with autograd gradients give PyTorch's losses and weights`, () => {
+    const { x, y, w0 } = fixture.training;
+    const [xs, ys] = [decodeTensor(x), decodeTensor(y)];
+    const w = decodeTensor(w0, { requiresGrad: true });
+    const b = torch.zeros(2, { requiresGrad: true });
+    const opt = new CLASSES[run.optimizer]([w, b], run.options);
+    run.losses.forEach((expected, step) => {
+      opt.zeroGrad();
+      const loss = xs.matmul(w).add(b).sub(ys).pow(2).mean();
+      loss.backward();
+      opt.step();
+      const got = loss.item();
+      assert.ok(Math.abs(got - expected) <= 1e-5 * Math.abs(expected), `step ${step + 1}: loss ${got}, PyTorch ${expected}`);
+    });
+    assertTensorClose(w, run.w, { message: 'final weight' });
+    assertTensorClose(b, run.b, { message: 'final bias' });
   });
 }
 

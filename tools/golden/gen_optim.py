@@ -218,7 +218,32 @@ def optimizer_cases():
         error_case('Adagrad', {'initialAccumulatorValue': -1}),
         error_case('Adagrad', {'eps': -1e-10}),
     ]
-    return {'optimizers': cases, 'errors': errors, 'general_errors': general_errors()}
+    return {'optimizers': cases, 'errors': errors, 'general_errors': general_errors(), 'training': training_cases()}
+
+
+def training_cases():
+    """Least squares fitted for 30 steps with gradients from autograd: the losses and final weights."""
+    g = torch.Generator().manual_seed(3)
+    x = torch.randn(32, 5, generator=g)
+    y = torch.randn(32, 2, generator=g)
+    w0 = torch.randn(5, 2, generator=g) * 0.1
+    b0 = torch.zeros(2)
+    out = []
+    for name, options in (('SGD', {'lr': 0.05, 'momentum': 0.9, 'nesterov': True}), ('Adam', {'lr': 0.05}),
+                          ('AdamW', {'lr': 0.05, 'amsgrad': True}), ('RMSprop', {'lr': 0.01, 'centered': True}),
+                          ('Adagrad', {'lr': 0.2})):
+        w = w0.clone().requires_grad_(True)
+        b = b0.clone().requires_grad_(True)
+        opt = OPTIMIZERS[name]([w, b], **py_kwargs(options))
+        losses = []
+        for _ in range(30):
+            opt.zero_grad(set_to_none=True)  # 2.x's default
+            loss = (x.matmul(w).add(b).sub(y)).pow(2).mean()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        out.append({'optimizer': name, 'options': options, 'losses': losses, 'w': encode_tensor(w), 'b': encode_tensor(b)})
+    return {'x': encode_tensor(x), 'y': encode_tensor(y), 'w0': encode_tensor(w0), 'runs': out}
 
 
 def general_errors():
