@@ -118,7 +118,7 @@ export abstract class LRScheduler {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(this)) {
       if (key === 'optimizer' || typeof value === 'function') continue;
-      out[key] = Array.isArray(value) ? copyList(value) : value instanceof Map ? new Map(value) : value;
+      out[key] = copyValue(value);
     }
     return out;
   }
@@ -126,13 +126,17 @@ export abstract class LRScheduler {
   loadStateDict(stateDict: Record<string, unknown>): void {
     for (const [key, value] of Object.entries(stateDict)) {
       if (key === 'optimizer') continue;
-      (this as Record<string, unknown>)[key] = Array.isArray(value) ? copyList(value) : value instanceof Map ? new Map(value) : value;
+      (this as Record<string, unknown>)[key] = copyValue(value);
     }
   }
 }
 
-function copyList(list: unknown[]): unknown[] {
-  return list.map((v) => (Array.isArray(v) ? copyList(v) : v !== null && typeof v === 'object' ? { ...v } : v));
+/** A copy of a state value deep enough that the scheduler and its saved state do not share lists. */
+function copyValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyValue);
+  if (value instanceof Map) return new Map(value);
+  if (value !== null && typeof value === 'object') return { ...value };
+  return value;
 }
 
 /** lr = initial lr * lrLambda(epoch), one function for all groups or one per group. */
@@ -502,6 +506,8 @@ export class ReduceLROnPlateau extends LRScheduler {
 
   /** Records this epoch's metric (a number or a one-element tensor) and reduces the rates if it stalled. */
   override step(metrics?: number | Tensor, epoch?: number): void {
+    // Optional only to keep the base class's signature: PyTorch requires it.
+    if (metrics === undefined) throw new TypeError("step() missing 1 required positional argument: 'metrics'");
     const current = metrics instanceof Tensor ? metrics.item() : Number(metrics);
     if (epoch === undefined) epoch = this.lastEpoch + 1;
     else warn(EPOCH_DEPRECATION_WARNING);
