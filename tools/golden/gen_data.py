@@ -165,6 +165,8 @@ def error_cases():
 
 
 def write_slice():
+    if not os.path.isdir(FMNIST):
+        raise SystemExit(f'{FMNIST} is missing: apt-get install -y dataset-fashion-mnist')
     os.makedirs(SLICE_DIR, exist_ok=True)
     summary = {}
     for split in ('train', 't10k'):
