@@ -7,3 +7,4 @@ export { linear, bilinear, embedding, dropout, dropout1d, dropout2d, dropout3d, 
 export { leakyRelu, elu, selu, celu, gelu, silu, mish, softplus, logsigmoid, hardtanh, relu6, type GeluApproximate } from '../ops/activation.js';
 export { mseLoss, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, nllLoss, crossEntropy, klDiv, cosineEmbeddingLoss, type Reduction, type KlReduction, type LossOptions, type BceOptions, type BceWithLogitsOptions, type NllOptions, type CrossEntropyOptions } from '../ops/loss.js';
 export { batchNorm, layerNorm, groupNorm, type BatchNormOptions, type AffineOptions } from '../ops/normalization.js';
+export { conv1d, conv2d, convTranspose1d, convTranspose2d, type ConvOptions, type ConvTransposeOptions } from '../ops/conv.js';
