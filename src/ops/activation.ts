@@ -8,6 +8,7 @@ import { record } from '../autograd/record.js';
 import { binaryKernel, checkTensor, precisionOf, unaryKernel } from './elementwise.js';
 import { legacyScalarName } from './pointwise.js';
 import { where } from './binary.js';
+import { applyInplace } from './inplace.js';
 
 export type GeluApproximate = 'none' | 'tanh';
 
@@ -39,15 +40,19 @@ interface Activation {
   /** The CPU kernel named in PyTorch's dtype error. */
   readonly kernel: string;
   readonly gradFn: string;
+  /** The grad_fn of the in-place form, where derivatives.yaml has an entry of its own for it. */
+  readonly inplaceGradFn?: string;
   /** The values, computed without autograd. */
   readonly forward: (x: Tensor) => Tensor;
   /** The gradient from the upstream gradient and the (saved) input, in differentiable ops. */
   readonly backward: (g: Tensor, x: Tensor) => Tensor;
 }
 
-function activate(input: Tensor, def: Activation): Tensor {
+/** Applies the activation, in place (PyTorch's `inplace=True`) or not. */
+function activate(input: Tensor, def: Activation, inplace = false): Tensor {
   checkTensor(input, def.fn);
   requireFloating(input, def.kernel);
+  if (inplace) return applyInplace(input, (current) => activate(current, { ...def, gradFn: def.inplaceGradFn ?? def.gradFn }));
   const out = noGrad(() => def.forward(input));
   record({ name: def.gradFn, inputs: [input], outputs: [out], save: [input], backward: ([g], [x]) => [def.backward(g as Tensor, x)] });
   return out;
@@ -58,30 +63,32 @@ function elementwise(fn: (x: number) => number): (x: Tensor) => Tensor {
   return (x) => unaryKernel(x, { num: fn }, x.dtype, x.dtype);
 }
 
-export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
+export function leakyRelu(input: Tensor, negativeSlope = 0.01, inplace = false): Tensor {
   const kernel = (g: number, x: number): number => (x > 0 ? g : g * negativeSlope);
   return activate(input, {
     fn: 'leaky_relu',
     kernel: 'leaky_relu_cpu',
     gradFn: 'LeakyReluBackward0',
+    inplaceGradFn: 'LeakyReluBackward1',
     forward: (x) => {
       const slope = precisionOf(x.dtype)(negativeSlope);
       return unaryKernel(x, { num: (v) => (v > 0 ? v : v * slope) }, x.dtype, x.dtype);
     },
     backward: (g, x) => maskedGrad('LeakyReluBackwardBackward0', g, x, kernel),
-  });
+  }, inplace);
 }
 
 /**
  * ATen's elu(x, alpha, scale, inputScale), behind elu, selu and celu:
  * `x > 0 ? scale * x : alpha * scale * (exp(inputScale * x) - 1)`.
  */
-function eluFamily(input: Tensor, fn: string, gradFn: string, alpha: number, scale: number, inputScale: number): Tensor {
+function eluFamily(input: Tensor, fn: string, gradFn: string, alpha: number, scale: number, inputScale: number, inplace: boolean): Tensor {
   const negcoef = alpha * scale;
   return activate(input, {
     fn,
     kernel: 'elu_cpu',
     gradFn,
+    inplaceGradFn: gradFn.replace(/0$/, '1'),
     forward: elementwise((v) => (v <= 0 ? Math.expm1(v * inputScale) * negcoef : v * scale)),
     // ATen's elu_backward takes the negative branch for x <= 0 (so nan takes the positive one). That
     // branch reads exp() of x only where x < 0: no overflow for large x, and (as ATen's double backward)
@@ -90,22 +97,22 @@ function eluFamily(input: Tensor, fn: string, gradFn: string, alpha: number, sca
       const negative = where(x.lt(0), x, 0).mul(inputScale).exp().mul(negcoef * inputScale);
       return g.mul(where(x.le(0), negative, scale));
     },
-  });
+  }, inplace);
 }
 
-export function elu(input: Tensor, alpha = 1.0): Tensor {
-  return eluFamily(input, 'elu', 'EluBackward0', alpha, 1, 1);
+export function elu(input: Tensor, alpha = 1.0, inplace = false): Tensor {
+  return eluFamily(input, 'elu', 'EluBackward0', alpha, 1, 1, inplace);
 }
 
 const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
 
-export function selu(input: Tensor): Tensor {
-  return eluFamily(input, 'selu', 'EluBackward0', SELU_ALPHA, SELU_SCALE, 1);
+export function selu(input: Tensor, inplace = false): Tensor {
+  return eluFamily(input, 'selu', 'EluBackward0', SELU_ALPHA, SELU_SCALE, 1, inplace);
 }
 
-export function celu(input: Tensor, alpha = 1.0): Tensor {
-  return eluFamily(input, 'celu', 'CeluBackward0', alpha, 1, 1 / alpha);
+export function celu(input: Tensor, alpha = 1.0, inplace = false): Tensor {
+  return eluFamily(input, 'celu', 'CeluBackward0', alpha, 1, 1 / alpha, inplace);
 }
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
@@ -137,7 +144,7 @@ export function gelu(input: Tensor, options: { approximate?: GeluApproximate } =
   });
 }
 
-export function silu(input: Tensor): Tensor {
+export function silu(input: Tensor, inplace = false): Tensor {
   return activate(input, {
     fn: 'silu',
     kernel: 'silu_cpu',
@@ -147,10 +154,10 @@ export function silu(input: Tensor): Tensor {
       const s = x.sigmoid();
       return g.mul(s.mul(x.mul(s.rsub(1)).add(1)));
     },
-  });
+  }, inplace);
 }
 
-export function mish(input: Tensor): Tensor {
+export function mish(input: Tensor, inplace = false): Tensor {
   return activate(input, {
     fn: 'mish',
     kernel: 'mish_cpu',
@@ -162,7 +169,7 @@ export function mish(input: Tensor): Tensor {
       const t = x.exp().log1p().tanh();
       return g.mul(t.add(x.mul(x.sigmoid()).mul(t.mul(t).rsub(1))));
     },
-  });
+  }, inplace);
 }
 
 /** `log(1 + exp(beta x)) / beta`, and x itself where `beta x > threshold` (where the two agree in floats). */
@@ -194,9 +201,10 @@ export function logsigmoid(input: Tensor): Tensor {
 }
 
 /** Clamps to [minVal, maxVal]; integral inputs keep their dtype (no gradient). */
-export function hardtanh(input: Tensor, minVal = -1.0, maxVal = 1.0): Tensor {
+export function hardtanh(input: Tensor, minVal = -1.0, maxVal = 1.0, inplace = false): Tensor {
   checkTensor(input, 'hardtanh');
   if (input.dtype.kind === 'bool') throw new Error('Bool inputs not supported for hardtanh');
+  if (inplace) return applyInplace(input, (current) => hardtanh(current, minVal, maxVal));
   // ATen's clamp: min(max(x, lo), hi), nan propagating (Math.max/min propagate nan).
   const out = unaryKernel(input, { num: (v) => Math.min(Math.max(v, minVal), maxVal) }, input.dtype, input.dtype);
   const kernel = (g: number, x: number): number => (x <= minVal || x >= maxVal ? 0 : g);
@@ -210,6 +218,6 @@ export function hardtanh(input: Tensor, minVal = -1.0, maxVal = 1.0): Tensor {
   return out;
 }
 
-export function relu6(input: Tensor): Tensor {
-  return hardtanh(input, 0, 6);
+export function relu6(input: Tensor, inplace = false): Tensor {
+  return hardtanh(input, 0, 6, inplace);
 }
