@@ -5,6 +5,6 @@ export { Parameter } from './parameter.js';
 export { Linear, Bilinear, Identity, Flatten, Unflatten, type LinearOptions } from './modules/linear.js';
 export { Embedding, type EmbeddingModuleOptions } from './modules/sparse.js';
 export { Dropout, Dropout1d, Dropout2d, Dropout3d } from './modules/dropout.js';
-export { Sequential, ModuleList, ModuleDict } from './modules/container.js';
+export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from './modules/container.js';
 export * as init from './init.js';
 export * as utils from './utils.js';

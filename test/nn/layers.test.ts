@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as torch from 'tstorch';
 import type { Tensor } from 'tstorch';
 import { assertTensorClose, decodeTensor, decodeValue, loadFixture, type EncodedTensor } from '../helpers.js';
-import { Net, Wide, sequentialModel } from './models.js';
+import { Net, ParamHolder, Wide, sequentialModel } from './models.js';
 
 const nn = torch.nn;
 
@@ -135,6 +135,10 @@ const REPR_MODELS: Record<string, () => torch.nn.Module> = {
   module_dict: () => new nn.ModuleDict({ x: new nn.Linear(1, 1), y: new nn.Sequential(new nn.Identity()) }),
   net: () => new Net(),
   wide: () => new Wide(),
+  parameter_list: () => new nn.ParameterList([new nn.Parameter(torch.ones(2, 3)), torch.zeros(4, { dtype: torch.float64 })]),
+  parameter_list_one: () => new nn.ParameterList([new nn.Parameter(torch.ones([]))]),
+  parameter_dict: () => new nn.ParameterDict({ b: new nn.Parameter(torch.ones(2)), a: torch.zeros([], { dtype: torch.float64 }) }),
+  parameter_holder: () => new ParamHolder(),
 };
 
 test('String(module) is PyTorch 2.x repr', () => {

@@ -42,3 +42,10 @@ export class Wide extends nn.Module {
     return 'first line\nsecond line';
   }
 }
+
+/** The generator's ParamHolder: a ParameterList, a ParameterDict (ordered) and a Linear. */
+export class ParamHolder extends nn.Module {
+  plist = new nn.ParameterList([torch.ones(1), torch.ones(2, 2)]);
+  pdict = new nn.ParameterDict(new Map([['z', torch.ones(1)], ['y', torch.ones(3)]]));
+  lin = new nn.Linear(1, 1);
+}

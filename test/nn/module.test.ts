@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as torch from 'tstorch';
 import type { Tensor } from 'tstorch';
 import { assertTensorClose, decodeTensor, decodeValue, loadFixture, type EncodedTensor } from '../helpers.js';
-import { Net, sequentialModel } from './models.js';
+import { Net, ParamHolder, sequentialModel } from './models.js';
 
 const nn = torch.nn;
 
@@ -292,6 +292,19 @@ test('ModuleList and ModuleDict operations', () => {
   assert.equal(String(md), expected('module_dict_repr'));
   throwsMessage(() => md.set('keys', new nn.Identity()), 'module_dict_keys_error');
   assert.equal(md.get('c'), (md as unknown as Record<string, unknown>).c);
+});
+
+test('ParameterList and ParameterDict register their tensors as parameters', () => {
+  const holder = new ParamHolder();
+  assert.deepEqual([...holder.stateDict().keys()], expected('parameter_holder_state_keys'));
+  assert.deepEqual(names(holder.namedParameters()), expected('parameter_holder_named_parameters'));
+  assert.ok(holder.plist.at(-1) instanceof nn.Parameter);
+  assert.deepEqual(holder.plist.at(-1).shape, [2, 2]);
+  assert.equal(holder.pdict.get('y'), [...holder.pdict.values()][1]);
+  const pd = new nn.ParameterDict();
+  throwsMessage(() => pd.set(3 as never, new nn.Parameter(torch.ones(1))), 'parameter_dict_key_error');
+  throwsMessage(() => pd.set('x.y', new nn.Parameter(torch.ones(1))), 'parameter_dict_dot_error');
+  throwsMessage(() => new nn.ParameterList([torch.ones(1)]).at(3), 'parameter_list_index_error');
 });
 
 test('Dropout is active in train mode and the identity in eval mode', () => {

@@ -374,6 +374,14 @@ class Wide(nn.Module):
         return 'first line\nsecond line'
 
 
+class ParamHolder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.plist = nn.ParameterList([torch.ones(1), torch.ones(2, 2)])
+        self.pdict = nn.ParameterDict(OrderedDict([('z', torch.ones(1)), ('y', torch.ones(3))]))
+        self.lin = nn.Linear(1, 1)
+
+
 def repr_models():
     return {
         'linear': nn.Linear(3, 2),
@@ -395,6 +403,10 @@ def repr_models():
         'module_dict': nn.ModuleDict({'x': nn.Linear(1, 1), 'y': nn.Sequential(nn.Identity())}),
         'net': Net(),
         'wide': Wide(),
+        'parameter_list': nn.ParameterList([nn.Parameter(torch.ones(2, 3)), torch.zeros(4, dtype=torch.float64)]),
+        'parameter_list_one': nn.ParameterList([nn.Parameter(torch.ones(()))]),
+        'parameter_dict': nn.ParameterDict({'b': nn.Parameter(torch.ones(2)), 'a': torch.zeros((), dtype=torch.float64)}),
+        'parameter_holder': ParamHolder(),
     }
 
 
@@ -584,6 +596,13 @@ def module_cases():
     out['module_dict_keys'] = list(md.keys())
     out['module_dict_repr'] = repr(md)
     out['module_dict_keys_error'] = error_of(lambda: md.__setitem__('keys', nn.Identity()))
+    holder = ParamHolder()
+    out['parameter_holder_state_keys'] = list(holder.state_dict().keys())
+    out['parameter_holder_named_parameters'] = names(holder.named_parameters())
+    pd = nn.ParameterDict()
+    out['parameter_dict_key_error'] = error_of(lambda: pd.__setitem__(3, nn.Parameter(torch.ones(1))))
+    out['parameter_dict_dot_error'] = error_of(lambda: pd.__setitem__('x.y', nn.Parameter(torch.ones(1))))
+    out['parameter_list_index_error'] = error_of(lambda: nn.ParameterList([torch.ones(1)])[3])
     return out
 
 

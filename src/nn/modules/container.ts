@@ -1,7 +1,8 @@
-// Containers: Sequential, ModuleList, ModuleDict. Their modules are registered submodules named
-// '0', '1', ... (or by key), so they are also own properties: `seq[0]`, `dict.encoder`.
+// Containers: Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict. Their members are
+// registered under '0', '1', ... (or by key), so they are also own properties: `seq[0]`, `dict.encoder`.
+import { Tensor } from '../../tensor/tensor.js';
 import { Module, addIndent } from '../module.js';
-import { typename } from '../parameter.js';
+import { Parameter, typename } from '../parameter.js';
 
 /** PyTorch's `_get_abs_string_index`: an index in [-n, n) made non-negative. */
 function absIndex(idx: number, n: number): number {
@@ -279,5 +280,140 @@ export class ModuleDict extends Module {
   /** Iterates over the keys, as a Python dict does. */
   *[Symbol.iterator](): Iterator<string> {
     yield* this._modules.keys();
+  }
+}
+
+/** A tensor as a parameter: Parameters as they are, other tensors wrapped (sharing their data). */
+function asParameter(value: Tensor): Parameter {
+  if (!(value instanceof Tensor)) throw new TypeError(`cannot assign '${typename(value)}' object to parameter (torch.nn.Parameter or None required)`);
+  return value instanceof Parameter ? value : new Parameter(value);
+}
+
+/** PyTorch's line for one member of ParameterList/ParameterDict reprs. */
+function parameterLine(key: string, p: Parameter, typeText: string): string {
+  return `  (${key}): Parameter containing: [${typeText} of size ${p.shape.join('x')}]`;
+}
+
+/** A list of parameters, registered as '0', '1', ...; tensors are wrapped in Parameters. */
+export class ParameterList extends Module {
+  readonly [index: number]: Parameter;
+
+  constructor(values?: Iterable<Tensor>) {
+    super();
+    if (values !== undefined && values !== null) this.extend(values);
+  }
+
+  get length(): number {
+    return this._parameters.size;
+  }
+
+  at(idx: number): Parameter {
+    return this._parameters.get(String(absIndex(idx, this._parameters.size))) as Parameter;
+  }
+
+  setAt(idx: number, param: Tensor): void {
+    this.registerParameter(String(absIndex(idx, this._parameters.size)), asParameter(param));
+  }
+
+  append(value: Tensor): this {
+    this.registerParameter(String(this._parameters.size), asParameter(value));
+    return this;
+  }
+
+  extend(values: Iterable<Tensor>): this {
+    for (const v of values) this.append(v);
+    return this;
+  }
+
+  *[Symbol.iterator](): Iterator<Parameter> {
+    for (const p of this._parameters.values()) yield p as Parameter;
+  }
+
+  override extraRepr(): string {
+    return [...this._parameters].map(([k, p]) => parameterLine(k, p as Parameter, String((p as Parameter).dtype))).join('\n');
+  }
+}
+
+/**
+ * Parameters by name, in insertion order (a plain object's keys are sorted, as PyTorch sorts a
+ * dict's); tensors are wrapped in Parameters.
+ */
+export class ParameterDict extends Module {
+  constructor(parameters?: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>> | Iterable<readonly [string, Tensor]>) {
+    super();
+    if (parameters !== undefined && parameters !== null) this.update(parameters);
+  }
+
+  get length(): number {
+    return this._parameters.size;
+  }
+
+  get size(): number {
+    return this._parameters.size;
+  }
+
+  get(key: string): Parameter {
+    if (!this._parameters.has(key)) throw new Error(`'ParameterDict' object has no attribute '${key}'`);
+    return this._parameters.get(key) as Parameter;
+  }
+
+  set(key: string, value: Tensor): this {
+    if (typeof key !== 'string') {
+      throw new TypeError(
+        `Index given to ParameterDict cannot be used as a key as it is not a string (type is '${typename(key)}'). Open an issue on github if you need non-string keys.`,
+      );
+    }
+    this.registerParameter(key, asParameter(value));
+    return this;
+  }
+
+  has(key: string): boolean {
+    return this._parameters.has(key);
+  }
+
+  delete(key: string): void {
+    this.get(key);
+    Reflect.deleteProperty(this, key);
+  }
+
+  pop(key: string): Parameter {
+    const p = this.get(key);
+    this.delete(key);
+    return p;
+  }
+
+  clear(): void {
+    for (const key of [...this._parameters.keys()]) Reflect.deleteProperty(this, key);
+  }
+
+  keys(): string[] {
+    return [...this._parameters.keys()];
+  }
+
+  values(): Parameter[] {
+    return [...this._parameters.values()] as Parameter[];
+  }
+
+  items(): [string, Parameter][] {
+    return [...this._parameters] as [string, Parameter][];
+  }
+
+  update(parameters: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>> | Iterable<readonly [string, Tensor]>): void {
+    if (parameters === null || typeof parameters !== 'object') {
+      throw new TypeError(`ParametersDict.update should be called with an iterable of key/value pairs, but got ${typename(parameters)}`);
+    }
+    const pairs: Iterable<readonly [string, Tensor]> =
+      Symbol.iterator in parameters
+        ? (parameters as Iterable<readonly [string, Tensor]>)
+        : Object.entries(parameters as Record<string, Tensor>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [key, value] of pairs) this.set(key, value);
+  }
+
+  *[Symbol.iterator](): Iterator<string> {
+    yield* this._parameters.keys();
+  }
+
+  override extraRepr(): string {
+    return [...this._parameters].map(([k, p]) => parameterLine(k, p as Parameter, (p as Parameter).dtype.legacyName)).join('\n');
   }
 }
