@@ -120,7 +120,8 @@ function embeddingDenseBackward(grad: Tensor, indices: Tensor, numWeights: numbe
   return zeros([numWeights, dim], { dtype: grad.dtype }).indexAdd(0, indices, rows);
 }
 
-function checkDropoutP(p: number): void {
+/** PyTorch's check of a dropout probability (functions and layers). */
+export function checkDropoutP(p: number): void {
   if (typeof p !== 'number' || p < 0 || p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${typeof p === 'number' ? pyFloatRepr(p) : String(p)}`);
 }
 

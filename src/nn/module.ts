@@ -65,7 +65,8 @@ function defineOwn(raw: Module, key: string, value: unknown): void {
 function setAttribute(raw: Module, module: Module, key: string, value: unknown): void {
   const v = value === undefined ? null : value;
   if (v instanceof Parameter) {
-    if (isPlainAttribute(raw, key)) Reflect.deleteProperty(raw, key);
+    // PyTorch drops the name from __dict__, _buffers and _modules before registering the parameter.
+    if (!raw._parameters.has(key)) Reflect.deleteProperty(raw, key);
     raw._buffers.delete(key);
     raw._modules.delete(key);
     raw._nonPersistentBuffers.delete(key);

@@ -155,6 +155,13 @@ test('assignment registers in order; null keeps the slot; delete unregisters', (
   delete (m as Record<string, unknown>).weight;
   assert.deepEqual([...m.stateDict().keys()], expected('del_state_keys'));
   assert.equal('weight' in m, false);
+  m.registerBuffer('buf', torch.zeros(1));
+  m.buf = new nn.Parameter(torch.ones(1));
+  m.sub = new nn.Parameter(torch.ones(1));
+  assert.deepEqual([...m.stateDict().keys()], expected('moved_state_keys'));
+  assert.deepEqual(names(m.namedBuffers()), expected('moved_named_buffers'));
+  assert.deepEqual(names(m.namedChildren()), expected('moved_named_children'));
+  assert.ok(m.sub instanceof nn.Parameter);
 });
 
 test('a plain value assigned to a module stays a plain property', () => {

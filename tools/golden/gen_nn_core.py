@@ -509,6 +509,13 @@ def module_cases():
     out['set_order_state_keys'] = list(m.state_dict().keys())
     del m.weight
     out['del_state_keys'] = list(m.state_dict().keys())
+    # A Parameter assigned where a buffer or a submodule was takes over the name.
+    m.register_buffer('buf', torch.zeros(1))
+    m.buf = nn.Parameter(torch.ones(1))
+    m.sub = nn.Parameter(torch.ones(1))
+    out['moved_state_keys'] = list(m.state_dict().keys())
+    out['moved_named_buffers'] = names(m.named_buffers())
+    out['moved_named_children'] = names(m.named_children())
 
     # Hooks: order, prepend, argument and output replacement, removal.
     events = []

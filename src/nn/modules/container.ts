@@ -111,10 +111,11 @@ export class Sequential extends Module {
     for (const m of this._modules.values()) yield m as Module;
   }
 
-  override forward(input: unknown): unknown {
-    let x = input;
+  /** Typed for tensors, the usual case; any value passes through from module to module. */
+  override forward(input: Tensor): Tensor {
+    let x: unknown = input;
     for (const m of this._modules.values()) x = (m as Module).call(x);
-    return x;
+    return x as Tensor;
   }
 }
 

@@ -1,7 +1,7 @@
 // Dropout layers: active in training mode, the identity in eval mode.
 import type { Tensor } from '../../tensor/tensor.js';
 import { Module, pyBool, pyFloatRepr } from '../module.js';
-import { dropout, dropout1d, dropout2d, dropout3d } from '../functional-core.js';
+import { checkDropoutP, dropout, dropout1d, dropout2d, dropout3d } from '../functional-core.js';
 
 /** PyTorch's _DropoutNd: the probability and in-place flag every dropout layer has. */
 abstract class DropoutNd extends Module {
@@ -10,7 +10,7 @@ abstract class DropoutNd extends Module {
 
   constructor(p = 0.5, inplace = false) {
     super();
-    if (typeof p !== 'number' || p < 0 || p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${String(p)}`);
+    checkDropoutP(p);
     this.p = p;
     this.inplace = inplace;
   }
