@@ -8,3 +8,4 @@ export { leakyRelu, elu, selu, celu, gelu, silu, mish, softplus, logsigmoid, har
 export { mseLoss, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, nllLoss, crossEntropy, klDiv, cosineEmbeddingLoss, type Reduction, type KlReduction, type LossOptions, type BceOptions, type BceWithLogitsOptions, type NllOptions, type CrossEntropyOptions } from '../ops/loss.js';
 export { batchNorm, layerNorm, groupNorm, type BatchNormOptions, type AffineOptions } from '../ops/normalization.js';
 export { conv1d, conv2d, convTranspose1d, convTranspose2d, type ConvOptions, type ConvTransposeOptions } from '../ops/conv.js';
+export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d, type MaxPoolOptions, type AvgPool1dOptions, type AvgPool2dOptions, type AdaptiveSize } from '../ops/pooling.js';

@@ -447,6 +447,10 @@ def pool_error_cases():
         E('max_pool1d', (3, 8), {'k': 2, 'stride': [1, 1]}, requires_grad=rg)
         E('max_pool1d', (3, 8), {'k': 2, 'padding': [0, 0]}, requires_grad=rg)
         E('max_pool1d', (3, 8), {'k': 2, 'dilation': [1, 1]}, requires_grad=rg)
+        E('max_pool1d', (2, 3, 8, 8), {'k': 2, 'ri': True}, requires_grad=rg)
+        E('max_pool1d', (8,), {'k': 2, 'ri': True}, requires_grad=rg)
+        E('max_pool1d', (3, 8), {'k': [2, 2], 'ri': True}, requires_grad=rg)
+        E('max_pool1d', (3, 8), {'k': 3, 'padding': 2, 'ri': True}, requires_grad=rg)
         # Too small an output: an error with gradients; without, an empty result or max_pool1d_impl's error.
         c.append(pool_case('max_pool1d', (3, 2), {'k': 4}, requires_grad=rg))
         c.append(pool_case('max_pool1d', (3, 1), {'k': 3, 'stride': 1, 'padding': 1, 'dilation': 2}, requires_grad=rg))
