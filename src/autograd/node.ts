@@ -182,7 +182,7 @@ export type BackwardFormula = (
 
 /** The node of a built-in op: a name, saved tensors and a backward formula. */
 export class OpNode extends Node {
-  private readonly saved: SavedTensor[];
+  private readonly saved: (SavedTensor | null)[];
 
   constructor(
     private readonly opName: string,
@@ -190,10 +190,10 @@ export class OpNode extends Node {
     inputMetadata: (InputMetadata | null)[],
     numOutputs: number,
     private readonly formula: BackwardFormula,
-    savedTensors: { tensor: Tensor; isOutput: boolean }[],
+    savedTensors: ({ tensor: Tensor; isOutput: boolean } | null)[],
   ) {
     super(nextEdges, inputMetadata, numOutputs);
-    this.saved = savedTensors.map((s) => new SavedTensor(s.tensor, s.isOutput ? this : null));
+    this.saved = savedTensors.map((s) => (s === null ? null : new SavedTensor(s.tensor, s.isOutput ? this : null)));
   }
 
   name(): string {
@@ -205,18 +205,19 @@ export class OpNode extends Node {
   }
 
   apply(gradOutputs: MaybeTensor[]): MaybeTensor[] {
-    const saved = this.saved.map((s) => s.unpack());
+    // Slots the op chose not to save are null; formulas read them only for gradients that are needed.
+    const saved = this.saved.map((s) => (s === null ? null : s.unpack())) as Tensor[];
     if (gradOutputs.every((g) => g === null)) return this.nextEdges.map(() => null);
     return this.formula(gradOutputs, saved, this.needsInputGrad);
   }
 
   override releaseVariables(): void {
-    for (const s of this.saved) s.release();
+    for (const s of this.saved) s?.release();
   }
 
   /** After an in-place op, its saved output is the modified tensor itself. */
   rebindSavedOutput(from: Tensor, to: Tensor): void {
-    for (const s of this.saved) if (!s.released && s.peek() === from) s.rebind(to);
+    for (const s of this.saved) if (s !== null && !s.released && s.peek() === from) s.rebind(to);
   }
 }
 

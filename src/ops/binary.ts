@@ -6,7 +6,7 @@ import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/layout.js';
 import { zerosLike, type Scalar } from '../tensor/factory.js';
 import { warn } from '../tensor/warnings.js';
-import { record } from '../autograd/record.js';
+import { crossSaved, record } from '../autograd/record.js';
 import {
   asOperand,
   binaryKernel,
@@ -232,7 +232,7 @@ export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
     name: 'MulBackward0',
     inputs: [graphInput(input), graphInput(other)],
     outputs: [out],
-    save: [self, oth],
+    save: crossSaved(self, oth),
     backward: ([g], [s, o], needs) => [needs[0] ? (g as Tensor).mul(o) : null, needs[1] ? (g as Tensor).mul(s) : null],
   });
   return out;
@@ -323,7 +323,7 @@ export function trueDivide(input: TensorOrScalar, other: TensorOrScalar): Tensor
     name: 'DivBackward0',
     inputs: [graphInput(input), graphInput(other)],
     outputs: [out],
-    save: [self, oth],
+    save: (needs) => [needs[1] ? self : null, oth],
     backward: ([g], [s, o], needs) => [
       needs[0] ? (g as Tensor).div(o) : null,
       // ATen's -grad * ((self / other) / other): dividing twice does not overflow where other ** 2 would.
@@ -403,7 +403,7 @@ export function pow(input: TensorOrScalar, exponent: TensorOrScalar): Tensor {
       name: 'PowBackward1',
       inputs: [input, expT],
       outputs: [out],
-      save: [input, expT, out],
+      save: (needs) => [input, expT, needs[1] ? out : null],
       backward: ([g], [x, e, r], needs) => {
         const gt = g as Tensor;
         return [
@@ -672,7 +672,7 @@ export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar): Tensor
       name: 'LerpBackward1',
       inputs: [input, end, weight],
       outputs: [out],
-      save: [input, end, weight],
+      save: (needs) => [needs[2] ? input : null, needs[2] ? end : null, needs[0] || needs[1] ? weight : null],
       backward: ([g], [s, e, wt], needs) => [
         needs[0] ? (g as Tensor).mul(wt.rsub(1)) : null,
         needs[1] ? (g as Tensor).mul(wt) : null,

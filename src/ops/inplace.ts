@@ -86,6 +86,15 @@ function snapshotWithHistory(self: Tensor): Tensor {
   return copy;
 }
 
+/** Writing through a layout where several elements share one address (an expanded tensor) is ambiguous. */
+function checkNoInternalOverlap(self: Tensor): void {
+  if (self.shape_.some((size, i) => size > 1 && self.strides_[i] === 0)) {
+    throw new Error(
+      'unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.',
+    );
+  }
+}
+
 /** Writes `value` (already of the right shape) into `self`'s elements, casting to its dtype. */
 function writeInto(self: Tensor, value: Tensor): void {
   const src = value.dtype === self.dtype ? value.contiguousData() : castTensor(value, self.dtype).storage_.data;
@@ -95,6 +104,7 @@ function writeInto(self: Tensor, value: Tensor): void {
 /** Runs `compute` as an in-place update of `self`, with PyTorch's checks and history rewriting. */
 export function applyInplace<T extends Tensor>(self: T, compute: (current: Tensor) => Tensor): T {
   checkInplace(self);
+  checkNoInternalOverlap(self);
   const current = isGradEnabled() ? snapshotWithHistory(self) : self;
   const result = compute(current);
   if (shapeStr(result.shape) !== shapeStr(self.shape)) {
@@ -166,7 +176,8 @@ export class CopySlices extends Node {
   }
 
   apply([grad]: MaybeTensor[]): MaybeTensor[] {
-    const g = grad as Tensor;
+    if (grad === null) return this.nextEdges.map(() => null);
+    const g = grad;
     const { shape: bs, strides: bst, offset: bo } = this.baseGeometry;
     const { shape: vs, strides: vst, offset: vo } = this.viewGeometry;
     const toStorage = (t: Tensor, geometry: Geometry): Tensor =>

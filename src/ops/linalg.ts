@@ -11,7 +11,7 @@ import { gemm, type MatrixOperand } from '../backends/js/gemm.js';
 import { binaryKernel, unaryKernel, type Kernel2 } from './elementwise.js';
 import { legacyScalarName } from './pointwise.js';
 import { applyInplace } from './inplace.js';
-import { record } from '../autograd/record.js';
+import { crossSaved, record } from '../autograd/record.js';
 import { noGrad } from '../autograd/grad-mode.js';
 
 /** `beta` scales the added input, `alpha` the product (PyTorch's keyword arguments). */
@@ -224,7 +224,7 @@ function dotImpl(input: Tensor, tensor: Tensor, node = 'DotBackward0'): Tensor {
     name: node,
     inputs: [input, tensor],
     outputs: [out],
-    save: [input, tensor],
+    save: crossSaved(input, tensor),
     backward: ([g], [x, y], needs) => [needs[0] ? (g as Tensor).mul(y) : null, needs[1] ? (g as Tensor).mul(x) : null],
   });
   return out;
@@ -275,7 +275,7 @@ export function mv(input: Tensor, vec: Tensor): Tensor {
     name: 'MvBackward0',
     inputs: [input, vec],
     outputs: [out],
-    save: [input, vec],
+    save: crossSaved(input, vec),
     backward: ([g], [mat, v], needs) => [
       needs[0] ? outer(g as Tensor, v) : null,
       needs[1] ? mat.t().mv(g as Tensor) : null,
@@ -303,7 +303,7 @@ function addmvImpl(input: Tensor, mat: Tensor, vec: Tensor, options: ScaleOption
     name: 'AddmvBackward0',
     inputs: [input, mat, vec],
     outputs: [out],
-    save: [mat, vec],
+    save: crossSaved(mat, vec, 1),
     backward: ([g], [m, v], needs) => [
       needs[0] ? maybeMultiply(g as Tensor, beta) : null,
       needs[1] ? maybeMultiply(outer(g as Tensor, v), alpha) : null,
@@ -329,7 +329,7 @@ export function mm(input: Tensor, mat2: Tensor): Tensor {
     name: 'MmBackward0',
     inputs: [input, mat2],
     outputs: [out],
-    save: [input, mat2],
+    save: crossSaved(input, mat2),
     backward: ([g], [a, b], needs) => [
       needs[0] ? (g as Tensor).mm(b.t()) : null,
       needs[1] ? a.t().mm(g as Tensor) : null,
@@ -364,7 +364,7 @@ function addmmImpl(input: Tensor, mat1: Tensor, mat2: Tensor, options: ScaleOpti
     name: 'AddmmBackward0',
     inputs: [input, mat1, mat2],
     outputs: [out],
-    save: [mat1, mat2],
+    save: crossSaved(mat1, mat2, 1),
     backward: ([g], [a, b], needs) => [
       needs[0] ? maybeMultiply(g as Tensor, beta) : null,
       needs[1] ? maybeMultiply((g as Tensor).mm(b.t()), alpha) : null,
@@ -382,7 +382,7 @@ export function bmm(input: Tensor, mat2: Tensor): Tensor {
     name: 'BmmBackward0',
     inputs: [input, mat2],
     outputs: [out],
-    save: [input, mat2],
+    save: crossSaved(input, mat2),
     backward: ([g], [a, b], needs) => [
       needs[0] ? (g as Tensor).bmm(b.transpose(1, 2)) : null,
       needs[1] ? a.transpose(1, 2).bmm(g as Tensor) : null,
@@ -413,7 +413,7 @@ function baddbmmImpl(input: Tensor, batch1: Tensor, batch2: Tensor, options: Sca
     name: 'BaddbmmBackward0',
     inputs: [input, batch1, batch2],
     outputs: [out],
-    save: [batch1, batch2],
+    save: crossSaved(batch1, batch2, 1),
     backward: ([g], [a, b], needs) => [
       needs[0] ? maybeMultiply(g as Tensor, beta) : null,
       needs[1] ? maybeMultiply((g as Tensor).bmm(b.transpose(1, 2)), alpha) : null,

@@ -311,16 +311,12 @@ function varianceGroup(correction: number) {
   };
 }
 
-/** PyTorch's var_backward: `2 / (n - correction) * grad * (x - mean)`. */
+/**
+ * PyTorch's var_backward: `2 / (n - correction) * grad * (x - mean)`. The divisor is not clamped as the
+ * forward's is, so a correction beyond n flips the sign, as in PyTorch.
+ */
 function varBackward(grad: Tensor, x: Tensor, dims: readonly number[], fullReduction: boolean, correction: number, keepdim: boolean): Tensor {
-  if (x.dim() === 0 || fullReduction) {
-    const dof = x.numel() - correction;
-    if (dof <= 0) {
-      // 2 / dof is infinite: inf * (x - mean), where x == mean gives nan (inf * 0).
-      return grad.mul(where(x.eq(x.mean()), NaN, Infinity));
-    }
-    return grad.mul(2 / dof).mul(x.sub(x.mean()));
-  }
+  if (x.dim() === 0 || fullReduction) return grad.mul(2 / (x.numel() - correction)).mul(x.sub(x.mean()));
   const g = restoreReducedDims(grad, dims, keepdim);
   const n = reductionSize(x.shape_, dims);
   return g.mul(2 / (n - correction)).mul(x.sub(x.mean(dims, { keepdim: true })));

@@ -424,6 +424,9 @@ Tensor.prototype.select = function (this: Tensor, dim: number, index: number): T
 };
 
 Tensor.prototype.slice = function (this: Tensor, dim: number, start: number | null = null, end: number | null = null, step = 1): Tensor {
+  if (start !== null) checkIntArg(start, 'slice', 'start', 2);
+  if (end !== null) checkIntArg(end, 'slice', 'end', 3);
+  checkIntArg(step, 'slice', 'step', 4);
   if (this.dim() === 0) throw new Error('slice() cannot be applied to a 0-dim tensor.');
   const d = normalizeDim(dim, this.dim());
   if (step <= 0) throw new Error('slice step must be positive');
@@ -458,6 +461,9 @@ Tensor.prototype.narrow = function (this: Tensor, dim: number, start: number, le
 };
 
 Tensor.prototype.unfold = function (this: Tensor, dimension: number, size: number, step: number): Tensor {
+  checkIntArg(size, 'unfold', 'size', 2);
+  checkIntArg(step, 'unfold', 'step', 3);
+  if (size < 0) throw new Error(`unfold(): size must be non-negative, but got ${size}`);
   const nd = this.dim();
   const d = normalizeDim(dimension, nd);
   const dimSize = nd === 0 ? 1 : this.shape_[d];

@@ -21,7 +21,7 @@ export function parseSizeArgs(args: readonly unknown[], fn: string): { shape: nu
   let list = [...args];
   let options: TensorOptions = {};
   const last = list[list.length - 1];
-  if (last !== undefined && typeof last === 'object' && !Array.isArray(last)) {
+  if (last !== undefined && last !== null && typeof last === 'object' && !Array.isArray(last)) {
     options = last as TensorOptions;
     list = list.slice(0, -1);
   }
@@ -318,6 +318,7 @@ export function logspace(start: number, end: number, steps: number, options: Ten
   checkNumber(base, 'logspace', 'base');
   const { base: _ignored, ...rest } = options;
   void _ignored;
+  checkOptions(rest, 'logspace');
   const exponents = linspace(start, end, steps, { dtype: float64 });
   const dtype = rest.dtype ?? getDefaultDtype();
   const data = exponents.storage_.data as Float64Array;
@@ -331,6 +332,11 @@ export function logspace(start: number, end: number, steps: number, options: Ten
 export function eye(n: number, m?: number | TensorOptions, options: TensorOptions = {}): Tensor {
   const opts = typeof m === 'object' ? m : options;
   const cols = typeof m === 'number' ? m : n;
+  [n, cols].forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isInteger(v)) {
+      throw new TypeError(`eye(): argument '${['n', 'm'][i]}' (position ${i + 1}) must be int, not ${pyTypeName(v)}`);
+    }
+  });
   checkSizes([n, cols]);
   checkOptions(opts, 'eye');
   const dtype = opts.dtype ?? getDefaultDtype();

@@ -32,18 +32,20 @@ export function castElement(value: Element | boolean, dtype: DType): Element {
   }
   if (dtype === bool) {
     if (typeof value === 'bigint') return value !== 0n ? 1 : 0;
-    return value ? 1 : 0; // NaN is falsy in JS but true in C++.
+    if (typeof value === 'boolean') return value ? 1 : 0;
+    return value !== 0 ? 1 : 0; // NaN is true, as in C++
   }
   if (typeof value === 'bigint') return Number(BigInt.asIntN(64, value));
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (dtype.kind === 'int' && !Number.isFinite(value)) return castNonFiniteToInt(value, dtype);
+  if (dtype.kind === 'int' && !(Math.abs(value) < 2 ** 31)) return int32Indefinite(dtype);
   return value; // the typed array rounds (float32) or truncates and wraps (integers) on store
 }
 
-function castNonFiniteToInt(value: number, dtype: DType): number {
-  // C++ float->int conversion of nan/inf is undefined; x86 PyTorch builds give the "indefinite" value,
-  // which after narrowing is 0 for 8- and 16-bit types and INT_MIN for int32.
-  void value;
+/**
+ * What x86 PyTorch builds give for float values outside int32's range (and nan/inf) cast to a narrower
+ * integer: the conversion instruction's "indefinite" INT_MIN, narrowed (0 for 8- and 16-bit types).
+ */
+function int32Indefinite(dtype: DType): number {
   return dtype.itemSize === 4 ? -2147483648 : 0;
 }
 
@@ -65,9 +67,4 @@ export function castArray(src: TypedArray, srcDtype: DType, dstDtype: DType): Ty
   const target = out as unknown as Element[];
   for (let i = 0; i < n; i++) target[i] = castElement(src[i], dstDtype);
   return out;
-}
-
-/** Converts an element to a JavaScript number (int64 may lose precision beyond 2**53). */
-export function toNumber(v: Element): number {
-  return typeof v === 'bigint' ? Number(v) : v;
 }

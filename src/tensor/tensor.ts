@@ -205,7 +205,8 @@ export class Tensor {
 
   /** True when this tensor's gradient is tracked (PyTorch's `requires_grad`). */
   get requiresGrad(): boolean {
-    if (this.ownRequiresGrad || this.gradFn !== null) return true;
+    // From the recorded node, without regenerating a view's history (which may raise).
+    if (this.ownRequiresGrad || this.gradFn_ !== null) return true;
     const view = this.viewInfo;
     return view !== null && this.dtype_.isDifferentiable && view.base.requiresGrad;
   }
@@ -259,8 +260,7 @@ export class Tensor {
       // The base (or another view of it) changed in place since this view's history was recorded.
       if (view.base.requiresGrad && this.dtype_.isDifferentiable) {
         this.checkIndirectRebase(view);
-        this.gradFn_ = lateBound.regenerateViewGradFn(this, view.base);
-        this.outputNr_ = 0;
+        this.setHistory(lateBound.regenerateViewGradFn(this, view.base), 0);
       }
       view.gradFnVersion = this.versionCounter.value;
     }
@@ -425,10 +425,17 @@ export class Tensor {
 
   /** @internal Records that `node` produced this tensor as output `outputNr`. */
   setHistory(node: Node, outputNr: number): void {
+    // A retained gradient follows the tensor to its new node (after in-place changes).
+    const old = this.gradFn_;
+    if (this.retainsGrad_ && old !== null && old.retainGradTargets.get(this.outputNr_) === this) {
+      old.retainGradTargets.delete(this.outputNr_);
+      node.retainGradTargets.set(outputNr, this);
+    }
     this.gradFn_ = node;
     this.outputNr_ = outputNr;
     if (this.viewInfo !== null) this.viewInfo.gradFnVersion = this.versionCounter.value;
   }
+
 
   /** @internal Whether recording an op on inputs like this one should build a graph. */
   static shouldRecord(inputs: readonly (Tensor | null | undefined)[]): boolean {

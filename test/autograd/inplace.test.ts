@@ -189,3 +189,36 @@ test('reading grad_fn of a multi-output or no_grad view after its base changed i
   torch.noGrad(() => plain.add_(1));
   assert.equal(pv.gradFn, null);
 });
+
+test('ops save only the operands the needed gradients use (PyTorch saves per needed input)', () => {
+  // PyTorch 1.13 runs all three without error: the modified tensor is not saved.
+  const x = torch.tensor([1, 2, 3], { requiresGrad: true });
+  const w = torch.tensor([4, 5, 6]);
+  const y = x.mul(w);
+  torch.noGrad(() => x.add_(1));
+  y.sum().backward();
+  assert.deepEqual(values(x.grad), [4, 5, 6]);
+  const x2 = torch.tensor([1, 2, 3], { requiresGrad: true });
+  const s = x2.sin();
+  const z = s.mul(3);
+  s.add_(1);
+  z.sum().backward();
+  assert.ok(x2.grad!.allclose(torch.tensor([1.6209, -1.2484, -2.97]), { atol: 1e-4 }));
+});
+
+test('a retained gradient follows its tensor through an in-place change', () => {
+  const x = torch.tensor([1, 2], { requiresGrad: true });
+  const y = x.mul(2);
+  y.retainGrad();
+  y.mul_(3);
+  y.sum().backward();
+  assert.deepEqual(values(y.grad), [1, 1]);
+  assert.deepEqual(values(x.grad), [6, 6]);
+});
+
+test('in-place writes through overlapping memory raise', () => {
+  assertThrowsMessage(
+    () => torch.ones(1).expand(3).add_(1),
+    'unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.',
+  );
+});

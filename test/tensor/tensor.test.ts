@@ -66,3 +66,10 @@ test('view shape inference errors as PyTorch', () => {
   );
   assertThrowsMessage(() => torch.ones(2, 3).add(torch.ones(3, 2)), 'The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1');
 });
+
+test('casts follow x86 PyTorch: nan is true, out-of-range floats give the indefinite integer', () => {
+  assert.deepEqual(torch.tensor([NaN, 0]).bool().tolist(), [true, false]);
+  assert.deepEqual(torch.tensor([3e9, -3e9, NaN, 300.5, -1.5]).to(torch.int32).tolist(), [-2147483648, -2147483648, -2147483648, 300, -1]);
+  assert.deepEqual(torch.tensor([3e9, 300.5, -1.5]).to(torch.int8).tolist(), [0, 44, -1]);
+  assert.deepEqual(torch.tensor([3e9, 300.5, -1.5]).to(torch.uint8).tolist(), [0, 44, 255]);
+});
