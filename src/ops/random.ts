@@ -6,6 +6,7 @@ import { elementOffsets } from '../backends/js/strided.js';
 import { emptyTensor, finishFactory, parseSizeArgs, checkOptions, type TensorOptions } from '../tensor/factory.js';
 import { castTensor, checkTensor } from './elementwise.js';
 import { applyInplace } from './inplace.js';
+import { legacyScalarName } from './pointwise.js';
 import { checkSizes } from '../tensor/layout.js';
 import { Generator, defaultGenerator } from '../tensor/random.js';
 import {
@@ -45,13 +46,14 @@ function generatorOf(options: { generator?: Generator } | undefined): Generator 
   return g;
 }
 
-function floatDtype(options: TensorOptions, fn: string): DType {
-  const dtype = options.dtype ?? getDefaultDtype();
-  if (!dtype.isFloatingPoint) {
-    const names: Record<string, string> = { bool: 'Bool', uint8: 'Byte', int8: 'Char', int16: 'Short', int32: 'Int', int64: 'Long' };
-    throw new Error(`"${fn}" not implemented for '${names[dtype.name]}'`);
-  }
+/** PyTorch's error for a sampling kernel that has no integral version. */
+function requireFloating(dtype: DType, kernel: string): DType {
+  if (!dtype.isFloatingPoint) throw new Error(`"${kernel}" not implemented for '${legacyScalarName(dtype)}'`);
   return dtype;
+}
+
+function floatDtype(options: TensorOptions, kernel: string): DType {
+  return requireFloating(options.dtype ?? getDefaultDtype(), kernel);
 }
 
 /** `torch.rand(...size, { dtype, generator, requiresGrad })`: uniform on [0, 1). */
@@ -137,11 +139,8 @@ function fillInMemoryOrder(self: Tensor, fill: (out: Float32Array | Float64Array
   });
 }
 
-function checkFloatTensor(self: Tensor, fn: string): void {
-  if (!self.dtype.isFloatingPoint) {
-    const names: Record<string, string> = { bool: 'Bool', uint8: 'Byte', int8: 'Char', int16: 'Short', int32: 'Int', int64: 'Long' };
-    throw new Error(`"${fn}" not implemented for '${names[self.dtype.name]}'`);
-  }
+function checkFloatTensor(self: Tensor, kernel: string): void {
+  requireFloating(self.dtype, kernel);
 }
 
 Tensor.prototype.uniform_ = function (this: Tensor, from = 0, to = 1, options?: { generator?: Generator }) {
