@@ -8,3 +8,6 @@ export { Dropout, Dropout1d, Dropout2d, Dropout3d } from './modules/dropout.js';
 export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from './modules/container.js';
 export * as init from './init.js';
 export * as utils from './utils.js';
+export { ReLU, LeakyReLU, ELU, CELU, SELU, GELU, SiLU, Mish, Softplus, Hardtanh, ReLU6, Tanh, Sigmoid, LogSigmoid, Softmax, LogSoftmax } from './modules/activation.js';
+export { MSELoss, L1Loss, SmoothL1Loss, HuberLoss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, CosineEmbeddingLoss, type LossModuleOptions, type WeightedLossOptions } from './modules/loss.js';
+export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormModuleOptions, type LayerNormOptions, type GroupNormOptions } from './modules/normalization.js';

@@ -394,3 +394,126 @@ norm('group_norm', [R(3, 4), R(3)], {'groups': 2, 'w': 1})
 write_fixture('activation', ACT)
 write_fixture('loss', LOSS)
 write_fixture('normalization', NORM)
+
+# =========================================================================================== modules
+# Each script builds a module (LABELS: the expression the TypeScript test maps to a constructor), copies
+# the recorded parameters into it, and runs steps: train or eval mode, inputs, the output, and after
+# backward of (out * upstream).sum() the gradients of the parameters (zeroed before each step) and of
+# the first input, and the buffers after the step. Also the repr and the state dict's keys.
+GEN.manual_seed(20240704)
+
+
+def module_script(label, module, steps, dtype=torch.float32, randomize=True):
+    module = module.to(dtype)
+    if randomize:
+        with torch.no_grad():
+            for p in module.parameters():
+                p.copy_(R(*p.shape, dtype=dtype, low=0.5, high=1.5))
+    script = {
+        'label': label,
+        'dtype': encode_tensor(torch.zeros(0, dtype=dtype))['dtype'],
+        'repr': REPR_2X.get(label, repr(module)),
+        'state_keys': list(module.state_dict().keys()),
+        'params': [[n, encode_tensor(p)] for n, p in module.named_parameters()],
+        'steps': [],
+    }
+    for train, inputs in steps:
+        module.train(train)
+        module.zero_grad()
+        ins = [t.clone().requires_grad_(i == 0 and t.dtype.is_floating_point) for i, t in enumerate(inputs)]
+        # In-place layers cannot change a leaf that requires grad: they get `input * 1` (so does the test).
+        args = [ins[0] * 1] + ins[1:] if getattr(module, 'inplace', False) else ins
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            out = module(*args)
+        up = R(*out.shape, dtype=out.dtype)
+        (out * up).sum().backward()
+        script['steps'].append({
+            'train': train,
+            'inputs': [encode_tensor(t) for t in ins],
+            'out': encode_tensor(out),
+            'grad_fn': opcases._grad_fn_name(out, ins),
+            'upstream': encode_tensor(up),
+            'input_grad': None if ins[0].grad is None else encode_tensor(ins[0].grad),
+            'param_grads': [[n, None if p.grad is None else encode_tensor(p.grad)] for n, p in module.named_parameters()],
+            'buffers': [[n, encode_tensor(b)] for n, b in module.named_buffers()],
+        })
+    return script
+
+
+# PyTorch 2.x's nn.Softplus defaults are floats (1.13 has the ints 1 and 20).
+REPR_2X = {'nn.Softplus()': 'Softplus(beta=1.0, threshold=20.0)'}
+
+MODULES = []
+
+
+def script(label, steps, dtype=torch.float32, randomize=True):
+    MODULES.append(module_script(label, eval(label), steps, dtype, randomize))
+
+
+def X(*shape, dtype=torch.float32):
+    return R(*shape, dtype=dtype, low=-3, high=3)
+
+
+ACTIVATION_MODULES = [
+    'nn.ReLU()', 'nn.ReLU(True)', 'nn.LeakyReLU()', 'nn.LeakyReLU(0.2, True)', 'nn.ELU()', 'nn.ELU(0.5, True)', 'nn.CELU(1.5)',
+    'nn.SELU()', 'nn.GELU()', "nn.GELU('tanh')", 'nn.SiLU()', 'nn.Mish()', 'nn.Softplus()', 'nn.Softplus(2.0, 3.0)',
+    'nn.Hardtanh()', 'nn.Hardtanh(-2.0, 1.5)', 'nn.ReLU6()', 'nn.Tanh()', 'nn.Sigmoid()', 'nn.LogSigmoid()',
+    'nn.Softmax(1)', 'nn.Softmax(dim=-1)', 'nn.LogSoftmax(1)', 'nn.Softmax()', 'nn.LogSoftmax()',
+]
+for label in ACTIVATION_MODULES:
+    x = X(2, 3, 4) if 'Softmax' in label else X(3, 4)
+    script(label, [(True, [x])])
+
+y = classes(4, n=5)
+LOSS_MODULES = [
+    ('nn.MSELoss()', [X(3, 4), X(3, 4)]),
+    ("nn.MSELoss(reduction='sum')", [X(3, 4), X(3, 4)]),
+    ('nn.L1Loss()', [X(3, 4), X(3, 4)]),
+    ("nn.SmoothL1Loss(beta=0.5, reduction='none')", [X(3, 4), X(3, 4)]),
+    ('nn.HuberLoss(delta=0.7)', [X(3, 4), X(3, 4)]),
+    ('nn.NLLLoss()', [torch.log_softmax(X(4, 5), 1), y]),
+    ("nn.NLLLoss(weight=torch.linspace(0.5, 2.0, 5), ignore_index=2, reduction='sum')", [torch.log_softmax(X(4, 5), 1), y]),
+    ('nn.CrossEntropyLoss()', [X(4, 5), y]),
+    ('nn.CrossEntropyLoss(weight=torch.linspace(0.5, 2.0, 5), ignore_index=1, label_smoothing=0.1)', [X(4, 5), y]),
+    ('nn.CrossEntropyLoss(label_smoothing=0.2)', [X(4, 5), torch.softmax(X(4, 5), 1)]),
+    ('nn.BCELoss()', [R(3, 4, low=0.05, high=0.95), R(3, 4, low=0, high=1)]),
+    ('nn.BCELoss(weight=torch.linspace(0.5, 2.0, 4))', [R(3, 4, low=0.05, high=0.95), R(3, 4, low=0, high=1)]),
+    ('nn.BCEWithLogitsLoss()', [X(3, 4), R(3, 4, low=0, high=1)]),
+    ("nn.BCEWithLogitsLoss(pos_weight=torch.linspace(0.5, 3.0, 4), reduction='none')", [X(3, 4), R(3, 4, low=0, high=1)]),
+    ("nn.KLDivLoss(reduction='batchmean')", [torch.log_softmax(X(3, 4), 1), torch.softmax(X(3, 4), 1)]),
+    ("nn.KLDivLoss(reduction='sum', log_target=True)", [torch.log_softmax(X(3, 4), 1), torch.log_softmax(X(3, 4), 1)]),
+    ('nn.CosineEmbeddingLoss(margin=0.1)', [X(4, 3), X(4, 3), T([1, -1, 1, -1], torch.int64)]),
+]
+for label, inputs in LOSS_MODULES:
+    script(label, [(True, inputs)])
+
+for dtype in FLOATS:
+    # Three training steps update the running statistics; eval mode then uses them.
+    script('nn.BatchNorm2d(3)', [(True, [X(2, 3, 2, 2, dtype=dtype)]) for _ in range(3)] + [(False, [X(2, 3, 2, 2, dtype=dtype)])], dtype)
+    script('nn.BatchNorm1d(4)', [(True, [X(5, 4, dtype=dtype)]) for _ in range(3)] + [(False, [X(3, 4, dtype=dtype)])], dtype)
+script('nn.BatchNorm1d(2, momentum=None)', [(True, [X(3, 2, 4)]) for _ in range(4)] + [(False, [X(2, 2, 3)])])
+script('nn.BatchNorm2d(3, eps=0.001, momentum=0.3, affine=False)', [(True, [X(2, 3, 2, 2)]) for _ in range(2)] + [(False, [X(2, 3, 2, 2)])])
+script('nn.BatchNorm2d(2, track_running_stats=False)', [(True, [X(2, 2, 2, 2)]), (False, [X(2, 2, 2, 2)])])
+script('nn.BatchNorm1d(3, affine=False, track_running_stats=False)', [(False, [X(4, 3)])])
+for dtype in FLOATS:
+    script('nn.LayerNorm(4)', [(True, [X(2, 3, 4, dtype=dtype)])], dtype)
+    script('nn.GroupNorm(2, 4)', [(True, [X(2, 4, 3, dtype=dtype)])], dtype)
+script('nn.LayerNorm([2, 3], eps=0.001, elementwise_affine=False)', [(True, [X(4, 2, 3)])])
+script('nn.GroupNorm(3, 6, eps=0.01, affine=False)', [(True, [X(2, 6, 2, 2)])])
+script('nn.GroupNorm(1, 3)', [(True, [X(2, 3, 4)])])
+script('nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2), nn.LogSoftmax(1))', [(True, [X(6, 3)]) for _ in range(2)] + [(False, [X(2, 3)])])
+
+ERRORS = []
+for label, inputs in [('nn.BatchNorm2d(3)', [X(2, 3, 4)]), ('nn.BatchNorm1d(3)', [X(2, 3, 4, 5)]), ('nn.BatchNorm1d(3)', [X(1, 3)])]:
+    try:
+        eval(label)(*inputs)
+    except Exception as e:
+        ERRORS.append({'label': label, 'inputs': [encode_tensor(t) for t in inputs], 'error': str(e)})
+for label in ['nn.GroupNorm(3, 4)']:
+    try:
+        eval(label)
+    except Exception as e:
+        ERRORS.append({'label': label, 'inputs': None, 'error': str(e)})
+
+write_fixture('nn_norm_act_loss', {'modules': MODULES, 'errors': ERRORS})

@@ -1,0 +1,246 @@
+// BatchNorm1d/2d, LayerNorm, GroupNorm. Parameters and buffers keep PyTorch's names (weight, bias,
+// running_mean, running_var, num_batches_tracked), so state dicts load in either library; camelCase
+// accessors (runningMean, ...) read them.
+import type { Tensor } from '../../tensor/tensor.js';
+import { int64, type DType } from '../../tensor/dtype.js';
+import { ones, tensor, zeros } from '../../tensor/factory.js';
+import { noGrad } from '../../autograd/grad-mode.js';
+import { Module, pyBool, pyFloatRepr } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { batchNorm, groupNorm, layerNorm } from '../../ops/normalization.js';
+
+/** Affine parameters back to weight 1, bias 0. */
+function resetAffine(weight: Parameter | null, bias: Parameter | null): void {
+  noGrad(() => {
+    weight?.fill_(1);
+    bias?.zero_();
+  });
+}
+
+export interface BatchNormModuleOptions {
+  eps?: number;
+  /** Weight of the new batch in the running statistics; null: their cumulative average. */
+  momentum?: number | null;
+  /** Learnable per-channel weight and bias. */
+  affine?: boolean;
+  /** Keep running statistics (used in eval mode); without them eval mode uses the batch's. */
+  trackRunningStats?: boolean;
+  dtype?: DType;
+}
+
+/** PyTorch's _BatchNorm: the layer for inputs (N, C, ...) whose dims `checkInputDim` accepts. */
+abstract class BatchNorm extends Module {
+  declare weight: Parameter | null;
+  declare bias: Parameter | null;
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+
+  constructor(numFeatures: number, options: BatchNormModuleOptions = {}) {
+    super();
+    this.numFeatures = numFeatures;
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
+    this.affine = options.affine ?? true;
+    this.trackRunningStats = options.trackRunningStats ?? true;
+    const dtype = options.dtype;
+    if (this.affine) {
+      this.weight = new Parameter(ones([numFeatures], { dtype }));
+      this.bias = new Parameter(zeros([numFeatures], { dtype }));
+    } else {
+      this.registerParameter('weight', null);
+      this.registerParameter('bias', null);
+    }
+    if (this.trackRunningStats) {
+      this.registerBuffer('running_mean', zeros([numFeatures], { dtype }));
+      this.registerBuffer('running_var', ones([numFeatures], { dtype }));
+      this.registerBuffer('num_batches_tracked', tensor(0n, { dtype: int64 }));
+    } else {
+      this.registerBuffer('running_mean', null);
+      this.registerBuffer('running_var', null);
+      this.registerBuffer('num_batches_tracked', null);
+    }
+  }
+
+  /** The buffer `running_mean` (null without running statistics). */
+  get runningMean(): Tensor | null {
+    return this._buffers.get('running_mean') ?? null;
+  }
+
+  /** The buffer `running_var`. */
+  get runningVar(): Tensor | null {
+    return this._buffers.get('running_var') ?? null;
+  }
+
+  /** The buffer `num_batches_tracked` (int64, 0-dim). */
+  get numBatchesTracked(): Tensor | null {
+    return this._buffers.get('num_batches_tracked') ?? null;
+  }
+
+  resetRunningStats(): void {
+    noGrad(() => {
+      this.runningMean?.zero_();
+      this.runningVar?.fill_(1);
+      this.numBatchesTracked?.zero_();
+    });
+  }
+
+  resetParameters(): void {
+    this.resetRunningStats();
+    resetAffine(this.weight, this.bias);
+  }
+
+  /** Throws PyTorch's ValueError for inputs of the wrong number of dims. */
+  protected abstract checkInputDim(input: Tensor): void;
+
+  override forward(input: Tensor): Tensor {
+    this.checkInputDim(input);
+    let factor = this.momentum ?? 0.0;
+    const tracked = this.numBatchesTracked;
+    if (this.training && this.trackRunningStats && tracked) {
+      noGrad(() => tracked.add_(1));
+      // Without momentum, the running statistics are the cumulative average of all batches.
+      if (this.momentum === null) factor = 1 / tracked.item();
+    }
+    const useBatchStats = this.training || (this.runningMean === null && this.runningVar === null);
+    // In training without tracking, the running statistics (if any) are left alone.
+    const keepStats = !this.training || this.trackRunningStats;
+    return batchNorm(input, keepStats ? this.runningMean : null, keepStats ? this.runningVar : null, {
+      weight: this.weight,
+      bias: this.bias,
+      training: useBatchStats,
+      momentum: factor,
+      eps: this.eps,
+    });
+  }
+
+  /** State dicts without `num_batches_tracked` (PyTorch's before version 2) load with the current count. */
+  protected override loadFromStateDict(
+    stateDict: Map<string, Tensor>,
+    prefix: string,
+    missingKeys: string[],
+    unexpectedKeys: string[],
+    errorMsgs: string[],
+  ): void {
+    const key = `${prefix}num_batches_tracked`;
+    let local = stateDict;
+    if (this.trackRunningStats && !stateDict.has(key)) {
+      local = new Map(stateDict);
+      local.set(key, this.numBatchesTracked ?? tensor(0n, { dtype: int64 }));
+    }
+    super.loadFromStateDict(local, prefix, missingKeys, unexpectedKeys, errorMsgs);
+  }
+
+  override extraRepr(): string {
+    const momentum = this.momentum === null ? 'None' : pyFloatRepr(this.momentum);
+    return `${this.numFeatures}, eps=${pyFloatRepr(this.eps)}, momentum=${momentum}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
+  }
+}
+
+/** Batch normalisation of (N, C) or (N, C, L) inputs. */
+export class BatchNorm1d extends BatchNorm {
+  protected checkInputDim(input: Tensor): void {
+    if (input.dim() !== 2 && input.dim() !== 3) throw new Error(`expected 2D or 3D input (got ${input.dim()}D input)`);
+  }
+}
+
+/** Batch normalisation of (N, C, H, W) inputs. */
+export class BatchNorm2d extends BatchNorm {
+  protected checkInputDim(input: Tensor): void {
+    if (input.dim() !== 4) throw new Error(`expected 4D input (got ${input.dim()}D input)`);
+  }
+}
+
+export interface LayerNormOptions {
+  eps?: number;
+  /** Learnable weight (and bias) of the normalised shape. */
+  elementwiseAffine?: boolean;
+  /** With elementwiseAffine, whether there is a bias (PyTorch 2.1's `bias`). */
+  bias?: boolean;
+  dtype?: DType;
+}
+
+/** Normalises over the last dims (those of `normalizedShape`). */
+export class LayerNorm extends Module {
+  declare weight: Parameter | null;
+  declare bias: Parameter | null;
+  readonly normalizedShape: readonly number[];
+  readonly eps: number;
+  readonly elementwiseAffine: boolean;
+
+  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
+    super();
+    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    this.eps = options.eps ?? 1e-5;
+    this.elementwiseAffine = options.elementwiseAffine ?? true;
+    const dtype = options.dtype;
+    if (this.elementwiseAffine) {
+      this.weight = new Parameter(ones(this.normalizedShape, { dtype }));
+      if (options.bias ?? true) this.bias = new Parameter(zeros(this.normalizedShape, { dtype }));
+      else this.registerParameter('bias', null);
+    } else {
+      this.registerParameter('weight', null);
+      this.registerParameter('bias', null);
+    }
+  }
+
+  resetParameters(): void {
+    resetAffine(this.weight, this.bias);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return layerNorm(input, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps });
+  }
+
+  override extraRepr(): string {
+    const shape = this.normalizedShape.length === 1 ? `(${this.normalizedShape[0]},)` : `(${this.normalizedShape.join(', ')})`;
+    return `${shape}, eps=${pyFloatRepr(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
+  }
+}
+
+export interface GroupNormOptions {
+  eps?: number;
+  /** Learnable per-channel weight and bias. */
+  affine?: boolean;
+  dtype?: DType;
+}
+
+/** Normalises each sample over groups of `numChannels / numGroups` channels. */
+export class GroupNorm extends Module {
+  declare weight: Parameter | null;
+  declare bias: Parameter | null;
+  readonly numGroups: number;
+  readonly numChannels: number;
+  readonly eps: number;
+  readonly affine: boolean;
+
+  constructor(numGroups: number, numChannels: number, options: GroupNormOptions = {}) {
+    super();
+    if (numChannels % numGroups !== 0) throw new Error('num_channels must be divisible by num_groups');
+    this.numGroups = numGroups;
+    this.numChannels = numChannels;
+    this.eps = options.eps ?? 1e-5;
+    this.affine = options.affine ?? true;
+    if (this.affine) {
+      this.weight = new Parameter(ones([numChannels], { dtype: options.dtype }));
+      this.bias = new Parameter(zeros([numChannels], { dtype: options.dtype }));
+    } else {
+      this.registerParameter('weight', null);
+      this.registerParameter('bias', null);
+    }
+  }
+
+  resetParameters(): void {
+    resetAffine(this.weight, this.bias);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return groupNorm(input, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.eps });
+  }
+
+  override extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${pyFloatRepr(this.eps)}, affine=${pyBool(this.affine)}`;
+  }
+}
