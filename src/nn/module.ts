@@ -6,13 +6,17 @@
 // constructor returns a Proxy of the new object with `set`, `defineProperty` and `deleteProperty` traps:
 // assignments and field initialisers of subclasses pass through PyTorch's `__setattr__` rules. There is
 // no `get` trap: registered members are also stored as ordinary own properties of the object, so
-// reading `this.fc` costs what any property read costs. Because the proxy is what `new` returns,
-// subclasses must not register members on the object before `super()` (they cannot anyway).
+// `this.fc` needs no lookup in the registries (a read through a proxy costs V8 some 20 ns, which is
+// small beside an op's cost).
 // A field declared without initialiser (`fc!: Linear`) is created as `undefined`; such a definition
 // neither unregisters a member nor counts as an existing attribute (Python has no `undefined`).
 //
 // Calling. `m.forward(x)` runs the forward computation alone; `m.call(x)` is PyTorch's `m(x)`: forward
 // pre-hooks, forward, then forward hooks. Containers call their children with `call`.
+//
+// Collections. parameters(), namedParameters(), modules(), ... return arrays (PyTorch's generators,
+// materialised); stateDict() returns a Map (PyTorch's OrderedDict: ordered whatever the keys look
+// like); loadStateDict takes a Map or a plain object.
 import { Tensor } from '../tensor/tensor.js';
 import { DType, float32, float64 } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/layout.js';
