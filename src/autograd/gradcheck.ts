@@ -6,6 +6,7 @@ import { zeros, zerosLike } from '../tensor/factory.js';
 import { Generator, defaultGenerator } from '../tensor/random.js';
 import { fillUniform } from '../tensor/sampling.js';
 import { warn } from '../tensor/warnings.js';
+import { pyFloatRepr } from '../tensor/print.js';
 import { stack } from '../ops/join.js';
 import { allclose } from '../ops/binary.js';
 import { noGrad } from './grad-mode.js';
@@ -225,17 +226,6 @@ function randomUnitVector(t: Tensor, generator: Generator): Tensor {
   fillUniform(generator, values);
   const vec = Tensor.fromData(values, [t.numel()], float32).to(t.dtype);
   return vec.div(vec.mul(vec).sum().sqrt());
-}
-
-/** Python's repr of a float (shortest round trip; exponent form outside [1e-4, 1e16)). */
-function pyFloatRepr(x: number): string {
-  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const [mantissa, expStr] = x.toExponential().split('e');
-  const exp = Number(expStr);
-  if (exp < -4 || exp >= 16) return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  const s = String(x);
-  return s.includes('.') ? s : `${s}.0`;
 }
 
 function fastGradcheck(func: CheckedFunction, inputs: readonly unknown[], funcOut: Outputs, opts: Required<GradcheckOptions>): void {

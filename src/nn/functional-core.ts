@@ -7,8 +7,7 @@ import { warn } from '../tensor/warnings.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { record } from '../autograd/record.js';
 import { addmm } from '../ops/linalg.js';
-import { legacyScalarName } from '../ops/pointwise.js';
-import { pyFloatRepr } from './module.js';
+import { pyFloatRepr } from '../tensor/print.js';
 
 /**
  * `y = x Wᵀ + b`, taking PyTorch's paths (which decide the grad_fn): addmm for 2-D inputs with a
@@ -86,7 +85,7 @@ export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptio
   if (weight.dim() !== 2) throw new Error("'weight' must be 2-D");
   if (input.dtype !== int64 && input.dtype !== int32) {
     throw new Error(
-      `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got torch.${legacyScalarName(input.dtype)}Tensor instead (while checking arguments for embedding)`,
+      `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${input.dtype.legacyName} instead (while checking arguments for embedding)`,
     );
   }
   if (options.maxNorm !== null && options.maxNorm !== undefined) embeddingRenorm_(weight, input, options.maxNorm, options.normType ?? 2);

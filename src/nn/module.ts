@@ -138,16 +138,8 @@ function checkMemberName(name: unknown, kind: 'parameter' | 'buffer' | 'module',
   if (owner.hasAttribute(name) && !registry.has(name)) throw new Error(`attribute '${name}' already exists`);
 }
 
-/** Python's repr of a float (shortest round trip; exponent form outside [1e-4, 1e16)), for layer reprs. */
-export function pyFloatRepr(x: number): string {
-  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const [mantissa, expStr] = x.toExponential().split('e');
-  const exp = Number(expStr);
-  if (exp < -4 || exp >= 16) return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  const s = String(x);
-  return s.includes('.') ? s : `${s}.0`;
-}
+/** Layers format their reprs with Python's number and bool reprs. */
+export { pyFloatRepr } from '../tensor/print.js';
 
 /** Python's repr of a bool. */
 export function pyBool(b: boolean): string {

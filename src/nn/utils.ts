@@ -4,7 +4,7 @@ import { tensor } from '../tensor/factory.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { vectorNorm } from '../ops/reduce.js';
 import { cat, stack } from '../ops/join.js';
-import { pyFloatRepr } from './module.js';
+import { pyFloatRepr } from '../tensor/print.js';
 import { typename } from './parameter.js';
 
 type Parameters = Tensor | Iterable<Tensor>;

@@ -6,7 +6,8 @@
 import { Tensor } from '../tensor/tensor.js';
 import { warn } from '../tensor/warnings.js';
 import { glibcCos } from '../tensor/libm.js';
-import { Optimizer, pyNumberStr, type ParamGroup } from './optimizer.js';
+import { Optimizer, type ParamGroup } from './optimizer.js';
+import { pyNumberStr } from '../tensor/print.js';
 
 const EPOCH_DEPRECATION_WARNING =
   'The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. Please use `scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from None, the closed form is used instead of the new chainable form, where available. Please open an issue if you are unable to replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose.';

@@ -8,7 +8,7 @@
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { warn } from '../tensor/warnings.js';
 import { enableGrad, noGrad } from '../autograd/grad-mode.js';
-import { legacyScalarName } from '../ops/pointwise.js';
+import { pyNumberStr } from '../tensor/print.js';
 
 /** One parameter group as given to an optimizer: its tensors, and options overriding the defaults. */
 export interface ParamGroupSpec {
@@ -43,19 +43,9 @@ export function pytorchName(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-/** Python's str() of a number as PyTorch's messages print it (integral values as ints). */
-export function pyNumberStr(x: number): string {
-  if (Number.isInteger(x)) return String(x);
-  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
-  const [mantissa, expStr] = x.toExponential().split('e');
-  const exp = Number(expStr);
-  if (exp < -4 || exp >= 16) return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  return String(x);
-}
-
 /** `torch.typename`: 'torch.FloatTensor' for tensors, the Python type name otherwise. */
 function typename(value: unknown): string {
-  return value instanceof Tensor ? `torch.${legacyScalarName(value.dtype)}Tensor` : pyTypeName(value);
+  return value instanceof Tensor ? value.dtype.legacyName : pyTypeName(value);
 }
 
 function isIterable(value: unknown): value is Iterable<unknown> {

@@ -447,3 +447,22 @@ export function formatTensor(src: PrintSource, suffixes: PrintSuffixes = {}, pre
   else if (suffixes.requiresGrad === true) list.push('requires_grad=True');
   return addSuffixes(prefix + tensorString, list, indent, opts.linewidth);
 }
+
+/** Python's `repr(float)`: shortest round-trip digits, `.0` for integral values, exponent from 1e16 and below 1e-4. */
+export function pyFloatRepr(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return Object.is(x, -0) ? '-0.0' : `${x}.0`;
+  return pyNumberStr(x);
+}
+
+/**
+ * Python's `str` of a number that may be an int or a float: integral values print as ints (JavaScript
+ * cannot tell 1 from 1.0), others as Python prints floats.
+ */
+export function pyNumberStr(x: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return String(x);
+  const [mantissa, expStr] = x.toExponential().split('e');
+  const exp = Number(expStr);
+  if (exp < -4 || exp >= 16) return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  return String(x);
+}

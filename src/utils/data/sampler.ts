@@ -6,7 +6,7 @@ import { float64 } from '../../tensor/dtype.js';
 import { tensor } from '../../tensor/factory.js';
 import { tupleStr } from '../../tensor/layout.js';
 import { multinomial, randint, randperm } from '../../ops/random.js';
-import { pyNumberStr } from '../../optim/optimizer.js';
+import { pyNumberStr } from '../../tensor/print.js';
 
 /** Indices to visit, and how many (PyTorch's `__iter__` and `__len__`). */
 export interface Sampler<T = number> extends Iterable<T> {
