@@ -32,8 +32,11 @@ declare module '../tensor/tensor.js' {
     uniform_(from?: number, to?: number, options?: { generator?: Generator }): this;
     normal_(mean?: number, std?: number, options?: { generator?: Generator }): this;
     exponential_(lambd?: number, options?: { generator?: Generator }): this;
-    /** Integers in [from, to) (`random_(from, to)`), or [0, to) with one argument. */
-    random_(from: number | bigint, to?: number | bigint, options?: { generator?: Generator }): this;
+    /**
+     * Integers in [from, to) (`random_(from, to)`), [0, to) with one bound, or with no bounds PyTorch's
+     * default range: [0, max] of an integer dtype, [0, 2**mantissa] of a float dtype.
+     */
+    random_(from?: number | bigint | { generator?: Generator }, to?: number | bigint, options?: { generator?: Generator }): this;
     bernoulli_(p?: number | Tensor, options?: { generator?: Generator }): this;
     bernoulli(options?: { generator?: Generator }): Tensor;
     multinomial(numSamples: number, options?: { replacement?: boolean; generator?: Generator }): Tensor;
@@ -161,11 +164,35 @@ Tensor.prototype.exponential_ = function (this: Tensor, lambd = 1, options?: { g
   return fillInMemoryOrder(this, (out) => fillExponential(gen, out as FloatArray, lambd));
 };
 
-Tensor.prototype.random_ = function (this: Tensor, from: number | bigint, to?: number | bigint, options?: { generator?: Generator }) {
+/** Exclusive upper bound of `random_()` without bounds (PyTorch's uniform_int transform). */
+const DEFAULT_RANDOM_RANGE: Record<string, bigint> = {
+  bool: 2n, uint8: 256n, int8: 128n, int16: 32768n, int32: 2147483648n, int64: 1n << 63n,
+  float32: (1n << 24n) + 1n, float64: (1n << 53n) + 1n,
+};
+
+Tensor.prototype.random_ = function (
+  this: Tensor,
+  from?: number | bigint | { generator?: Generator },
+  to?: number | bigint,
+  options?: { generator?: Generator },
+) {
+  const dtype = this.dtype;
+  if (from === undefined || typeof from === 'object') {
+    const gen = generatorOf(from);
+    // int64 and float64 fold a 64-bit draw, the other dtypes a 32-bit one.
+    const wide = dtype === int64 || dtype === float64;
+    const range = DEFAULT_RANDOM_RANGE[dtype.name];
+    return fillInMemoryOrder(this, (out) => {
+      const dst = out as unknown as (number | bigint)[];
+      for (let i = 0; i < out.length; i++) {
+        const v = (wide ? gen.random64() : BigInt(gen.random())) % range;
+        dst[i] = dtype === int64 ? v : Number(v);
+      }
+    });
+  }
   const [low, high] = to === undefined ? [0, from] : [from, to];
   const gen = generatorOf(options);
-  const dtype = this.dtype.name as RandomDTypeName;
-  return fillInMemoryOrder(this, (out) => fillRandint(gen, out, low, high, { dtype }));
+  return fillInMemoryOrder(this, (out) => fillRandint(gen, out, low, high, { dtype: dtype.name as RandomDTypeName }));
 };
 
 Tensor.prototype.bernoulli_ = function (this: Tensor, p: number | Tensor = 0.5, options?: { generator?: Generator }) {

@@ -26,6 +26,8 @@ const CALLS: Record<string, () => Tensor[]> = {
     torch.multinomial(torch.tensor([0.1, 0.2, 0.7]), 2),
     torch.multinomial(torch.tensor([[1.0, 2.0, 3.0], [3.0, 0.0, 1.0]]), 4, { replacement: true }),
   ],
+  random_default_range: () =>
+    [torch.int64, torch.int32, torch.float32, torch.float64, torch.bool, torch.uint8, torch.int8].map((dtype) => torch.empty(4, { dtype }).random_()),
   exponential_random: () => [torch.zeros(5).exponential_(2.0), torch.zeros(6, { dtype: torch.int64 }).random_(0, 100)],
 };
 

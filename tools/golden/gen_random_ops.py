@@ -21,6 +21,8 @@ for seed in [0, 7]:
     case('bernoulli_multinomial', seed, lambda: [torch.bernoulli(torch.full((2, 5), 0.3)), torch.zeros(6).bernoulli_(0.5),
                                                   torch.multinomial(torch.tensor([0.1, 0.2, 0.7]), 2),
                                                   torch.multinomial(torch.tensor([[1.0, 2.0, 3.0], [3.0, 0.0, 1.0]]), 4, replacement=True)], {})
+    case('random_default_range', seed, lambda: [torch.empty(4, dtype=d).random_() for d in
+                                                 [torch.int64, torch.int32, torch.float32, torch.float64, torch.bool, torch.uint8, torch.int8]], {})
     case('exponential_random', seed, lambda: [torch.zeros(5).exponential_(2.0), torch.zeros(6, dtype=torch.int64).random_(0, 100)], {})
 
 write_fixture('random_ops', cases)

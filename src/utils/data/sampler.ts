@@ -2,8 +2,8 @@
 // numbers exactly as PyTorch does, so the same seed gives the same order.
 import { Tensor } from '../../tensor/tensor.js';
 import { Generator, defaultGenerator } from '../../tensor/random.js';
-import { float64 } from '../../tensor/dtype.js';
-import { tensor } from '../../tensor/factory.js';
+import { float64, int64 } from '../../tensor/dtype.js';
+import { empty, tensor } from '../../tensor/factory.js';
 import { tupleStr } from '../../tensor/layout.js';
 import { multinomial, randint, randperm } from '../../ops/random.js';
 import { pyNumberStr } from '../../tensor/print.js';
@@ -83,9 +83,9 @@ export class RandomSampler implements Sampler {
   }
 }
 
-/** `torch.empty((), dtype=torch.int64).random_(generator=g).item()`: a random64() draw folded into int64. */
+/** `torch.empty((), dtype=torch.int64).random_(generator=g).item()`: the seed PyTorch's samplers draw. */
 export function drawSeed(generator: Generator): bigint {
-  return generator.random64() % (1n << 63n);
+  return (empty([], { dtype: int64 }).random_({ generator }).contiguousData() as BigInt64Array)[0];
 }
 
 /** The given indices in a random order (a fresh permutation each pass). */
