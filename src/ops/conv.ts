@@ -16,11 +16,11 @@
 // (oneDNN for float32 convolutions, the slow kernels for the rest), whose messages differ.
 import { DType, bool, float32, int64, type TypedArray } from '../tensor/dtype.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
-import { shapeStr } from '../tensor/layout.js';
+import { numelOf, shapeStr } from '../tensor/layout.js';
 import { allocate } from '../tensor/storage.js';
 import { zerosLike } from '../tensor/factory.js';
 import { warn } from '../tensor/warnings.js';
-import { convolutionForward, convolutionTransposeForward, type ConvGeometry } from '../backends/js/conv.js';
+import { convolutionForward, convolutionTransposeForward, convolutionWeightGrad, type ConvGeometry, type ImageOperand } from '../backends/js/conv.js';
 import { checkTensor } from './elementwise.js';
 import { legacyScalarName } from './pointwise.js';
 import { pad } from './shape.js';
@@ -236,37 +236,53 @@ function dense(t: Tensor): TypedArray {
   return t.isContiguous() && t.offset_ === 0 ? t.storage_.data : t.contiguousData();
 }
 
-/** The kernels accumulate float32 in float64 (see src/backends/js/conv.ts) and other dtypes in their own. */
+/**
+ * The kernels accumulate floating-point results in float64 (see src/backends/js/conv.ts) and integer
+ * ones in their own dtype.
+ */
 function accumulator(dtype: DType, length: number): TypedArray {
-  return dtype === float32 ? new Float64Array(length) : allocate(dtype, length);
+  return dtype.isFloatingPoint ? new Float64Array(length) : allocate(dtype, length);
+}
+
+function fromAccumulator(acc: TypedArray, shape: readonly number[], dtype: DType): Tensor {
+  return Tensor.fromData(dtype === float32 ? new Float32Array(acc as Float64Array) : acc, shape, dtype);
+}
+
+/** Two spatial sizes, a 1-d size as height 1. */
+function hw(sizes: readonly number[]): [number, number] {
+  return sizes.length === 1 ? [1, sizes[0]] : [sizes[0], sizes[1]];
+}
+
+/** The kernels' geometry of a (non-transposed) convolution from `input` to `outChannels` x `outSpatial`. */
+function geometryOf(input: Tensor, outChannels: number, outSpatial: readonly number[], kernel: readonly number[], p: ConvParams): ConvGeometry {
+  const q = as2d(p);
+  const [inH, inW] = hw(input.shape_.slice(2));
+  const [outH, outW] = hw(outSpatial);
+  const [kH, kW] = hw(kernel);
+  return {
+    batch: input.shape_[0], groups: p.groups, inChannels: input.shape_[1], inH, inW, outChannels, outH, outW, kH, kW,
+    strideH: q.stride[0], strideW: q.stride[1], padH: q.padding[0], padW: q.padding[1], dilationH: q.dilation[0], dilationW: q.dilation[1],
+  };
+}
+
+/** `t` (N, C, L) or (N, C, H, W) read through its strides as (N, C, H, W). */
+function imageOf(t: Tensor): ImageOperand {
+  const s = t.strides_;
+  return { data: t.storage_.data, offset: t.offset_, strides: s.length === 3 ? [s[0], s[1], 0, s[2]] : [s[0], s[1], s[2], s[3]] };
 }
 
 /** The convolution of checked operands, recorded as ConvolutionBackward0. */
 export function convolutionOp(input: Tensor, weight: Tensor, bias: Tensor | null, p: ConvParams): Tensor {
   const outSpatial = outputSizes(input, weight, p);
-  const [batch, inChannels] = input.shape_;
   const outChannels = p.transposed ? weight.shape_[1] * p.groups : weight.shape_[0];
-  const shape = [batch, outChannels, ...outSpatial];
-  const q = as2d(p);
-  const inHW = input.dim() === 3 ? [1, input.shape_[2]] : input.shape_.slice(2);
-  const outHW = outSpatial.length === 1 ? [1, outSpatial[0]] : outSpatial;
-  const kHW = weight.dim() === 3 ? [1, weight.shape_[2]] : weight.shape_.slice(2);
-  const g: ConvGeometry = {
-    batch, groups: p.groups, inChannels, inH: inHW[0], inW: inHW[1], outChannels, outH: outHW[0], outW: outHW[1],
-    kH: kHW[0], kW: kHW[1], strideH: q.stride[0], strideW: q.stride[1], padH: q.padding[0], padW: q.padding[1],
-    dilationH: q.dilation[0], dilationW: q.dilation[1],
-  };
+  const shape = [input.shape_[0], outChannels, ...outSpatial];
   const dtype = input.dtype;
-  const acc = accumulator(dtype, shape.reduce((a, b) => a * b, 1));
+  const acc = accumulator(dtype, numelOf(shape));
   const biasData = bias === null ? null : dense(bias);
-  if (p.transposed) {
-    convolutionTransposeForward(g, dense(input), dense(weight), biasData, acc);
-  } else {
-    const s = input.strides_;
-    const strides: [number, number, number, number] = s.length === 3 ? [s[0], s[1], 0, s[2]] : [s[0], s[1], s[2], s[3]];
-    convolutionForward(g, { data: input.storage_.data, offset: input.offset_, strides }, dense(weight), biasData, acc);
-  }
-  const out = Tensor.fromData(dtype === float32 ? new Float32Array(acc as Float64Array) : acc, shape, dtype);
+  const g = geometryOf(input, outChannels, outSpatial, weight.shape_.slice(2), p);
+  if (p.transposed) convolutionTransposeForward(g, dense(input), dense(weight), biasData, acc);
+  else convolutionForward(g, imageOf(input), dense(weight), biasData, acc);
+  const out = fromAccumulator(acc, shape, dtype);
   record({
     name: 'ConvolutionBackward0',
     inputs: [input, weight, bias],
@@ -275,6 +291,17 @@ export function convolutionOp(input: Tensor, weight: Tensor, bias: Tensor | null
     backward: ([g], [x, w], needs) => convolutionBackward(g as Tensor, x, w, p, needs),
   });
   return out;
+}
+
+/**
+ * The weight gradient by its kernel, without a graph (the first-order gradient; `weightGrad` is the
+ * differentiable form used by double backward). `input` and `gradOutput` as in weightGrad.
+ */
+function weightGradKernel(input: Tensor, gradOutput: Tensor, weightShape: readonly number[], p: ConvParams): Tensor {
+  const g = geometryOf(input, gradOutput.shape_[1], gradOutput.shape_.slice(2), weightShape.slice(2), p);
+  const acc = accumulator(input.dtype, numelOf(weightShape));
+  convolutionWeightGrad(g, imageOf(input), dense(gradOutput), acc);
+  return fromAccumulator(acc, weightShape, input.dtype);
 }
 
 /** A result computed under noGrad that is about to get a grad_fn: not a view of a temporary. */
@@ -290,7 +317,7 @@ function owned(t: Tensor): Tensor {
 function convolutionBackward(gO: Tensor, x: Tensor, w: Tensor, p: ConvParams, needs: readonly boolean[]): (Tensor | null)[] {
   const grads = noGrad(() => [
     needs[0] ? owned(inputGrad(gO, x, w, p)) : null,
-    needs[1] ? owned(p.transposed ? weightGrad(gO, x, w.shape_, p) : weightGrad(x, gO, w.shape_, p)) : null,
+    needs[1] ? (p.transposed ? weightGradKernel(gO, x, w.shape_, p) : weightGradKernel(x, gO, w.shape_, p)) : null,
     needs[2] ? gO.sum([0, ...gO.shape_.slice(2).map((_, i) => i + 2)]) : null,
   ]);
   record({

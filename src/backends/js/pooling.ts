@@ -26,6 +26,17 @@ export interface PoolGeometry extends PlaneSizes {
   readonly dilationW: number;
 }
 
+/**
+ * int64 indices are written and read through an Int32Array view of their low 32-bit words, which
+ * avoids creating a BigInt per element: indices are small and non-negative, so the high words stay as
+ * the zero-filled output has them. LOW_WORD is the low word's position in the platform's byte order.
+ */
+const LOW_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+
+function words(a: BigInt64Array): Int32Array {
+  return new Int32Array(a.buffer, a.byteOffset, a.length * 2);
+}
+
 /** A plane-major operand: plane p, element i is at offset + p * plane size + i. */
 export interface PlaneOperand<A extends TypedArray = NumberArray> {
   readonly data: A;
@@ -33,12 +44,14 @@ export interface PlaneOperand<A extends TypedArray = NumberArray> {
 }
 
 /**
- * Max pooling: the largest element of each window and its flat index h * inW + w in its plane. A NaN
+ * Max pooling: the largest element of each window and its flat index h * inW + w in its plane (into a
+ * zero-filled `indices`). A NaN
  * is taken as the maximum (the last NaN of the window); a window of -inf (or all in the padding) keeps
  * the index of its first valid element.
  */
 export function maxPool2d(g: PoolGeometry, input: PlaneOperand, out: NumberArray, indices: BigInt64Array): void {
   const x = input.data;
+  const idx = words(indices);
   const inPlane = g.inH * g.inW;
   let o = 0;
   for (let p = 0; p < g.planes; p++) {
@@ -64,7 +77,7 @@ export function maxPool2d(g: PoolGeometry, input: PlaneOperand, out: NumberArray
           }
         }
         out[o] = maxValue;
-        indices[o] = BigInt(maxIndex);
+        idx[2 * o + LOW_WORD] = maxIndex;
       }
     }
   }
@@ -72,16 +85,17 @@ export function maxPool2d(g: PoolGeometry, input: PlaneOperand, out: NumberArray
 
 /**
  * The backward of max pooling (and of adaptive max pooling): each output gradient is added to the
- * input element its index names. `out` is zero-filled, planes * inPlane long.
+ * input element its index names (indices as the forward wrote them). `out` is zero-filled, planes *
+ * inPlane long.
  */
 export function maxPoolBackward(planes: number, inPlane: number, outPlane: number, grad: PlaneOperand, indices: PlaneOperand<BigInt64Array>, out: NumberArray): void {
   const gd = grad.data;
-  const id = indices.data;
+  const id = words(indices.data);
   for (let p = 0; p < planes; p++) {
     const gBase = grad.offset + p * outPlane;
-    const iBase = indices.offset + p * outPlane;
+    const iBase = 2 * (indices.offset + p * outPlane) + LOW_WORD;
     const oBase = p * inPlane;
-    for (let j = 0; j < outPlane; j++) out[oBase + Number(id[iBase + j])] += gd[gBase + j];
+    for (let j = 0; j < outPlane; j++) out[oBase + id[iBase + 2 * j]] += gd[gBase + j];
   }
 }
 
@@ -209,9 +223,10 @@ export function adaptiveAvgPool2dBackward(g: PlaneSizes, grad: PlaneOperand, out
   }
 }
 
-/** Adaptive max pooling, with max pooling's treatment of NaN and of windows of -inf. */
+/** Adaptive max pooling (into a zero-filled `indices`), with max pooling's treatment of NaN and of windows of -inf. */
 export function adaptiveMaxPool2d(g: PlaneSizes, input: PlaneOperand, out: NumberArray, indices: BigInt64Array): void {
   const x = input.data;
+  const idx = words(indices);
   const inPlane = g.inH * g.inW;
   let o = 0;
   for (let p = 0; p < g.planes; p++) {
@@ -235,7 +250,7 @@ export function adaptiveMaxPool2d(g: PlaneSizes, input: PlaneOperand, out: Numbe
           }
         }
         out[o] = maxValue;
-        indices[o] = BigInt(maxIndex);
+        idx[2 * o + LOW_WORD] = maxIndex;
       }
     }
   }
