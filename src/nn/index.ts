@@ -11,3 +11,5 @@ export * as utils from './utils.js';
 export { ReLU, LeakyReLU, ELU, CELU, SELU, GELU, SiLU, Mish, Softplus, Hardtanh, ReLU6, Tanh, Sigmoid, LogSigmoid, Softmax, LogSoftmax } from './modules/activation.js';
 export { MSELoss, L1Loss, SmoothL1Loss, HuberLoss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, CosineEmbeddingLoss, type LossModuleOptions, type WeightedLossOptions } from './modules/loss.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormModuleOptions, type LayerNormOptions, type GroupNormOptions } from './modules/normalization.js';
+export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, type ConvModuleOptions, type ConvTransposeModuleOptions, type PaddingMode } from './modules/conv.js';
+export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, type MaxPoolModuleOptions, type MaxPoolResult } from './modules/pooling.js';

@@ -1,0 +1,167 @@
+// MaxPool1d/2d, AvgPool1d/2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d: modules holding the arguments of
+// the functional poolings.
+import type { Tensor } from '../../tensor/tensor.js';
+import { tupleStr } from '../../tensor/layout.js';
+import type { IntOrList } from '../../ops/conv.js';
+import { adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d, type AdaptiveSize, type AvgPool1dOptions, type AvgPool2dOptions } from '../../ops/pooling.js';
+import { Module, pyBool } from '../module.js';
+
+export interface MaxPoolModuleOptions<R extends boolean = boolean> {
+  /** Defaults to the kernel size. */
+  stride?: IntOrList | null;
+  padding?: IntOrList;
+  dilation?: IntOrList;
+  /** Also return the indices of the maxima (forward then returns [output, indices]). */
+  returnIndices?: R;
+  ceilMode?: boolean;
+}
+
+/** What a max pooling module returns: the output, or [output, indices] with `returnIndices`. */
+export type MaxPoolResult<R extends boolean> = R extends true ? [Tensor, Tensor] : Tensor;
+
+/** Python's repr of an int, or of a tuple (null entries print as None). */
+function pyValue(v: number | readonly (number | null)[]): string {
+  if (typeof v === 'number') return String(v);
+  const items = v.map((x) => (x === null ? 'None' : String(x)));
+  return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
+}
+
+/** The shared part of MaxPool1d and MaxPool2d (PyTorch's _MaxPoolNd). */
+abstract class MaxPoolNd<R extends boolean> extends Module {
+  readonly kernelSize: IntOrList;
+  readonly stride: IntOrList;
+  readonly padding: IntOrList;
+  readonly dilation: IntOrList;
+  readonly returnIndices: R;
+  readonly ceilMode: boolean;
+
+  constructor(kernelSize: IntOrList, options: MaxPoolModuleOptions<R> = {}) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = options.stride ?? kernelSize;
+    this.padding = options.padding ?? 0;
+    this.dilation = options.dilation ?? 1;
+    this.returnIndices = (options.returnIndices ?? false) as R;
+    this.ceilMode = options.ceilMode ?? false;
+  }
+
+  protected get options(): { stride: IntOrList; padding: IntOrList; dilation: IntOrList; ceilMode: boolean } {
+    return { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, padding=${pyValue(this.padding)}, dilation=${pyValue(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
+  }
+}
+
+/** F.maxPool1d over (N, C, L) or (C, L) inputs. */
+export class MaxPool1d<R extends boolean = false> extends MaxPoolNd<R> {
+  override forward(input: Tensor): MaxPoolResult<R> {
+    const result = this.returnIndices ? maxPool1d(input, this.kernelSize, { ...this.options, returnIndices: true }) : maxPool1d(input, this.kernelSize, this.options);
+    return result as MaxPoolResult<R>;
+  }
+}
+
+/** F.maxPool2d over (N, C, H, W) or (C, H, W) inputs. */
+export class MaxPool2d<R extends boolean = false> extends MaxPoolNd<R> {
+  override forward(input: Tensor): MaxPoolResult<R> {
+    const result = this.returnIndices ? maxPool2d(input, this.kernelSize, { ...this.options, returnIndices: true }) : maxPool2d(input, this.kernelSize, this.options);
+    return result as MaxPoolResult<R>;
+  }
+}
+
+/** F.avgPool1d over (N, C, L) or (C, L) inputs. Its sizes are kept as 1-tuples, as PyTorch's. */
+export class AvgPool1d extends Module {
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[];
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+
+  constructor(kernelSize: IntOrList, options: AvgPool1dOptions = {}) {
+    super();
+    const single = (v: IntOrList): number[] => (typeof v === 'number' ? [v] : [...v]);
+    this.kernelSize = single(kernelSize);
+    this.stride = single(options.stride ?? kernelSize);
+    this.padding = single(options.padding ?? 0);
+    this.ceilMode = options.ceilMode ?? false;
+    this.countIncludePad = options.countIncludePad ?? true;
+  }
+
+  override forward(input: Tensor): Tensor {
+    return avgPool1d(input, this.kernelSize, { stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad });
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${tupleStr(this.kernelSize)}, stride=${tupleStr(this.stride)}, padding=${tupleStr(this.padding)}`;
+  }
+}
+
+/** F.avgPool2d over (N, C, H, W) or (C, H, W) inputs. */
+export class AvgPool2d extends Module {
+  readonly kernelSize: IntOrList;
+  readonly stride: IntOrList;
+  readonly padding: IntOrList;
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+  readonly divisorOverride: number | null;
+
+  constructor(kernelSize: IntOrList, options: AvgPool2dOptions = {}) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = options.stride ?? kernelSize;
+    this.padding = options.padding ?? 0;
+    this.ceilMode = options.ceilMode ?? false;
+    this.countIncludePad = options.countIncludePad ?? true;
+    this.divisorOverride = options.divisorOverride ?? null;
+  }
+
+  override forward(input: Tensor): Tensor {
+    return avgPool2d(input, this.kernelSize, {
+      stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad, divisorOverride: this.divisorOverride,
+    });
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, padding=${pyValue(this.padding)}`;
+  }
+}
+
+/** F.adaptiveAvgPool2d to a fixed output size. */
+export class AdaptiveAvgPool2d extends Module {
+  readonly outputSize: AdaptiveSize;
+
+  constructor(outputSize: AdaptiveSize) {
+    super();
+    this.outputSize = outputSize;
+  }
+
+  override forward(input: Tensor): Tensor {
+    return adaptiveAvgPool2d(input, this.outputSize);
+  }
+
+  override extraRepr(): string {
+    return `output_size=${pyValue(this.outputSize)}`;
+  }
+}
+
+/** F.adaptiveMaxPool2d to a fixed output size. */
+export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
+  readonly outputSize: AdaptiveSize;
+  readonly returnIndices: R;
+
+  constructor(outputSize: AdaptiveSize, options: { returnIndices?: R } = {}) {
+    super();
+    this.outputSize = outputSize;
+    this.returnIndices = (options.returnIndices ?? false) as R;
+  }
+
+  override forward(input: Tensor): MaxPoolResult<R> {
+    const result = this.returnIndices ? adaptiveMaxPool2d(input, this.outputSize, { returnIndices: true }) : adaptiveMaxPool2d(input, this.outputSize);
+    return result as MaxPoolResult<R>;
+  }
+
+  override extraRepr(): string {
+    return `output_size=${pyValue(this.outputSize)}`;
+  }
+}
