@@ -46,6 +46,7 @@ export { slice, indexPut, Slice, type IndexItem, type IndexList } from './ops/in
 export { gather, scatter, scatterAdd, indexSelect, indexAdd, indexCopy, indexFill, maskedFill, maskedSelect, maskedScatter, take, put, type ScatterReduce } from './ops/scatter.js';
 export { nonzero, argwhere, flip, fliplr, flipud, roll, tile, tril, triu, type PadMode } from './ops/shape.js';
 export { isAnomalyEnabled, isAnomalyCheckNanEnabled } from './autograd/anomaly.js';
+export { conv1d, conv2d, convTranspose1d, convTranspose2d, maxPool1d, maxPool2d, avgPool1d } from './nn/functional.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';

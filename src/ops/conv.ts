@@ -1,15 +1,17 @@
 // Convolutions: conv1d, conv2d, convTranspose1d, convTranspose2d (torch.nn.functional's conv*).
 //
 // Every form ends in one op, `convolution` (ATen's at::convolution), whose node is
-// ConvolutionBackward0. It runs the im2col + GEMM kernels of src/backends/js/conv.ts; one-dimensional
-// convolutions run there as two-dimensional ones of height 1. Its backward is written with
-// `convolution` itself (ATen's convolution_backward in terms of convolutions), so double backward
-// needs no extra code:
+// ConvolutionBackward0. It runs the im2col kernels of src/backends/js/conv.ts; one-dimensional
+// convolutions run there as two-dimensional ones of height 1. Its backward is, as in PyTorch, one
+// node (ConvolutionBackwardBackward0) computing the gradients asked for:
 // - input gradient: the transposed convolution of the output gradient with the same weight (for a
 //   transposed convolution: the plain convolution, narrowed to the input's size);
-// - weight gradient: a convolution of the input (batch and channels swapped, split by group) with the
-//   output gradient as weight, stride and dilation swapped, narrowed to the kernel's size;
+// - weight gradient: the weight-gradient kernel (input unfolded, times the output gradient);
 // - bias gradient: the output gradient summed over the batch and spatial dims.
+// That node's backward (_convolution_double_backward) is written with `convolution` itself, the
+// weight gradient there as a convolution of the input (batch and channels swapped, split by group)
+// with the output gradient as weight, stride and dilation swapped, so that every order of derivative
+// works.
 //
 // The checks follow PyTorch 1.13's (the installed oracle) in their order: batchify, _convolution's
 // parameter expansion and check_shape_forward, then those of the backend PyTorch's CPU build would run
@@ -253,7 +255,10 @@ function hw(sizes: readonly number[]): [number, number] {
   return sizes.length === 1 ? [1, sizes[0]] : [sizes[0], sizes[1]];
 }
 
-/** The kernels' geometry of a (non-transposed) convolution from `input` to `outChannels` x `outSpatial`. */
+/**
+ * The kernels' geometry of a convolution from `input` (batch, channels, spatial sizes) to `outChannels`
+ * x `outSpatial` (for a transposed one too: its own input and output).
+ */
 function geometryOf(input: Tensor, outChannels: number, outSpatial: readonly number[], kernel: readonly number[], p: ConvParams): ConvGeometry {
   const q = as2d(p);
   const [inH, inW] = hw(input.shape_.slice(2));
