@@ -50,3 +50,5 @@ export { conv1d, conv2d, convTranspose1d, convTranspose2d, maxPool1d, maxPool2d,
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';
+export { save, load } from './io/save-load.js';
+export * as io from './io/index.js';
