@@ -397,7 +397,8 @@ function weightGrad(input: Tensor, gradOutput: Tensor, weightShape: readonly num
 // ---- the functional forms ----
 
 /** The conv1d / conv2d call shared by both: PyTorch's conv{1,2}d and their padding-string overloads. */
-function convNd(fn: 'conv1d' | 'conv2d', spatial: number, input: Tensor, weight: Tensor, biasArg: Tensor | null | undefined, options: ConvOptions): Tensor {
+function convNd(fn: 'conv1d' | 'conv2d', spatial: number, input: Tensor, weight: Tensor, biasArg: Tensor | null | undefined, optionsArg: ConvOptions | null): Tensor {
+  const options = optionsArg ?? {};
   checkTensor(input, fn, 'input', 1);
   checkTensor(weight, fn, 'weight', 2);
   const bias = optionalBias(biasArg, fn);
@@ -445,7 +446,8 @@ function convolutionSame(input: Tensor, weight: Tensor, bias: Tensor | null, str
   return convolution(padded, weight, bias, stride, left, dilation, false, zeros, groups);
 }
 
-function convTransposeNd(fn: 'conv_transpose1d' | 'conv_transpose2d', spatial: number, input: Tensor, weight: Tensor, biasArg: Tensor | null | undefined, options: ConvTransposeOptions): Tensor {
+function convTransposeNd(fn: 'conv_transpose1d' | 'conv_transpose2d', spatial: number, input: Tensor, weight: Tensor, biasArg: Tensor | null | undefined, optionsArg: ConvTransposeOptions | null): Tensor {
+  const options = optionsArg ?? {};
   checkTensor(input, fn, 'input', 1);
   checkTensor(weight, fn, 'weight', 2);
   const bias = optionalBias(biasArg, fn);
@@ -460,21 +462,21 @@ function convTransposeNd(fn: 'conv_transpose1d' | 'conv_transpose2d', spatial: n
 }
 
 /** F.conv1d: input (N, C, L) or (C, L), weight (outC, C/groups, k). */
-export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvOptions = {}): Tensor {
+export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvOptions | null = {}): Tensor {
   return convNd('conv1d', 1, input, weight, bias, options);
 }
 
 /** F.conv2d: input (N, C, H, W) or (C, H, W), weight (outC, C/groups, kH, kW). */
-export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvOptions = {}): Tensor {
+export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvOptions | null = {}): Tensor {
   return convNd('conv2d', 2, input, weight, bias, options);
 }
 
 /** F.conv_transpose1d: input (N, C, L) or (C, L), weight (C, outC/groups, k). */
-export function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTransposeOptions = {}): Tensor {
+export function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTransposeOptions | null = {}): Tensor {
   return convTransposeNd('conv_transpose1d', 1, input, weight, bias, options);
 }
 
 /** F.conv_transpose2d: input (N, C, H, W) or (C, H, W), weight (C, outC/groups, kH, kW). */
-export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTransposeOptions = {}): Tensor {
+export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTransposeOptions | null = {}): Tensor {
   return convTransposeNd('conv_transpose2d', 2, input, weight, bias, options);
 }

@@ -231,8 +231,9 @@ function maxPool1dImpl(input: Tensor, kernel: number[], stride: number[], paddin
 
 /** F.max_pool2d: input (N, C, H, W) or (C, H, W). */
 export function maxPool2d(input: Tensor, kernelSize: IntOrList, options: MaxPoolOptions & WithIndices): [Tensor, Tensor];
-export function maxPool2d(input: Tensor, kernelSize: IntOrList, options?: MaxPoolOptions): Tensor;
-export function maxPool2d(input: Tensor, kernelSize: IntOrList, options: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+export function maxPool2d(input: Tensor, kernelSize: IntOrList, options?: MaxPoolOptions | null): Tensor;
+export function maxPool2d(input: Tensor, kernelSize: IntOrList, optionsArg: MaxPoolOptions | null = {}): Tensor | [Tensor, Tensor] {
+  const options = optionsArg ?? {};
   const fn = 'max_pool2d';
   checkTensor(input, fn, 'input', 1);
   const result = maxPool2dWithIndices(
@@ -244,8 +245,9 @@ export function maxPool2d(input: Tensor, kernelSize: IntOrList, options: MaxPool
 
 /** F.max_pool1d: input (N, C, L) or (C, L). */
 export function maxPool1d(input: Tensor, kernelSize: IntOrList, options: MaxPoolOptions & WithIndices): [Tensor, Tensor];
-export function maxPool1d(input: Tensor, kernelSize: IntOrList, options?: MaxPoolOptions): Tensor;
-export function maxPool1d(input: Tensor, kernelSize: IntOrList, options: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+export function maxPool1d(input: Tensor, kernelSize: IntOrList, options?: MaxPoolOptions | null): Tensor;
+export function maxPool1d(input: Tensor, kernelSize: IntOrList, optionsArg: MaxPoolOptions | null = {}): Tensor | [Tensor, Tensor] {
+  const options = optionsArg ?? {};
   const fn = 'max_pool1d';
   checkTensor(input, fn, 'input', 1);
   const args = [
@@ -306,7 +308,8 @@ function avgPool2dChecked(input: Tensor, kernel: number[], stride: number[], pad
 }
 
 /** F.avg_pool2d: input (N, C, H, W) or (C, H, W). */
-export function avgPool2d(input: Tensor, kernelSize: IntOrList, options: AvgPool2dOptions = {}): Tensor {
+export function avgPool2d(input: Tensor, kernelSize: IntOrList, optionsArg: AvgPool2dOptions | null = {}): Tensor {
+  const options = optionsArg ?? {};
   const fn = 'avg_pool2d';
   checkTensor(input, fn, 'input', 1);
   const divisor = options.divisorOverride ?? null;
@@ -318,7 +321,8 @@ export function avgPool2d(input: Tensor, kernelSize: IntOrList, options: AvgPool
 }
 
 /** F.avg_pool1d: input (N, C, L) or (C, L); the 2-d op over a height of one. */
-export function avgPool1d(input: Tensor, kernelSize: IntOrList, options: AvgPool1dOptions = {}): Tensor {
+export function avgPool1d(input: Tensor, kernelSize: IntOrList, optionsArg: AvgPool1dOptions | null = {}): Tensor {
+  const options = optionsArg ?? {};
   const fn = 'avg_pool1d';
   checkTensor(input, fn, 'input', 1);
   const kernel = intList(kernelSize, 1, fn, 'kernel_size');
@@ -389,8 +393,9 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tens
 
 /** F.adaptive_max_pool2d: input (N, C, H, W) or (C, H, W). */
 export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options: WithIndices): [Tensor, Tensor];
-export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options?: { returnIndices?: boolean }): Tensor;
-export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options?: { returnIndices?: boolean } | null): Tensor;
+export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, optionsArg: { returnIndices?: boolean } | null = {}): Tensor | [Tensor, Tensor] {
+  const options = optionsArg ?? {};
   const fn = 'adaptive_max_pool2d';
   checkTensor(input, fn, 'input', 1);
   const size = listWithDefault(outputSize, input, fn);

@@ -169,8 +169,8 @@ abstract class PaddedConvNd extends ConvNd {
 
 /** 1-d convolution over (N, C, L) or (C, L) inputs; weight (out, in/groups, k). */
 export class Conv1d extends PaddedConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, options: ConvModuleOptions = {}) {
-    super(1, inChannels, outChannels, kernelSize, false, options);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, options: ConvModuleOptions | null = {}) {
+    super(1, inChannels, outChannels, kernelSize, false, options ?? {});
   }
 
   override forward(input: Tensor): Tensor {
@@ -181,8 +181,8 @@ export class Conv1d extends PaddedConvNd {
 
 /** 2-d convolution over (N, C, H, W) or (C, H, W) inputs; weight (out, in/groups, kH, kW). */
 export class Conv2d extends PaddedConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, options: ConvModuleOptions = {}) {
-    super(2, inChannels, outChannels, kernelSize, false, options);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, options: ConvModuleOptions | null = {}) {
+    super(2, inChannels, outChannels, kernelSize, false, options ?? {});
   }
 
   override forward(input: Tensor): Tensor {
@@ -221,8 +221,8 @@ abstract class ConvTransposeNd extends ConvNd {
 
 /** 1-d transposed convolution over (N, C, L) or (C, L) inputs; weight (in, out/groups, k). */
 export class ConvTranspose1d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, options: ConvTransposeModuleOptions = {}) {
-    super(1, inChannels, outChannels, kernelSize, true, options);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, options: ConvTransposeModuleOptions | null = {}) {
+    super(1, inChannels, outChannels, kernelSize, true, options ?? {});
   }
 
   override forward(input: Tensor, outputSize?: readonly number[]): Tensor {
@@ -234,8 +234,8 @@ export class ConvTranspose1d extends ConvTransposeNd {
 
 /** 2-d transposed convolution over (N, C, H, W) or (C, H, W) inputs; weight (in, out/groups, kH, kW). */
 export class ConvTranspose2d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, options: ConvTransposeModuleOptions = {}) {
-    super(2, inChannels, outChannels, kernelSize, true, options);
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, options: ConvTransposeModuleOptions | null = {}) {
+    super(2, inChannels, outChannels, kernelSize, true, options ?? {});
   }
 
   override forward(input: Tensor, outputSize?: readonly number[]): Tensor {

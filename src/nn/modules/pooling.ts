@@ -35,8 +35,9 @@ abstract class MaxPoolNd<R extends boolean> extends Module {
   readonly returnIndices: R;
   readonly ceilMode: boolean;
 
-  constructor(kernelSize: IntOrList, options: MaxPoolModuleOptions<R> = {}) {
+  constructor(kernelSize: IntOrList, optionsArg: MaxPoolModuleOptions<R> | null = {}) {
     super();
+    const options = optionsArg ?? {};
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;
     this.padding = options.padding ?? 0;
@@ -78,8 +79,9 @@ export class AvgPool1d extends Module {
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
 
-  constructor(kernelSize: IntOrList, options: AvgPool1dOptions = {}) {
+  constructor(kernelSize: IntOrList, optionsArg: AvgPool1dOptions | null = {}) {
     super();
+    const options = optionsArg ?? {};
     const single = (v: IntOrList): number[] => (typeof v === 'number' ? [v] : [...v]);
     this.kernelSize = single(kernelSize);
     this.stride = single(options.stride ?? kernelSize);
@@ -106,8 +108,9 @@ export class AvgPool2d extends Module {
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | null;
 
-  constructor(kernelSize: IntOrList, options: AvgPool2dOptions = {}) {
+  constructor(kernelSize: IntOrList, optionsArg: AvgPool2dOptions | null = {}) {
     super();
+    const options = optionsArg ?? {};
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;
     this.padding = options.padding ?? 0;
@@ -150,8 +153,9 @@ export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
   readonly outputSize: AdaptiveSize;
   readonly returnIndices: R;
 
-  constructor(outputSize: AdaptiveSize, options: { returnIndices?: R } = {}) {
+  constructor(outputSize: AdaptiveSize, optionsArg: { returnIndices?: R } | null = {}) {
     super();
+    const options = optionsArg ?? {};
     this.outputSize = outputSize;
     this.returnIndices = (options.returnIndices ?? false) as R;
   }
