@@ -1,0 +1,116 @@
+"""Fixture for test/examples/training-parity.test.ts (training_parity.json): the first steps of the
+Fashion-MNIST example's training run, recorded in PyTorch.
+
+The network is the blitz's CNN adapted to 1x28x28 (examples/lib/net.ts is its tstorch twin), built after
+torch.manual_seed(SEED); the data is the committed 64-image slice (test/data/fashion-mnist), each image
+through ToTensor and Normalize((0.5,), (0.5,)); a DataLoader with shuffle=True and no generator (so the
+shuffle draws from the default generator, between the initialisation's draws and nothing else); the
+loss is CrossEntropyLoss; the optimizer SGD with momentum. Recorded: the initial and final parameters,
+each step's batch labels (the shuffle order) and loss.
+
+Parameters are written as float32's shortest decimal form (the test reads them into float32 tensors,
+which gives back the same values) to keep the file small.
+
+Run: /usr/bin/python3 tools/golden/gen_training.py
+"""
+import gzip
+import os
+import struct
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.utils.data import DataLoader, Dataset
+
+from common import DTYPE_NAMES, write_fixture
+
+SLICE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'test', 'data', 'fashion-mnist')
+SEED = 0
+BATCH_SIZE = 4
+LR = 0.01
+MOMENTUM = 0.9
+STEPS = 200
+
+
+class Net(nn.Module):
+    """The blitz's network, for 1x28x28 inputs (28 -> conv 24 -> pool 12 -> conv 8 -> pool 4)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 6, 5)
+        self.pool = nn.MaxPool2d(2, 2)
+        self.conv2 = nn.Conv2d(6, 16, 5)
+        self.fc1 = nn.Linear(16 * 4 * 4, 120)
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, 10)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv1(x)))
+        x = self.pool(F.relu(self.conv2(x)))
+        x = torch.flatten(x, 1)
+        x = F.relu(self.fc1(x))
+        x = F.relu(self.fc2(x))
+        return self.fc3(x)
+
+
+def read_idx(name):
+    with gzip.open(os.path.join(SLICE_DIR, name + '.gz'), 'rb') as f:
+        raw = f.read()
+    ndim = raw[3]
+    shape = struct.unpack('>' + 'I' * ndim, raw[4:4 + 4 * ndim])
+    return torch.from_numpy(np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape).copy())
+
+
+class FashionMNISTSlice(Dataset):
+    """torchvision's FashionMNIST with ToTensor() and Normalize((0.5,), (0.5,)), without torchvision."""
+
+    def __init__(self):
+        self.images = read_idx('train-images-idx3-ubyte')
+        self.labels = read_idx('train-labels-idx1-ubyte')
+
+    def __len__(self):
+        return len(self.labels)
+
+    def __getitem__(self, i):
+        image = self.images[i].to(torch.float32).div(255).unsqueeze(0)  # ToTensor
+        image = image.sub(0.5).div(0.5)  # Normalize: (x - mean) / std
+        return image, int(self.labels[i])
+
+
+def encode_float32(t):
+    """A float32 tensor with each value in float32's shortest round-trip decimal form."""
+    assert t.dtype == torch.float32
+    return {'dtype': DTYPE_NAMES[t.dtype], 'shape': list(t.shape),
+            'data': [float(repr(v)) for v in t.detach().reshape(-1).numpy()]}
+
+
+def state(net):
+    return [{'name': name, 'tensor': encode_float32(p)} for name, p in net.state_dict().items()]
+
+
+def main():
+    torch.manual_seed(SEED)
+    net = Net()
+    initial = state(net)
+    loader = DataLoader(FashionMNISTSlice(), batch_size=BATCH_SIZE, shuffle=True)
+    criterion = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(net.parameters(), lr=LR, momentum=MOMENTUM)
+    steps = []
+    while len(steps) < STEPS:
+        for images, labels in loader:
+            optimizer.zero_grad()
+            loss = criterion(net(images), labels)
+            loss.backward()
+            optimizer.step()
+            steps.append({'labels': labels.tolist(), 'loss': loss.item()})
+            if len(steps) == STEPS:
+                break
+    write_fixture('training_parity', [{
+        'seed': SEED, 'batchSize': BATCH_SIZE, 'lr': LR, 'momentum': MOMENTUM,
+        'initial': initial, 'steps': steps, 'final': state(net),
+    }])
+
+
+if __name__ == '__main__':
+    main()
