@@ -301,6 +301,7 @@ function avgPool2dChecked(input: Tensor, kernel: number[], stride: number[], pad
   const p = pair(padding);
   if (p === null) throw new Error('avg_pool2d: padding must either be a single int, or a tuple of two ints');
   if (divisorOverride === 0) throw new Error('divisor must be not zero');
+  // PyTorch reads the plane count first: an input of fewer than three dims fails with size()'s IndexError.
   input.size(-3);
   const g = poolGeometry(input, k, s, p, [1, 1], ceilMode);
   rejectDtype(input.dtype, 'avg_pool2d', input.dtype.isFloatingPoint || input.dtype === int64);
