@@ -9,3 +9,5 @@ export { mseLoss, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy, binaryCro
 export { batchNorm, layerNorm, groupNorm, type BatchNormOptions, type AffineOptions } from '../ops/normalization.js';
 export { conv1d, conv2d, convTranspose1d, convTranspose2d, type ConvOptions, type ConvTransposeOptions } from '../ops/conv.js';
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d, type MaxPoolOptions, type AvgPool1dOptions, type AvgPool2dOptions, type AdaptiveSize } from '../ops/pooling.js';
+export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from '../ops/attention.js';
+export { multiHeadAttentionForward, type MultiheadAttentionForwardOptions } from './modules/attention.js';
