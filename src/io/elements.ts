@@ -88,8 +88,9 @@ function floatBitsToHalf(bits: number): number {
   return sign | roundShift(mant | 0x800000, -(exp + 1));
 }
 
+/** Round to nearest even; NaN becomes 0xffff, as ATen's vectorized CPU cast gives (c10's scalar one 0x7fc0). */
 function bfloat16FromFloatBits(bits: number): number {
-  if ((bits & 0x7fffffff) > 0x7f800000) return 0x7fc0;
+  if ((bits & 0x7fffffff) > 0x7f800000) return 0xffff;
   return ((bits + ((bits >>> 16) & 1) + 0x7fff) >>> 16) & 0xffff;
 }
 

@@ -373,11 +373,6 @@ export class GlobalRef {
   constructor(readonly module: string, readonly name: string) {}
 }
 
-/** A str whose identity matters: Python recalls one str object from the memo instead of rewriting it. */
-export class PyStr {
-  constructor(readonly value: string) {}
-}
-
 export interface Reduction {
   readonly func: GlobalRef;
   readonly args: readonly unknown[];
@@ -450,6 +445,7 @@ function isPlainObject(value: object): value is Record<string, unknown> {
 export function pickle(value: unknown, hooks: PicklerHooks): Uint8Array {
   const out = new ByteWriter();
   const memo = new Map<object, number>();
+  const strings = new Map<string, number>();
   let memoSize = 0;
 
   const memoize = (obj: object | null): void => {
@@ -533,6 +529,11 @@ export function pickle(value: unknown, hooks: PicklerHooks): Uint8Array {
       return out.bytes(b);
     }
     if (typeof v === 'string') {
+      // CPython recalls a str object it has written; equal strs are mostly one object in the objects
+      // torch.save sees (interned literals such as 'storage', 'cpu' and optimizer state names).
+      const known = strings.get(v);
+      if (known !== undefined) return recall(known);
+      strings.set(v, memoSize);
       saveString(v);
       return memoize(null);
     }
@@ -546,10 +547,6 @@ export function pickle(value: unknown, hooks: PicklerHooks): Uint8Array {
     }
     const seen = memo.get(v);
     if (seen !== undefined) return recall(seen);
-    if (v instanceof PyStr) {
-      saveString(v.value);
-      return memoize(v);
-    }
     if (v instanceof GlobalRef) return saveGlobal(v.module, v.name, v);
     if (v instanceof DType) return saveGlobal('torch', v.name, v);
     const reduction = hooks.reduce(v);

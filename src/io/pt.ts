@@ -13,7 +13,7 @@ import { DType, bool, uint8, int8, int16, int32, int64, float32, float64 } from 
 import { Storage } from '../tensor/storage.js';
 import { Parameter } from '../nn/parameter.js';
 import { readZipEntries, zipEntryData, writeZip, type ZipEntry } from './zip.js';
-import { unpickle, pickle, PyGlobal, GlobalRef, PyStr, PyDict, UnpicklingError, weightsOnlyError, pyTypeOf, type PickleValue, type UnpicklerHooks, type PicklerHooks } from './pickle.js';
+import { unpickle, pickle, PyGlobal, GlobalRef, PyDict, UnpicklingError, weightsOnlyError, pyTypeOf, type PickleValue, type UnpicklerHooks, type PicklerHooks } from './pickle.js';
 import { decodeElements, encodeElements, nativeFormatOf, FLOAT16, BFLOAT16, type ElementFormat } from './elements.js';
 
 export interface PtLoadOptions {
@@ -330,18 +330,13 @@ function loadLegacy(bytes: Uint8Array, options: PtLoadOptions): PickleValue {
 
 // ---- saving ----
 
-const STORAGE = 'storage';
-const CPU = 'cpu';
 const REBUILD_TENSOR_V2_REF = new GlobalRef('torch._utils', '_rebuild_tensor_v2');
 const REBUILD_PARAMETER_REF = new GlobalRef('torch._utils', '_rebuild_parameter');
 
 /** A torch.save archive (zip format) of `obj`, as PyTorch 1.13 writes it. */
 export function savePt(obj: unknown, options: PtSaveOptions = {}): Uint8Array {
-  const keys = new Map<Storage, PyStr>();
+  const keys = new Map<Storage, string>();
   const dtypes = new Map<Storage, DType>();
-  // One str object each, as CPython's interned literals: recalled from the memo after the first time.
-  const storageStr = new PyStr(STORAGE);
-  const cpuStr = new PyStr(CPU);
   const hooks: PicklerHooks = {
     persistentId(value) {
       if (!(value instanceof Storage)) return undefined;
@@ -349,10 +344,10 @@ export function savePt(obj: unknown, options: PtSaveOptions = {}): Uint8Array {
       if (dtype === undefined) throw new TypeError('torch.save: tstorch saves storages only as part of tensors');
       let key = keys.get(value);
       if (key === undefined) {
-        key = new PyStr(String(keys.size));
+        key = String(keys.size);
         keys.set(value, key);
       }
-      return Object.freeze([storageStr, STORAGE_NAMES.get(dtype), key, cpuStr, value.length]);
+      return Object.freeze(['storage', STORAGE_NAMES.get(dtype), key, 'cpu', value.length]);
     },
     reduce(value) {
       if (!(value instanceof Tensor)) return undefined;
@@ -371,12 +366,12 @@ export function savePt(obj: unknown, options: PtSaveOptions = {}): Uint8Array {
   };
   const data = pickle(obj, hooks);
   const prefix = `${options.archiveName ?? 'archive'}/`;
-  const storages = [...keys].sort(([, a], [, b]) => (a.value < b.value ? -1 : 1));
+  const storages = [...keys].sort(([, a], [, b]) => (a < b ? -1 : 1));
   return writeZip([
     { name: `${prefix}data.pkl`, data },
     ...storages.map(([storage, key]) => {
       const dtype = dtypes.get(storage) as DType;
-      return { name: `${prefix}data/${key.value}`, data: encodeElements(storage.data, dtype, nativeFormatOf(dtype)) };
+      return { name: `${prefix}data/${key}`, data: encodeElements(storage.data, dtype, nativeFormatOf(dtype)) };
     }),
     { name: `${prefix}version`, data: new TextEncoder().encode('3\n') },
   ]);

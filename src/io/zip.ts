@@ -149,6 +149,15 @@ export interface ZipRecord {
   readonly data: Uint8Array;
 }
 
+/** miniz writes no data descriptor (and clears the flag announcing one) for empty records. */
+function descriptorSize(record: ZipRecord): number {
+  return record.data.length === 0 ? 0 : 16;
+}
+
+function flagsOf(record: ZipRecord): number {
+  return record.data.length === 0 ? 0x0800 : 0x0808; // UTF-8 names; sizes in a data descriptor
+}
+
 /** An archive of stored records laid out exactly as PyTorch's writer lays them out. */
 export function writeZip(records: readonly ZipRecord[]): Uint8Array {
   const encoder = new TextEncoder();
@@ -162,7 +171,7 @@ export function writeZip(records: readonly ZipRecord[]): Uint8Array {
     const start = cursor + 30 + names[i].length + 4;
     paddings.push((ALIGNMENT - (start % ALIGNMENT)) % ALIGNMENT);
     offsets.push(cursor);
-    cursor = start + paddings[i] + record.data.length + 16;
+    cursor = start + paddings[i] + record.data.length + descriptorSize(record);
   });
   const dirOffset = cursor;
   const dirSize = names.reduce((s, n) => s + 46 + n.length, 0);
@@ -175,7 +184,7 @@ export function writeZip(records: readonly ZipRecord[]): Uint8Array {
   records.forEach((record, i) => {
     let at = offsets[i];
     u32(at, LOCAL_HEADER);
-    u16(at + 6, 0x0808); // sizes in a data descriptor; UTF-8 names
+    u16(at + 6, flagsOf(record));
     u16(at + 26, names[i].length);
     u16(at + 28, paddings[i] + 4);
     out.set(names[i], at + 30);
@@ -187,6 +196,7 @@ export function writeZip(records: readonly ZipRecord[]): Uint8Array {
     at += 4 + paddings[i];
     out.set(record.data, at);
     at += record.data.length;
+    if (descriptorSize(record) === 0) return;
     u32(at, DATA_DESCRIPTOR);
     u32(at + 4, crcs[i]);
     u32(at + 8, record.data.length);
@@ -195,7 +205,7 @@ export function writeZip(records: readonly ZipRecord[]): Uint8Array {
   let at = dirOffset;
   records.forEach((record, i) => {
     u32(at, CENTRAL_HEADER);
-    u16(at + 8, 0x0808);
+    u16(at + 8, flagsOf(record));
     u32(at + 16, crcs[i]);
     u32(at + 20, record.data.length);
     u32(at + 24, record.data.length);
