@@ -1,0 +1,155 @@
+// `npm run bench [-- --quick] [-- --only W1,W3] [-- --threads 1,2]`: W1-W5 in tstorch and, when
+// /usr/bin/python3 imports torch, in PyTorch, case by case side by side, each case in a fresh process
+// per side (so that each peak RSS is the case's own). Prints a table, writes bench/results/<date>.json.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { CASES, DEFAULT_POLICY, QUICK_POLICY, type BenchCase, type SamplingPolicy } from './workloads/cases.js';
+import { machineInfo, PYTHON } from './machine.js';
+import type { WorkerRequest, WorkerResult } from './protocol.js';
+import { fmt, metricStat, problems, secondsStat, speedRatio, succeeded, table, type Comparison } from './report.js';
+
+const USAGE = `usage: npm run bench -- [--quick] [--only W1,W2,...] [--threads 1,2]
+  --quick     short warm-up and few samples; skips W3 n=2048
+  --only      run only these workloads (W1 ... W5)
+  --threads   thread counts to compare at (default 1); PyTorch is pinned to each, tstorch runs
+              single-threaded until a multi-threaded backend exists`;
+
+interface Options {
+  quick: boolean;
+  only: Set<string> | null;
+  threads: number[];
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const options: Options = { quick: false, only: null, threads: [1] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (arg === '--quick') options.quick = true;
+    else if (arg === '--only') options.only = new Set(value().toUpperCase().split(','));
+    else if (arg === '--threads') {
+      options.threads = value().split(',').map(Number);
+      if (!options.threads.every((t) => Number.isInteger(t) && t > 0)) throw new Error(`--threads takes positive integers\n${USAGE}`);
+    } else if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else throw new Error(`unknown argument ${arg}\n${USAGE}`);
+  }
+  return options;
+}
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Runs one worker process and reads the JSON line it prints last. */
+function runWorker(command: string, script: string, request: WorkerRequest): WorkerResult {
+  const child = spawnSync(command, [script, JSON.stringify(request)], {
+    cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, timeout: 30 * 60e3,
+  });
+  const last = child.stdout?.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(last) as WorkerResult;
+  } catch {
+    // An uncaught error prints source context and a stack: its "SomethingError: message" line says why.
+    const stderr = child.stderr?.trim().split('\n') ?? [];
+    const why = child.error?.message ?? stderr.find((l) => /^\w*(Error|Exception)\b/.test(l)) ?? (stderr[0] || `exit status ${child.status}`);
+    return { error: `${command} ${script} failed: ${why}` };
+  }
+}
+
+const REFERENCE_BLAS_WARNING = `WARNING: PyTorch calls the reference (netlib) BLAS, not OpenBLAS: its GEMM-bound
+rows (W3, W4, W5) run 15-30x slower than WORKLOADS.md's numbers and the targets assume. Install
+libopenblas0-pthread, or unpack it (apt-get download libopenblas0-pthread; dpkg -x <deb> DIR) and run with
+LD_LIBRARY_PATH=DIR/usr/lib/x86_64-linux-gnu/openblas-pthread.`;
+
+function summary(c: Comparison): string {
+  const metric = c.benchCase.metrics[0];
+  const side = (r: WorkerResult | null): string =>
+    r === null ? '–' : succeeded(r) ? `${fmt(metricStat(metric, secondsStat(r.secondsPerIter)).median)} ${metric.unit}` : 'error';
+  const ratio = speedRatio(c);
+  return `tstorch ${side(c.tstorch)}, PyTorch ${side(c.pytorch)}${ratio === null ? '' : `, tstorch/PyTorch ${fmt(ratio)}×`}`;
+}
+
+function main(): void {
+  let options: Options;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+  const started = new Date();
+  const loadStart = os.loadavg();
+  const machine = machineInfo(repoRoot);
+  const cases = CASES.filter((c) => (options.only === null || options.only.has(c.params.workload)) && !(options.quick && c.heavy));
+  const policyOf = (c: BenchCase): SamplingPolicy => ({ ...(options.quick ? QUICK_POLICY : DEFAULT_POLICY), ...c.policy });
+
+  console.log(`tstorch ${machine.tstorch.version} (${machine.tstorch.commit}), backend js (the reference backend, single-threaded)`);
+  console.log(machine.torch === null
+    ? `PyTorch: ${PYTHON} cannot import torch; tstorch only`
+    : `PyTorch ${machine.torch.version} (${PYTHON}, BLAS ${machine.torch.blas}), threads pinned per row`);
+  if (machine.torch?.referenceBlas) console.log(REFERENCE_BLAS_WARNING);
+  console.log(`${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}, load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}\n`);
+
+  const comparisons: Comparison[] = [];
+  const workerScript = fileURLToPath(new URL('./worker.js', import.meta.url));
+  const twinScript = `${repoRoot}bench/pytorch_twin.py`;
+  cases.forEach((benchCase, index) => {
+    for (const threads of options.threads) {
+      const t0 = Date.now();
+      const request: WorkerRequest = { params: benchCase.params, policy: policyOf(benchCase), threads };
+      const tstorch = runWorker(process.execPath, workerScript, request);
+      const pytorch = machine.torch === null ? null : runWorker(PYTHON, twinScript, request);
+      const comparison: Comparison = { benchCase, threads, tstorch, pytorch };
+      comparisons.push(comparison);
+      const seconds = ((Date.now() - t0) / 1e3).toFixed(1);
+      console.log(`[${index + 1}/${cases.length}] ${benchCase.id}, ${threads} thread(s): ${summary(comparison)} (${seconds} s)`);
+    }
+  });
+
+  const elapsedSec = (Date.now() - started.getTime()) / 1e3;
+  const loadEnd = os.loadavg();
+  console.log(`\n${table(comparisons)}\n`);
+  console.log('tstorch/PyTorch: PyTorch\'s time over tstorch\'s (above 1, tstorch is faster); target: the speed issue\'s goal;');
+  console.log('threads "a / b": tstorch ran with a, PyTorch with b (the JS backend has one thread).');
+  console.log(`Load average at the start ${loadStart.map((l) => l.toFixed(2)).join(' ')}, at the end ${loadEnd.map((l) => l.toFixed(2)).join(' ')}; ${elapsedSec.toFixed(0)} s in all.`);
+  const issues = problems(comparisons);
+  for (const line of issues) console.log(`PROBLEM: ${line}`);
+  if (machine.torch?.referenceBlas) console.log(REFERENCE_BLAS_WARNING);
+
+  const resultsDir = `${repoRoot}bench/results`;
+  mkdirSync(resultsDir, { recursive: true });
+  const file = `${resultsDir}/${started.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}${options.quick ? '-quick' : ''}.json`;
+  const record = {
+    date: started.toISOString(),
+    elapsedSec,
+    quick: options.quick,
+    machine: { ...machine, loadAverageStart: loadStart, loadAverageEnd: loadEnd },
+    cases: comparisons.map((c) => ({
+      id: c.benchCase.id,
+      params: c.benchCase.params,
+      policy: policyOf(c.benchCase),
+      threads: c.threads,
+      targetRatio: c.benchCase.targetRatio ?? null,
+      ratio: speedRatio(c),
+      metrics: c.benchCase.metrics.map((m) => ({
+        unit: m.unit,
+        tstorch: succeeded(c.tstorch) ? metricStat(m, secondsStat(c.tstorch.secondsPerIter)) : null,
+        pytorch: succeeded(c.pytorch) ? metricStat(m, secondsStat(c.pytorch.secondsPerIter)) : null,
+      })),
+      tstorch: { backend: 'js', ...c.tstorch },
+      pytorch: c.pytorch,
+    })),
+    problems: issues,
+  };
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  console.log(`Results: ${file.slice(repoRoot.length)}`);
+  if (issues.length > 0) process.exitCode = 1;
+}
+
+main();
