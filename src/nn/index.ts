@@ -13,5 +13,5 @@ export { MSELoss, L1Loss, SmoothL1Loss, HuberLoss, NLLLoss, CrossEntropyLoss, BC
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormModuleOptions, type LayerNormOptions, type GroupNormOptions } from './modules/normalization.js';
 export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, type ConvModuleOptions, type ConvTransposeModuleOptions, type PaddingMode } from './modules/conv.js';
 export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, type MaxPoolModuleOptions, type MaxPoolResult } from './modules/pooling.js';
-export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNNonlinearity, type RNNBaseOptions, type RNNOptions, type LSTMOptions, type RNNCellOptions } from './modules/rnn.js';
+export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNNonlinearity, type RNNBaseOptions, type RNNOptions, type LSTMOptions, type CellOptions, type RNNCellOptions } from './modules/rnn.js';
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCallOptions } from './modules/attention.js';

@@ -74,7 +74,8 @@ export function scaledDotProductAttention(
   attnMask?: Tensor | null | ScaledDotProductAttentionOptions,
   options: ScaledDotProductAttentionOptions = {},
 ): Tensor {
-  const o = attnMask instanceof Tensor || attnMask === null || attnMask === undefined ? { ...options, attnMask: attnMask ?? options.attnMask } : attnMask;
+  const positionalMask = attnMask instanceof Tensor || attnMask === null || attnMask === undefined;
+  const o = positionalMask ? { ...options, attnMask: attnMask ?? options.attnMask } : attnMask;
   let mask = o.attnMask ?? null;
   const dropoutP = o.dropoutP ?? 0;
   validateInputs(query, key, value, mask);

@@ -67,8 +67,18 @@ interface ErrorCase {
   error: string;
 }
 
+interface FunctionalCase {
+  tensors: Record<string, EncodedTensor>;
+  options: { need_weights: boolean; add_zero_attn: boolean; use_separate_proj_weight: boolean };
+  output: EncodedTensor;
+  weights: EncodedTensor | null;
+  upstream: EncodedTensor[];
+  grads: Record<string, EncodedTensor | null>;
+}
+
 interface Cases {
   modules: ModuleCase[];
+  functional: FunctionalCase[];
   errors: ErrorCase[];
   reprs: Record<string, string>;
   warnings: string[];
@@ -114,6 +124,32 @@ for (const [i, c] of cases.modules.entries()) {
     const grads = torch.autograd.grad(outs, [...names.map((n) => inputs[n]), ...params.map(([, p]) => p)], { gradOutputs: c.upstream.map((u) => decodeTensor(u)) }) as Tensor[];
     names.forEach((n, k) => assertTensorClose(grads[k], c.input_grads[n], { message: `${n} grad` }));
     c.param_grads.forEach(([n, g], k) => assertTensorClose(grads[names.length + k], g, { message: `${n}.grad` }));
+  });
+}
+
+for (const [i, c] of cases.functional.entries()) {
+  test(`F.multiHeadAttentionForward #${i} ${Object.keys(c.tensors).join(',')} ${JSON.stringify(c.options)}`, () => {
+    const t = Object.fromEntries(Object.entries(c.tensors).map(([n, enc]) => [n, decodeTensor(enc, { requiresGrad: true })]));
+    const [embedDim, numHeads] = [t.out_proj_weight.shape[0], 3];
+    const [output, weights] = F.multiHeadAttentionForward(
+      t.query, t.key, t.value, embedDim, numHeads, t.in_proj_weight ?? null, t.in_proj_bias, t.bias_k ?? null, t.bias_v ?? null,
+      c.options.add_zero_attn, 0, t.out_proj_weight, t.out_proj_bias,
+      {
+        needWeights: c.options.need_weights, useSeparateProjWeight: c.options.use_separate_proj_weight,
+        qProjWeight: t.q_proj_weight, kProjWeight: t.k_proj_weight, vProjWeight: t.v_proj_weight, staticK: t.static_k, staticV: t.static_v,
+      },
+    );
+    assertTensorClose(output, c.output, { message: 'output' });
+    if (c.weights === null) assert.equal(weights, null);
+    else assertTensorClose(weights as Tensor, c.weights, { message: 'weights' });
+    const names = Object.keys(c.tensors);
+    const outs = weights === null ? [output] : [output, weights];
+    const grads = torch.autograd.grad(outs, names.map((n) => t[n]), { gradOutputs: c.upstream.map((u) => decodeTensor(u)), allowUnused: true });
+    names.forEach((n, k) => {
+      const want = c.grads[n];
+      if (want === null) assert.equal(grads[k], null, `${n} should be unused`);
+      else assertTensorClose(grads[k] as Tensor, want, { message: `${n} grad` });
+    });
   });
 }
 

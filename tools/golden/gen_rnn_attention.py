@@ -13,7 +13,8 @@ Writes three files:
   warnings  the warning a construction emits
 - test/golden/attention.json, replayed by test/nn/attention.test.ts: MultiheadAttention cases (state,
   repr, output, attention weights, gradients of the output and weights w.r.t. the inputs and parameters),
-  and errors.
+  F.multi_head_attention_forward called directly (static keys and values, separate projections), and
+  errors.
 - test/golden/attention_ops.json: op cases of F.scaled_dot_product_attention for test/ops/harness.ts.
 
 PyTorch 2.x behaviour (the installed PyTorch is 1.13; these fixtures hold 2.x's):
@@ -466,6 +467,8 @@ def mha_forward_2x(query, key, value, embed_dim_to_check, num_heads, in_proj_wei
         else:
             raise RuntimeError(f"attn_mask's dimension {attn_mask.dim()} is not supported")
     if bias_k is not None and bias_v is not None:
+        assert static_k is None, 'bias cannot be added to static key.'
+        assert static_v is None, 'bias cannot be added to static value.'
         k = torch.cat([k, bias_k.repeat(1, bsz, 1)])
         v = torch.cat([v, bias_v.repeat(1, bsz, 1)])
         if attn_mask is not None:
@@ -473,8 +476,18 @@ def mha_forward_2x(query, key, value, embed_dim_to_check, num_heads, in_proj_wei
         if key_padding_mask is not None:
             key_padding_mask = F.pad(key_padding_mask, (0, 1))
     q = q.contiguous().view(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
-    k = k.contiguous().view(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
-    v = v.contiguous().view(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
+    if static_k is None:
+        k = k.contiguous().view(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
+    else:
+        assert static_k.size(0) == bsz * num_heads, f'expecting static_k.size(0) of {bsz * num_heads}, but got {static_k.size(0)}'
+        assert static_k.size(2) == head_dim, f'expecting static_k.size(2) of {head_dim}, but got {static_k.size(2)}'
+        k = static_k
+    if static_v is None:
+        v = v.contiguous().view(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
+    else:
+        assert static_v.size(0) == bsz * num_heads, f'expecting static_v.size(0) of {bsz * num_heads}, but got {static_v.size(0)}'
+        assert static_v.size(2) == head_dim, f'expecting static_v.size(2) of {head_dim}, but got {static_v.size(2)}'
+        v = static_v
     if add_zero_attn:
         zero_attn_shape = (bsz * num_heads, 1, head_dim)
         k = torch.cat([k, torch.zeros(zero_attn_shape, dtype=k.dtype)], dim=1)
@@ -667,6 +680,56 @@ def mha_cases():
     return cases
 
 
+def mha_functional_case(need_weights, static=False, separate=False, add_zero_attn=False, bias_kv=False, unbatched=False):
+    """F.multi_head_attention_forward called directly: static keys and values, separate projections."""
+    E, H, L, S, N = 6, 3, 2, 4, 2
+    batch = () if unbatched else (N,)
+    t = {'query': r(L, *batch, E), 'key': r(S, *batch, 5 if separate else E), 'value': r(S, *batch, 4 if separate else E)}
+    if separate:
+        t.update(q_proj_weight=r(E, E), k_proj_weight=r(E, 5), v_proj_weight=r(E, 4))
+    else:
+        t['in_proj_weight'] = r(3 * E, E)
+    t.update(in_proj_bias=r(3 * E), out_proj_weight=r(E, E), out_proj_bias=r(E))
+    if bias_kv:
+        t.update(bias_k=r(1, 1, E), bias_v=r(1, 1, E))
+    if static:
+        t.update(static_k=r((N if not unbatched else 1) * H, S, E // H), static_v=r((N if not unbatched else 1) * H, S, E // H))
+    for x in t.values():
+        x.requires_grad_()
+    options = {'need_weights': need_weights, 'add_zero_attn': add_zero_attn, 'use_separate_proj_weight': separate}
+    out, w = mha_forward_2x(t['query'], t['key'], t['value'], E, H, t.get('in_proj_weight'), t['in_proj_bias'],
+                            t.get('bias_k'), t.get('bias_v'), add_zero_attn, 0.0, t['out_proj_weight'], t['out_proj_bias'],
+                            need_weights=need_weights, use_separate_proj_weight=separate,
+                            q_proj_weight=t.get('q_proj_weight'), k_proj_weight=t.get('k_proj_weight'),
+                            v_proj_weight=t.get('v_proj_weight'), static_k=t.get('static_k'), static_v=t.get('static_v'))
+    if need_weights:
+        out113, w113 = F.multi_head_attention_forward(
+            t['query'], t['key'], t['value'], E, H, t.get('in_proj_weight'), t['in_proj_bias'], t.get('bias_k'),
+            t.get('bias_v'), add_zero_attn, 0.0, t['out_proj_weight'], t['out_proj_bias'], use_separate_proj_weight=separate,
+            q_proj_weight=t.get('q_proj_weight'), k_proj_weight=t.get('k_proj_weight'), v_proj_weight=t.get('v_proj_weight'),
+            static_k=t.get('static_k'), static_v=t.get('static_v'))
+        torch.testing.assert_close(out113, out)
+        torch.testing.assert_close(w113, w)
+    outs = [out] if w is None else [out, w]
+    upstream = [randn_like_gen(o) for o in outs]
+    grads = torch.autograd.grad(outs, list(t.values()), upstream, allow_unused=True)
+    return {'tensors': {n: encode_tensor(x) for n, x in t.items()}, 'options': options,
+            'output': encode_tensor(out), 'weights': None if w is None else encode_tensor(w),
+            'upstream': [encode_tensor(u) for u in upstream],
+            'grads': {n: None if g is None else encode_tensor(g) for n, g in zip(t, grads)}}
+
+
+def mha_functional_cases():
+    return [
+        mha_functional_case(True),
+        mha_functional_case(False, separate=True),
+        mha_functional_case(True, static=True, add_zero_attn=True),
+        mha_functional_case(False, static=True),
+        mha_functional_case(True, bias_kv=True, add_zero_attn=True, unbatched=True),
+        mha_functional_case(False, separate=True, bias_kv=True),
+    ]
+
+
 def mha_error(args, kwargs, q=None, k=None, v=None, call=None):
     def run():
         m = make_mha(args, kwargs)
@@ -718,8 +781,8 @@ def mha_warnings():
 def main():
     write_fixture('rnn', {'modules': rnn_module_cases() + rnn_cell_cases(), 'errors': rnn_errors(),
                           'warnings': rnn_warnings(), 'reprs': rnn_reprs()})
-    write_fixture('attention', {'modules': mha_cases(), 'errors': mha_errors(), 'reprs': mha_reprs(),
-                                'warnings': mha_warnings()})
+    write_fixture('attention', {'modules': mha_cases(), 'functional': mha_functional_cases(), 'errors': mha_errors(),
+                                'reprs': mha_reprs(), 'warnings': mha_warnings()})
     write_fixture('attention_ops', sdpa_cases())
 
 

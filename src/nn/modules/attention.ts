@@ -38,8 +38,13 @@ export interface MultiheadAttentionForwardOptions {
   staticV?: Tensor | null;
 }
 
+/** Python's `assert condition, message` (PyTorch's AssertionError messages). */
 function assert(condition: boolean, message: () => string): asserts condition {
   if (!condition) throw new Error(message());
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
 /** PyTorch's _mha_shape_check: whether the inputs are batched (3-D) or not (2-D). */
@@ -63,7 +68,7 @@ function mhaShapeCheck(query: Tensor, key: Tensor, value: Tensor, keyPaddingMask
       assert(attnMask.dim() === 2 || attnMask.dim() === 3, () => `For unbatched (2-D) \`query\`, expected \`attn_mask\` to be \`None\`, 2-D or 3-D but found ${attnMask.dim()}-D tensor instead`);
       if (attnMask.dim() === 3) {
         const expected = [numHeads, query.shape[0], key.shape[0]];
-        assert(attnMask.shape.every((s, i) => s === expected[i]), () => `Expected \`attn_mask\` shape to be ${tupleStr(expected)} but got ${torchSizeStr(attnMask.shape)}`);
+        assert(sameShape(attnMask.shape, expected), () => `Expected \`attn_mask\` shape to be ${tupleStr(expected)} but got ${torchSizeStr(attnMask.shape)}`);
       }
     }
     return false;
@@ -152,27 +157,29 @@ export function multiHeadAttentionForward(
   let k: Tensor;
   let v: Tensor;
   if (options.useSeparateProjWeight) {
-    assert(key.shape[0] === value.shape[0] && key.shape[1] === value.shape[1], () => `key's sequence and batch dims ${torchSizeStr(key.shape.slice(0, 2))} do not match value's ${torchSizeStr(value.shape.slice(0, 2))}`);
+    const [keyDims, valueDims] = [key.shape.slice(0, 2), value.shape.slice(0, 2)];
+    assert(sameShape(keyDims, valueDims), () => `key's sequence and batch dims ${torchSizeStr(keyDims)} do not match value's ${torchSizeStr(valueDims)}`);
+    const [wQ, wK, wV] = [options.qProjWeight ?? null, options.kProjWeight ?? null, options.vProjWeight ?? null];
+    assert(wQ !== null, () => 'use_separate_proj_weight is True but q_proj_weight is None');
+    assert(wK !== null, () => 'use_separate_proj_weight is True but k_proj_weight is None');
+    assert(wV !== null, () => 'use_separate_proj_weight is True but v_proj_weight is None');
     const [bQ, bK, bV] = inProjBias === null ? [null, null, null] : inProjBias.chunk(3);
-    assert(Boolean(options.qProjWeight), () => 'use_separate_proj_weight is True but q_proj_weight is None');
-    assert(Boolean(options.kProjWeight), () => 'use_separate_proj_weight is True but k_proj_weight is None');
-    assert(Boolean(options.vProjWeight), () => 'use_separate_proj_weight is True but v_proj_weight is None');
-    [q, k, v] = [linear(query, options.qProjWeight as Tensor, bQ), linear(key, options.kProjWeight as Tensor, bK), linear(value, options.vProjWeight as Tensor, bV)];
+    [q, k, v] = [linear(query, wQ, bQ), linear(key, wK, bK), linear(value, wV, bV)];
   } else {
-    assert(key.shape.length === value.shape.length && key.shape.every((s, i) => s === value.shape[i]), () => `key shape ${torchSizeStr(key.shape)} does not match value shape ${torchSizeStr(value.shape)}`);
+    assert(sameShape(key.shape, value.shape), () => `key shape ${torchSizeStr(key.shape)} does not match value shape ${torchSizeStr(value.shape)}`);
     assert(inProjWeight !== null, () => 'use_separate_proj_weight is False but in_proj_weight is None');
     [q, k, v] = inProjectionPacked(query, key, value, inProjWeight, inProjBias);
   }
   if (attnMask !== null) {
     if (attnMask.dim() === 2) {
       const expected = [tgtLen, srcLen0];
-      if (attnMask.shape[0] !== tgtLen || attnMask.shape[1] !== srcLen0) {
+      if (!sameShape(attnMask.shape, expected)) {
         throw new Error(`The shape of the 2D attn_mask is ${torchSizeStr(attnMask.shape)}, but should be ${tupleStr(expected)}.`);
       }
       attnMask = attnMask.unsqueeze(0);
     } else if (attnMask.dim() === 3) {
       const expected = [bsz * numHeads, tgtLen, srcLen0];
-      if (attnMask.shape.some((s, i) => s !== expected[i])) {
+      if (!sameShape(attnMask.shape, expected)) {
         throw new Error(`The shape of the 3D attn_mask is ${torchSizeStr(attnMask.shape)}, but should be ${tupleStr(expected)}.`);
       }
     } else {
@@ -202,7 +209,8 @@ export function multiHeadAttentionForward(
   const srcLen = k.shape[1];
   if (keyPaddingMask !== null) {
     const kpm = keyPaddingMask;
-    assert(kpm.dim() === 2 && kpm.shape[0] === bsz && kpm.shape[1] === srcLen, () => `expecting key_padding_mask shape of ${tupleStr([bsz, srcLen])}, but got ${torchSizeStr(kpm.shape)}`);
+    const expected = [bsz, srcLen];
+    assert(sameShape(kpm.shape, expected), () => `expecting key_padding_mask shape of ${tupleStr(expected)}, but got ${torchSizeStr(kpm.shape)}`);
     const merged = kpm.view(bsz, 1, 1, srcLen).expand(-1, numHeads, -1, -1).reshape(bsz * numHeads, 1, srcLen);
     attnMask = attnMask === null ? merged : attnMask.add(merged);
   }
@@ -381,7 +389,10 @@ export class MultiheadAttention extends Module {
       {
         training: this.training, keyPaddingMask, needWeights: options.needWeights, attnMask,
         averageAttnWeights: options.averageAttnWeights, isCausal: options.isCausal,
-        ...(this.qkvSameEmbedDim ? {} : { useSeparateProjWeight: true, qProjWeight: this.q_proj_weight, kProjWeight: this.k_proj_weight, vProjWeight: this.v_proj_weight }),
+        useSeparateProjWeight: !this.qkvSameEmbedDim,
+        qProjWeight: this.q_proj_weight,
+        kProjWeight: this.k_proj_weight,
+        vProjWeight: this.v_proj_weight,
       },
     );
     return [this.batchFirst && isBatched ? output.transpose(1, 0) : output, weights];

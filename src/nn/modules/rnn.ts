@@ -141,6 +141,7 @@ abstract class RNNBase extends Module {
     if (!Number.isInteger(hiddenSize)) throw new TypeError(`hidden_size should be of type int, got: ${pyTypeName(hiddenSize)}`);
     if (hiddenSize <= 0) throw new Error('hidden_size must be greater than zero');
     if (numLayers <= 0) throw new Error('num_layers must be greater than zero');
+    if (projSize !== 0 && mode !== 'LSTM') throw new Error('proj_size argument is only supported for LSTM, not RNN or GRU');
     if (projSize < 0) throw new Error('proj_size should be a positive integer or zero to disable projections');
     if (projSize >= hiddenSize) throw new Error('proj_size has to be smaller than hidden_size');
     const gateSize = GATES[mode] * hiddenSize;
@@ -173,7 +174,7 @@ abstract class RNNBase extends Module {
   }
 
   private cellWeights(index: number): CellWeights {
-    const [wIh, wHh, ...rest] = this.allWeights[index];
+    const [wIh, wHh, ...rest] = this.allWeightNames[index].map((n) => this._parameters.get(n) as Parameter);
     return { wIh, wHh, bIh: this.bias ? rest[0] : null, bHh: this.bias ? rest[1] : null, wHr: this.projSize > 0 ? rest[rest.length - 1] : null };
   }
 
@@ -240,7 +241,10 @@ abstract class RNNBase extends Module {
 
   /** Input checks and batching common to RNN and GRU (one state tensor). */
   protected forwardSingleState(name: string, input: Tensor, hx: Tensor | null | undefined): [Tensor, Tensor] {
-    if (input.dim() !== 2 && input.dim() !== 3) throw new Error(`${name}: Expected input to be 2D or 3D, got ${input.dim()}D${name === 'RNN' ? ' tensor' : ''} instead`);
+    if (input.dim() !== 2 && input.dim() !== 3) {
+      // PyTorch's RNN says "tensor" where GRU's message does not.
+      throw new Error(`${name}: Expected input to be 2D or 3D, got ${input.dim()}D${name === 'RNN' ? ' tensor' : ''} instead`);
+    }
     const isBatched = input.dim() === 3;
     const batchDim = this.batchFirst ? 0 : 1;
     let x = input;
@@ -340,9 +344,13 @@ export class GRU extends RNNBase {
 
 // ---- cells ----
 
-export interface RNNCellOptions {
+export interface CellOptions {
   bias?: boolean;
   dtype?: DType;
+}
+
+export interface RNNCellOptions extends CellOptions {
+  nonlinearity?: RNNNonlinearity;
 }
 
 /** PyTorch's RNNCellBase: weight_ih (chunks × hidden, input), weight_hh, bias_ih, bias_hh ~ U(-1/√hidden, 1/√hidden). */
@@ -355,7 +363,7 @@ abstract class RNNCellBase extends Module {
   readonly hiddenSize: number;
   readonly bias: boolean;
 
-  constructor(inputSize: number, hiddenSize: number, options: boolean | RNNCellOptions | undefined, numChunks: number) {
+  constructor(inputSize: number, hiddenSize: number, options: boolean | CellOptions | undefined, numChunks: number) {
     super();
     const o = typeof options === 'boolean' ? { bias: options } : options ?? {};
     this.inputSize = inputSize;
@@ -386,7 +394,13 @@ abstract class RNNCellBase extends Module {
   protected runCell(mode: Mode, input: Tensor, hx: readonly Tensor[] | null): Tensor[] {
     const isBatched = input.dim() === 2;
     const x = isBatched ? input : input.unsqueeze(0);
-    const states = hx === null ? new Array(mode === 'LSTM' ? 2 : 1).fill(zeros([x.shape[0], this.hiddenSize], { dtype: x.dtype })) : hx.map((h) => (isBatched ? h : h.unsqueeze(0)));
+    let states: readonly Tensor[];
+    if (hx === null) {
+      const zero = zeros([x.shape[0], this.hiddenSize], { dtype: x.dtype });
+      states = mode === 'LSTM' ? [zero, zero] : [zero];
+    } else {
+      states = isBatched ? hx : hx.map((h) => h.unsqueeze(0));
+    }
     const weightInput = this.weight_ih.shape[1];
     if (x.shape[1] !== weightInput) throw new Error(`input has inconsistent input_size: got ${x.shape[1]} expected ${weightInput}`);
     // PyTorch labels every state "hidden0" in these messages.
@@ -418,7 +432,7 @@ function checkCellHidden(name: string, hx: Tensor | null): void {
 export class RNNCell extends RNNCellBase {
   readonly nonlinearity: RNNNonlinearity;
 
-  constructor(inputSize: number, hiddenSize: number, bias?: boolean | (RNNCellOptions & { nonlinearity?: RNNNonlinearity }), nonlinearity?: RNNNonlinearity) {
+  constructor(inputSize: number, hiddenSize: number, bias?: boolean | RNNCellOptions, nonlinearity?: RNNNonlinearity) {
     super(inputSize, hiddenSize, bias, 1);
     const n = nonlinearity ?? (typeof bias === 'object' ? bias.nonlinearity : undefined) ?? 'tanh';
     if (n !== 'tanh' && n !== 'relu') throw new Error(`Unknown nonlinearity: ${String(n)}`);
@@ -440,7 +454,7 @@ export class RNNCell extends RNNCellBase {
 
 /** One LSTM step: `call(input, [h, c]?)` returns [h', c']. */
 export class LSTMCell extends RNNCellBase {
-  constructor(inputSize: number, hiddenSize: number, bias?: boolean | RNNCellOptions) {
+  constructor(inputSize: number, hiddenSize: number, bias?: boolean | CellOptions) {
     super(inputSize, hiddenSize, bias, 4);
   }
 
@@ -456,7 +470,7 @@ export class LSTMCell extends RNNCellBase {
 
 /** One GRU step: `call(input, h?)` returns h'. */
 export class GRUCell extends RNNCellBase {
-  constructor(inputSize: number, hiddenSize: number, bias?: boolean | RNNCellOptions) {
+  constructor(inputSize: number, hiddenSize: number, bias?: boolean | CellOptions) {
     super(inputSize, hiddenSize, bias, 3);
   }
 
