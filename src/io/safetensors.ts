@@ -220,11 +220,9 @@ export class SafetensorsFile {
   }
 }
 
-/** True when `bytes` begins like a safetensors file (a plausible header length, then '{'). */
+/** True when `bytes` begins like a safetensors file: a header length, then the header's '{'. */
 export function isSafetensors(bytes: Uint8Array): boolean {
-  if (bytes.length < 9 || bytes[8] !== 0x7b) return false;
-  const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  return n <= BigInt(bytes.length - 8);
+  return bytes.length >= 9 && bytes[8] === 0x7b;
 }
 
 /** Every tensor of a safetensors file in memory, by name (sorted), as views of `bytes` where aligned. */

@@ -167,6 +167,23 @@ def write(name, obj, **kwargs):
     torch.save(obj, path(name), **kwargs)
 
 
+def legacy_bytes(obj):
+    """The legacy format of obj, its storage keys (memory addresses) renamed k0, k1, ... to be reproducible."""
+    b = io.BytesIO()
+    torch.save(obj, b, _use_new_zipfile_serialization=False)
+    data = b.getvalue()
+    f = io.BytesIO(data)
+    for _ in range(4):  # magic number, protocol version, system info, the object
+        for _op in pickletools.genops(f):
+            pass
+    keys = pickle.load(f)
+    for i, key in enumerate(keys):
+        old = key.encode()
+        new = f'k{i}'.encode()
+        data = data.replace(b'X' + struct.pack('<I', len(old)) + old, b'X' + struct.pack('<I', len(new)) + new)
+    return data
+
+
 class Evil:
     def __reduce__(self):
         return (os.system, ('echo this must never run',))
@@ -236,7 +253,8 @@ def pytorch_files():
         ('frozen', nn.Parameter(torch.tensor([3.0]), requires_grad=False)),
     ])
     write('views.pt', views)
-    write('legacy.pt', views, _use_new_zipfile_serialization=False)
+    with open(path('legacy.pt'), 'wb') as f:
+        f.write(legacy_bytes(views))
     out['views'] = {k: dict(layout(v), value=enc(v), shares_base=v.storage().data_ptr() == base.storage().data_ptr(),
                             parameter=isinstance(v, nn.Parameter), requires_grad=v.requires_grad) for k, v in views.items()}
 
