@@ -2,6 +2,7 @@
 // backward results for NaN.
 import './grad-mode.js'; // defines Symbol.dispose where the runtime lacks it
 import { warn } from '../tensor/warnings.js';
+import { boolOption, optionsArg } from '../tensor/args.js';
 
 let enabled = false;
 let checkNan = true;
@@ -64,7 +65,8 @@ export function setDetectAnomaly<T>(
 ): T | AnomalyModeGuard {
   if (typeof mode !== 'boolean') throw new TypeError(`set_detect_anomaly(): argument 'mode' must be bool, not ${typeof mode}`);
   const fn = typeof fnOrOptions === 'function' ? fnOrOptions : maybeFn;
-  const options = typeof fnOrOptions === 'function' ? undefined : fnOrOptions;
+  const options = optionsArg(typeof fnOrOptions === 'function' ? undefined : fnOrOptions, 'set_detect_anomaly');
+  boolOption(options.checkNan, 'set_detect_anomaly', 'check_nan');
   const guard = enter(mode, options?.checkNan ?? true);
   return fn === undefined ? guard : runWith(guard, fn);
 }
@@ -80,7 +82,8 @@ export function detectAnomaly(options?: AnomalyOptions): AnomalyModeGuard;
 export function detectAnomaly<T>(fn: () => T, options?: AnomalyOptions): T;
 export function detectAnomaly<T>(fnOrOptions?: (() => T) | AnomalyOptions, maybeOptions?: AnomalyOptions): T | AnomalyModeGuard {
   const fn = typeof fnOrOptions === 'function' ? fnOrOptions : undefined;
-  const options = typeof fnOrOptions === 'function' ? maybeOptions : fnOrOptions;
+  const options = optionsArg(typeof fnOrOptions === 'function' ? maybeOptions : fnOrOptions, 'detectAnomaly');
+  boolOption(options.checkNan, 'detectAnomaly', 'check_nan');
   warn(ENABLE_WARNING);
   const guard = enter(true, options?.checkNan ?? true);
   return fn === undefined ? guard : runWith(guard, fn);

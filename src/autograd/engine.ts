@@ -11,6 +11,7 @@ import { sumTo } from '../ops/reduce.js';
 import { stack } from '../ops/join.js';
 import { onesLike, zerosLike } from '../tensor/factory.js';
 import { lateBound } from '../tensor/late-bound.js';
+import { optionsArg } from '../tensor/args.js';
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -33,6 +34,7 @@ const CREATE_GRAPH_WARNING =
   'Using backward() with create_graph=True will create a reference cycle between the parameter and its gradient which can cause a memory leak. We recommend using autograd.grad when creating the graph to avoid this. If you have to use this function, make sure to reset the .grad fields of your parameters to None after use to break the cycle and avoid the leak.';
 
 function asTensorList(value: Tensor | readonly unknown[], what: string): Tensor[] {
+  if (!(value instanceof Tensor) && !Array.isArray(value)) throw new TypeError(`${what} must be a Tensor or a list of Tensors, but got ${pyTypeName(value)}`);
   const list = value instanceof Tensor ? [value] : [...value];
   for (const t of list) {
     if (!(t instanceof Tensor)) throw new TypeError(`${what} must be Tensors, but got ${pyTypeName(t)}`);
@@ -77,7 +79,9 @@ function rootEdges(outputs: Tensor[]): Edge[] {
 }
 
 /** `t.backward(...)` and `torch.autograd.backward(...)`. */
-export function runBackward(tensors: Tensor[], grads: readonly unknown[], options: BackwardOptions): void {
+export function runBackward(roots: Tensor[], grads: readonly unknown[], opts: BackwardOptions): void {
+  const tensors = asTensorList(roots, 'tensors');
+  const options = optionsArg(opts, 'backward');
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph;
   let inputs: Tensor[] | undefined;
@@ -95,7 +99,8 @@ export function runBackward(tensors: Tensor[], grads: readonly unknown[], option
 }
 
 /** `torch.autograd.grad(outputs, inputs, options)`: gradients of outputs w.r.t. inputs, as an array. */
-export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], options: GradOptions = {}): MaybeTensor[] {
+export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opts?: GradOptions): MaybeTensor[] {
+  const options = optionsArg(opts, 'grad');
   const materialize = options.materializeGrads ?? false;
   if (materialize && options.allowUnused === false) {
     throw new Error(
@@ -104,6 +109,7 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opti
   }
   const allowUnused = options.allowUnused ?? materialize;
   const outs = asTensorList(outputs, 'outputs');
+  if (!(inputs instanceof Tensor) && !Array.isArray(inputs)) throw new TypeError(`grad(): argument 'inputs' must be a Tensor or a list of Tensors, but got ${pyTypeName(inputs)}`);
   const ins = inputs instanceof Tensor ? [inputs] : [...inputs];
   if (ins.length === 0) throw new Error('grad requires non-empty inputs.');
   for (const t of ins) {

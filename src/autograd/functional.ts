@@ -8,6 +8,7 @@ import { stack } from '../ops/join.js';
 import { enableGrad, isGradEnabled, setGradEnabled } from './grad-mode.js';
 import { grad } from './engine.js';
 import type { MaybeTensor } from './node.js';
+import { boolOption, optionsArg } from '../tensor/args.js';
 
 export type Tensors = Tensor | readonly Tensor[];
 /** A function of tensors returning a tensor or an array of tensors. */
@@ -159,15 +160,25 @@ function prepareV(v: Tensors | null | undefined, createGraph: boolean, fnName: s
 
 const OUTPUTS = 'outputs of the user-provided function';
 
+/** Checks the function and the options of a functional API call; `createGraph` and `strict` default to false. */
+function functionalArgs<O extends FunctionalOptions>(func: unknown, value: O | null | undefined, fnName: string): { createGraph: boolean; strict: boolean; options: O } {
+  if (typeof func !== 'function') throw new TypeError(`${fnName}(): argument 'func' must be a function, but got ${pyTypeName(func)}`);
+  const options = optionsArg(value, fnName);
+  return {
+    createGraph: boolOption(options.createGraph, fnName, 'create_graph') ?? false,
+    strict: boolOption(options.strict, fnName, 'strict') ?? false,
+    options,
+  };
+}
+
 /** `vjp(func, inputs, v?)`: [func(inputs), vᵀ·J]. `v` may be omitted for a single-element output. */
 export function vjp<O extends Tensors, I extends Tensors>(
   func: TensorFunction<O>,
   inputs: I,
   v?: Tensors | null,
-  options: FunctionalOptions = {},
+  opts?: FunctionalOptions,
 ): [O extends Tensor ? Tensor : Tensor[], Like<I>] {
-  const createGraph = options.createGraph ?? false;
-  const strict = options.strict ?? false;
+  const { createGraph, strict } = functionalArgs(func, opts, 'vjp');
   const [isInputsTuple, ins, isOutputsTuple, outs, vs] = enableGrad(() => {
     const [isIn, raw] = asTuple(inputs, 'inputs', 'vjp');
     const prepared = gradPreprocess(raw, createGraph, true);
@@ -191,10 +202,9 @@ export function jvp<O extends Tensors, I extends Tensors>(
   func: TensorFunction<O>,
   inputs: I,
   v?: Tensors | null,
-  options: FunctionalOptions = {},
+  opts?: FunctionalOptions,
 ): [O extends Tensor ? Tensor : Tensor[], O extends Tensor ? Tensor : Tensor[]] {
-  const createGraph = options.createGraph ?? false;
-  const strict = options.strict ?? false;
+  const { createGraph, strict } = functionalArgs(func, opts, 'jvp');
   const [isOutputsTuple, outs, gradOutputs, gradInputs, vs] = enableGrad(() => {
     const [isIn, raw] = asTuple(inputs, 'inputs', 'jvp');
     const prepared = gradPreprocess(raw, createGraph, true);
@@ -232,10 +242,9 @@ function checkStrategy(strategy: string, fnName: string): void {
 export function jacobian<O extends Tensors, I extends Tensors>(
   func: TensorFunction<O>,
   inputs: I,
-  options: JacobianOptions = {},
+  opts?: JacobianOptions,
 ): JacobianResult<O, I> {
-  const createGraph = options.createGraph ?? false;
-  const strict = options.strict ?? false;
+  const { createGraph, strict, options } = functionalArgs(func, opts, 'jacobian');
   checkStrategy(options.strategy ?? 'reverse-mode', 'jacobian');
   return enableGrad(() => {
     const [isInputsTuple, raw] = asTuple(inputs, 'inputs', 'jacobian');
@@ -273,8 +282,8 @@ export function jacobian<O extends Tensors, I extends Tensors>(
 }
 
 /** `hessian(func, inputs)`: the Hessian of a single-element function, `[input i][input j]` for arrays. */
-export function hessian<I extends Tensors>(func: TensorFunction<Tensor>, inputs: I, options: HessianOptions = {}): HessianResult<I> {
-  const strict = options.strict ?? false;
+export function hessian<I extends Tensors>(func: TensorFunction<Tensor>, inputs: I, opts?: HessianOptions): HessianResult<I> {
+  const { strict, options } = functionalArgs(func, opts, 'hessian');
   const [isInputsTuple, ins] = asTuple(inputs, 'inputs', 'hessian');
   checkStrategy(options.outerJacobianStrategy ?? 'reverse-mode', 'hessian');
   const singleOutput = (...inp: Tensor[]): Tensor => {
@@ -324,10 +333,9 @@ export function vhp<I extends Tensors>(
   func: TensorFunction<Tensor>,
   inputs: I,
   v?: Tensors | null,
-  options: FunctionalOptions = {},
+  opts?: FunctionalOptions,
 ): [Tensor, Like<I>] {
-  const createGraph = options.createGraph ?? false;
-  const strict = options.strict ?? false;
+  const { createGraph, strict } = functionalArgs(func, opts, 'vhp');
   const p = enableGrad(() => prepareSecondOrder('vhp', func, inputs, v, createGraph, strict));
   const result = setGradEnabled(createGraph || isGradEnabled(), () =>
     fillInZeros(autogradGrad(p.jac, p.ins, p.vs, { createGraph }), p.ins, strict, createGraph, 'double_back'),
@@ -340,10 +348,9 @@ export function hvp<I extends Tensors>(
   func: TensorFunction<Tensor>,
   inputs: I,
   v?: Tensors | null,
-  options: FunctionalOptions = {},
+  opts?: FunctionalOptions,
 ): [Tensor, Like<I>] {
-  const createGraph = options.createGraph ?? false;
-  const strict = options.strict ?? false;
+  const { createGraph, strict } = functionalArgs(func, opts, 'hvp');
   const { p, gradJac, doubleBack } = enableGrad(() => {
     const prepared = prepareSecondOrder('hvp', func, inputs, v, createGraph, strict);
     const gj = prepared.ins.map((t) => zerosLike(t, { requiresGrad: true }));

@@ -1,6 +1,6 @@
 // gradcheck and gradgradcheck, ported from PyTorch's torch/autograd/gradcheck.py (backward mode, real
 // dtypes): the analytical Jacobian from one-hot vector-Jacobian products against central differences.
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { float32, float64, promoteTypes } from '../tensor/dtype.js';
 import { zeros, zerosLike } from '../tensor/factory.js';
 import { Generator, defaultGenerator } from '../tensor/random.js';
@@ -12,6 +12,7 @@ import { allclose } from '../ops/binary.js';
 import { noGrad } from './grad-mode.js';
 import { grad } from './engine.js';
 import type { MaybeTensor } from './node.js';
+import { optionsArg } from '../tensor/args.js';
 
 /** Raised by gradcheck and gradgradcheck when a check fails. */
 export class GradcheckError extends Error {
@@ -287,6 +288,10 @@ function checkBackwardMulByGradOutput(outputs: Tensor[], inputs: readonly unknow
   }
 }
 
+function checkFunc(func: unknown, fn: string): void {
+  if (typeof func !== 'function') throw new TypeError(`${fn}(): argument 'func' must be a function, but got ${pyTypeName(func)}`);
+}
+
 function withDefaults(options: GradcheckOptions): Required<GradcheckOptions> {
   return {
     eps: options.eps ?? 1e-6,
@@ -303,8 +308,9 @@ function withDefaults(options: GradcheckOptions): Required<GradcheckOptions> {
  * array of tensors and other arguments) against central differences, for the inputs that require grad.
  * Returns true, or raises GradcheckError (returns false with `raiseException: false`).
  */
-export function gradcheck(func: CheckedFunction, inputs: Tensor | readonly unknown[], options: GradcheckOptions = {}): boolean {
-  const opts = withDefaults(options);
+export function gradcheck(func: CheckedFunction, inputs: Tensor | readonly unknown[], options?: GradcheckOptions): boolean {
+  checkFunc(func, 'gradcheck');
+  const opts = withDefaults(optionsArg(options, 'gradcheck'));
   const tupled = asList(inputs);
   try {
     checkInputs(tupled);
@@ -339,8 +345,10 @@ export function gradgradcheck(
   func: CheckedFunction,
   inputs: Tensor | readonly unknown[],
   gradOutputs: Tensor | readonly Tensor[] | null = null,
-  options: GradgradcheckOptions = {},
+  opts?: GradgradcheckOptions,
 ): boolean {
+  checkFunc(func, 'gradgradcheck');
+  const options = optionsArg(opts, 'gradgradcheck');
   const tupled = asList(inputs);
   const gos =
     gradOutputs === null

@@ -6,6 +6,7 @@ import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/layout.js';
 import { zerosLike, type Scalar } from '../tensor/factory.js';
 import { warn } from '../tensor/warnings.js';
+import { boolOption, floatArg, optionsArg } from '../tensor/args.js';
 import { crossSaved, record } from '../autograd/record.js';
 import {
   asOperand,
@@ -167,10 +168,10 @@ function addKernel(dtype: DType, alpha: number): Kernel2 {
   return { num: (x, y) => x + a * y, big: (x, y) => x + big * y };
 }
 
-export function add(input: TensorOrScalar, other: TensorOrScalar, options: { alpha?: Scalar } = {}): Tensor {
+export function add(input: TensorOrScalar, other: TensorOrScalar, options?: { alpha?: Scalar }): Tensor {
   checkNumbersAsTensors('add', input, other);
   const dtype = resultTypeOf(input, other);
-  const alpha = checkAlpha('add', options.alpha ?? 1, dtype);
+  const alpha = checkAlpha('add', optionsArg(options, 'add').alpha ?? 1, dtype);
   const out = binaryKernel(input, other, addKernel(dtype, alpha), dtype, dtype);
   record({
     name: 'AddBackward0',
@@ -181,11 +182,11 @@ export function add(input: TensorOrScalar, other: TensorOrScalar, options: { alp
   return out;
 }
 
-export function sub(input: TensorOrScalar, other: TensorOrScalar, options: { alpha?: Scalar } = {}): Tensor {
+export function sub(input: TensorOrScalar, other: TensorOrScalar, options?: { alpha?: Scalar }): Tensor {
   checkNumbersAsTensors('sub', input, other);
   checkSubtraction(input, other);
   const dtype = resultTypeOf(input, other);
-  const alpha = checkAlpha('sub', options.alpha ?? 1, dtype);
+  const alpha = checkAlpha('sub', optionsArg(options, 'sub').alpha ?? 1, dtype);
   const out = binaryKernel(input, other, addKernel(dtype, -alpha), dtype, dtype);
   record({
     name: 'SubBackward0',
@@ -196,12 +197,12 @@ export function sub(input: TensorOrScalar, other: TensorOrScalar, options: { alp
   return out;
 }
 
-export function rsub(input: Tensor, other: TensorOrScalar, options: { alpha?: Scalar } = {}): Tensor {
+export function rsub(input: Tensor, other: TensorOrScalar, options?: { alpha?: Scalar }): Tensor {
   checkTensor(input, 'rsub');
   checkOperand(other, 'rsub', 'other', 2);
   checkSubtraction(input, other);
   const dtype = resultTypeOf(input, other);
-  const alpha = checkAlpha('rsub', options.alpha ?? 1, dtype);
+  const alpha = checkAlpha('rsub', optionsArg(options, 'rsub').alpha ?? 1, dtype);
   const out = binaryKernel(other, input, addKernel(dtype, -alpha), dtype, dtype);
   record({
     name: other instanceof Tensor ? 'RsubBackward0' : 'RsubBackward1',
@@ -292,9 +293,9 @@ function roundingDivide(input: TensorOrScalar, other: TensorOrScalar, mode: 'tru
   return binaryKernel(input, other, kernel, dtype, dtype);
 }
 
-export function div(input: TensorOrScalar, other: TensorOrScalar, options: { roundingMode?: RoundingMode } = {}): Tensor {
+export function div(input: TensorOrScalar, other: TensorOrScalar, options?: { roundingMode?: RoundingMode }): Tensor {
   checkNumbersAsTensors('div', input, other);
-  const mode = options.roundingMode ?? null;
+  const mode = optionsArg(options, 'div').roundingMode ?? null;
   if (mode !== null && mode !== 'trunc' && mode !== 'floor') {
     throw new Error(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
   }
@@ -835,12 +836,13 @@ function clampOneSide(fn: 'clamp_min' | 'clamp_max', input: Tensor, bound: Tenso
 }
 
 /** `torch.isclose`: x == y or |x - y| <= atol + |rtol * y|, each step rounded as ATen's. */
-export function isclose(input: Tensor, other: Tensor, options: { rtol?: number; atol?: number; equalNan?: boolean } = {}): Tensor {
+export function isclose(input: Tensor, other: Tensor, opts?: { rtol?: number; atol?: number; equalNan?: boolean }): Tensor {
   checkTensors('isclose', input, other);
+  const options = optionsArg(opts, 'isclose');
   if (input.dtype !== other.dtype) throw new Error(`${legacyScalarName(input.dtype)} did not match ${legacyScalarName(other.dtype)}`);
-  const rtol = options.rtol ?? 1e-5;
-  const atol = options.atol ?? 1e-8;
-  const equalNan = options.equalNan ?? false;
+  const rtol = floatArg(options.rtol ?? 1e-5, 'isclose', 'rtol');
+  const atol = floatArg(options.atol ?? 1e-8, 'isclose', 'atol');
+  const equalNan = boolOption(options.equalNan, 'isclose', 'equal_nan') ?? false;
   if (!(rtol >= 0)) throw new Error(`rtol must be greater than or equal to zero, but got ${rtol}`);
   if (!(atol >= 0)) throw new Error(`atol must be greater than or equal to zero, but got ${atol}`);
   // Zero tolerances compare in the tensors' own dtype; otherwise ATen computes the errors in floating
@@ -860,7 +862,7 @@ export function isclose(input: Tensor, other: Tensor, options: { rtol?: number; 
   return binaryKernel(input, other, { num: kernel, big: kernel }, dtype, bool);
 }
 
-export function allclose(input: Tensor, other: Tensor, options: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
+export function allclose(input: Tensor, other: Tensor, options?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean {
   checkTensors('allclose', input, other);
   return isclose(input, other, options).all().item() !== 0;
 }

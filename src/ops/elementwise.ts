@@ -40,8 +40,18 @@ export function promotionOperand(x: TensorOrScalar): PromotionOperand {
   return x instanceof Tensor ? { dtype: x.dtype, dim: x.dim() } : x;
 }
 
+const RESULT_TYPE_SIGNATURES = [
+  '(Tensor tensor, Tensor other)',
+  '(Tensor tensor, Number other)',
+  '(Number scalar, Tensor tensor)',
+  '(Number scalar1, Number scalar2)',
+];
+
 /** `torch.result_type` for tensors and scalars. */
 export function resultTypeOf(...operands: TensorOrScalar[]): DType {
+  if (operands.length === 0 || !operands.every((x) => x instanceof Tensor || isScalar(x))) {
+    throw invalidArguments('result_type', operands, RESULT_TYPE_SIGNATURES);
+  }
   return resultType(...operands.map(promotionOperand));
 }
 

@@ -6,6 +6,7 @@ import { scatter } from '../backends/js/strided.js';
 import { asOperand, checkTensor, resultTypeOf } from './elementwise.js';
 import { atleast1d, atleast2d, atleast3d, makeMultiOutputViews, type ViewLayout } from './view.js';
 import { record } from '../autograd/record.js';
+import { intListArg } from '../tensor/args.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import type { MaybeTensor } from '../autograd/node.js';
 
@@ -171,13 +172,11 @@ Tensor.prototype.split = function (this: Tensor, splitSize: number | readonly nu
   return splitViews(this, d, sizes, 'SplitBackward0');
 };
 
-Tensor.prototype.splitWithSizes = function (this: Tensor, splitSizes: readonly number[], dim = 0): Tensor[] {
+Tensor.prototype.splitWithSizes = function (this: Tensor, sizes: readonly number[], dim = 0): Tensor[] {
+  const splitSizes = intListArg(sizes, 'split_with_sizes', 'split_sizes', 1);
   checkSplittable(this);
   const d = normalizeDim(dim, this.dim());
   const dimSize = this.shape_[d];
-  splitSizes.forEach((s, i) => {
-    if (!Number.isInteger(s)) throw new TypeError(`split_with_sizes(): argument 'split_sizes' must be tuple of ints, but found element of type ${pyTypeName(s)} at pos ${i}`);
-  });
   if (splitSizes.some((s) => s < 0)) {
     throw new Error(`split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=${shapeStr(splitSizes)}`);
   }

@@ -10,6 +10,7 @@ import { emptyTensor } from '../tensor/factory.js';
 import { gemm, type MatrixOperand } from '../backends/js/gemm.js';
 import { binaryKernel, unaryKernel, type Kernel2 } from './elementwise.js';
 import { legacyScalarName } from './pointwise.js';
+import { optionsArg } from '../tensor/args.js';
 import { applyInplace } from './inplace.js';
 import { crossSaved, record } from '../autograd/record.js';
 import { noGrad } from '../autograd/grad-mode.js';
@@ -76,7 +77,8 @@ function scaleArg(value: unknown, fn: string, name: string): Scale {
   return { raw: value, isZero: Number(value) === 0 };
 }
 
-function scalesOf(options: ScaleOptions, fn: string): { beta: Scale; alpha: Scale } {
+function scalesOf(value: ScaleOptions | null | undefined, fn: string): { beta: Scale; alpha: Scale } {
+  const options = optionsArg(value, fn);
   return { beta: scaleArg(options.beta ?? 1, fn, 'beta'), alpha: scaleArg(options.alpha ?? 1, fn, 'alpha') };
 }
 
@@ -554,7 +556,8 @@ export function linalgMatmul(input: Tensor, other: Tensor): Tensor {
 }
 
 /** torch.linalg.vecdot: `(x * y).sum(dim)` for real floating dtypes, with broadcasting. */
-export function vecdot(x: Tensor, y: Tensor, options: { dim?: number } = {}): Tensor {
+export function vecdot(x: Tensor, y: Tensor, opts?: { dim?: number }): Tensor {
+  const options = optionsArg(opts, 'linalg_vecdot');
   requireTensor(x, 'linalg_vecdot', 'x', 1);
   requireTensor(y, 'linalg_vecdot', 'y', 2);
   if (!x.dtype.isFloatingPoint) {
@@ -889,11 +892,17 @@ proto.baddbmm = function (this: Tensor, batch1: Tensor, batch2: Tensor, options?
   return baddbmm(this, batch1, batch2, options);
 };
 proto.addmm_ = function (this: Tensor, mat1: Tensor, mat2: Tensor, options?: ScaleOptions) {
+  requireTensor(mat1, 'addmm_', 'mat1', 1);
+  requireTensor(mat2, 'addmm_', 'mat2', 2);
   return applyInplace(this, (current) => addmmImpl(current, mat1, mat2, options ?? {}, true));
 };
 proto.addmv_ = function (this: Tensor, mat: Tensor, vec: Tensor, options?: ScaleOptions) {
+  requireTensor(mat, 'addmv_', 'mat', 1);
+  requireTensor(vec, 'addmv_', 'vec', 2);
   return applyInplace(this, (current) => addmvImpl(current, mat, vec, options ?? {}, true));
 };
 proto.baddbmm_ = function (this: Tensor, batch1: Tensor, batch2: Tensor, options?: ScaleOptions) {
+  requireTensor(batch1, 'baddbmm_', 'batch1', 1);
+  requireTensor(batch2, 'baddbmm_', 'batch2', 2);
   return applyInplace(this, (current) => baddbmmImpl(current, batch1, batch2, options ?? {}, true));
 };

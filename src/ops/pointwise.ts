@@ -3,6 +3,7 @@
 import { DType, bool, float32, toFloatingDtype } from '../tensor/dtype.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { record } from '../autograd/record.js';
+import { optionsArg } from '../tensor/args.js';
 import { binaryKernel, checkTensor, precisionOf, unaryKernel, type Kernel1 } from './elementwise.js';
 import { zerosLike } from '../tensor/factory.js';
 
@@ -254,8 +255,8 @@ Tensor.prototype.square = function (this: Tensor): Tensor {
   return this.pow(2);
 };
 
-Tensor.prototype.round = function (this: Tensor, options: { decimals?: number } = {}): Tensor {
-  const decimals = options.decimals;
+Tensor.prototype.round = function (this: Tensor, options?: { decimals?: number }): Tensor {
+  const decimals = optionsArg(options, 'round').decimals;
   if (decimals !== undefined && !Number.isInteger(decimals)) {
     throw new TypeError(`round(): argument 'decimals' must be int, not ${pyTypeName(decimals)}`);
   }

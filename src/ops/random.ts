@@ -4,7 +4,8 @@ import { DType, bool, float32, float64, int64, getDefaultDtype } from '../tensor
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { elementOffsets } from '../backends/js/strided.js';
 import { emptyTensor, finishFactory, parseSizeArgs, checkOptions, type TensorOptions } from '../tensor/factory.js';
-import { castTensor, checkTensor } from './elementwise.js';
+import { castTensor, checkTensor, invalidArguments } from './elementwise.js';
+import { boolOption, floatArg, intArg, optionsArg } from '../tensor/args.js';
 import { applyInplace } from './inplace.js';
 import { legacyScalarName } from './pointwise.js';
 import { checkSizes } from '../tensor/layout.js';
@@ -43,8 +44,8 @@ declare module '../tensor/tensor.js' {
   }
 }
 
-function generatorOf(options: { generator?: Generator } | undefined): Generator {
-  const g = options?.generator ?? defaultGenerator;
+function generatorOf(options: { generator?: Generator } | undefined, fn: string): Generator {
+  const g = optionsArg(options, fn).generator ?? defaultGenerator;
   if (!(g instanceof Generator)) throw new TypeError(`argument 'generator' must be torch.Generator, not ${pyTypeName(g)}`);
   return g;
 }
@@ -63,7 +64,7 @@ function floatDtype(options: TensorOptions, kernel: string): DType {
 export function rand(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
   const { shape, options } = parseSizeArgs(args, 'rand') as { shape: number[]; options: RandomOptions };
   const out = emptyTensor(shape, floatDtype(options, 'check_uniform_bounds'));
-  fillUniform(generatorOf(options), out.storage_.data as FloatArray);
+  fillUniform(generatorOf(options, 'rand'), out.storage_.data as FloatArray);
   return finishFactory(out, options);
 }
 
@@ -71,51 +72,62 @@ export function rand(...args: (number | readonly number[] | RandomOptions)[]): T
 export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
   const { shape, options } = parseSizeArgs(args, 'randn') as { shape: number[]; options: RandomOptions };
   const out = emptyTensor(shape, floatDtype(options, 'normal_kernel_cpu'));
-  fillNormal(generatorOf(options), out.storage_.data as FloatArray);
+  fillNormal(generatorOf(options, 'randn'), out.storage_.data as FloatArray);
   return finishFactory(out, options);
 }
 
-export function randLike(input: Tensor, options: RandomOptions = {}): Tensor {
-  checkTensor(input, 'rand_like');
-  return rand(input.shape, { dtype: input.dtype, ...options });
+/** The options of a `*_like` sampler: the input's dtype unless another is given. */
+function likeOptions(input: Tensor, value: RandomOptions | undefined, fn: string): RandomOptions {
+  checkTensor(input, fn);
+  const { dtype, generator, requiresGrad, device } = optionsArg(value, fn);
+  return { dtype: dtype ?? input.dtype, generator, requiresGrad, device };
 }
 
-export function randnLike(input: Tensor, options: RandomOptions = {}): Tensor {
-  checkTensor(input, 'randn_like');
-  return randn(input.shape, { dtype: input.dtype, ...options });
+export function randLike(input: Tensor, options?: RandomOptions): Tensor {
+  const opts = likeOptions(input, options, 'rand_like');
+  return rand(input.shape, opts);
+}
+
+export function randnLike(input: Tensor, options?: RandomOptions): Tensor {
+  const opts = likeOptions(input, options, 'randn_like');
+  return randn(input.shape, opts);
 }
 
 /** `torch.randint(high, size)` or `torch.randint(low, high, size)`; int64 unless a dtype is given. */
 export function randint(high: number | bigint, size: readonly number[], options?: RandomOptions): Tensor;
 export function randint(low: number | bigint, high: number | bigint, size: readonly number[], options?: RandomOptions): Tensor;
 export function randint(...args: unknown[]): Tensor {
-  const options = (args.length > 0 && typeof args[args.length - 1] === 'object' && !Array.isArray(args[args.length - 1])
-    ? args.pop()
-    : {}) as RandomOptions;
+  const last = args[args.length - 1];
+  const hasOptions = args.length > 0 && (last === null || (typeof last === 'object' && !Array.isArray(last)));
+  const options = checkOptions((hasOptions ? args.pop() : {}) as RandomOptions, 'randint');
   const size = args.pop();
   if (!Array.isArray(size)) throw new TypeError(`randint(): argument 'size' must be tuple of ints, not ${pyTypeName(size)}`);
   checkSizes(size);
-  checkOptions(options, 'randint');
   const [low, high] = (args.length === 1 ? [0, args[0]] : args) as (number | bigint)[];
+  for (const [value, name] of [[low, 'low'], [high, 'high']] as const) {
+    if (typeof value !== 'bigint' && !(typeof value === 'number' && Number.isInteger(value))) {
+      throw new TypeError(`randint(): argument '${name}' must be int, not ${pyTypeName(value)}`);
+    }
+  }
   const dtype = options.dtype ?? int64;
   const out = emptyTensor(size, dtype);
-  fillRandint(generatorOf(options), out.storage_.data, low, high, { dtype: dtype.name as RandomDTypeName });
+  fillRandint(generatorOf(options, 'randint'), out.storage_.data, low, high, { dtype: dtype.name as RandomDTypeName });
   return finishFactory(out, options);
 }
 
-export function randintLike(input: Tensor, low: number, high: number, options: RandomOptions = {}): Tensor {
-  checkTensor(input, 'randint_like');
-  return randint(low, high, input.shape, { dtype: input.dtype, ...options });
+export function randintLike(input: Tensor, low: number, high: number, options?: RandomOptions): Tensor {
+  const opts = likeOptions(input, options, 'randint_like');
+  return randint(low, high, input.shape, opts);
 }
 
 /** `torch.randperm(n)`: a random permutation of 0..n-1 (int64 unless a dtype is given). */
-export function randperm(n: number, options: RandomOptions = {}): Tensor {
+export function randperm(n: number, value?: RandomOptions): Tensor {
   if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`randperm(): argument 'n' must be int, not ${pyTypeName(n)}`);
   checkSizes([n]);
-  checkOptions(options, 'randperm');
+  const options = checkOptions(value, 'randperm');
   const dtype = options.dtype ?? int64;
   const out = emptyTensor([n], dtype);
-  fillRandperm(generatorOf(options), out.storage_.data, dtype.name as RandomDTypeName);
+  fillRandperm(generatorOf(options, 'randperm'), out.storage_.data, dtype.name as RandomDTypeName);
   return finishFactory(out, options);
 }
 
@@ -147,21 +159,26 @@ function checkFloatTensor(self: Tensor, kernel: string): void {
 }
 
 Tensor.prototype.uniform_ = function (this: Tensor, from = 0, to = 1, options?: { generator?: Generator }) {
+  const low = floatArg(from, 'uniform_', 'from', 1);
+  const high = floatArg(to, 'uniform_', 'to', 2);
   checkFloatTensor(this, 'check_uniform_bounds');
-  const gen = generatorOf(options);
-  return fillInMemoryOrder(this, (out) => fillUniform(gen, out as FloatArray, from, to));
+  const gen = generatorOf(options, 'uniform_');
+  return fillInMemoryOrder(this, (out) => fillUniform(gen, out as FloatArray, low, high));
 };
 
 Tensor.prototype.normal_ = function (this: Tensor, mean = 0, std = 1, options?: { generator?: Generator }) {
+  const mu = floatArg(mean, 'normal_', 'mean', 1);
+  const sigma = floatArg(std, 'normal_', 'std', 2);
   checkFloatTensor(this, 'normal_kernel_cpu');
-  const gen = generatorOf(options);
-  return fillInMemoryOrder(this, (out, contiguous) => fillNormal(gen, out as FloatArray, mean, std, contiguous));
+  const gen = generatorOf(options, 'normal_');
+  return fillInMemoryOrder(this, (out, contiguous) => fillNormal(gen, out as FloatArray, mu, sigma, contiguous));
 };
 
 Tensor.prototype.exponential_ = function (this: Tensor, lambd = 1, options?: { generator?: Generator }) {
+  const rate = floatArg(lambd, 'exponential_', 'lambd', 1);
   checkFloatTensor(this, 'exponential_cpu');
-  const gen = generatorOf(options);
-  return fillInMemoryOrder(this, (out) => fillExponential(gen, out as FloatArray, lambd));
+  const gen = generatorOf(options, 'exponential_');
+  return fillInMemoryOrder(this, (out) => fillExponential(gen, out as FloatArray, rate));
 };
 
 /** Exclusive upper bound of `random_()` without bounds (PyTorch's uniform_int transform). */
@@ -177,8 +194,8 @@ Tensor.prototype.random_ = function (
   options?: { generator?: Generator },
 ) {
   const dtype = this.dtype;
-  if (from === undefined || typeof from === 'object') {
-    const gen = generatorOf(from);
+  if (from === undefined || from === null || typeof from === 'object') {
+    const gen = generatorOf(from, 'random_');
     // int64 and float64 fold a 64-bit draw, the other dtypes a 32-bit one.
     const wide = dtype === int64 || dtype === float64;
     const range = DEFAULT_RANDOM_RANGE[dtype.name];
@@ -191,12 +208,13 @@ Tensor.prototype.random_ = function (
     });
   }
   const [low, high] = to === undefined ? [0, from] : [from, to];
-  const gen = generatorOf(options);
+  const gen = generatorOf(options, 'random_');
   return fillInMemoryOrder(this, (out) => fillRandint(gen, out, low, high, { dtype: dtype.name as RandomDTypeName }));
 };
 
 Tensor.prototype.bernoulli_ = function (this: Tensor, p: number | Tensor = 0.5, options?: { generator?: Generator }) {
-  const gen = generatorOf(options);
+  if (!(p instanceof Tensor) && typeof p !== 'number') throw new TypeError(`bernoulli_(): argument 'p' must be float or Tensor, not ${pyTypeName(p)}`);
+  const gen = generatorOf(options, 'bernoulli_');
   if (p instanceof Tensor) {
     const probs = castTensor(p.expand(this.shape), p.dtype === float32 ? float32 : float64).storage_.data as FloatArray;
     return fillInMemoryOrder(this, (out) => fillBernoulli(gen, out, probs));
@@ -217,18 +235,21 @@ export function bernoulli(input: Tensor, options: { generator?: Generator } = {}
   checkTensor(input, 'bernoulli');
   checkFloatTensor(input, 'bernoulli_tensor_cpu_p_');
   const out = emptyTensor(input.shape, input.dtype);
-  fillBernoulli(generatorOf(options), out.storage_.data, input.contiguous().detach().contiguousData() as FloatArray);
+  fillBernoulli(generatorOf(options, 'bernoulli'), out.storage_.data, input.contiguous().detach().contiguousData() as FloatArray);
   return out;
 }
 
 /** `torch.multinomial(input, numSamples, { replacement, generator })` for 1-D or 2-D weights. */
-export function multinomial(input: Tensor, numSamples: number, options: { replacement?: boolean; generator?: Generator } = {}): Tensor {
+export function multinomial(input: Tensor, numSamples: number, opts?: { replacement?: boolean; generator?: Generator }): Tensor {
   checkTensor(input, 'multinomial');
+  intArg(numSamples, 'multinomial', 'num_samples', 2);
+  const options = optionsArg(opts, 'multinomial');
+  const replacement = boolOption(options.replacement, 'multinomial', 'replacement') ?? false;
   if (input.dim() < 1 || input.dim() > 2) throw new Error('prob_dist must be 1 or 2 dim');
   checkFloatTensor(input, 'multinomial');
   const categories = input.shape[input.dim() - 1];
   const probs = input.detach().contiguousData() as FloatArray;
-  const samples = sampleMultinomial(generatorOf(options), probs, categories, numSamples, options.replacement ?? false);
+  const samples = sampleMultinomial(generatorOf(options, 'multinomial'), probs, categories, numSamples, replacement);
   const shape = input.dim() === 1 ? [numSamples] : [input.shape[0], numSamples];
   const out = emptyTensor(shape, int64);
   const dst = out.storage_.data as BigInt64Array;
@@ -239,15 +260,26 @@ export function multinomial(input: Tensor, numSamples: number, options: { replac
 /**
  * `torch.normal(mean, std)` with tensors (elementwise), or `torch.normal(mean, std, size)` with numbers.
  */
-export function normal(mean: number | Tensor, std: number | Tensor, size?: readonly number[], options: RandomOptions = {}): Tensor {
-  const gen = generatorOf(options);
+const NORMAL_SIGNATURES = [
+  '(Tensor mean, Tensor std, *, torch.Generator generator, Tensor out)',
+  '(Tensor mean, float std, *, torch.Generator generator, Tensor out)',
+  '(float mean, Tensor std, *, torch.Generator generator, Tensor out)',
+  '(float mean, float std, tuple of ints size, *, torch.Generator generator, Tensor out, torch.dtype dtype, torch.layout layout, torch.device device, bool pin_memory, bool requires_grad)',
+];
+
+export function normal(mean: number | Tensor, std: number | Tensor, size?: readonly number[], value?: RandomOptions): Tensor {
+  const options = checkOptions(value, 'normal');
+  const gen = generatorOf(options, 'normal');
   if (typeof mean === 'number' && typeof std === 'number') {
     if (!Array.isArray(size)) throw new TypeError('normal(): with number mean and std, a size is required');
+    checkSizes(size);
     const out = emptyTensor(size, floatDtype(options, 'normal_kernel_cpu'));
     out.normal_(mean, std, { generator: gen });
     return finishFactory(out, options);
   }
   // Tensor forms draw standard normals for the broadcast shape, then scale and shift (PyTorch's order).
+  const tensorForm = (mean instanceof Tensor && (std instanceof Tensor || typeof std === 'number')) || (typeof mean === 'number' && std instanceof Tensor);
+  if (!tensorForm || size !== undefined) throw invalidArguments('normal', [mean, std, ...(size === undefined ? [] : [size])], NORMAL_SIGNATURES);
   const meanT = mean instanceof Tensor ? mean : null;
   const stdT = std instanceof Tensor ? std : null;
   const ref = (meanT ?? stdT) as Tensor;

@@ -11,6 +11,7 @@ import { legacyScalarName } from './pointwise.js';
 import { where } from './binary.js';
 import { cat } from './join.js';
 import { record } from '../autograd/record.js';
+import { boolOption, dtypeOption, optionsArg } from '../tensor/args.js';
 import type { Element } from '../tensor/storage.js';
 import type { TypedArray } from '../tensor/dtype.js';
 
@@ -78,12 +79,20 @@ export function reductionDims(dim: Dims | undefined, ndim: number, fn = 'reducti
   return [...out].sort((a, b) => a - b);
 }
 
-/** Splits (dim?, options?) argument pairs of reduction methods. */
-export function splitReduceArgs<D, O extends object>(dimOrOptions: D | O | undefined, options: O | undefined): { dim: D | undefined; options: O } {
+/** The options of a reduction `fn`, with `keepdim` and `dtype` checked when given. */
+export function reduceOptions<O extends { keepdim?: boolean; dtype?: DType }>(options: O | null | undefined, fn: string): O {
+  const checked = optionsArg(options, fn);
+  boolOption(checked.keepdim, fn, 'keepdim');
+  dtypeOption(checked.dtype, fn);
+  return checked;
+}
+
+/** Splits (dim?, options?) argument pairs of reduction methods, and checks the options. */
+export function splitReduceArgs<D, O extends object>(dimOrOptions: D | O | undefined, options: O | undefined, fn: string): { dim: D | undefined; options: O } {
   if (dimOrOptions !== null && typeof dimOrOptions === 'object' && !Array.isArray(dimOrOptions)) {
-    return { dim: undefined, options: dimOrOptions as O };
+    return { dim: undefined, options: reduceOptions(dimOrOptions as O, fn) };
   }
-  return { dim: dimOrOptions as D | undefined, options: (options ?? {}) as O };
+  return { dim: dimOrOptions as D | undefined, options: reduceOptions(options, fn) };
 }
 
 /** The output shape of reducing `dims` of `shape`. */
@@ -188,7 +197,7 @@ function isFullReduction(dim: Dims | undefined): boolean {
 
 export function sum(input: Tensor, dim?: Dims | ReduceOptions, options?: ReduceOptions): Tensor {
   checkTensor(input, 'sum');
-  const split = splitReduceArgs<Dims, ReduceOptions>(dim, options);
+  const split = splitReduceArgs<Dims, ReduceOptions>(dim, options, 'sum');
   const keepdim = split.options.keepdim ?? false;
   const dims = reductionDims(split.dim, input.dim(), 'sum');
   const outDtype = sumDtype(input.dtype, split.options.dtype);
@@ -205,7 +214,7 @@ export function sum(input: Tensor, dim?: Dims | ReduceOptions, options?: ReduceO
 
 export function mean(input: Tensor, dim?: Dims | ReduceOptions, options?: ReduceOptions): Tensor {
   checkTensor(input, 'mean');
-  const split = splitReduceArgs<Dims, ReduceOptions>(dim, options);
+  const split = splitReduceArgs<Dims, ReduceOptions>(dim, options, 'mean');
   const dtype = split.options.dtype ?? input.dtype;
   if (!dtype.isFloatingPoint) {
     throw new Error(
@@ -264,7 +273,7 @@ function prodBackward(grad: Tensor, input: Tensor, result: Tensor, dim: number |
 
 export function prod(input: Tensor, dim?: number | { dtype?: DType } | null, options: ReduceOptions = {}): Tensor {
   checkTensor(input, 'prod');
-  const split = splitReduceArgs<number | null, ReduceOptions>(dim, options);
+  const split = splitReduceArgs<number | null, ReduceOptions>(dim, options, 'prod');
   const full = split.dim === undefined || split.dim === null;
   const d = full ? null : singleDim(split.dim, input.dim(), 'prod');
   const keepdim = split.options.keepdim ?? false;
@@ -328,9 +337,9 @@ function varianceOp(input: Tensor, dimArg: Dims | boolean | VarOptions | undefin
   let options: VarOptions;
   let dim: Dims | undefined;
   if (typeof dimArg === 'boolean') {
-    options = { ...maybeOptions, unbiased: dimArg };
+    options = { ...reduceOptions(maybeOptions, fn), unbiased: dimArg };
   } else {
-    ({ dim, options } = splitReduceArgs<Dims, VarOptions>(dimArg, maybeOptions));
+    ({ dim, options } = splitReduceArgs<Dims, VarOptions>(dimArg, maybeOptions, fn));
   }
   if (!input.dtype.isFloatingPoint) throw new Error('std and var only support floating point and complex dtypes');
   const correction = varCorrection(options, fn);
@@ -379,8 +388,9 @@ function logsumexpGroup(data: TypedArray, start: number, length: number): number
   return Math.log(total) + shift;
 }
 
-export function logsumexp(input: Tensor, dim: number | readonly number[], options: { keepdim?: boolean } = {}): Tensor {
+export function logsumexp(input: Tensor, dim: number | readonly number[], opts?: { keepdim?: boolean }): Tensor {
   checkTensor(input, 'logsumexp');
+  const options = reduceOptions(opts, 'logsumexp');
   if (dim === undefined || dim === null) {
     throw new TypeError('logsumexp() received an invalid combination of arguments - got (), but expected one of:');
   }
@@ -455,8 +465,9 @@ function normBackward(grad: Tensor, x: Tensor, ord: number, norm: Tensor, dims: 
 }
 
 /** `torch.linalg.vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None)`. */
-export function vectorNorm(input: Tensor, ord: number = 2, dim: Dims = null, options: ReduceOptions = {}): Tensor {
+export function vectorNorm(input: Tensor, ord: number = 2, dim: Dims = null, opts?: ReduceOptions): Tensor {
   checkTensor(input, 'linalg.vector_norm');
+  const options = reduceOptions(opts, 'linalg.vector_norm');
   if (typeof ord !== 'number') throw new TypeError(`linalg.vector_norm(): argument 'ord' must be Number, not ${pyTypeName(ord)}`);
   if (!input.dtype.isFloatingPoint) {
     throw new Error(`linalg.vector_norm: Expected a floating point or complex tensor as input. Got ${legacyScalarName(input.dtype)}`);
@@ -513,8 +524,9 @@ export function norm(input: Tensor, p?: NormOrder | null | ReduceOptions, dim?: 
 // ---- all, any ----
 
 function truthTest(name: 'all' | 'any') {
-  return function (input: Tensor, dim?: Dims, options: { keepdim?: boolean } = {}): Tensor {
+  return function (input: Tensor, dim?: Dims, opts?: { keepdim?: boolean }): Tensor {
     checkTensor(input, name);
+    const options = reduceOptions(opts, name);
     const dims = reductionDims(dim, input.dim(), name);
     const wantAll = name === 'all';
     // uint8 inputs give uint8 results, for backward compatibility, as in PyTorch.

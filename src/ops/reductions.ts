@@ -12,10 +12,11 @@ import { legacyScalarName } from './pointwise.js';
 import { lerp, maximum, minimum, where } from './binary.js';
 import { cat } from './join.js';
 import { record } from '../autograd/record.js';
+import { boolOption } from '../tensor/args.js';
 import './scatter.js';
 import './shape.js';
 import {
-  asDtype, reduceKernel, reducedShape, reductionDims, resized, restoreReducedDims, singleDim, splitReduceArgs, sumDtype, type Dims,
+  asDtype, reduceKernel, reducedShape, reductionDims, resized, restoreReducedDims, singleDim, splitReduceArgs, reduceOptions, sumDtype, type Dims,
 } from './reduce.js';
 
 /** A (values, indices) result, like PyTorch's `torch.return_types.*`: use `.values`, `[0]` or destructure. */
@@ -303,11 +304,12 @@ function extreme(kind: Extreme) {
   function op(input: Tensor): Tensor;
   function op(input: Tensor, dim: number, options?: KeepdimOptions): ValuesIndices;
   function op(input: Tensor, other: Tensor): Tensor;
-  function op(input: Tensor, dimOrOther?: number | Tensor, options: KeepdimOptions = {}): Tensor | ValuesIndices {
+  function op(input: Tensor, dimOrOther?: number | Tensor, options?: KeepdimOptions): Tensor | ValuesIndices {
     checkTensor(input, kind);
+    const keepdim = reduceOptions(options, kind).keepdim ?? false;
     if (dimOrOther instanceof Tensor) return kind === 'max' ? maximum(input, dimOrOther) : minimum(input, dimOrOther);
     if (dimOrOther === undefined) return extremeAll(input, kind);
-    return extremeAlongDim(input, kind, dimOrOther, options.keepdim ?? false);
+    return extremeAlongDim(input, kind, dimOrOther, keepdim);
   }
   return op;
 }
@@ -317,8 +319,9 @@ export const min = extreme('min');
 
 function amaxOrAmin(kind: Extreme) {
   const fn = kind === 'max' ? 'amax' : 'amin';
-  return (input: Tensor, dim: Dims = [], options: KeepdimOptions = {}): Tensor => {
+  return (input: Tensor, dim: Dims = [], opts?: KeepdimOptions): Tensor => {
     checkTensor(input, fn);
+    const options = reduceOptions(opts, fn);
     const dims = reductionDims(dim, input.dim(), fn);
     if (input.numel() === 0) {
       const given = dim === null ? [] : typeof dim === 'number' ? [dim] : dim;
@@ -347,10 +350,10 @@ export const amin = amaxOrAmin('min');
 
 function argExtreme(kind: Extreme) {
   const fn = kind === 'max' ? 'argmax' : 'argmin';
-  return (input: Tensor, dim: number | null = null, options: KeepdimOptions = {}): Tensor => {
+  return (input: Tensor, dim: number | null = null, options?: KeepdimOptions): Tensor => {
     checkTensor(input, fn);
     rejectDtype(input, `${fn}_cpu`, (d) => d === bool);
-    const keepdim = options.keepdim ?? false;
+    const keepdim = reduceOptions(options, fn).keepdim ?? false;
     if (dim === null || dim === undefined) {
       if (input.numel() === 0) throw new Error(`${fn}(): Expected reduction dim to be specified for input.numel() == 0.`);
       const flat = input.reshape(-1);
@@ -418,9 +421,9 @@ function medianAlongDim(input: Tensor, dimArg: number, keepdim: boolean): Values
 
 export function median(input: Tensor): Tensor;
 export function median(input: Tensor, dim: number, options?: KeepdimOptions): ValuesIndices;
-export function median(input: Tensor, dim?: number, options: KeepdimOptions = {}): Tensor | ValuesIndices {
+export function median(input: Tensor, dim?: number, options?: KeepdimOptions): Tensor | ValuesIndices {
   checkTensor(input, 'median');
-  return dim === undefined ? medianAll(input) : medianAlongDim(input, dim, options.keepdim ?? false);
+  return dim === undefined ? medianAll(input) : medianAlongDim(input, dim, reduceOptions(options, 'median').keepdim ?? false);
 }
 
 // ---- sort, argsort, topk ----
@@ -448,7 +451,9 @@ function sortedSelection(input: Tensor, dim: number, k: number, descending: bool
 
 export function sort(input: Tensor, dim?: number | SortOptions, options?: SortOptions): ValuesIndices {
   checkTensor(input, 'sort');
-  const split = splitReduceArgs<number, SortOptions>(dim, options);
+  const split = splitReduceArgs<number, SortOptions>(dim, options, 'sort');
+  boolOption(split.options.descending, 'sort', 'descending');
+  boolOption(split.options.stable, 'sort', 'stable');
   const d = singleDim(split.dim ?? -1, input.dim(), 'sort');
   // Passing `stable` selects the sort.stable overload, whose node PyTorch numbers SortBackward1.
   const name = split.options.stable === undefined ? 'SortBackward0' : 'SortBackward1';
@@ -462,7 +467,9 @@ export function argsort(input: Tensor, dim?: number | SortOptions, options?: Sor
 export function topk(input: Tensor, k: number, dim?: number | TopkOptions, options?: TopkOptions): ValuesIndices {
   checkTensor(input, 'topk');
   if (typeof k !== 'number' || !Number.isInteger(k)) throw new TypeError(`topk(): argument 'k' (position 1) must be int, not ${pyTypeName(k)}`);
-  const split = splitReduceArgs<number, TopkOptions>(dim, options);
+  const split = splitReduceArgs<number, TopkOptions>(dim, options, 'topk');
+  boolOption(split.options.largest, 'topk', 'largest');
+  boolOption(split.options.sorted, 'topk', 'sorted');
   const d = singleDim(split.dim ?? -1, input.dim(), 'topk');
   if (k < 0 || k > rowsOf(input.shape_, d).size) throw new Error('selected index k out of range');
   rejectDtype(input, 'topk_cpu', (t) => t === bool);
@@ -484,8 +491,9 @@ function squeezeLastInPlace(t: Tensor): Tensor {
 }
 
 /** `torch.quantile(input, q, dim=None, keepdim=False, *, interpolation='linear')`, composed as PyTorch composes it. */
-export function quantile(input: Tensor, q: number | readonly number[] | Tensor, dim: number | null = null, options: QuantileOptions = {}): Tensor {
+export function quantile(input: Tensor, q: number | readonly number[] | Tensor, dim: number | null = null, opts?: QuantileOptions): Tensor {
   checkTensor(input, 'quantile');
+  const options = reduceOptions(opts, 'quantile');
   if (typeof q === 'number' && !(q >= 0 && q <= 1)) throw new Error(`quantile() q must be in the range [0, 1] but got ${q}`);
   const interpolation = options.interpolation ?? 'linear';
   if (!INTERPOLATIONS.includes(interpolation)) {
@@ -526,9 +534,10 @@ export function quantile(input: Tensor, q: number | readonly number[] | Tensor, 
 // ---- cumsum, cumprod ----
 
 function scanOp(kind: 'cumsum' | 'cumprod') {
-  return (input: Tensor, dim: number, options: { dtype?: DType } = {}): Tensor => {
+  return (input: Tensor, dim: number, opts?: { dtype?: DType }): Tensor => {
     checkTensor(input, kind);
     requireArg(dim, kind);
+    const options = reduceOptions(opts, kind);
     const d = singleDim(dim, input.dim(), kind);
     const dtype = sumDtype(input.dtype, options.dtype);
     const src = asDtype(input, dtype);
@@ -581,9 +590,10 @@ export const cumprod = scanOp('cumprod');
 
 function softmaxOp(log: boolean) {
   const fn = log ? 'log_softmax' : 'softmax';
-  return (input: Tensor, dim: number, options: { dtype?: DType } = {}): Tensor => {
+  return (input: Tensor, dim: number, opts?: { dtype?: DType }): Tensor => {
     checkTensor(input, fn);
     requireArg(dim, fn);
+    const options = reduceOptions(opts, fn);
     const x = options.dtype && options.dtype !== input.dtype ? input.to(options.dtype) : input;
     const d = singleDim(dim, x.dim(), fn);
     // The kernels' names in PyTorch's dtype error (log_softmax's general kernel reuses softmax's name);

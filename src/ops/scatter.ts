@@ -11,6 +11,7 @@ import { applyInplace } from './inplace.js';
 import { combineElements as combine, rawCopy, storageOffsets as positions } from './indexing.js';
 import { cat } from './join.js';
 import { record } from '../autograd/record.js';
+import { boolOption, optionsArg } from '../tensor/args.js';
 import type { MaybeTensor } from '../autograd/node.js';
 
 export type ScatterReduce = 'add' | 'multiply';
@@ -87,9 +88,9 @@ function alongDimOffsets(target: Tensor, dim: number, index: Tensor): number[] {
   });
 }
 
-Tensor.prototype.gather = function (this: Tensor, dim: number, index: Tensor, options: { sparseGrad?: boolean } = {}): Tensor {
+Tensor.prototype.gather = function (this: Tensor, dim: number, index: Tensor, options?: { sparseGrad?: boolean }): Tensor {
   checkTensor(index, 'gather', 'index');
-  if (options.sparseGrad) throw new Error('gather(): sparse_grad=True is not supported by tstorch (it has no sparse tensors)');
+  if (boolOption(optionsArg(options, 'gather').sparseGrad, 'gather', 'sparse_grad')) throw new Error('gather(): sparse_grad=True is not supported by tstorch (it has no sparse tensors)');
   const d = normalizeDim(dim, this.dim());
   const out = emptyTensor(index.shape, this.dtype);
   if (index.numel() > 0) {
@@ -630,12 +631,17 @@ function putOp(self: Tensor, index: Tensor, source: Tensor, accumulate: boolean)
   return out;
 }
 
-Tensor.prototype.put = function (this: Tensor, index: Tensor, source: Tensor, options: { accumulate?: boolean } = {}): Tensor {
-  return putOp(this, index, source, options.accumulate ?? false);
+function accumulateOption(options: { accumulate?: boolean } | undefined, fn: string): boolean {
+  return boolOption(optionsArg(options, fn).accumulate, fn, 'accumulate') ?? false;
+}
+
+Tensor.prototype.put = function (this: Tensor, index: Tensor, source: Tensor, options?: { accumulate?: boolean }): Tensor {
+  return putOp(this, index, source, accumulateOption(options, 'put'));
 };
 
-Tensor.prototype.put_ = function (this: Tensor, index: Tensor, source: Tensor, options: { accumulate?: boolean } = {}) {
-  return applyInplace(this, (current) => putOp(current, index, source, options.accumulate ?? false));
+Tensor.prototype.put_ = function (this: Tensor, index: Tensor, source: Tensor, options?: { accumulate?: boolean }) {
+  const accumulate = accumulateOption(options, 'put_');
+  return applyInplace(this, (current) => putOp(current, index, source, accumulate));
 };
 
 // ---- torch.* functions ----

@@ -10,6 +10,7 @@ import { applyInplace } from './inplace.js';
 import { nonzeroCoordinates, rawCopy } from './indexing.js';
 import { reductionDims } from './reduce.js';
 import { record } from '../autograd/record.js';
+import { boolOption, intListArg, optionsArg } from '../tensor/args.js';
 
 export type PadMode = 'constant' | 'reflect' | 'replicate';
 
@@ -62,8 +63,12 @@ function nonzeroImpl(self: Tensor, asTuple: boolean): Tensor | Tensor[] {
   return out.aliasWithLayout([count, nd], [1, count], 0);
 }
 
+function asTupleOption(options: { asTuple?: boolean } | undefined): boolean {
+  return boolOption(optionsArg(options, 'nonzero').asTuple, 'nonzero', 'as_tuple') ?? false;
+}
+
 function nonzeroMethod(this: Tensor, options?: { asTuple?: boolean }): Tensor | Tensor[] {
-  return nonzeroImpl(this, options?.asTuple ?? false);
+  return nonzeroImpl(this, asTupleOption(options));
 }
 Tensor.prototype.nonzero = nonzeroMethod as Tensor['nonzero'];
 
@@ -94,8 +99,7 @@ function tableOffsets(tables: DimTables, strides: readonly number[], offset: num
 }
 
 /** out[i] = x[tables(i)] (or `fill`), without autograd. */
-function mapByTables(x: Tensor, tables: DimTables, fill: Scalar = 0): Tensor {
-  const out = emptyTensor(tables.map((t) => t.length), x.dtype);
+function mapByTables(x: Tensor, tables: DimTables, fill: Scalar = 0, out = emptyTensor(tables.map((t) => t.length), x.dtype)): Tensor {
   const src = x.storage_.data as ArrayLike<Element>;
   const dst = out.storage_.data as unknown as Element[];
   const value = castElement(fill, x.dtype);
@@ -137,8 +141,8 @@ Tensor.prototype.flipud = function (this: Tensor): Tensor {
 };
 
 Tensor.prototype.roll = function (this: Tensor, shifts: number | readonly number[], dims: number | readonly number[] = []): Tensor {
-  const s = typeof shifts === 'number' ? [shifts] : [...shifts];
-  const d = typeof dims === 'number' ? [dims] : [...dims];
+  const s = intListArg(shifts, 'roll', 'shifts', 1, true);
+  const d = intListArg(dims, 'roll', 'dims', 2, true);
   if (s.length === 0) throw new Error('`shifts` required');
   if (d.length === 0 && s.length === 1) {
     // Without dims the tensor rolls as if flattened.
@@ -172,7 +176,10 @@ Tensor.prototype.repeat = function (this: Tensor, ...args: number[] | [readonly 
   const outShape = inShape.map((n, i) => n * repeats[i]);
   checkSizes(outShape);
   const padded = this.aliasWithLayout(inShape, [...new Array<number>(lead).fill(0), ...this.strides_], this.offset_);
-  const out = mapByTables(padded, outShape.map((n, d) => range(n, (i) => i % inShape[d])));
+  // Allocated before the index tables (as long as its dims): an empty result needs none, and a result
+  // too large for memory fails with the allocator's error.
+  const out = emptyTensor(outShape, this.dtype);
+  if (out.numel() > 0) mapByTables(padded, outShape.map((n, d) => range(n, (i) => i % inShape[d])), 0, out);
   const inputShape = this.shape;
   record({ name: 'RepeatBackward0', inputs: [this], outputs: [out], backward: ([g]) => [repeatBackward(g as Tensor, repeats, inputShape)] });
   return out;
@@ -360,9 +367,9 @@ export function nonzero(input: Tensor, options?: { asTuple?: false }): Tensor;
 
 export function nonzero(input: Tensor, options: { asTuple: true }): Tensor[];
 
-export function nonzero(input: Tensor, options: { asTuple?: boolean } = {}): Tensor | Tensor[] {
+export function nonzero(input: Tensor, options?: { asTuple?: boolean }): Tensor | Tensor[] {
   checkTensor(input, 'nonzero');
-  return nonzeroImpl(input, options.asTuple ?? false);
+  return nonzeroImpl(input, asTupleOption(options));
 }
 
 export function argwhere(input: Tensor): Tensor {

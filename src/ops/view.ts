@@ -12,6 +12,7 @@ import { isGradEnabled, isInferenceModeEnabled } from '../autograd/grad-mode.js'
 import { record } from '../autograd/record.js';
 import { OpNode, type BackwardFormula } from '../autograd/node.js';
 import { lateBound } from '../tensor/late-bound.js';
+import { intArg, intListArg, optionsArg } from '../tensor/args.js';
 import { reductionDims, sumTo } from './reduce.js';
 
 /** `clone`'s layout: `'preserve'` keeps the strides of dense inputs (PyTorch's default), `'contiguous'` is row-major. */
@@ -66,7 +67,7 @@ function shapeFromArgs(args: ShapeArgs, fn: string, arg: string): number[] {
   const shape = args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as number[])] : (args as number[]);
   shape.forEach((s, i) => {
     if (typeof s !== 'number' || !Number.isInteger(s)) {
-      throw new TypeError(`${fn}(): argument '${arg}' (position 1) must be tuple of ints, but found element of type ${pyTypeName(s)} at pos ${i}`);
+      throw new TypeError(`${fn}(): argument '${arg}' must be tuple of ints, but found element of type ${pyTypeName(s)} at pos ${i + 1}`);
     }
   });
   return shape;
@@ -206,8 +207,9 @@ Tensor.prototype.flatten = function (this: Tensor, startDim = 0, endDim = -1): T
   return this.reshape([...this.shape_.slice(0, s), numelOf(this.shape_.slice(s, e + 1)), ...this.shape_.slice(e + 1)]);
 };
 
-Tensor.prototype.unflatten = function (this: Tensor, dim: number, sizes: readonly number[]): Tensor {
+Tensor.prototype.unflatten = function (this: Tensor, dim: number, sizesArg: readonly number[]): Tensor {
   const d = normalizeDim(dim, this.dim());
+  const sizes = intListArg(sizesArg, 'unflatten', 'sizes', 2);
   if (sizes.length === 0) throw new Error('unflatten: sizes must be non-empty');
   const inner = sizes.includes(-1) ? inferSize(sizes, this.shape_[d]) : [...sizes];
   if (numelOf(inner) !== this.shape_[d]) {
@@ -284,13 +286,9 @@ Object.defineProperty(Tensor.prototype, 'T', {
   },
 });
 
-function dimList(value: number | readonly number[]): number[] {
-  return typeof value === 'number' ? [value] : [...value];
-}
-
 Tensor.prototype.movedim = function (this: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor {
-  const src = dimList(source);
-  const dst = dimList(destination);
+  const src = intListArg(source, 'movedim', 'source', 1, true);
+  const dst = intListArg(destination, 'movedim', 'destination', 2, true);
   const nd = this.dim();
   if (src.length !== dst.length) {
     throw new Error(
@@ -363,7 +361,7 @@ Tensor.prototype.squeeze = function (this: Tensor, dim?: number | readonly numbe
   const nd = this.dim();
   let dims: number[];
   let name: string;
-  if (dim === undefined) {
+  if (dim === undefined || dim === null) {
     dims = this.shape_.flatMap((s, i) => (s === 1 ? [i] : []));
     name = 'SqueezeBackward0';
   } else if (typeof dim === 'number') {
@@ -395,14 +393,8 @@ Tensor.prototype.unsqueeze = function (this: Tensor, dim: number): Tensor {
 
 // ---- select, slice, narrow, unfold, diagonal, as_strided ----
 
-function checkIntArg(value: unknown, fn: string, arg: string, position: number): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new TypeError(`${fn}(): argument '${arg}' (position ${position}) must be int, not ${pyTypeName(value)}`);
-  }
-}
-
 Tensor.prototype.select = function (this: Tensor, dim: number, index: number): Tensor {
-  checkIntArg(index, 'select', 'index', 2);
+  intArg(index, 'select', 'index', 2);
   if (this.dim() === 0) throw new Error('select() cannot be applied to a 0-dim tensor.');
   const d = normalizeDim(dim, this.dim());
   const size = this.shape_[d];
@@ -424,9 +416,9 @@ Tensor.prototype.select = function (this: Tensor, dim: number, index: number): T
 };
 
 Tensor.prototype.slice = function (this: Tensor, dim: number, start: number | null = null, end: number | null = null, step = 1): Tensor {
-  if (start !== null) checkIntArg(start, 'slice', 'start', 2);
-  if (end !== null) checkIntArg(end, 'slice', 'end', 3);
-  checkIntArg(step, 'slice', 'step', 4);
+  if (start !== null) intArg(start, 'slice', 'start', 2);
+  if (end !== null) intArg(end, 'slice', 'end', 3);
+  intArg(step, 'slice', 'step', 4);
   if (this.dim() === 0) throw new Error('slice() cannot be applied to a 0-dim tensor.');
   const d = normalizeDim(dim, this.dim());
   if (step <= 0) throw new Error('slice step must be positive');
@@ -447,8 +439,8 @@ Tensor.prototype.slice = function (this: Tensor, dim: number, start: number | nu
 };
 
 Tensor.prototype.narrow = function (this: Tensor, dim: number, start: number, length: number): Tensor {
-  checkIntArg(start, 'narrow', 'start', 2);
-  checkIntArg(length, 'narrow', 'length', 3);
+  intArg(start, 'narrow', 'start', 2);
+  intArg(length, 'narrow', 'length', 3);
   if (this.dim() === 0) throw new Error('narrow() cannot be applied to a 0-dim tensor.');
   if (length < 0) throw new Error('narrow(): length must be non-negative.');
   const size = this.size(dim);
@@ -461,8 +453,8 @@ Tensor.prototype.narrow = function (this: Tensor, dim: number, start: number, le
 };
 
 Tensor.prototype.unfold = function (this: Tensor, dimension: number, size: number, step: number): Tensor {
-  checkIntArg(size, 'unfold', 'size', 2);
-  checkIntArg(step, 'unfold', 'step', 3);
+  intArg(size, 'unfold', 'size', 2);
+  intArg(step, 'unfold', 'step', 3);
   if (size < 0) throw new Error(`unfold(): size must be non-negative, but got ${size}`);
   const nd = this.dim();
   const d = normalizeDim(dimension, nd);
@@ -488,6 +480,7 @@ Tensor.prototype.unfold = function (this: Tensor, dimension: number, size: numbe
 };
 
 Tensor.prototype.diagonal = function (this: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+  intArg(offset, 'diagonal', 'offset', 1);
   const nd = this.dim();
   const a = normalizeDim(dim1, nd);
   const b = normalizeDim(dim2, nd);
@@ -509,9 +502,6 @@ Tensor.prototype.diagonal = function (this: Tensor, offset = 0, dim1 = 0, dim2 =
 
 function checkAsStrided(self: Tensor, size: readonly number[], stride: readonly number[], offset: number): void {
   if (size.length !== stride.length) throw new Error('mismatch in length of strides and shape');
-  [...size, ...stride, offset].forEach((v) => {
-    if (!Number.isInteger(v)) throw new TypeError(`as_strided(): sizes, strides and storage offset must be integers, got ${String(v)}`);
-  });
   if (stride.some((s) => s < 0)) throw new Error(`as_strided: Negative strides are not supported at the moment, got strides: ${shapeStr(stride)}`);
   if (size.some((s) => s < 0)) throw new Error(`Storage size calculation overflowed with sizes=${shapeStr(size)} and strides=${shapeStr(stride)}`);
   if (offset < 0) throw new Error(`Tensor: invalid storage offset ${offset}`);
@@ -538,8 +528,11 @@ function asStridedBackward(input: Tensor, size: readonly number[], stride: reado
   };
 }
 
-Tensor.prototype.asStrided = function (this: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor {
+Tensor.prototype.asStrided = function (this: Tensor, sizeArg: readonly number[], strideArg: readonly number[], storageOffset?: number): Tensor {
+  const size = intListArg(sizeArg, 'as_strided', 'size', 1);
+  const stride = intListArg(strideArg, 'as_strided', 'stride', 2);
   const offset = storageOffset ?? this.offset_;
+  intArg(offset, 'as_strided', 'storage_offset', 3);
   checkAsStrided(this, size, stride, offset);
   return makeView(this, [...size], [...stride], offset, { name: 'AsStridedBackward0', backward: asStridedBackward(this, size, stride, offset) });
 };
@@ -588,8 +581,8 @@ function cloneImpl(self: Tensor, format: MemoryFormat): Tensor {
   return out;
 }
 
-Tensor.prototype.clone = function (this: Tensor, options: { memoryFormat?: MemoryFormat } = {}): Tensor {
-  const format = options.memoryFormat ?? 'preserve';
+Tensor.prototype.clone = function (this: Tensor, options?: { memoryFormat?: MemoryFormat }): Tensor {
+  const format = optionsArg(options, 'clone').memoryFormat ?? 'preserve';
   if (format !== 'preserve' && format !== 'contiguous') {
     throw new TypeError(`clone(): memoryFormat must be 'preserve' or 'contiguous', not ${String(format)}`);
   }

@@ -85,6 +85,15 @@ export function isDType(value: unknown): value is DType {
   return value instanceof DType;
 }
 
+/** Python's type name of a value for messages here (tensor.ts's pyTypeName cannot be imported below it). */
+function typeNameOf(value: unknown): string {
+  if (value === null || value === undefined) return 'NoneType';
+  if (typeof value === 'string') return 'str';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  if (typeof value === 'boolean') return 'bool';
+  return (value as object).constructor?.name ?? typeof value;
+}
+
 let defaultDtype: DType = float32;
 
 export function getDefaultDtype(): DType {
@@ -105,6 +114,9 @@ const INT_ORDER: readonly DType[] = [int8, int16, int32, int64];
 
 /** PyTorch's `promote_types` over the dtypes tstorch has. */
 export function promoteTypes(a: DType, b: DType): DType {
+  [a, b].forEach((t, i) => {
+    if (!isDType(t)) throw new TypeError(`promote_types(): argument 'type${i + 1}' (position ${i + 1}) must be torch.dtype, not ${typeNameOf(t)}`);
+  });
   if (a === b) return a;
   if (a.kind !== b.kind) return KIND_RANK[a.kind] > KIND_RANK[b.kind] ? a : b;
   if (a.kind === 'float') return a.itemSize >= b.itemSize ? a : b;

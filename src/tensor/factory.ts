@@ -1,9 +1,10 @@
 // Tensor creation: torch.tensor, zeros, ones, full, empty, arange, linspace, logspace, eye and the *Like forms.
-import { DType, bool, int64, float32, float64, int32, int16, int8, uint8, getDefaultDtype, isDType, type TypedArray } from './dtype.js';
+import { DType, bool, int64, float32, float64, int32, int16, int8, uint8, getDefaultDtype, type TypedArray } from './dtype.js';
 import { allocate, castElement, type Element } from './storage.js';
-import { checkSizes, numelOf } from './layout.js';
+import { checkSizes, numelOf, shapeStr } from './layout.js';
 import { Tensor, pyTypeName } from './tensor.js';
 import { warn } from './warnings.js';
+import { boolOption, dtypeOption, optionsArg } from './args.js';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -32,20 +33,18 @@ export function parseSizeArgs(args: readonly unknown[], fn: string): { shape: nu
     }
   }
   checkSizes(shape);
-  checkOptions(options, fn);
-  return { shape, options };
+  return { shape, options: checkOptions(options, fn) };
 }
 
-export function checkOptions(options: TensorOptions, fn: string): void {
-  if (options.dtype !== undefined && !isDType(options.dtype)) {
-    throw new TypeError(`${fn}(): argument 'dtype' must be torch.dtype, not ${pyTypeName(options.dtype)}`);
-  }
-  if (options.requiresGrad !== undefined && typeof options.requiresGrad !== 'boolean') {
-    throw new TypeError(`${fn}(): argument 'requires_grad' must be bool, not ${pyTypeName(options.requiresGrad)}`);
-  }
+/** Checks factory options (null is no options) and returns them. */
+export function checkOptions<T extends TensorOptions>(value: T | null | undefined, fn: string): T {
+  const options = optionsArg(value, fn);
+  dtypeOption(options.dtype, fn);
+  boolOption(options.requiresGrad, fn, 'requires_grad');
   if (options.device !== undefined && options.device !== 'cpu') {
     throw new Error(`Expected one of cpu device type at start of device string: ${String(options.device)}`);
   }
+  return options;
 }
 
 /** Applies `requiresGrad` from factory options (factories are not affected by noGrad). */
@@ -59,7 +58,9 @@ export function finishFactory(t: Tensor, options: TensorOptions): Tensor {
 
 /** @internal A new contiguous tensor of `shape` whose elements are uninitialised (zero). */
 export function emptyTensor(shape: readonly number[], dtype: DType): Tensor {
-  return Tensor.fromData(allocate(dtype, numelOf(shape)), shape, dtype);
+  const numel = numelOf(shape);
+  if (numel * dtype.itemSize >= 2 ** 63) throw new Error(`Storage size calculation overflowed with sizes=${shapeStr(shape)}`);
+  return Tensor.fromData(allocate(dtype, numel), shape, dtype);
 }
 
 export function empty(...args: SizeArgs): Tensor {
@@ -99,35 +100,35 @@ export function full(size: readonly number[], fillValue: Scalar, options: Tensor
   if (!Array.isArray(size)) throw new TypeError(`full(): argument 'size' must be tuple of ints, not ${pyTypeName(size)}`);
   checkSizes(size);
   checkScalar(fillValue, 'full', 'fill_value');
-  checkOptions(options, 'full');
+  options = checkOptions(options, 'full');
   return finishFactory(filled(size, options.dtype ?? inferScalarDtype(fillValue), fillValue), options);
 }
 
-function likeOptions(t: Tensor, options: TensorOptions, fn: string): { shape: number[]; dtype: DType } {
+function likeOptions(t: Tensor, value: TensorOptions, fn: string): { shape: number[]; dtype: DType; options: TensorOptions } {
   if (!(t instanceof Tensor)) throw new TypeError(`${fn}(): argument 'input' must be Tensor, not ${pyTypeName(t)}`);
-  checkOptions(options, fn);
-  return { shape: t.shape, dtype: options.dtype ?? t.dtype };
+  const options = checkOptions(value, fn);
+  return { shape: t.shape, dtype: options.dtype ?? t.dtype, options };
 }
 
 export function emptyLike(t: Tensor, options: TensorOptions = {}): Tensor {
-  const { shape, dtype } = likeOptions(t, options, 'empty_like');
-  return finishFactory(emptyTensor(shape, dtype), options);
+  const { shape, dtype, options: opts } = likeOptions(t, options, 'empty_like');
+  return finishFactory(emptyTensor(shape, dtype), opts);
 }
 
 export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
-  const { shape, dtype } = likeOptions(t, options, 'zeros_like');
-  return finishFactory(emptyTensor(shape, dtype), options);
+  const { shape, dtype, options: opts } = likeOptions(t, options, 'zeros_like');
+  return finishFactory(emptyTensor(shape, dtype), opts);
 }
 
 export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
-  const { shape, dtype } = likeOptions(t, options, 'ones_like');
-  return finishFactory(filled(shape, dtype, 1), options);
+  const { shape, dtype, options: opts } = likeOptions(t, options, 'ones_like');
+  return finishFactory(filled(shape, dtype, 1), opts);
 }
 
 export function fullLike(t: Tensor, fillValue: Scalar, options: TensorOptions = {}): Tensor {
-  const { shape, dtype } = likeOptions(t, options, 'full_like');
+  const { shape, dtype, options: opts } = likeOptions(t, options, 'full_like');
   checkScalar(fillValue, 'full_like', 'fill_value');
-  return finishFactory(filled(shape, dtype, fillValue), options);
+  return finishFactory(filled(shape, dtype, fillValue), opts);
 }
 
 const TYPED_ARRAY_DTYPES: [new (...a: never[]) => TypedArray, DType][] = [
@@ -208,8 +209,8 @@ function inferDtype(values: readonly Scalar[]): DType {
  * `torch.tensor(data, { dtype, requiresGrad })`: always copies. JS numbers give the default float
  * dtype, booleans bool, bigints int64, a typed array its own dtype.
  */
-export function tensor(data: NestedData | TypedArray | Tensor, options: TensorOptions = {}): Tensor {
-  checkOptions(options, 'tensor');
+export function tensor(data: NestedData | TypedArray | Tensor, value: TensorOptions = {}): Tensor {
+  const options = checkOptions(value, 'tensor');
   if (data instanceof Tensor) {
     warn(
       'To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or sourceTensor.clone().detach().requires_grad_(True), rather than torch.tensor(sourceTensor).',
@@ -238,7 +239,8 @@ export function tensor(data: NestedData | TypedArray | Tensor, options: TensorOp
 }
 
 /** `torch.as_tensor`: returns `data` itself when it is a tensor of the asked dtype, else a new tensor. */
-export function asTensor(data: NestedData | TypedArray | Tensor, options: { dtype?: DType } = {}): Tensor {
+export function asTensor(data: NestedData | TypedArray | Tensor, value: { dtype?: DType } = {}): Tensor {
+  const options = checkOptions(value, 'as_tensor');
   if (data instanceof Tensor) return options.dtype && options.dtype !== data.dtype ? data.to(options.dtype) : data;
   return tensor(data, options);
 }
@@ -267,11 +269,10 @@ export function arange(start: number, end: number, options?: TensorOptions): Ten
 export function arange(start: number, end: number, step: number, options?: TensorOptions): Tensor;
 export function arange(...args: (number | TensorOptions | undefined)[]): Tensor {
   const last = args[args.length - 1];
-  const options: TensorOptions = typeof last === 'object' ? (args.pop() as TensorOptions) : {};
+  const options = checkOptions(typeof last === 'object' ? (args.pop() as TensorOptions | null) : {}, 'arange');
   const nums = args.filter((a) => a !== undefined) as number[];
   if (nums.length < 1 || nums.length > 3) throw new TypeError('arange() takes 1 to 3 numbers: (end), (start, end) or (start, end, step)');
   nums.forEach((n, i) => checkNumber(n, 'arange', ['start', 'end', 'step'][nums.length === 1 ? 1 : i]));
-  checkOptions(options, 'arange');
   const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
   if (step === 0) throw new Error('step must be nonzero');
   if (!Number.isFinite(start) || !Number.isFinite(end)) throw new Error(`unsupported range: ${start} -> ${end}`);
@@ -287,12 +288,12 @@ export function arange(...args: (number | TensorOptions | undefined)[]): Tensor 
 }
 
 /** `linspace(start, end, steps)`: PyTorch fills the first half forward from start, the rest back from end. */
-export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
+export function linspace(start: number, end: number, steps: number, value: TensorOptions = {}): Tensor {
   checkNumber(start, 'linspace', 'start');
   checkNumber(end, 'linspace', 'end');
   if (!Number.isInteger(steps)) throw new TypeError(`linspace(): argument 'steps' must be int, not ${pyTypeName(steps)}`);
   if (steps < 0) throw new Error('number of steps must be non-negative');
-  checkOptions(options, 'linspace');
+  const options = checkOptions(value, 'linspace');
   const dtype = options.dtype ?? getDefaultDtype();
   const t = emptyTensor([steps], dtype);
   const out = t.storage_.data as unknown as Element[];
@@ -313,7 +314,8 @@ function linspaceValues(start: number, end: number, steps: number, single: boole
   return values;
 }
 
-export function logspace(start: number, end: number, steps: number, options: TensorOptions & { base?: number } = {}): Tensor {
+export function logspace(start: number, end: number, steps: number, value: TensorOptions & { base?: number } = {}): Tensor {
+  const options = optionsArg(value, 'logspace');
   const base = options.base ?? 10;
   checkNumber(base, 'logspace', 'base');
   const { base: _ignored, ...rest } = options;
@@ -330,7 +332,10 @@ export function logspace(start: number, end: number, steps: number, options: Ten
 
 /** `eye(n)` or `eye(n, m)`. */
 export function eye(n: number, m?: number | TensorOptions, options: TensorOptions = {}): Tensor {
-  const opts = typeof m === 'object' ? m : options;
+  if (m !== undefined && m !== null && typeof m !== 'number' && typeof m !== 'object') {
+    throw new TypeError(`eye(): argument 'm' (position 2) must be int, not ${pyTypeName(m)}`);
+  }
+  const opts = checkOptions(typeof m === 'object' ? m : options, 'eye');
   const cols = typeof m === 'number' ? m : n;
   [n, cols].forEach((v, i) => {
     if (typeof v !== 'number' || !Number.isInteger(v)) {
@@ -338,7 +343,6 @@ export function eye(n: number, m?: number | TensorOptions, options: TensorOption
     }
   });
   checkSizes([n, cols]);
-  checkOptions(opts, 'eye');
   const dtype = opts.dtype ?? getDefaultDtype();
   const t = emptyTensor([n, cols], dtype);
   const out = t.storage_.data as unknown as Element[];

@@ -174,7 +174,7 @@ export function inferSize(requested: Shape, numel: number): number[] {
 export function checkSizes(shape: Shape): void {
   for (const s of shape) {
     if (typeof s !== 'number' || !Number.isInteger(s)) {
-      throw new TypeError(`sizes must be integers, but got ${String(s)}`);
+      throw new TypeError(`sizes must be integers, but got ${typeof s === 'number' ? s : Array.isArray(s) ? 'a list' : typeof s}`);
     }
     if (s < 0) throw new Error(`Trying to create tensor with negative dimension ${s}: ${shapeStr(shape)}`);
   }

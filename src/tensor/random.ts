@@ -185,6 +185,9 @@ export class Generator {
 
   /** Restores a state from `getState()` or PyTorch (`torch.set_rng_state`); accepts the legacy size. */
   setState(state: Uint8Array): this {
+    if (!(state instanceof Uint8Array)) {
+      throw new TypeError(`set_state(): expected the Uint8Array that getState() returns, but got ${state === null || state === undefined ? 'NoneType' : typeof state}`);
+    }
     const size = state.length;
     if (size !== STATE_SIZE && size !== LEGACY_STATE_SIZE) {
       throw new Error(

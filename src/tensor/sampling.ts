@@ -314,8 +314,8 @@ function int64ToFloat32(v: bigint): number {
 }
 
 function toInt64(value: number | bigint, name: string): bigint {
-  if (typeof value === 'number' && !Number.isInteger(value)) {
-    throw new TypeError(`${name} must be an integer, got ${value}`);
+  if (typeof value !== 'bigint' && !(typeof value === 'number' && Number.isInteger(value))) {
+    throw new TypeError(`${name} must be an integer, got ${typeof value === 'number' ? value : typeof value}`);
   }
   const v = BigInt(value);
   if (v < -(1n << 63n) || v >= 1n << 63n) throw new Error('Overflow when unpacking long');

@@ -15,8 +15,16 @@ export class Storage {
   }
 }
 
+/** A zeroed array of `length` elements; running out of memory is PyTorch's allocator error, not a RangeError. */
 export function allocate(dtype: DType, length: number): TypedArray {
-  return new dtype.arrayType(length);
+  try {
+    return new dtype.arrayType(length);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new Error(
+      `[enforce fail at alloc_cpu.cpp:75] err == 0. DefaultCPUAllocator: can't allocate memory: you tried to allocate ${BigInt(length) * BigInt(dtype.itemSize)} bytes. Error code 12 (Cannot allocate memory)`,
+    );
+  }
 }
 
 /** int64 value PyTorch's CPU cast gives for NaN and out-of-range floats (x86's cvttsd2si). */

@@ -141,6 +141,7 @@ export class Tensor {
 
   /** Whether this tensor and `other` are views of the same storage. */
   sharesStorageWith(other: Tensor): boolean {
+    if (!(other instanceof Tensor)) throw new TypeError(`sharesStorageWith(): argument 'other' must be Tensor, not ${pyTypeName(other)}`);
     return this.storage_ === other.storage_;
   }
 

@@ -22,6 +22,7 @@ export function warn(message: string, category = 'UserWarning'): void {
  * (the equivalent of `warnings.catch_warnings(record=True)`).
  */
 export function catchWarnings(fn: WarningHandler): () => void {
+  if (typeof fn !== 'function') throw new TypeError(`catchWarnings(): expected a handler function, but got ${fn === null ? 'null' : typeof fn}`);
   const previous = handler;
   handler = fn;
   return () => {

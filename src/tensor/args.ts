@@ -1,0 +1,73 @@
+// Checks of the JavaScript shape of arguments, shared by the public functions: the trailing options
+// object, int and int-list arguments, bool and dtype options. JavaScript passes anything anywhere, so
+// these stand where Python's argument parser stands in PyTorch, with its wording
+// ("permute(): argument 'dims' must be tuple of ints, but found element of type str at pos 2").
+import { isDType, type DType } from './dtype.js';
+import { Tensor, pyTypeName } from './tensor.js';
+
+/**
+ * The options object of `fn` (its keyword arguments): undefined and null (Python's None) give {};
+ * any other value that is not a plain object is rejected rather than ignored.
+ */
+export function optionsArg<T extends object>(value: T | null | undefined, fn: string): T {
+  if (value === undefined || value === null) return {} as T;
+  if (typeof value !== 'object' || Array.isArray(value) || value instanceof Tensor || isDType(value)) {
+    throw new TypeError(`${fn}(): expected an options object for the keyword arguments, but got ${pyTypeName(value)}`);
+  }
+  return value;
+}
+
+/** A bool keyword argument, or undefined when not given. */
+export function boolOption(value: unknown, fn: string, name: string): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') throw new TypeError(`${fn}(): argument '${name}' must be bool, not ${pyTypeName(value)}`);
+  return value;
+}
+
+/** A dtype keyword argument, or undefined when not given. */
+export function dtypeOption(value: unknown, fn: string): DType | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isDType(value)) throw new TypeError(`${fn}(): argument 'dtype' must be torch.dtype, not ${pyTypeName(value)}`);
+  return value;
+}
+
+/**
+ * Python's type name for messages; a bigint is named as such, since int arguments (dims, sizes) are
+ * JavaScript numbers in this API.
+ */
+function typeName(value: unknown): string {
+  return typeof value === 'bigint' ? 'bigint' : pyTypeName(value);
+}
+
+function at(position: number | undefined): string {
+  return position === undefined ? '' : ` (position ${position})`;
+}
+
+/** An int argument (PyTorch's message names its position when it has one). */
+export function intArg(value: unknown, fn: string, name: string, position?: number): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new TypeError(`${fn}(): argument '${name}'${at(position)} must be int, not ${typeName(value)}`);
+  }
+}
+
+/** A float argument (Python's float takes ints too): a number, or a bigint as a Python int. */
+export function floatArg(value: unknown, fn: string, name: string, position?: number): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  throw new TypeError(`${fn}(): argument '${name}'${at(position)} must be float, not ${pyTypeName(value)}`);
+}
+
+/**
+ * A tuple-of-ints argument. With `acceptInt`, a single int is a one-element list, as PyTorch's parser
+ * takes it for fixed-size int lists (`int[1] dims`) but not for sizes.
+ */
+export function intListArg(value: unknown, fn: string, name: string, position?: number, acceptInt = false): number[] {
+  if (acceptInt && typeof value === 'number' && Number.isInteger(value)) return [value];
+  if (!Array.isArray(value)) {
+    throw new TypeError(`${fn}(): argument '${name}'${at(position)} must be tuple of ints, not ${typeName(value)}`);
+  }
+  return value.map((v: unknown, i) => {
+    if (typeof v === 'number' && Number.isInteger(v)) return v;
+    throw new TypeError(`${fn}(): argument '${name}' must be tuple of ints, but found element of type ${typeName(v)} at pos ${i + 1}`);
+  });
+}
