@@ -93,6 +93,14 @@ export function randnLike(input: Tensor, options?: RandomOptions): Tensor {
   return randn(input.shape, opts);
 }
 
+const RANDINT_OPTIONS = 'torch.dtype dtype, torch.layout layout, torch.device device, bool pin_memory, bool requires_grad';
+const RANDINT_SIGNATURES = [
+  `(int high, tuple of ints size, *, torch.Generator generator, Tensor out, ${RANDINT_OPTIONS})`,
+  `(int high, tuple of ints size, *, Tensor out, ${RANDINT_OPTIONS})`,
+  `(int low, int high, tuple of ints size, *, torch.Generator generator, Tensor out, ${RANDINT_OPTIONS})`,
+  `(int low, int high, tuple of ints size, *, Tensor out, ${RANDINT_OPTIONS})`,
+];
+
 /** `torch.randint(high, size)` or `torch.randint(low, high, size)`; int64 unless a dtype is given. */
 export function randint(high: number | bigint, size: readonly number[], options?: RandomOptions): Tensor;
 export function randint(low: number | bigint, high: number | bigint, size: readonly number[], options?: RandomOptions): Tensor;
@@ -101,14 +109,12 @@ export function randint(...args: unknown[]): Tensor {
   const hasOptions = args.length > 0 && (last === null || (typeof last === 'object' && !Array.isArray(last)));
   const options = checkOptions((hasOptions ? args.pop() : {}) as RandomOptions, 'randint');
   const size = args.pop();
-  if (!Array.isArray(size)) throw new TypeError(`randint(): argument 'size' must be tuple of ints, not ${pyTypeName(size)}`);
+  const isInt = (v: unknown): boolean => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
+  if (!Array.isArray(size) || args.length < 1 || args.length > 2 || !args.every(isInt)) {
+    throw invalidArguments('randint', [...args, size], RANDINT_SIGNATURES);
+  }
   checkSizes(size);
   const [low, high] = (args.length === 1 ? [0, args[0]] : args) as (number | bigint)[];
-  for (const [value, name] of [[low, 'low'], [high, 'high']] as const) {
-    if (typeof value !== 'bigint' && !(typeof value === 'number' && Number.isInteger(value))) {
-      throw new TypeError(`randint(): argument '${name}' must be int, not ${pyTypeName(value)}`);
-    }
-  }
   const dtype = options.dtype ?? int64;
   const out = emptyTensor(size, dtype);
   fillRandint(generatorOf(options, 'randint'), out.storage_.data, low, high, { dtype: dtype.name as RandomDTypeName });
@@ -122,7 +128,7 @@ export function randintLike(input: Tensor, low: number, high: number, options?: 
 
 /** `torch.randperm(n)`: a random permutation of 0..n-1 (int64 unless a dtype is given). */
 export function randperm(n: number, value?: RandomOptions): Tensor {
-  if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`randperm(): argument 'n' must be int, not ${pyTypeName(n)}`);
+  intArg(n, 'randperm', 'n', 1);
   checkSizes([n]);
   const options = checkOptions(value, 'randperm');
   const dtype = options.dtype ?? int64;
@@ -246,7 +252,7 @@ export function multinomial(input: Tensor, numSamples: number, opts?: { replacem
   const options = optionsArg(opts, 'multinomial');
   const replacement = boolOption(options.replacement, 'multinomial', 'replacement') ?? false;
   if (input.dim() < 1 || input.dim() > 2) throw new Error('prob_dist must be 1 or 2 dim');
-  checkFloatTensor(input, 'multinomial');
+  if (!input.dtype.isFloatingPoint) throw new Error(`multinomial only supports floating-point dtypes for input, got: ${legacyScalarName(input.dtype)}`);
   const categories = input.shape[input.dim() - 1];
   const probs = input.detach().contiguousData() as FloatArray;
   const samples = sampleMultinomial(generatorOf(options, 'multinomial'), probs, categories, numSamples, replacement);

@@ -27,11 +27,11 @@ export function parseSizeArgs(args: readonly unknown[], fn: string): { shape: nu
     list = list.slice(0, -1);
   }
   const shape = (list.length === 1 && Array.isArray(list[0]) ? [...(list[0] as number[])] : list) as number[];
-  for (const s of shape) {
+  shape.forEach((s, i) => {
     if (typeof s !== 'number' || !Number.isInteger(s)) {
-      throw new TypeError(`${fn}(): argument 'size' must be a sequence of integers, but found element of type ${pyTypeName(s)}`);
+      throw new TypeError(`${fn}(): argument 'size' must be tuple of SymInts, but found element of type ${pyTypeName(s)} at pos ${i + 1}`);
     }
-  }
+  });
   checkSizes(shape);
   return { shape, options: checkOptions(options, fn) };
 }
@@ -69,7 +69,8 @@ export function empty(...args: SizeArgs): Tensor {
 }
 
 export function zeros(...args: SizeArgs): Tensor {
-  return empty(...args);
+  const { shape, options } = parseSizeArgs(args, 'zeros');
+  return finishFactory(emptyTensor(shape, options.dtype ?? getDefaultDtype()), options);
 }
 
 export function ones(...args: SizeArgs): Tensor {
@@ -257,9 +258,9 @@ export function fromTypedArray(data: TypedArray, shape?: readonly number[]): Ten
   return Tensor.fromData(data, s, dtype);
 }
 
-function checkNumber(value: unknown, fn: string, arg: string): asserts value is number {
+function checkNumber(value: unknown, fn: string, arg: string, position: number): asserts value is number {
   if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new TypeError(`${fn}(): argument '${arg}' must be Number, not ${pyTypeName(value)}`);
+    throw new TypeError(`${fn}(): argument '${arg}' (position ${position}) must be Number, not ${pyTypeName(value)}`);
   }
 }
 
@@ -272,7 +273,7 @@ export function arange(...args: (number | TensorOptions | undefined)[]): Tensor 
   const options = checkOptions(typeof last === 'object' ? (args.pop() as TensorOptions | null) : {}, 'arange');
   const nums = args.filter((a) => a !== undefined) as number[];
   if (nums.length < 1 || nums.length > 3) throw new TypeError('arange() takes 1 to 3 numbers: (end), (start, end) or (start, end, step)');
-  nums.forEach((n, i) => checkNumber(n, 'arange', ['start', 'end', 'step'][nums.length === 1 ? 1 : i]));
+  nums.forEach((n, i) => checkNumber(n, 'arange', ['start', 'end', 'step'][nums.length === 1 ? 1 : i], i + 1));
   const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
   if (step === 0) throw new Error('step must be nonzero');
   if (!Number.isFinite(start) || !Number.isFinite(end)) throw new Error(`unsupported range: ${start} -> ${end}`);
@@ -289,9 +290,9 @@ export function arange(...args: (number | TensorOptions | undefined)[]): Tensor 
 
 /** `linspace(start, end, steps)`: PyTorch fills the first half forward from start, the rest back from end. */
 export function linspace(start: number, end: number, steps: number, value: TensorOptions = {}): Tensor {
-  checkNumber(start, 'linspace', 'start');
-  checkNumber(end, 'linspace', 'end');
-  if (!Number.isInteger(steps)) throw new TypeError(`linspace(): argument 'steps' must be int, not ${pyTypeName(steps)}`);
+  checkNumber(start, 'linspace', 'start', 1);
+  checkNumber(end, 'linspace', 'end', 2);
+  if (!Number.isInteger(steps)) throw new TypeError(`linspace(): argument 'steps' (position 3) must be int, not ${pyTypeName(steps)}`);
   if (steps < 0) throw new Error('number of steps must be non-negative');
   const options = checkOptions(value, 'linspace');
   const dtype = options.dtype ?? getDefaultDtype();
@@ -317,7 +318,7 @@ function linspaceValues(start: number, end: number, steps: number, single: boole
 export function logspace(start: number, end: number, steps: number, value: TensorOptions & { base?: number } = {}): Tensor {
   const options = optionsArg(value, 'logspace');
   const base = options.base ?? 10;
-  checkNumber(base, 'logspace', 'base');
+  checkNumber(base, 'logspace', 'base', 4);
   const { base: _ignored, ...rest } = options;
   void _ignored;
   checkOptions(rest, 'logspace');
@@ -342,7 +343,9 @@ export function eye(n: number, m?: number | TensorOptions, options: TensorOption
       throw new TypeError(`eye(): argument '${['n', 'm'][i]}' (position ${i + 1}) must be int, not ${pyTypeName(v)}`);
     }
   });
-  checkSizes([n, cols]);
+  [n, cols].forEach((v, i) => {
+    if (v < 0) throw new Error(`${['n', 'm'][i]} must be greater or equal to 0, got ${v}`);
+  });
   const dtype = opts.dtype ?? getDefaultDtype();
   const t = emptyTensor([n, cols], dtype);
   const out = t.storage_.data as unknown as Element[];
