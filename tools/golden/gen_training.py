@@ -8,6 +8,11 @@ shuffle draws from the default generator, between the initialisation's draws and
 loss is CrossEntropyLoss; the optimizer SGD with momentum. Recorded: the initial and final parameters,
 each step's batch labels (the shuffle order) and loss.
 
+The step size and batch size keep training out of its chaotic regime, where rounding differences grow
+until runs part: for these 200 steps PyTorch's own float32 and float64 runs differ by under 4e-6 in loss.
+At the example's defaults on the full data (lr 0.05, batch 64) they part after about 80 steps, so no
+implementation could match PyTorch's float32 run there to 1e-4 (tstorch's run parts at the same step).
+
 Parameters are written as float32's shortest decimal form (the test reads them into float32 tensors,
 which gives back the same values) to keep the file small.
 
