@@ -146,5 +146,5 @@ writeFileSync(metricsPath, `${JSON.stringify({ options, epochs }, null, 2)}\n`);
 
 const last = epochs[epochs.length - 1];
 const perEpoch = epochs.reduce((a, e) => a + e.seconds, 0) / epochs.length;
-console.log(`test accuracy ${(100 * last.testAccuracy).toFixed(2)}% after ${options.epochs} epochs (${perEpoch.toFixed(1)} s per epoch)`);
+console.log(`test accuracy ${(100 * last.testAccuracy).toFixed(2)}% after ${options.epochs} epoch${options.epochs === 1 ? '' : 's'} (${perEpoch.toFixed(1)} s per epoch)`);
 console.log(`saved ${modelPath}, ${chartPath} and ${metricsPath}`);

@@ -47,7 +47,8 @@ export class ProgressBar {
 
   private draw(done: number, fields: Record<string, string>): void {
     const line = this.render(done, fields);
-    this.stream.write(this.tty ? `\r${line}\x1b[K` : `${line}\n`);
+    // A line wider than the terminal would wrap, and \r would no longer return to its start.
+    this.stream.write(this.tty ? `\r${line.slice(0, Math.max(this.stream.columns - 1, 20))}\x1b[K` : `${line}\n`);
   }
 
   private render(done: number, fields: Record<string, string>): string {
