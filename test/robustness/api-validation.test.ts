@@ -5,14 +5,15 @@
 // accept a string that PyTorch rejects, never hang, and never leave the global state changed after
 // it throws. The API is enumerated from the module namespace and Tensor.prototype, so new exports are
 // walked without being listed here. What PyTorch's messages are for such calls is checked against
-// recorded PyTorch output in bad-arguments.test.ts.
+// recorded PyTorch output in bad-arguments.test.ts. The same walk also calls everything on strided
+// views and on their contiguous copies: results must not depend on the memory layout.
 //
 // The walk runs in worker threads: a call that never returns is then reported by name.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as torch from 'tstorch';
-import { argumentLists, walk, type Callable, type ArgList, type WalkReport, type Samples } from './api-walker.js';
+import { argumentLists, walk, walkLayouts, type Callable, type ArgList, type WalkReport, type Samples } from './api-walker.js';
 import { changed, restore, snapshot } from './global-state.js';
 
 /** What is not walked, and why. */
@@ -37,9 +38,34 @@ const NOT_WALKED: Record<string, string> = {
   // nn.functional ops that draw random numbers run through the same checks as the ones walked.
 };
 
-type Group = 'torch' | 'linalg' | 'autograd' | 'functional' | 'nnFunctional' | 'tensorFull' | 'tensorReceivers';
+type Group = 'torch' | 'linalg' | 'autograd' | 'functional' | 'nnFunctional' | 'tensorFull' | 'tensorReceivers' | 'layoutsT' | 'layoutsO';
 
-const GROUPS: readonly Group[] = ['torch', 'linalg', 'autograd', 'functional', 'nnFunctional', 'tensorFull', 'tensorReceivers'];
+const GROUPS: readonly Group[] = ['torch', 'linalg', 'autograd', 'functional', 'nnFunctional', 'tensorFull', 'tensorReceivers', 'layoutsT', 'layoutsO'];
+
+/** Results that depend on the memory layout by definition (or only work on some layouts, as in PyTorch). */
+const LAYOUT_DEPENDENT: Record<string, string> = {
+  stride: 'the layout itself',
+  storageOffset: 'the layout itself',
+  isContiguous: 'the layout itself',
+  untypedStorage: 'the storage, larger for the strided view',
+  sharesStorageWith: 'storage identity',
+  isView: 'the strided sample is a view, its contiguous copy is not',
+  base: 'the view relation',
+  asStrided: 'reads the storage directly',
+  view: 'only viewable layouts can be viewed (PyTorch raises the same)',
+  viewAs: 'only viewable layouts can be viewed (PyTorch raises the same)',
+  unflatten: 'a view: only viewable layouts (PyTorch raises the same)',
+  detach_: 'a view cannot be detached in place (PyTorch raises the same)',
+  requiresGrad_: 'a non-leaf view cannot change requires_grad (PyTorch raises the same)',
+  seed: 'draws a nondeterministic seed',
+  // In-place samplers fill in memory order, as PyTorch's kernels do, so a transposed view gets the
+  // same numbers at the same addresses as in PyTorch, not in the same logical places.
+  uniform_: 'fills in memory order',
+  normal_: 'fills in memory order',
+  exponential_: 'fills in memory order',
+  random_: 'fills in memory order',
+  bernoulli_: 'fills in memory order',
+};
 
 function isClass(f: unknown): boolean {
   return typeof f === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(f));
@@ -95,7 +121,14 @@ function methodCallable(name: string, receiver: string): Callable {
   return { name, receiver, fn: proto[name], signature: typeof op === 'function' ? (op as Callable['fn']) : undefined };
 }
 
-function callablesOf(group: Group): { callables: Callable[]; lists: ArgList[] } {
+/** Everything walked, for the layout comparison: torch functions and Tensor methods. */
+function layoutCallables(): Callable[] {
+  const fns = functionsOf(torch, 'torch.').filter((c) => LAYOUT_DEPENDENT[c.name.slice('torch.'.length)] === undefined);
+  const methods = tensorMethods().filter((name) => LAYOUT_DEPENDENT[name] === undefined).map((name) => methodCallable(name, 't'));
+  return [...fns, ...methods];
+}
+
+function callablesOf(group: Exclude<Group, 'layoutsT' | 'layoutsO'>): { callables: Callable[]; lists: ArgList[] } {
   switch (group) {
     case 'torch':
       return { callables: functionsOf(torch, 'torch.'), lists: argumentLists() };
@@ -128,17 +161,25 @@ interface Done {
 
 if (!isMainThread && parentPort !== null) {
   const port = parentPort;
-  const { callables, lists } = callablesOf(workerData as Group);
+  const group = workerData as Group;
   const state = snapshot();
-  const report = walk(callables, lists, (label) => port.postMessage({ type: 'call', label } satisfies Progress), {
+  const hooks = {
     before: () => restore(state),
-    after: (threw) => {
+    after: (threw: boolean) => {
       const diff = changed(state, snapshot());
       // PyTorch's own generator may advance before an argument check fails (bernoulli's p, dropout
       // of integers), so the RNG is not required to be untouched by a call that throws.
       return threw ? diff.filter((k) => k !== 'rng') : diff.filter((k) => k === 'inference');
     },
-  });
+  };
+  const onCall = (label: string): void => port.postMessage({ type: 'call', label } satisfies Progress);
+  let report: WalkReport;
+  if (group === 'layoutsT' || group === 'layoutsO') {
+    report = walkLayouts(layoutCallables(), group === 'layoutsT' ? 't' : 'o', onCall, hooks);
+  } else {
+    const { callables, lists } = callablesOf(group);
+    report = walk(callables, lists, onCall, hooks);
+  }
   port.postMessage({ type: 'done', report } satisfies Done);
 } else {
   /**
@@ -210,7 +251,8 @@ if (!isMainThread && parentPort !== null) {
   }
 
   for (const group of GROUPS) {
-    test(`bad arguments: ${group}`, async (t) => {
+    const title = group === 'layoutsT' ? 'same results on a transposed view and on its contiguous copy' : group === 'layoutsO' ? 'same results on a view with an offset and steps and on its contiguous copy' : `bad arguments: ${group}`;
+    test(title, async (t) => {
       const report = await runGroup(group);
       assert.ok(report.calls > 0 && report.threw > 0, `${group}: ${JSON.stringify({ ...report, failures: report.failures.length })}`);
       const known = new Set(report.failures.map((f) => functionOf(f.call)).filter((name) => KNOWN_BROKEN[name] !== undefined));

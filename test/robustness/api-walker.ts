@@ -6,6 +6,7 @@
 // JavaScript engine inside the library (a TypeError like "Cannot read properties of undefined", a
 // RangeError like "Invalid typed array length": the library did not check its arguments), returns a
 // malformed tensor, silently accepts a string where PyTorch rejects one, or takes too long.
+import { isDeepStrictEqual } from 'node:util';
 import * as torch from 'tstorch';
 import type { Tensor } from 'tstorch';
 
@@ -114,6 +115,8 @@ const SAMPLE_MAKERS: Record<string, () => Tensor> = {
   g: () => torch.tensor([[1, 1, 1], [1, 1, 1]], { requiresGrad: true }),
   w: () => torch.tensor([[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [10, 11, 12, 13, 14], [15, 16, 17, 18, 19]]),
   t: () => torch.tensor([[0, 1], [2, 3], [4, 5]]).t(),
+  // 2x3 from a 4x5 with steps: storage offset 5, strides (10, 2).
+  o: () => torch.tensor([[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [10, 11, 12, 13, 14], [15, 16, 17, 18, 19]]).index('1::2', '::2'),
 };
 
 export const SAMPLE_NAMES: readonly string[] = Object.keys(SAMPLE_MAKERS);
@@ -359,4 +362,84 @@ function disposeIfGuard(value: unknown): void {
 function stackTop(e: Error): string {
   const line = (e.stack ?? '').split('\n').find((l) => l.trim().startsWith('at '));
   return line?.trim().replace(/^at /, '').replace(/file:\/\/\S*\/dist\//, '') ?? '?';
+}
+
+// ---- the same call on a strided view and on a contiguous copy ----
+
+/** What a call gave: a description of its result, or its error message. */
+function outcome(value: unknown, depth = 0): unknown {
+  if (value instanceof torch.Tensor) {
+    const data = value.dtype === torch.int64 ? [...(value.detach().contiguous().contiguousData() as BigInt64Array)].map(String) : toArr(value).data.map((v) => (Number.isNaN(v) ? 'nan' : Object.is(v, -0) ? '-0' : v));
+    return { dtype: value.dtype.name, shape: value.shape, data };
+  }
+  if (depth > 3) return null;
+  if (Array.isArray(value)) return value.map((v) => outcome(v, depth + 1));
+  if (value instanceof torch.ValuesIndices) return [outcome(value.values), outcome(value.indices)];
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || typeof value === 'string') return String(value);
+  return null;
+}
+
+function toArr(t: Tensor): { data: number[] } {
+  return { data: (t.detach().reshape(-1).tolist() as (number | boolean)[]).map(Number) };
+}
+
+/** Argument lists over one tensor T (as receiver or argument), each tried with T strided and contiguous. */
+export const LAYOUT_LISTS: readonly { label: string; make: (t: Tensor, s: Samples) => unknown[] }[] = [
+  { label: '()', make: () => [] },
+  { label: '(0)', make: () => [0] },
+  { label: '(1)', make: () => [1] },
+  { label: '(-1)', make: () => [-1] },
+  { label: '(1, 0)', make: () => [1, 0] },
+  { label: '(T)', make: (t) => [t] },
+  { label: '(T, 1)', make: (t) => [t, 1] },
+  { label: '(T, T)', make: (t) => [t, t] },
+  { label: '(f)', make: (_t, s) => [s.f] },
+  { label: '(T, f)', make: (t, s) => [t, s.f] },
+  { label: '(f, T)', make: (t, s) => [s.f, t] },
+  { label: '([T, f])', make: (t, s) => [[t, s.f]] },
+  { label: '(T, 0, T)', make: (t) => [t, 0, t] },
+];
+
+/**
+ * Calls each callable on a strided tensor T (the sample `strided`: a transposed view, or a view with
+ * an offset and steps) and on a contiguous copy of it: both must give the same result (or the same
+ * error), and leave T with the same values. Random functions draw from the same generator state.
+ */
+export function walkLayouts(callables: readonly Callable[], strided: 't' | 'o', onCall: (label: string) => void, hooks: WalkHooks): WalkReport {
+  const report: WalkReport = { calls: 0, succeeded: 0, threw: 0, failures: [] };
+  for (const c of callables) {
+    for (const list of LAYOUT_LISTS) {
+      const label = `${c.receiver === undefined ? '' : 'T.'}${c.name}${list.label} [T = ${strided}]`;
+      onCall(label);
+      report.calls++;
+      const run = (contiguous: boolean): { result: unknown; after: unknown } => {
+        hooks.before();
+        const s = samples();
+        const t = contiguous ? s[strided].contiguous() : s[strided];
+        const args = list.make(t, s);
+        let result: unknown;
+        try {
+          const value = c.fn.apply(c.receiver === undefined ? undefined : t, args);
+          result = outcome(value);
+          disposeIfGuard(value);
+          c.cleanup?.(value);
+        } catch (e) {
+          result = { error: e instanceof Error ? e.message : String(e) };
+        }
+        hooks.after(false);
+        return { result, after: outcome(t) };
+      };
+      const a = run(false);
+      const b = run(true);
+      const threw = (r: unknown): boolean => typeof r === 'object' && r !== null && 'error' in r;
+      if (threw(a.result)) report.threw++;
+      else report.succeeded++;
+      if (!isDeepStrictEqual(a.result, b.result)) {
+        report.failures.push({ call: label, problem: `strided: ${JSON.stringify(a.result).slice(0, 300)}; contiguous: ${JSON.stringify(b.result).slice(0, 300)}` });
+      } else if (!isDeepStrictEqual(a.after, b.after)) {
+        report.failures.push({ call: label, problem: `T afterwards: strided ${JSON.stringify(a.after)}; contiguous ${JSON.stringify(b.after)}` });
+      }
+    }
+  }
+  return report;
 }
