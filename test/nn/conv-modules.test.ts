@@ -115,3 +115,10 @@ for (const p of fixture.pools) {
     outs.forEach((o, i) => assertTensorClose(o, p.output[i], { message: `output ${i}` }));
   });
 }
+
+test("pooling layers take the stride as PyTorch's second positional argument", () => {
+  const { nn } = torch;
+  // PyTorch 1.13: repr(nn.MaxPool2d(2, 2)), repr(nn.AvgPool2d(3, (1, 2)))
+  assert.equal(String(new nn.MaxPool2d(2, 2)), 'MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)');
+  assert.equal(String(new nn.AvgPool2d(3, [1, 2])), 'AvgPool2d(kernel_size=3, stride=(1, 2), padding=0)');
+});

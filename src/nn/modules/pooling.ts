@@ -26,6 +26,15 @@ function pyValue(v: number | readonly (number | null)[]): string {
   return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
 }
 
+/**
+ * The options of a pooling layer given after the kernel size: an options object, or the stride as PyTorch's
+ * second positional argument (`new nn.MaxPool2d(2, 2)`).
+ */
+function poolingOptions<O extends { stride?: IntOrList | null }>(arg: O | IntOrList | null): O {
+  if (arg === null) return {} as O;
+  return typeof arg === 'number' || Array.isArray(arg) ? ({ stride: arg } as O) : (arg as O);
+}
+
 /** The shared part of MaxPool1d and MaxPool2d (PyTorch's _MaxPoolNd). */
 abstract class MaxPoolNd<R extends boolean> extends Module {
   readonly kernelSize: IntOrList;
@@ -35,9 +44,9 @@ abstract class MaxPoolNd<R extends boolean> extends Module {
   readonly returnIndices: R;
   readonly ceilMode: boolean;
 
-  constructor(kernelSize: IntOrList, optionsArg: MaxPoolModuleOptions<R> | null = {}) {
+  constructor(kernelSize: IntOrList, optionsArg: MaxPoolModuleOptions<R> | IntOrList | null = {}) {
     super();
-    const options = optionsArg ?? {};
+    const options = poolingOptions(optionsArg);
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;
     this.padding = options.padding ?? 0;
@@ -79,9 +88,9 @@ export class AvgPool1d extends Module {
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
 
-  constructor(kernelSize: IntOrList, optionsArg: AvgPool1dOptions | null = {}) {
+  constructor(kernelSize: IntOrList, optionsArg: AvgPool1dOptions | IntOrList | null = {}) {
     super();
-    const options = optionsArg ?? {};
+    const options = poolingOptions(optionsArg);
     const single = (v: IntOrList): number[] => (typeof v === 'number' ? [v] : [...v]);
     this.kernelSize = single(kernelSize);
     this.stride = single(options.stride ?? kernelSize);
@@ -108,9 +117,9 @@ export class AvgPool2d extends Module {
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | null;
 
-  constructor(kernelSize: IntOrList, optionsArg: AvgPool2dOptions | null = {}) {
+  constructor(kernelSize: IntOrList, optionsArg: AvgPool2dOptions | IntOrList | null = {}) {
     super();
-    const options = optionsArg ?? {};
+    const options = poolingOptions(optionsArg);
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;
     this.padding = options.padding ?? 0;
