@@ -10,7 +10,7 @@ import { applyInplace } from './inplace.js';
 import { nonzeroCoordinates, rawCopy } from './indexing.js';
 import { reductionDims } from './reduce.js';
 import { record } from '../autograd/record.js';
-import { boolOption, intListArg, optionsArg } from '../tensor/args.js';
+import { boolOption, intListArg, optionsArg, varargsIntList } from '../tensor/args.js';
 
 export type PadMode = 'constant' | 'reflect' | 'replicate';
 
@@ -33,15 +33,6 @@ declare module '../tensor/tensor.js' {
   }
 }
 
-function dimArgs(args: number[] | [readonly number[]], fn: string, arg: string): number[] {
-  const list = args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as number[])] : (args as number[]);
-  list.forEach((v, i) => {
-    if (typeof v !== 'number' || !Number.isInteger(v)) {
-      throw new TypeError(`${fn}(): argument '${arg}' (position 1) must be tuple of ints, but found element of type ${pyTypeName(v)} at pos ${i}`);
-    }
-  });
-  return list;
-}
 
 // ---- nonzero ----
 
@@ -122,7 +113,7 @@ const range = (n: number, f: (i: number) => number): Int32Array => Int32Array.fr
 const identityTables = (shape: readonly number[]): Int32Array[] => shape.map((n) => range(n, (i) => i));
 
 Tensor.prototype.flip = function (this: Tensor, ...args: number[] | [readonly number[]]): Tensor {
-  const dims = dimArgs(args, 'flip', 'dims');
+  const dims = varargsIntList(args, 'flip', 'dims');
   const flipped = dims.length === 0 ? [] : reductionDims(dims, this.dim(), 'flip');
   const tables = identityTables(this.shape_).map((t, d) => (flipped.includes(d) ? range(t.length, (i) => t.length - 1 - i) : t));
   const out = mapByTables(this, tables);
@@ -169,7 +160,7 @@ function recordRoll(self: Tensor, out: Tensor, shifts: number[], dims: number[])
 }
 
 Tensor.prototype.repeat = function (this: Tensor, ...args: number[] | [readonly number[]]): Tensor {
-  const repeats = dimArgs(args, 'repeat', 'repeats');
+  const repeats = varargsIntList(args, 'repeat', 'repeats');
   if (repeats.length < this.dim()) throw new Error('Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor');
   const lead = repeats.length - this.dim();
   const inShape = [...new Array<number>(lead).fill(1), ...this.shape_];
@@ -205,7 +196,7 @@ function repeatBackward(grad: Tensor, repeats: readonly number[], inputShape: re
 }
 
 Tensor.prototype.tile = function (this: Tensor, ...args: number[] | [readonly number[]]): Tensor {
-  const reps = dimArgs(args, 'tile', 'dims');
+  const reps = varargsIntList(args, 'tile', 'dims');
   // Fewer reps than dims are padded with leading ones, as numpy.tile.
   const missing = Math.max(this.dim() - reps.length, 0);
   return this.repeat([...new Array<number>(missing).fill(1), ...reps]);

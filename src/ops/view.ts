@@ -12,7 +12,7 @@ import { isGradEnabled, isInferenceModeEnabled } from '../autograd/grad-mode.js'
 import { record } from '../autograd/record.js';
 import { OpNode, type BackwardFormula } from '../autograd/node.js';
 import { lateBound } from '../tensor/late-bound.js';
-import { intArg, intListArg, optionsArg } from '../tensor/args.js';
+import { intArg, intListArg, optionsArg, varargsIntList } from '../tensor/args.js';
 import { reductionDims, sumTo } from './reduce.js';
 
 /** `clone`'s layout: `'preserve'` keeps the strides of dense inputs (PyTorch's default), `'contiguous'` is row-major. */
@@ -63,15 +63,6 @@ declare module '../tensor/tensor.js' {
 
 type ShapeArgs = number[] | [readonly number[]];
 
-function shapeFromArgs(args: ShapeArgs, fn: string, arg: string): number[] {
-  const shape = args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as number[])] : (args as number[]);
-  shape.forEach((s, i) => {
-    if (typeof s !== 'number' || !Number.isInteger(s)) {
-      throw new TypeError(`${fn}(): argument '${arg}' must be tuple of ints, but found element of type ${pyTypeName(s)} at pos ${i + 1}`);
-    }
-  });
-  return shape;
-}
 
 function viewCreation(multiOutput: boolean): ViewCreation {
   if (isInferenceModeEnabled()) return 'inference';
@@ -171,7 +162,7 @@ function viewImpl(self: Tensor, shape: number[], name: string): Tensor {
 
 Tensor.prototype.view = function (this: Tensor, ...args: ShapeArgs): Tensor {
   if (args.length === 1 && args[0] instanceof DType) throw new Error('view(dtype) is not supported by tstorch');
-  return viewImpl(this, inferSize(shapeFromArgs(args, 'view', 'size'), this.numel()), 'ViewBackward0');
+  return viewImpl(this, inferSize(varargsIntList(args, 'view', 'size'), this.numel()), 'ViewBackward0');
 };
 
 Tensor.prototype.viewAs = function (this: Tensor, other: Tensor): Tensor {
@@ -180,7 +171,7 @@ Tensor.prototype.viewAs = function (this: Tensor, other: Tensor): Tensor {
 };
 
 Tensor.prototype.reshape = function (this: Tensor, ...args: ShapeArgs): Tensor {
-  const shape = inferSize(shapeFromArgs(args, 'reshape', 'shape'), this.numel());
+  const shape = inferSize(varargsIntList(args, 'reshape', 'shape'), this.numel());
   if (viewStrides(this.shape_, this.strides_, shape) !== null) {
     // PyTorch 2.x: contiguous inputs go through view; other viewable ones through _reshape_alias.
     return viewImpl(this, shape, this.isContiguous() ? 'ViewBackward0' : 'ReshapeAliasBackward0');
@@ -238,7 +229,7 @@ function permuteImpl(self: Tensor, dims: number[], name: string): Tensor {
 }
 
 Tensor.prototype.permute = function (this: Tensor, ...args: ShapeArgs): Tensor {
-  return permuteImpl(this, shapeFromArgs(args, 'permute', 'dims'), 'PermuteBackward0');
+  return permuteImpl(this, varargsIntList(args, 'permute', 'dims'), 'PermuteBackward0');
 };
 
 function transposeImpl(self: Tensor, dim0: number, dim1: number, name: string, backward: BackwardFormula): Tensor {
@@ -311,7 +302,7 @@ Tensor.prototype.moveaxis = Tensor.prototype.movedim;
 // ---- expand, squeeze, unsqueeze ----
 
 Tensor.prototype.expand = function (this: Tensor, ...args: ShapeArgs): Tensor {
-  const sizes = shapeFromArgs(args, 'expand', 'size');
+  const sizes = varargsIntList(args, 'expand', 'size');
   const nd = this.dim();
   if (sizes.length < nd) {
     throw new Error(

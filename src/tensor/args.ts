@@ -58,6 +58,18 @@ export function floatArg(value: unknown, fn: string, name: string, position?: nu
 }
 
 /**
+ * An int list given as varargs (`x.permute(1, 0)`) or as one array (`x.permute([1, 0])`), as PyTorch
+ * takes sizes and dims.
+ */
+export function varargsIntList(args: readonly unknown[], fn: string, name: string): number[] {
+  const list: readonly unknown[] = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
+  return list.map((v, i) => {
+    if (typeof v === 'number' && Number.isInteger(v)) return v;
+    throw new TypeError(`${fn}(): argument '${name}' must be tuple of ints, but found element of type ${typeName(v)} at pos ${i + 1}`);
+  });
+}
+
+/**
  * A tuple-of-ints argument. With `acceptInt`, a single int is a one-element list, as PyTorch's parser
  * takes it for fixed-size int lists (`int[1] dims`) but not for sizes.
  */
