@@ -1,7 +1,8 @@
 // Trains the blitz's convolutional network (adapted to 1x28x28 images) on Fashion-MNIST: the chapter
 // "Training a classifier" of PyTorch's 60-minute blitz, translated to tstorch. Shows a progress bar
 // on stderr, prints the test accuracy after each epoch, saves the weights as a PyTorch checkpoint
-// (`torch.load('model.pt')` in Python gives the state_dict) and draws the loss and accuracy curves.
+// (`torch.load('model.pt')` in Python gives the state_dict) and as safetensors, and draws the loss and
+// accuracy curves.
 //
 //   node dist/examples/train-fashion-mnist.js --epochs 5 --batch-size 64 --lr 0.05 --seed 0
 //
@@ -29,7 +30,7 @@ const options = parseOptions(
     lr: { kind: 'number', default: 0.05, help: 'initial learning rate', domain: positive },
     seed: { kind: 'int', default: 0, help: 'seed of the initialisation and the shuffling', domain: { test: (v) => v >= 0, adjective: 'non-negative' } },
     data: { kind: 'string', default: DEBIAN_DATA, help: 'folder with the four Fashion-MNIST IDX files (.gz or not)' },
-    out: { kind: 'string', default: 'out/fashion-mnist', help: 'folder for model.pt, training.svg and metrics.json' },
+    out: { kind: 'string', default: 'out/fashion-mnist', help: 'folder for model.pt, model.safetensors, training.svg and metrics.json' },
   },
 );
 
@@ -110,6 +111,8 @@ for (let epoch = 1; epoch <= options.epochs; epoch++) {
 mkdirSync(options.out, { recursive: true });
 const modelPath = join(options.out, 'model.pt');
 await torch.save(net.stateDict(), modelPath);
+const safetensorsPath = join(options.out, 'model.safetensors');
+await torch.save(net.stateDict(), safetensorsPath);
 
 // The loss per step is noisy: the chart shows its mean over windows of a twentieth of an epoch.
 const window = Math.max(1, Math.round(trainloader.length / 20));
@@ -147,4 +150,4 @@ writeFileSync(metricsPath, `${JSON.stringify({ options, epochs }, null, 2)}\n`);
 const last = epochs[epochs.length - 1];
 const perEpoch = epochs.reduce((a, e) => a + e.seconds, 0) / epochs.length;
 console.log(`test accuracy ${(100 * last.testAccuracy).toFixed(2)}% after ${options.epochs} epoch${options.epochs === 1 ? '' : 's'} (${perEpoch.toFixed(1)} s per epoch)`);
-console.log(`saved ${modelPath}, ${chartPath} and ${metricsPath}`);
+console.log(`saved ${modelPath}, ${safetensorsPath}, ${chartPath} and ${metricsPath}`);
