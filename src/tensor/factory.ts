@@ -9,7 +9,7 @@ import { boolOption, dtypeOption, optionsArg } from './args.js';
 export interface TensorOptions {
   dtype?: DType;
   requiresGrad?: boolean;
-  device?: 'cpu';
+  device?: 'cpu' | 'cpu:0';
 }
 
 export type Scalar = number | boolean | bigint;
@@ -36,14 +36,22 @@ export function parseSizeArgs(args: readonly unknown[], fn: string): { shape: nu
   return { shape, options: checkOptions(options, fn) };
 }
 
+/**
+ * tstorch tensors live on the CPU: 'cpu' (and 'cpu:0') is accepted; 'cuda' gets the error of a PyTorch
+ * built without CUDA; other strings PyTorch's parse error, listing the one device type there is.
+ */
+function checkDevice(device: unknown): void {
+  if (device === undefined || device === null || device === 'cpu' || device === 'cpu:0') return;
+  if (typeof device === 'string' && /^cuda(:\d+)?$/.test(device)) throw new Error('Torch not compiled with CUDA enabled');
+  throw new Error(`Expected one of cpu device type at start of device string: ${String(device)}`);
+}
+
 /** Checks factory options (null is no options) and returns them. */
 export function checkOptions<T extends TensorOptions>(value: T | null | undefined, fn: string): T {
   const options = optionsArg(value, fn);
   dtypeOption(options.dtype, fn);
   boolOption(options.requiresGrad, fn, 'requires_grad');
-  if (options.device !== undefined && options.device !== 'cpu') {
-    throw new Error(`Expected one of cpu device type at start of device string: ${String(options.device)}`);
-  }
+  checkDevice(options.device);
   return options;
 }
 

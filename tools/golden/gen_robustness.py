@@ -102,6 +102,10 @@ def bad_argument_cases():
         fn('torch.randperm', [], 1.5),
         fn('torch.linspace', [], 0, 1, 1.5),
         fn('torch.arange', [], 'a'),
+        # Devices: tstorch's tensors live on the CPU, as in a PyTorch built without CUDA.
+        fn('torch.zeros', [], 2, device='cuda'),
+        fn('torch.ones', [], 2, device='cuda:0'),
+        fn('torch.zeros', [], 2, device='cpu:0'),
         # Dims out of range.
         method('sum', [x], 5, grad=False),
         method('sum', [x], [0, -3], grad=False),
