@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as torch from 'tstorch';
 import type { Tensor } from 'tstorch';
+import { Net as BlitzNet } from '../../examples/lib/net.js';
 
 const { nn } = torch;
-const F = nn.functional;
+
 
 export const GOLDEN_IO = new URL('../../../test/golden/io/', import.meta.url);
 
@@ -17,23 +18,8 @@ export function goldenBytes(name: string): Uint8Array {
   return new Uint8Array(readFileSync(new URL(name, GOLDEN_IO)));
 }
 
-/** The CNN of PyTorch's 60-minute blitz, for 28x28 inputs (as the generator's BlitzNet). */
-export class BlitzNet extends nn.Module {
-  conv1 = new nn.Conv2d(1, 6, 5);
-  pool = new nn.MaxPool2d(2, { stride: 2 });
-  conv2 = new nn.Conv2d(6, 16, 5);
-  fc1 = new nn.Linear(16 * 4 * 4, 120);
-  fc2 = new nn.Linear(120, 84);
-  fc3 = new nn.Linear(84, 10);
-
-  override forward(x: Tensor): Tensor {
-    let y = this.pool.call(F.relu(this.conv1.call(x))) as Tensor;
-    y = this.pool.call(F.relu(this.conv2.call(y))) as Tensor;
-    y = F.relu(this.fc1.call(y.flatten(1)) as Tensor);
-    y = F.relu(this.fc2.call(y) as Tensor);
-    return this.fc3.call(y) as Tensor;
-  }
-}
+/** The blitz CNN for 28x28 inputs (the generator's BlitzNet) is the training example's network. */
+export { BlitzNet };
 
 function float32(values: number[]): Tensor {
   return torch.tensor(values, { dtype: torch.float32 });
