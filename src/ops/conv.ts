@@ -71,7 +71,7 @@ export function intList(value: IntOrList, spatial: number, fn: string, arg: stri
   if (!Array.isArray(list)) throw new TypeError(`${fn}(): argument '${arg}' must be tuple of ints, not ${pyTypeName(value)}`);
   list.forEach((v, i) => {
     if (typeof v !== 'number' || !Number.isInteger(v)) {
-      throw new TypeError(`${fn}(): argument '${arg}' must be tuple of ints, but found element of type ${pyTypeName(v)} at pos ${i}`);
+      throw new TypeError(`${fn}(): argument '${arg}' must be tuple of ints, but found element of type ${pyTypeName(v)} at pos ${i + 1}`);
     }
   });
   return [...list];
