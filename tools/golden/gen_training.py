@@ -25,10 +25,10 @@ import struct
 import numpy as np
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from torch.utils.data import DataLoader, Dataset
 
 from common import DTYPE_NAMES, write_fixture
+from models import BlitzNet
 
 SLICE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'test', 'data', 'fashion-mnist')
 SEED = 0
@@ -36,27 +36,6 @@ BATCH_SIZE = 4
 LR = 0.01
 MOMENTUM = 0.9
 STEPS = 200
-
-
-class Net(nn.Module):
-    """The blitz's network, for 1x28x28 inputs (28 -> conv 24 -> pool 12 -> conv 8 -> pool 4)."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 6, 5)
-        self.pool = nn.MaxPool2d(2, 2)
-        self.conv2 = nn.Conv2d(6, 16, 5)
-        self.fc1 = nn.Linear(16 * 4 * 4, 120)
-        self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, 10)
-
-    def forward(self, x):
-        x = self.pool(F.relu(self.conv1(x)))
-        x = self.pool(F.relu(self.conv2(x)))
-        x = torch.flatten(x, 1)
-        x = F.relu(self.fc1(x))
-        x = F.relu(self.fc2(x))
-        return self.fc3(x)
 
 
 def read_idx(name):
@@ -96,7 +75,7 @@ def state(net):
 
 def main():
     torch.manual_seed(SEED)
-    net = Net()
+    net = BlitzNet()
     initial = state(net)
     loader = DataLoader(FashionMNISTSlice(), batch_size=BATCH_SIZE, shuffle=True)
     criterion = nn.CrossEntropyLoss()
