@@ -66,7 +66,9 @@ export class FashionMNIST extends Dataset<[Tensor, number]> {
   /** Reads the training or test split from `root`. */
   static async load(options: FashionMNISTOptions): Promise<FashionMNIST> {
     const prefix = (options.train ?? true) ? 'train' : 't10k';
-    const [images, labels] = await Promise.all([readFirst(options.root, `${prefix}-images-idx3-ubyte`), readFirst(options.root, `${prefix}-labels-idx1-ubyte`)]);
+    // One after the other, so that a missing split always names the images file first.
+    const images = await readFirst(options.root, `${prefix}-images-idx3-ubyte`);
+    const labels = await readFirst(options.root, `${prefix}-labels-idx1-ubyte`);
     return new FashionMNIST(images, labels.to(int64), options);
   }
 
