@@ -52,3 +52,5 @@ export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';
 export { save, load } from './io/save-load.js';
 export * as io from './io/index.js';
+export * as backends from './backends/index.js';
+export { setNumThreads, getNumThreads } from './backends/registry.js';

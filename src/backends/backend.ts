@@ -1,0 +1,85 @@
+// The backend interface: kernel primitives under the op layer.
+//
+// The op layer computes shapes, dtypes, broadcasting and autograd; a backend only runs loops over
+// memory. The JS reference backend (src/backends/js) implements everything for every dtype and is
+// always there. A faster backend (the native addon, WebAssembly) implements some primitives for some
+// operands: each primitive returns true when it did the work and false when it declines (an operand it
+// does not handle, an op it does not know), and the op layer then runs the JS kernel. So a backend never
+// changes what an op means, only how fast it runs, and every backend passes the same conformance tests.
+//
+// Conventions shared by every primitive:
+// - Operands are typed arrays read at an element offset (not a byte offset) through element strides.
+// - `out` is a fresh contiguous array of the result's dtype, zero-filled, that no operand aliases.
+// - A primitive never keeps a reference to an array after it returns.
+import type { TypedArray } from '../tensor/dtype.js';
+import type { MatrixOperand } from './js/gemm.js';
+import type { ConvGeometry, ImageOperand } from './js/conv.js';
+import type { PoolGeometry, PlaneOperand } from './js/pooling.js';
+
+export type { MatrixOperand, ConvGeometry, ImageOperand, PoolGeometry, PlaneOperand };
+
+export type BackendName = 'js' | 'wasm' | 'native';
+export type FloatArray = Float32Array | Float64Array;
+
+/**
+ * Elementwise operations a backend may run by name (the JS kernels are closures, which a native or
+ * WebAssembly kernel cannot call). Results must equal the JS kernels' up to the rounding of the
+ * transcendental functions (`exp`, `log`, `tanh`, `sigmoid`): a backend computing in the operand's own
+ * precision is within the conformance tests' tolerances.
+ */
+export type UnaryOpName = 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'tanh' | 'sigmoid' | 'relu';
+export type BinaryOpName = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'reluBackward';
+
+/**
+ * A contiguous run of `n` elements starting at `offset`, or, with `step` 0, one element repeated (a
+ * scalar or a broadcast single value).
+ */
+export interface RunOperand {
+  readonly data: FloatArray;
+  readonly offset: number;
+  readonly step: 0 | 1;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  /** What it runs on, for people: e.g. "native addon, OpenBLAS 0.3.21, AVX2+FMA, 2 threads". */
+  describe(): string;
+
+  /**
+   * out[b, i, j] += sum over p of a[b, i, p] * b[b, p, j] (as js/gemm.ts), float32 or float64, all
+   * three arrays of the same type; `out` is contiguous [batch, m, n] and zero-filled.
+   */
+  gemm?(batch: number, m: number, n: number, k: number, a: MatrixOperand, b: MatrixOperand, out: FloatArray): boolean;
+
+  /** As js/conv.ts's convolutionForward, with `out` of the input's float type (not a float64 accumulator). */
+  convolutionForward?(g: ConvGeometry, input: ImageOperand, weight: FloatArray, bias: FloatArray | null, out: FloatArray): boolean;
+  /** As js/conv.ts's convolutionTransposeForward, `out` of the input's float type. */
+  convolutionTransposeForward?(g: ConvGeometry, input: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray): boolean;
+  /** As js/conv.ts's convolutionWeightGrad, `out` of the input's float type. */
+  convolutionWeightGrad?(g: ConvGeometry, input: ImageOperand, gradOutput: FloatArray, out: FloatArray): boolean;
+
+  /** As js/pooling.ts's maxPool2d. */
+  maxPool2d?(g: PoolGeometry, input: PlaneOperand<FloatArray>, out: FloatArray, indices: BigInt64Array): boolean;
+
+  /** out[i] = op(a[i]) for i < n. */
+  unary?(op: UnaryOpName, a: RunOperand, out: FloatArray, n: number): boolean;
+  /** out[i] = op(a[i], b[i]) for i < n; `reluBackward(grad, x)` is grad where x > 0, else 0. */
+  binary?(op: BinaryOpName, a: RunOperand, b: RunOperand, out: FloatArray, n: number): boolean;
+  /** The sum of a contiguous run, accumulated at least as precisely as a pairwise float sum. */
+  sum?(a: RunOperand, n: number): number | null;
+
+  /** Threads used by large kernels; backends without threads leave these out. */
+  setNumThreads?(n: number): void;
+  getNumThreads?(): number;
+}
+
+/** Every kernel of the JS backend is in src/backends/js; its Backend object only names it. */
+export const jsBackend: Backend = {
+  name: 'js',
+  describe: () => 'JavaScript reference kernels (single-threaded)',
+};
+
+/** A TypedArray check the op layer uses before offering an array to a float-only primitive. */
+export function isFloatArray(a: TypedArray): a is FloatArray {
+  return a instanceof Float32Array || a instanceof Float64Array;
+}

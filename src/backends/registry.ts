@@ -1,0 +1,109 @@
+// Which backends this process has, which one runs the kernels, and how many threads it uses.
+//
+// `torch.backends` is this module. The default is the fastest backend that loads: the native addon
+// (Node, when it was built at install time), then WebAssembly, then the JS reference kernels. The
+// environment variable TSTORCH_BACKEND (Node only) picks one at start-up, as `torch.backends.use` does
+// later; naming a backend that is not available is an error, never a silent fallback.
+import { jsBackend, type Backend, type BackendName } from './backend.js';
+
+/** Loaders of the optional backends, fastest first; each returns null when it cannot load here. */
+const loaders: Array<[BackendName, () => Backend | null]> = [];
+
+const loaded = new Map<BackendName, Backend | null>([['js', jsBackend]]);
+let active: Backend | null = null;
+
+/** The processors this machine has: the default thread count, as PyTorch's. */
+function hardwareThreads(): number {
+  const g = globalThis as {
+    navigator?: { hardwareConcurrency?: number };
+    process?: { getBuiltinModule?: (id: string) => { availableParallelism?: () => number } | undefined };
+  };
+  const count = g.navigator?.hardwareConcurrency ?? g.process?.getBuiltinModule?.('node:os')?.availableParallelism?.();
+  return typeof count === 'number' && count >= 1 ? count : 1;
+}
+
+let numThreads = hardwareThreads();
+
+function load(name: BackendName): Backend | null {
+  if (!loaded.has(name)) {
+    const loader = loaders.find(([n]) => n === name);
+    const backend = loader ? loader[1]() : null;
+    backend?.setNumThreads?.(numThreads);
+    loaded.set(name, backend);
+  }
+  return loaded.get(name) ?? null;
+}
+
+const BACKEND_NAMES: readonly BackendName[] = ['native', 'wasm', 'js'];
+
+function checkName(name: unknown, fn: string): asserts name is BackendName {
+  if (typeof name !== 'string' || !(BACKEND_NAMES as readonly string[]).includes(name)) {
+    throw new Error(`${fn}: expected one of ${BACKEND_NAMES.map((n) => `'${n}'`).join(', ')}, got ${typeof name === 'string' ? `'${name}'` : String(name)}`);
+  }
+}
+
+function environmentChoice(): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const value = env?.TSTORCH_BACKEND;
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** The backend kernels run on now. */
+export function activeBackend(): Backend {
+  if (active === null) {
+    const chosen = environmentChoice();
+    if (chosen !== undefined) {
+      checkName(chosen, 'TSTORCH_BACKEND');
+      use(chosen);
+    } else {
+      active = available().map(load).find((b): b is Backend => b !== null) ?? jsBackend;
+    }
+  }
+  return active as Backend;
+}
+
+/** The backends that load in this process, fastest first; 'js' is always there. */
+export function available(): BackendName[] {
+  return BACKEND_NAMES.filter((name) => load(name) !== null);
+}
+
+/** The name of the active backend. */
+export function current(): BackendName {
+  return activeBackend().name;
+}
+
+/** What the active backend runs on, for people. */
+export function describe(): string {
+  return activeBackend().describe();
+}
+
+/** Makes `name` the active backend; throws when it is not available here. */
+export function use(name: BackendName): void {
+  checkName(name, 'torch.backends.use');
+  const backend = load(name);
+  if (backend === null) {
+    throw new Error(`torch.backends.use: the '${name}' backend is not available here (available: ${available().join(', ')})`);
+  }
+  active = backend;
+}
+
+/** Registers the loader of an optional backend (the backend modules call this once, at import). */
+export function registerBackendLoader(name: BackendName, loader: () => Backend | null): void {
+  loaders.push([name, loader]);
+}
+
+/**
+ * torch.setNumThreads: the threads large kernels may use, in every backend that has threads (the JS
+ * backend runs on the calling thread only).
+ */
+export function setNumThreads(n: number): void {
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`set_num_threads expects an int, but got ${typeof n === 'number' ? 'float' : typeof n}`);
+  if (n < 1) throw new Error('set_num_threads expects a positive integer');
+  numThreads = n;
+  for (const backend of loaded.values()) backend?.setNumThreads?.(n);
+}
+
+/** torch.getNumThreads: the count set last, by default the number of processors. */
+export function getNumThreads(): number {
+  return numThreads;
+}
