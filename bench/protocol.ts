@@ -12,6 +12,9 @@ export interface WorkerRequest {
 export interface WorkerSuccess extends Samples {
   /** The library's version: tstorch's package version or torch.__version__. */
   version: string;
+  /** tstorch only: the backend that ran the kernels (torch.backends.current()) and what it runs on. */
+  backend?: string;
+  backendDescription?: string;
   /** The threads the library actually ran with. */
   threads: number;
   /** Peak resident set size (KiB) once the library is imported, before the workload is built. */

@@ -1,4 +1,4 @@
-"""The PyTorch twin of tstorch's benchmark workloads (W1-W5 of WORKLOADS.md).
+"""The PyTorch twin of tstorch's benchmark workloads (W1-W5 of WORKLOADS.md, and T: the training example).
 
 Runs one case, as bench/worker.ts does in tstorch, and prints one JSON line (bench/protocol.ts):
     /usr/bin/python3 bench/pytorch_twin.py '{"params": {...}, "policy": {...}, "threads": 1}'
@@ -143,12 +143,37 @@ def workloads(torch):
         target = torch.randint(0, 10, (batch,))
         return training_step(model, optimizer, inputs, target)
 
+    def example_epoch(batch, root):
+        # The Fashion-MNIST example's training loop (examples/train-fashion-mnist.ts) step by step,
+        # batches drawn from a shuffling DataLoader over the per-image transform, as in the example.
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tools', 'golden'))
+        from models import BlitzNet, FashionMNIST
+        torch.manual_seed(0)
+        model = BlitzNet()
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+        criterion = nn.CrossEntropyLoss()
+        loader = torch.utils.data.DataLoader(FashionMNIST(root), batch_size=batch, shuffle=True)
+        batches = iter(loader)
+
+        def step():
+            nonlocal batches
+            try:
+                images, labels = next(batches)
+            except StopIteration:
+                batches = iter(loader)
+                images, labels = next(batches)
+            optimizer.zero_grad(set_to_none=True)
+            criterion(model(images), labels).backward()
+            optimizer.step()
+        return step, None
+
     return {
         'W1': lambda p: tutorial(),
         'W2': lambda p: elementwise(p['numel']),
         'W3': lambda p: matmul(p['n'], p['backward']),
         'W4': lambda p: mlp(p['batch']),
         'W5': lambda p: cnn(p['batch']),
+        'T': lambda p: example_epoch(p['batch'], p['root']),
     }
 
 

@@ -21,10 +21,11 @@ export function metricStat(metric: Metric, seconds: Stat): Stat {
   return { median: metric.fromSeconds(seconds.median), min: metric.fromSeconds(low), max: metric.fromSeconds(high) };
 }
 
-/** One case at one requested thread count: both sides' results. */
+/** One case at one requested thread count on one tstorch backend: both sides' results. */
 export interface Comparison {
   benchCase: BenchCase;
   threads: number;
+  backend: string;
   tstorch: WorkerResult;
   pytorch: WorkerResult | null;
 }
@@ -64,8 +65,8 @@ function threadsCell(c: Comparison): string {
 /** The markdown table: one row per metric; ratio, target and RSS on each case's first row. */
 export function table(comparisons: readonly Comparison[]): string {
   const lines = [
-    '| case | metric | threads | tstorch median (min–max) | PyTorch median (min–max) | tstorch/PyTorch | target | peak RSS MiB tstorch / PyTorch |',
-    '|---|---|---|---|---|---|---|---|',
+    '| case | metric | backend | threads | tstorch median (min–max) | PyTorch median (min–max) | tstorch/PyTorch | target | peak RSS MiB tstorch / PyTorch |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const c of comparisons) {
     c.benchCase.metrics.forEach((metric, i) => {
@@ -74,6 +75,7 @@ export function table(comparisons: readonly Comparison[]): string {
       lines.push(`| ${[
         first ? c.benchCase.id : '',
         metric.unit,
+        first ? c.backend : '',
         first ? threadsCell(c) : '',
         cell(metric, c.tstorch),
         cell(metric, c.pytorch),
@@ -91,12 +93,12 @@ export function problems(comparisons: readonly Comparison[]): string[] {
   const out: string[] = [];
   for (const c of comparisons) {
     for (const [side, r] of [['tstorch', c.tstorch], ['PyTorch', c.pytorch]] as const) {
-      if (r !== null && 'error' in r) out.push(`${c.benchCase.id} (${side}, ${c.threads} thread(s)): ${r.error}`);
+      if (r !== null && 'error' in r) out.push(`${c.benchCase.id} (${side === 'tstorch' ? `tstorch ${c.backend}` : side}, ${c.threads} thread(s)): ${r.error}`);
     }
     if (succeeded(c.tstorch) && succeeded(c.pytorch) && c.tstorch.initialLoss !== undefined && c.pytorch.initialLoss !== undefined) {
       const [a, b] = [c.tstorch.initialLoss, c.pytorch.initialLoss];
       if (Math.abs(a - b) > 1e-4 * Math.max(1, Math.abs(b))) {
-        out.push(`${c.benchCase.id}: initial loss ${a} in tstorch but ${b} in PyTorch`);
+        out.push(`${c.benchCase.id}: initial loss ${a} in tstorch (${c.backend}) but ${b} in PyTorch`);
       }
     }
   }

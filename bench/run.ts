@@ -1,29 +1,33 @@
-// `npm run bench [-- --quick] [-- --only W1,W3] [-- --threads 1,2]`: W1-W5 in tstorch and, when
-// /usr/bin/python3 imports torch, in PyTorch, case by case side by side, each case in a fresh process
-// per side (so that each peak RSS is the case's own). Prints a table, writes bench/results/<date>.json.
+// `npm run bench [-- --quick] [-- --only W1,W3] [-- --threads 1,2] [-- --backends js,native]`: W1-W5 and
+// the training example (T) in tstorch, on each backend, and, when /usr/bin/python3 imports torch, in
+// PyTorch, case by case side by side, each case in a fresh process per side (so that each peak RSS is
+// the case's own). Prints a table, writes bench/results/<date>.json.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import * as torch from 'tstorch';
 import { CASES, DEFAULT_POLICY, QUICK_POLICY, type BenchCase, type SamplingPolicy } from './workloads/cases.js';
 import { machineInfo, PYTHON } from './machine.js';
 import type { WorkerRequest, WorkerResult } from './protocol.js';
 import { fmt, metricStat, problems, secondsStat, speedRatio, succeeded, table, type Comparison } from './report.js';
 
-const USAGE = `usage: npm run bench -- [--quick] [--only W1,W2,...] [--threads 1,2]
+const USAGE = `usage: npm run bench -- [--quick] [--only W1,W2,...] [--threads 1,2] [--backends js,wasm,native]
   --quick     short warm-up and few samples; skips W3 n=2048
-  --only      run only these workloads (W1 ... W5)
-  --threads   thread counts to compare at (default 1); PyTorch is pinned to each, tstorch runs
-              single-threaded until a multi-threaded backend exists`;
+  --only      run only these workloads (W1 ... W5, T)
+  --threads   thread counts to compare at (default 1); both sides are pinned to each (tstorch's JS
+              and WebAssembly backends are single-threaded and say so in the threads column)
+  --backends  tstorch backends to run (default: every one available here)`;
 
 interface Options {
   quick: boolean;
   only: Set<string> | null;
   threads: number[];
+  backends: torch.backends.BackendName[];
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { quick: false, only: null, threads: [1] };
+  const options: Options = { quick: false, only: null, threads: [1], backends: torch.backends.available() };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -36,6 +40,12 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--threads') {
       options.threads = value().split(',').map(Number);
       if (!options.threads.every((t) => Number.isInteger(t) && t > 0)) throw new Error(`--threads takes positive integers\n${USAGE}`);
+    } else if (arg === '--backends') {
+      const available: string[] = torch.backends.available();
+      const chosen = value().split(',');
+      const missing = chosen.filter((b) => !available.includes(b));
+      if (missing.length > 0) throw new Error(`--backends: ${missing.join(', ')} not available here (available: ${available.join(', ')})\n${USAGE}`);
+      options.backends = chosen as torch.backends.BackendName[];
     } else if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -47,9 +57,9 @@ function parseArgs(argv: readonly string[]): Options {
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Runs one worker process and reads the JSON line it prints last. */
-function runWorker(command: string, script: string, request: WorkerRequest): WorkerResult {
+function runWorker(command: string, script: string, request: WorkerRequest, env: NodeJS.ProcessEnv = process.env): WorkerResult {
   const child = spawnSync(command, [script, JSON.stringify(request)], {
-    cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, timeout: 30 * 60e3,
+    cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, timeout: 30 * 60e3, env,
   });
   const last = child.stdout?.trim().split('\n').pop() ?? '';
   try {
@@ -72,7 +82,7 @@ function summary(c: Comparison): string {
   const side = (r: WorkerResult | null): string =>
     r === null ? '–' : succeeded(r) ? `${fmt(metricStat(metric, secondsStat(r.secondsPerIter)).median)} ${metric.unit}` : 'error';
   const ratio = speedRatio(c);
-  return `tstorch ${side(c.tstorch)}, PyTorch ${side(c.pytorch)}${ratio === null ? '' : `, tstorch/PyTorch ${fmt(ratio)}×`}`;
+  return `tstorch (${c.backend}) ${side(c.tstorch)}, PyTorch ${side(c.pytorch)}${ratio === null ? '' : `, tstorch/PyTorch ${fmt(ratio)}×`}`;
 }
 
 function main(): void {
@@ -89,7 +99,7 @@ function main(): void {
   const cases = CASES.filter((c) => (options.only === null || options.only.has(c.params.workload)) && !(options.quick && c.heavy));
   const policyOf = (c: BenchCase): SamplingPolicy => ({ ...(options.quick ? QUICK_POLICY : DEFAULT_POLICY), ...c.policy });
 
-  console.log(`tstorch ${machine.tstorch.version} (${machine.tstorch.commit}), backend js (the reference backend, single-threaded)`);
+  console.log(`tstorch ${machine.tstorch.version} (${machine.tstorch.commit}), backends ${options.backends.join(', ')}`);
   console.log(machine.torch === null
     ? `PyTorch: ${PYTHON} cannot import torch; tstorch only`
     : `PyTorch ${machine.torch.version} (${PYTHON}, BLAS ${machine.torch.blas}), threads pinned per row`);
@@ -103,12 +113,14 @@ function main(): void {
     for (const threads of options.threads) {
       const t0 = Date.now();
       const request: WorkerRequest = { params: benchCase.params, policy: policyOf(benchCase), threads };
-      const tstorch = runWorker(process.execPath, workerScript, request);
       const pytorch = machine.torch === null ? null : runWorker(PYTHON, twinScript, request);
-      const comparison: Comparison = { benchCase, threads, tstorch, pytorch };
-      comparisons.push(comparison);
-      const seconds = ((Date.now() - t0) / 1e3).toFixed(1);
-      console.log(`[${index + 1}/${cases.length}] ${benchCase.id}, ${threads} thread(s): ${summary(comparison)} (${seconds} s)`);
+      for (const backend of options.backends) {
+        const tstorch = runWorker(process.execPath, workerScript, request, { ...process.env, TSTORCH_BACKEND: backend });
+        const comparison: Comparison = { benchCase, threads, backend, tstorch, pytorch };
+        comparisons.push(comparison);
+        const seconds = ((Date.now() - t0) / 1e3).toFixed(1);
+        console.log(`[${index + 1}/${cases.length}] ${benchCase.id}, ${threads} thread(s): ${summary(comparison)} (${seconds} s)`);
+      }
     }
   });
 
@@ -116,7 +128,7 @@ function main(): void {
   const loadEnd = os.loadavg();
   console.log(`\n${table(comparisons)}\n`);
   console.log('tstorch/PyTorch: PyTorch\'s time over tstorch\'s (above 1, tstorch is faster); target: the speed issue\'s goal;');
-  console.log('threads "a / b": tstorch ran with a, PyTorch with b (the JS backend has one thread).');
+  console.log('threads "a / b": tstorch ran with a, PyTorch with b (the JS and WebAssembly backends have one thread).');
   console.log(`Load average at the start ${loadStart.map((l) => l.toFixed(2)).join(' ')}, at the end ${loadEnd.map((l) => l.toFixed(2)).join(' ')}; ${elapsedSec.toFixed(0)} s in all.`);
   const issues = problems(comparisons);
   for (const line of issues) console.log(`PROBLEM: ${line}`);
@@ -142,7 +154,8 @@ function main(): void {
         tstorch: succeeded(c.tstorch) ? metricStat(m, secondsStat(c.tstorch.secondsPerIter)) : null,
         pytorch: succeeded(c.pytorch) ? metricStat(m, secondsStat(c.pytorch.secondsPerIter)) : null,
       })),
-      tstorch: { backend: 'js', ...c.tstorch },
+      backend: c.backend,
+      tstorch: c.tstorch,
       pytorch: c.pytorch,
     })),
     problems: issues,

@@ -1,6 +1,7 @@
 // One benchmark case in tstorch, in a process of its own so that its peak RSS is its own.
-// Usage (run.ts does this): node dist/bench/worker.js '<WorkerRequest JSON>'
+// Usage (run.ts does this): TSTORCH_BACKEND=<name> node dist/bench/worker.js '<WorkerRequest JSON>'
 import { readFileSync } from 'node:fs';
+import * as torch from 'tstorch';
 import type { CaseParams } from './workloads/cases.js';
 import type { Prepared } from './workloads/prepared.js';
 import type { WorkerRequest, WorkerResult } from './protocol.js';
@@ -10,29 +11,34 @@ import { elementwise } from './workloads/w2-elementwise.js';
 import { matmul } from './workloads/w3-matmul.js';
 import { mlp } from './workloads/w4-mlp.js';
 import { cnn } from './workloads/w5-cnn.js';
+import { exampleEpoch } from './workloads/t-example.js';
 
-function prepare(params: CaseParams): Prepared {
+function prepare(params: CaseParams): Prepared | Promise<Prepared> {
   switch (params.workload) {
     case 'W1': return tutorial();
     case 'W2': return elementwise(params.numel);
     case 'W3': return matmul(params.n, params.backward);
     case 'W4': return mlp(params.batch);
     case 'W5': return cnn(params.batch);
+    case 'T': return exampleEpoch(params.batch, params.root);
   }
 }
 
 const maxRssKiB = (): number => process.resourceUsage().maxRSS;
 
-function run(request: WorkerRequest): WorkerResult {
+async function run(request: WorkerRequest): Promise<WorkerResult> {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  torch.setNumThreads(request.threads);
   const baseRssKiB = maxRssKiB();
-  const prepared = prepare(request.params);
+  const prepared = await prepare(request.params);
   const samples = sample(prepared.step, request.policy);
   return {
     ...samples,
     version: pkg.version,
-    // The JS reference backend is single-threaded: request.threads cannot be honoured yet.
-    threads: 1,
+    backend: torch.backends.current(),
+    backendDescription: torch.backends.describe(),
+    // Only the native backend has a thread pool; JS and WebAssembly run on the calling thread.
+    threads: torch.backends.current() === 'native' ? torch.getNumThreads() : 1,
     baseRssKiB,
     peakRssKiB: maxRssKiB(),
     initialLoss: prepared.initialLoss,
@@ -41,7 +47,7 @@ function run(request: WorkerRequest): WorkerResult {
 
 let result: WorkerResult;
 try {
-  result = run(JSON.parse(process.argv[2] ?? '') as WorkerRequest);
+  result = await run(JSON.parse(process.argv[2] ?? '') as WorkerRequest);
 } catch (error) {
   result = { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
 }

@@ -1,4 +1,5 @@
-// The benchmark cases: W1-W5 of ../shared/bench/WORKLOADS.md, one entry per reported shape.
+// The benchmark cases: W1-W5 of ../shared/bench/WORKLOADS.md, one entry per reported shape, and T, the
+// training example's time per epoch.
 // The shapes live here only: run.ts hands each case's `params` (JSON) to both the tstorch worker and
 // the PyTorch twin, so the two sides cannot drift apart.
 
@@ -7,7 +8,8 @@ export type CaseParams =
   | { workload: 'W2'; numel: number }
   | { workload: 'W3'; n: number; backward: boolean }
   | { workload: 'W4'; batch: number }
-  | { workload: 'W5'; batch: number };
+  | { workload: 'W5'; batch: number }
+  | { workload: 'T'; batch: number; root: string };
 
 /** How long a case is warmed up and sampled; both sides follow the same policy (see sampling.ts). */
 export interface SamplingPolicy {
@@ -45,6 +47,10 @@ const stepsPerSec: Metric = { unit: 'steps/s', fromSeconds: (s) => 1 / s, higher
 const gigaPerSec = (unit: string, perIter: number): Metric => ({ unit, fromSeconds: (s) => perIter / s / 1e9, higherIsBetter: true });
 
 const W2_NUMEL = 1_048_576;
+// The training example: 60000 images in batches of 64 (the last one short) make 938 steps per epoch.
+const EXAMPLE_BATCH = 64;
+const EXAMPLE_STEPS_PER_EPOCH = Math.ceil(60_000 / EXAMPLE_BATCH);
+const secondsPerEpoch: Metric = { unit: 's/epoch', fromSeconds: (s) => s * EXAMPLE_STEPS_PER_EPOCH, higherIsBetter: false };
 // W2 moves 16 B per element: a and b read, their two gradients written.
 const W2_BYTES = 16 * W2_NUMEL;
 
@@ -80,6 +86,12 @@ export const CASES: BenchCase[] = [
   { id: 'W4 MLP train step b=128', params: { workload: 'W4', batch: 128 }, metrics: [stepsPerSec], targetRatio: 1.2 },
   { id: 'W5 CNN train step b=32', params: { workload: 'W5', batch: 32 }, metrics: [stepsPerSec], targetRatio: 1.0 },
   { id: 'W5 CNN train step b=256', params: { workload: 'W5', batch: 256 }, metrics: [stepsPerSec], targetRatio: 1.0 },
+  {
+    // Needs the dataset the README's set-up installs (Debian's dataset-fashion-mnist).
+    id: `T Fashion-MNIST example b=${EXAMPLE_BATCH}`,
+    params: { workload: 'T', batch: EXAMPLE_BATCH, root: '/usr/share/datasets/fashion-mnist' },
+    metrics: [secondsPerEpoch, stepsPerSec],
+  },
 ];
 
 export const DEFAULT_POLICY: SamplingPolicy = {

@@ -18,17 +18,14 @@ which gives back the same values) to keep the file small.
 
 Run: /usr/bin/python3 tools/golden/gen_training.py
 """
-import gzip
 import os
-import struct
 
-import numpy as np
 import torch
 import torch.nn as nn
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader
 
 from common import DTYPE_NAMES, write_fixture
-from models import BlitzNet
+from models import BlitzNet, FashionMNIST
 
 SLICE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'test', 'data', 'fashion-mnist')
 SEED = 0
@@ -36,30 +33,6 @@ BATCH_SIZE = 4
 LR = 0.01
 MOMENTUM = 0.9
 STEPS = 200
-
-
-def read_idx(name):
-    with gzip.open(os.path.join(SLICE_DIR, name + '.gz'), 'rb') as f:
-        raw = f.read()
-    ndim = raw[3]
-    shape = struct.unpack('>' + 'I' * ndim, raw[4:4 + 4 * ndim])
-    return torch.from_numpy(np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape).copy())
-
-
-class FashionMNISTSlice(Dataset):
-    """torchvision's FashionMNIST with ToTensor() and Normalize((0.5,), (0.5,)), without torchvision."""
-
-    def __init__(self):
-        self.images = read_idx('train-images-idx3-ubyte')
-        self.labels = read_idx('train-labels-idx1-ubyte')
-
-    def __len__(self):
-        return len(self.labels)
-
-    def __getitem__(self, i):
-        image = self.images[i].to(torch.float32).div(255).unsqueeze(0)  # ToTensor
-        image = image.sub(0.5).div(0.5)  # Normalize: (x - mean) / std
-        return image, int(self.labels[i])
 
 
 def encode_float32(t):
@@ -77,7 +50,7 @@ def main():
     torch.manual_seed(SEED)
     net = BlitzNet()
     initial = state(net)
-    loader = DataLoader(FashionMNISTSlice(), batch_size=BATCH_SIZE, shuffle=True)
+    loader = DataLoader(FashionMNIST(SLICE_DIR), batch_size=BATCH_SIZE, shuffle=True)
     criterion = nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(net.parameters(), lr=LR, momentum=MOMENTUM)
     steps = []
