@@ -200,19 +200,71 @@ export class ModuleList extends Module {
   }
 }
 
+/**
+ * The Map-like methods ModuleDict and ParameterDict share, over the registry each keeps its members in
+ * (`_modules` or `_parameters`); deleting a key goes through the Module's property deletion, which
+ * unregisters the member.
+ */
+abstract class MemberDict<V> extends Module {
+  protected abstract members(): Map<string, unknown>;
+
+  /** The member under `key`; throws, with the subclass's message, when there is none. */
+  abstract get(key: string): V;
+
+  get size(): number {
+    return this.members().size;
+  }
+
+  get length(): number {
+    return this.members().size;
+  }
+
+  has(key: string): boolean {
+    return this.members().has(key);
+  }
+
+  delete(key: string): void {
+    this.get(key);
+    Reflect.deleteProperty(this, key);
+  }
+
+  pop(key: string): V {
+    const member = this.get(key);
+    this.delete(key);
+    return member;
+  }
+
+  clear(): void {
+    for (const key of [...this.members().keys()]) Reflect.deleteProperty(this, key);
+  }
+
+  keys(): string[] {
+    return [...this.members().keys()];
+  }
+
+  values(): V[] {
+    return [...this.members().values()] as V[];
+  }
+
+  items(): [string, V][] {
+    return [...this.members()] as [string, V][];
+  }
+
+  /** Iterates over the keys, as a Python dict does. */
+  *[Symbol.iterator](): Iterator<string> {
+    yield* this.members().keys();
+  }
+}
+
 /** Submodules by name, in insertion order; a Map-like API (`get`, `set`, `has`, `delete`, `keys`, ...). */
-export class ModuleDict extends Module {
+export class ModuleDict extends MemberDict<Module> {
   constructor(modules?: ReadonlyMap<string, Module> | Readonly<Record<string, Module>> | Iterable<readonly [string, Module]>) {
     super();
     if (modules !== undefined && modules !== null) this.update(modules);
   }
 
-  get size(): number {
-    return this._modules.size;
-  }
-
-  get length(): number {
-    return this._modules.size;
+  protected members(): Map<string, unknown> {
+    return this._modules;
   }
 
   get(key: string): Module {
@@ -223,37 +275,6 @@ export class ModuleDict extends Module {
   set(key: string, module: Module): this {
     this.registerModule(key, module);
     return this;
-  }
-
-  has(key: string): boolean {
-    return this._modules.has(key);
-  }
-
-  delete(key: string): void {
-    if (!this._modules.has(key)) throw new Error(`'${key}'`);
-    Reflect.deleteProperty(this, key);
-  }
-
-  pop(key: string): Module {
-    const module = this.get(key);
-    this.delete(key);
-    return module;
-  }
-
-  clear(): void {
-    for (const key of [...this._modules.keys()]) Reflect.deleteProperty(this, key);
-  }
-
-  keys(): string[] {
-    return [...this._modules.keys()];
-  }
-
-  values(): Module[] {
-    return [...this._modules.values()] as Module[];
-  }
-
-  items(): [string, Module][] {
-    return [...this._modules] as [string, Module][];
   }
 
   /** Adds or replaces modules from a Map, a plain object or an iterable of [key, module] pairs. */
@@ -276,11 +297,6 @@ export class ModuleDict extends Module {
       this.set(pair[0], pair[1]);
       j++;
     }
-  }
-
-  /** Iterates over the keys, as a Python dict does. */
-  *[Symbol.iterator](): Iterator<string> {
-    yield* this._modules.keys();
   }
 }
 
@@ -339,18 +355,14 @@ export class ParameterList extends Module {
  * Parameters by name, in insertion order (a plain object's keys are sorted, as PyTorch sorts a
  * dict's); tensors are wrapped in Parameters.
  */
-export class ParameterDict extends Module {
+export class ParameterDict extends MemberDict<Parameter> {
   constructor(parameters?: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>> | Iterable<readonly [string, Tensor]>) {
     super();
     if (parameters !== undefined && parameters !== null) this.update(parameters);
   }
 
-  get length(): number {
-    return this._parameters.size;
-  }
-
-  get size(): number {
-    return this._parameters.size;
+  protected members(): Map<string, unknown> {
+    return this._parameters;
   }
 
   get(key: string): Parameter {
@@ -368,37 +380,6 @@ export class ParameterDict extends Module {
     return this;
   }
 
-  has(key: string): boolean {
-    return this._parameters.has(key);
-  }
-
-  delete(key: string): void {
-    this.get(key);
-    Reflect.deleteProperty(this, key);
-  }
-
-  pop(key: string): Parameter {
-    const p = this.get(key);
-    this.delete(key);
-    return p;
-  }
-
-  clear(): void {
-    for (const key of [...this._parameters.keys()]) Reflect.deleteProperty(this, key);
-  }
-
-  keys(): string[] {
-    return [...this._parameters.keys()];
-  }
-
-  values(): Parameter[] {
-    return [...this._parameters.values()] as Parameter[];
-  }
-
-  items(): [string, Parameter][] {
-    return [...this._parameters] as [string, Parameter][];
-  }
-
   update(parameters: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>> | Iterable<readonly [string, Tensor]>): void {
     if (parameters === null || typeof parameters !== 'object') {
       throw new TypeError(`ParametersDict.update should be called with an iterable of key/value pairs, but got ${typename(parameters)}`);
@@ -408,10 +389,6 @@ export class ParameterDict extends Module {
         ? (parameters as Iterable<readonly [string, Tensor]>)
         : Object.entries(parameters as Record<string, Tensor>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [key, value] of pairs) this.set(key, value);
-  }
-
-  *[Symbol.iterator](): Iterator<string> {
-    yield* this._parameters.keys();
   }
 
   override extraRepr(): string {
