@@ -15,26 +15,48 @@ const IDX_TYPES: Record<number, { size: number; make: (n: number) => IdxArray; r
   0x0e: { size: 8, make: (n) => new Float64Array(n), read: (v, at) => v.getFloat64(at) },
 };
 
-/** A tensor from the bytes of an (uncompressed) IDX file: uint8 for images and labels. */
-export function parseIdx(bytes: Uint8Array): Tensor {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw new Error('parseIdx: not an IDX file (bad magic number)');
+/** The largest IDX data read: the most bytes one typed array may hold. */
+const MAX_IDX_BYTES = 2 ** 32 - 1;
+
+interface IdxHeader {
+  readonly type: (typeof IDX_TYPES)[number];
+  readonly shape: number[];
+  readonly headerSize: number;
+  /** The length of the whole file, header and elements. */
+  readonly fileSize: number;
+}
+
+/**
+ * The header at the start of `bytes`, or undefined while `bytes` is too short to hold it (so that a
+ * stream can be read until its header is complete). Throws for what is not an IDX header.
+ */
+function readIdxHeader(bytes: Uint8Array): IdxHeader | undefined {
+  if (bytes.subarray(0, 2).some((b) => b !== 0)) throw new Error('parseIdx: not an IDX file (bad magic number)');
+  if (bytes.length < 4) return undefined;
   const type = IDX_TYPES[bytes[2]];
   if (type === undefined) throw new Error(`parseIdx: unknown IDX element type 0x${bytes[2].toString(16).padStart(2, '0')}`);
-  const ndim = bytes[3];
-  const headerSize = 4 + 4 * ndim;
-  if (bytes.length < headerSize) throw new Error('parseIdx: truncated IDX header');
-  const shape = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i));
-  const numel = shape.reduce((a, b) => a * b, 1);
-  if (bytes.length !== headerSize + numel * type.size) {
-    throw new Error(`parseIdx: expected ${headerSize + numel * type.size} bytes for shape [${shape.join(', ')}], got ${bytes.length}`);
-  }
-  let data: IdxArray;
-  if (type.size === 1) {
-    data = type.make(numel);
-    data.set(bytes.subarray(headerSize));
-  } else {
-    data = type.make(numel);
+  const headerSize = 4 + 4 * bytes[3];
+  if (bytes.length < headerSize) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const shape = Array.from({ length: bytes[3] }, (_, i) => view.getUint32(4 + 4 * i));
+  // Exact while it matters: a product beyond 2**53 is far past MAX_IDX_BYTES anyway.
+  const fileSize = headerSize + shape.reduce((a, b) => a * b, 1) * type.size;
+  if (fileSize > MAX_IDX_BYTES) throw new Error(`parseIdx: shape [${shape.join(', ')}] needs ${fileSize} bytes, more than an IDX file read into memory may hold (${MAX_IDX_BYTES})`);
+  return { type, shape, headerSize, fileSize };
+}
+
+/** A tensor from the bytes of an (uncompressed) IDX file: uint8 for images and labels. */
+export function parseIdx(bytes: Uint8Array): Tensor {
+  if (bytes.length < 4) throw new Error('parseIdx: not an IDX file (bad magic number)');
+  const header = readIdxHeader(bytes);
+  if (header === undefined) throw new Error('parseIdx: truncated IDX header');
+  const { type, shape, headerSize, fileSize } = header;
+  if (bytes.length !== fileSize) throw new Error(`parseIdx: expected ${fileSize} bytes for shape [${shape.join(', ')}], got ${bytes.length}`);
+  const numel = (fileSize - headerSize) / type.size;
+  const data = type.make(numel);
+  if (type.size === 1) data.set(bytes.subarray(headerSize));
+  else {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let i = 0; i < numel; i++) data[i] = type.read(view, headerSize + i * type.size);
   }
   return fromTypedArray(data, shape);
@@ -45,17 +67,57 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Inflates gzip data with the platform's DecompressionStream. */
-export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+/**
+ * Inflates gzip data with the platform's DecompressionStream, chunk by chunk. `limitOf` is shown the
+ * output so far until it returns the most bytes the output may have; inflating stops with an error as
+ * soon as the output passes that, so that a small file cannot inflate to more than its own header
+ * justifies (a gzip bomb).
+ */
+export async function gunzip(bytes: Uint8Array, limitOf: (head: Uint8Array) => number | undefined = () => undefined): Promise<Uint8Array> {
   if (typeof DecompressionStream === 'undefined') throw new Error('gunzip: this platform has no DecompressionStream');
   // Blob copies any view at run time; the DOM typings only want ArrayBuffer-backed ones.
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  let limit: number | undefined;
+  let finished = false;
+  try {
+    for (;;) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (e) {
+        finished = true; // a failed stream is closed already
+        throw new Error(`gunzip: corrupt gzip data (${e instanceof Error ? e.message : String(e)})`);
+      }
+      if (next.done) break;
+      chunks.push(next.value);
+      length += next.value.length;
+      if (limit === undefined) limit = limitOf(concat(chunks, length));
+      if (limit !== undefined && length > limit) throw new Error(`gunzip: the gzip data inflates to more than the ${limit} bytes its contents declare`);
+    }
+    finished = true;
+  } finally {
+    // Stop inflating what is left when giving up early (a refused header, a bomb).
+    if (!finished) await reader.cancel();
+  }
+  return concat(chunks, length);
+}
+
+function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /** A tensor from IDX bytes, gzipped or not. */
 export async function decodeIdx(bytes: Uint8Array): Promise<Tensor> {
-  return parseIdx(isGzip(bytes) ? await gunzip(bytes) : bytes);
+  return parseIdx(isGzip(bytes) ? await gunzip(bytes, (head) => readIdxHeader(head)?.fileSize) : bytes);
 }
 
 /**

@@ -88,10 +88,15 @@ export function pyTypeOf(value: unknown): string {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 function decodeLong(bytes: Uint8Array): number | bigint {
   if (bytes.length === 0) return 0;
-  let v = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
+  // One hexadecimal string parsed at once: shifting a bigint byte by byte takes time quadratic in the
+  // length, and LONG4 may hold megabytes.
+  let hex = '';
+  for (let i = bytes.length - 1; i >= 0; i--) hex += HEX[bytes[i]];
+  let v = BigInt(`0x${hex}`);
   if (bytes[bytes.length - 1] & 0x80) v -= 1n << BigInt(8 * bytes.length);
   return narrowInt(v);
 }

@@ -131,6 +131,8 @@ class TorchHooks implements UnpicklerHooks {
         if ((type !== TENSOR_CLASS && type !== PARAMETER_CLASS) || !isEmptyState(state) || !isTuple(innerArgs)) {
           throw weightsOnlyError(`tstorch cannot rebuild a tensor of type ${pyTypeOf(type)}`);
         }
+        // torch.save never nests these; a file nesting them thousands deep would overflow the stack.
+        if (inner === REBUILD_FROM_TYPE_V2) throw weightsOnlyError('_rebuild_from_type_v2 cannot rebuild through another _rebuild_from_type_v2');
         const t = this.call(inner, innerArgs);
         return type === PARAMETER_CLASS && !(t instanceof Parameter) ? this.parameter(t, true) : t;
       }

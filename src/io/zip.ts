@@ -95,6 +95,7 @@ export function readZipEntries(bytes: Uint8Array): ZipEntry[] {
   r.check(dirOffset, dirSize, 'the central directory');
   if (count * 46 > dirSize) fail(`the central directory is too small for ${count} entries`);
   const entries: ZipEntry[] = [];
+  const spans: { name: string; start: number; end: number }[] = [];
   let at = dirOffset;
   for (let i = 0; i < count; i++) {
     if (r.u32(at) !== CENTRAL_HEADER) fail('invalid central directory header');
@@ -128,7 +129,14 @@ export function readZipEntries(bytes: Uint8Array): ZipEntry[] {
     const offset = localOffset + 30 + r.u16(localOffset + 26) + r.u16(localOffset + 28);
     r.check(offset, size, `the data of entry ${name}`);
     entries.push({ name, offset, size, crc32: crc });
+    spans.push({ name, start: localOffset, end: offset + size });
     at += 46 + nameLength + extraLength + commentLength;
+  }
+  // Entries that share bytes would let a small archive stand for many times its size (a zip bomb
+  // without compression: every storage record naming the same data); no zip writer makes them.
+  spans.sort((a, b) => a.start - b.start);
+  for (let i = 1; i < spans.length; i++) {
+    if (spans[i].start < spans[i - 1].end) fail(`entries ${spans[i - 1].name} and ${spans[i].name} overlap`);
   }
   return entries;
 }
