@@ -53,7 +53,9 @@ def sample(step, policy):
 
 def workloads(torch):
     nn = torch.nn
-    F = nn.functional
+    # The networks and the data reader are shared with the fixture generators.
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tools', 'golden'))
+    from models import BlitzNet, FashionMNIST
 
     def tutorial():
         def step():
@@ -115,29 +117,9 @@ def workloads(torch):
         target = torch.randint(0, 10, (batch,))
         return training_step(model, optimizer, inputs, target)
 
-    class Net(nn.Module):
-        """The CIFAR-10 network of the 60-minute blitz."""
-
-        def __init__(self):
-            super().__init__()
-            self.conv1 = nn.Conv2d(3, 6, 5)
-            self.pool = nn.MaxPool2d(2, 2)
-            self.conv2 = nn.Conv2d(6, 16, 5)
-            self.fc1 = nn.Linear(16 * 5 * 5, 120)
-            self.fc2 = nn.Linear(120, 84)
-            self.fc3 = nn.Linear(84, 10)
-
-        def forward(self, x):
-            x = self.pool(F.relu(self.conv1(x)))
-            x = self.pool(F.relu(self.conv2(x)))
-            x = torch.flatten(x, 1)
-            x = F.relu(self.fc1(x))
-            x = F.relu(self.fc2(x))
-            return self.fc3(x)
-
     def cnn(batch):
         torch.manual_seed(0)
-        model = Net()
+        model = BlitzNet(3, 32)  # the blitz's CIFAR-10 network, line for line
         optimizer = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9)
         inputs = torch.randn(batch, 3, 32, 32)
         target = torch.randint(0, 10, (batch,))
@@ -146,8 +128,6 @@ def workloads(torch):
     def example_epoch(batch, root):
         # The Fashion-MNIST example's training loop (examples/train-fashion-mnist.ts) step by step,
         # batches drawn from a shuffling DataLoader over the per-image transform, as in the example.
-        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tools', 'golden'))
-        from models import BlitzNet, FashionMNIST
         torch.manual_seed(0)
         model = BlitzNet()
         optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)

@@ -7,17 +7,29 @@ const { nn } = torch;
 const F = nn.functional;
 
 /**
- * The blitz's convolutional network, adapted to 1x28x28 images: 28 -> conv 5x5 -> 24 -> pool -> 12 ->
- * conv 5x5 -> 8 -> pool -> 4, so the first linear layer takes 16*4*4 features. The layers are assigned
- * in the blitz's order, which is the order their initialisation draws from the generator.
+ * The blitz's convolutional network. The blitz builds it for 3x32x32 CIFAR images; the example adapts
+ * it to 1x28x28 images (the defaults): 28 -> conv 5x5 -> 24 -> pool -> 12 -> conv 5x5 -> 8 -> pool -> 4,
+ * so the first linear layer takes 16*4*4 features (16*5*5 for 32x32). The layers are assigned in the
+ * blitz's order, which is the order their initialisation draws from the generator.
  */
 export class Net extends nn.Module {
-  conv1 = new nn.Conv2d(1, 6, 5);
-  pool = new nn.MaxPool2d(2, { stride: 2 });
-  conv2 = new nn.Conv2d(6, 16, 5);
-  fc1 = new nn.Linear(16 * 4 * 4, 120);
-  fc2 = new nn.Linear(120, 84);
-  fc3 = new nn.Linear(84, 10);
+  declare conv1: torch.nn.Conv2d;
+  declare pool: torch.nn.MaxPool2d;
+  declare conv2: torch.nn.Conv2d;
+  declare fc1: torch.nn.Linear;
+  declare fc2: torch.nn.Linear;
+  declare fc3: torch.nn.Linear;
+
+  constructor(inChannels = 1, imageSize = 28) {
+    super();
+    const features = ((imageSize - 4) / 2 - 4) / 2;
+    this.conv1 = new nn.Conv2d(inChannels, 6, 5);
+    this.pool = new nn.MaxPool2d(2, { stride: 2 });
+    this.conv2 = new nn.Conv2d(6, 16, 5);
+    this.fc1 = new nn.Linear(16 * features * features, 120);
+    this.fc2 = new nn.Linear(120, 84);
+    this.fc3 = new nn.Linear(84, 10);
+  }
 
   override forward(x: Tensor): Tensor {
     x = this.pool.call(F.relu(this.conv1.call(x)));
