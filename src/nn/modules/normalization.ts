@@ -9,6 +9,15 @@ import { Module, pyBool, pyFloatRepr } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { batchNorm, groupNorm, layerNorm } from '../../ops/normalization.js';
 
+/**
+ * Registers a normalization's affine parameters: weight ones and bias zeros of `shape`, or None for
+ * each one left out (bias alone: LayerNorm's bias=False), in PyTorch's order (weight, then bias).
+ */
+function registerAffine(module: Module, shape: readonly number[], dtype: DType | undefined, weight: boolean, bias: boolean): void {
+  module.registerParameter('weight', weight ? new Parameter(ones([...shape], { dtype })) : null);
+  module.registerParameter('bias', weight && bias ? new Parameter(zeros([...shape], { dtype })) : null);
+}
+
 /** Affine parameters back to weight 1, bias 0. */
 function resetAffine(weight: Parameter | null, bias: Parameter | null): void {
   noGrad(() => {
@@ -46,13 +55,7 @@ abstract class BatchNorm extends Module {
     this.affine = options.affine ?? true;
     this.trackRunningStats = options.trackRunningStats ?? true;
     const dtype = options.dtype;
-    if (this.affine) {
-      this.weight = new Parameter(ones([numFeatures], { dtype }));
-      this.bias = new Parameter(zeros([numFeatures], { dtype }));
-    } else {
-      this.registerParameter('weight', null);
-      this.registerParameter('bias', null);
-    }
+    registerAffine(this, [numFeatures], dtype, this.affine, true);
     if (this.trackRunningStats) {
       this.registerBuffer('running_mean', zeros([numFeatures], { dtype }));
       this.registerBuffer('running_var', ones([numFeatures], { dtype }));
@@ -176,14 +179,7 @@ export class LayerNorm extends Module {
     this.eps = options.eps ?? 1e-5;
     this.elementwiseAffine = options.elementwiseAffine ?? true;
     const dtype = options.dtype;
-    if (this.elementwiseAffine) {
-      this.weight = new Parameter(ones(this.normalizedShape, { dtype }));
-      if (options.bias ?? true) this.bias = new Parameter(zeros(this.normalizedShape, { dtype }));
-      else this.registerParameter('bias', null);
-    } else {
-      this.registerParameter('weight', null);
-      this.registerParameter('bias', null);
-    }
+    registerAffine(this, this.normalizedShape, dtype, this.elementwiseAffine, options.bias ?? true);
   }
 
   resetParameters(): void {
@@ -223,13 +219,7 @@ export class GroupNorm extends Module {
     this.numChannels = numChannels;
     this.eps = options.eps ?? 1e-5;
     this.affine = options.affine ?? true;
-    if (this.affine) {
-      this.weight = new Parameter(ones([numChannels], { dtype: options.dtype }));
-      this.bias = new Parameter(zeros([numChannels], { dtype: options.dtype }));
-    } else {
-      this.registerParameter('weight', null);
-      this.registerParameter('bias', null);
-    }
+    registerAffine(this, [numChannels], options.dtype, this.affine, true);
   }
 
   resetParameters(): void {
