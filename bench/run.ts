@@ -73,9 +73,8 @@ function runWorker(command: string, script: string, request: WorkerRequest, env:
 }
 
 const REFERENCE_BLAS_WARNING = `WARNING: PyTorch calls the reference (netlib) BLAS, not OpenBLAS: its GEMM-bound
-rows (W3, W4, W5) run 15-30x slower than WORKLOADS.md's numbers and the targets assume. Install
-libopenblas0-pthread, or unpack it (apt-get download libopenblas0-pthread; dpkg -x <deb> DIR) and run with
-LD_LIBRARY_PATH=DIR/usr/lib/x86_64-linux-gnu/openblas-pthread.`;
+rows (W3, W4, W5, T) run 15-30x slower than WORKLOADS.md's numbers and the targets assume. Install
+libopenblas-dev, as the README's set-up does.`;
 
 function summary(c: Comparison): string {
   const metric = c.benchCase.metrics[0];
