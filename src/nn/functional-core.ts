@@ -1,5 +1,6 @@
 // The functional forms of the core layers: linear, bilinear, embedding and the dropouts.
 import { Tensor } from '../tensor/tensor.js';
+import { boolOption, floatArg, intArg, optionalTensorArg, optionsArg } from '../tensor/args.js';
 import { float64, int32, int64 } from '../tensor/dtype.js';
 import { empty, zeros } from '../tensor/factory.js';
 import { contiguousStrides } from '../tensor/layout.js';
@@ -7,6 +8,7 @@ import { warn } from '../tensor/warnings.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { record } from '../autograd/record.js';
 import { addmm } from '../ops/linalg.js';
+import { checkTensor } from '../ops/elementwise.js';
 import { pyFloatRepr } from '../tensor/print.js';
 
 /**
@@ -14,10 +16,12 @@ import { pyFloatRepr } from '../tensor/print.js';
  * bias, addmm on the flattened input for contiguous inputs of more dimensions, else matmul then add.
  */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor(input, 'linear', 'input', 1);
+  checkTensor(weight, 'linear', 'weight', 2);
+  const b = optionalTensorArg(bias, 'linear', 'bias', 3);
   if (input.dim() === 0 || weight.dim() === 0) {
     throw new Error(`both arguments to linear need to be at least 1D, but they are ${input.dim()}D and ${weight.dim()}D`);
   }
-  const b = bias ?? null;
   if (b !== null && input.dim() === 2) return addmm(b, input, weight.t());
   if (b !== null && input.dim() >= 3 && input.isContiguous() && b.dim() === 1) {
     const lead = input.shape.slice(0, -1);
@@ -30,7 +34,10 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
 
 /** `y = x1ᵀ A x2 + b` over the last dimension, for any number of leading (batch) dimensions. */
 export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  const b = bias ?? null;
+  checkTensor(input1, 'bilinear', 'input1', 1);
+  checkTensor(input2, 'bilinear', 'input2', 2);
+  checkTensor(weight, 'bilinear', 'weight', 3);
+  const b = optionalTensorArg(bias, 'bilinear', 'bias', 4);
   const d1 = input1.dim();
   if (d1 !== input2.dim()) throw new Error(`bilinear(): input dimensions do not match: got ${d1} and ${input2.dim()}`);
   for (let i = 0; i < d1 - 1; i++) {
@@ -62,6 +69,7 @@ export interface EmbeddingOptions {
 /** Resolves a negative padding index, with PyTorch's range check. */
 export function resolvePaddingIdx(paddingIdx: number | null | undefined, numEmbeddings: number): number | null {
   if (paddingIdx === null || paddingIdx === undefined) return null;
+  intArg(paddingIdx, 'embedding', 'padding_idx', 3);
   if (paddingIdx >= numEmbeddings || paddingIdx < -numEmbeddings) throw new Error('Padding_idx must be within num_embeddings');
   return paddingIdx < 0 ? numEmbeddings + paddingIdx : paddingIdx;
 }
@@ -80,21 +88,26 @@ function embeddingRenorm_(weight: Tensor, indices: Tensor, maxNorm: number, norm
 
 /** Rows of `weight` selected by integer `input`; `paddingIdx` rows get no gradient. */
 export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptions = {}): Tensor {
-  if (options.sparse) throw new Error('embedding(): sparse gradients are not supported by tstorch');
-  const padding = resolvePaddingIdx(options.paddingIdx, weight.shape[0]) ?? -1;
+  checkTensor(input, 'embedding', 'indices', 2);
+  checkTensor(weight, 'embedding', 'weight', 1);
+  const o = optionsArg(options, 'embedding');
+  if (boolOption(o.sparse, 'embedding', 'sparse', 5)) throw new Error('embedding(): sparse gradients are not supported by tstorch');
+  const padding = resolvePaddingIdx(o.paddingIdx, weight.shape[0]) ?? -1;
   if (weight.dim() !== 2) throw new Error("'weight' must be 2-D");
   if (input.dtype !== int64 && input.dtype !== int32) {
     throw new Error(
       `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${input.dtype.legacyName} instead (while checking arguments for embedding)`,
     );
   }
-  if (options.maxNorm !== null && options.maxNorm !== undefined) embeddingRenorm_(weight, input, options.maxNorm, options.normType ?? 2);
+  if (o.maxNorm !== null && o.maxNorm !== undefined) {
+    embeddingRenorm_(weight, input, floatArg(o.maxNorm, 'embedding_renorm_', 'max_norm', 3), floatArg(o.normType ?? 2, 'embedding_renorm_', 'norm_type', 4));
+  }
   const flat = input.reshape(-1);
   const selected = weight.detach().indexSelect(0, flat);
   const shape = [...input.shape, weight.shape[1]];
   const out = selected.aliasWithLayout(shape, contiguousStrides(shape), 0);
   const numWeights = weight.shape[0];
-  const scaleByFreq = options.scaleGradByFreq ?? false;
+  const scaleByFreq = boolOption(o.scaleGradByFreq, 'embedding', 'scale_grad_by_freq', 4) ?? false;
   record({
     name: 'EmbeddingBackward0',
     inputs: [weight],
@@ -119,9 +132,11 @@ function embeddingDenseBackward(grad: Tensor, indices: Tensor, numWeights: numbe
   return zeros([numWeights, dim], { dtype: grad.dtype }).indexAdd(0, indices, rows);
 }
 
-/** PyTorch's check of a dropout probability (functions and layers). */
-export function checkDropoutP(p: number): void {
-  if (typeof p !== 'number' || p < 0 || p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${typeof p === 'number' ? pyFloatRepr(p) : String(p)}`);
+/** PyTorch's check of a dropout probability (functions and layers); NaN is rejected too. */
+export function checkDropoutP(p: unknown, fn = 'dropout'): number {
+  const value = floatArg(p, fn, 'p', 2);
+  if (!(value >= 0 && value <= 1)) throw new Error(`dropout probability has to be between 0 and 1, but got ${pyFloatRepr(value)}`);
+  return value;
 }
 
 /**
@@ -147,22 +162,35 @@ export interface DropoutOptions {
   inplace?: boolean;
 }
 
+interface DropoutArgs {
+  p: number;
+  training: boolean;
+  inplace: boolean;
+}
+
+/** The arguments of the dropout functions, checked (`training` is `train` in PyTorch's messages, as ATen names it). */
+function dropoutArgs(fn: string, input: Tensor, p: unknown, options: DropoutOptions | null): DropoutArgs {
+  checkTensor(input, fn);
+  const o = optionsArg(options, fn);
+  return { p: checkDropoutP(p, fn), training: boolOption(o.training, fn, 'train', 3) ?? true, inplace: boolOption(o.inplace, fn, 'inplace') ?? false };
+}
+
 /** Zeroes each element with probability p (when training) and scales the rest by 1/(1 - p). */
 export function dropout(input: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
-  checkDropoutP(p);
-  return dropoutImpl(input, p, options.training ?? true, options.inplace ?? false, false);
+  const args = dropoutArgs('dropout', input, p, options);
+  return dropoutImpl(input, args.p, args.training, args.inplace, false);
 }
 
 /** Channel-wise dropout of (N, C, L) or (C, L) inputs. */
 export function dropout1d(input: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
-  checkDropoutP(p);
+  const args = dropoutArgs('dropout1d', input, p, options);
   const dim = input.dim();
   if (dim !== 2 && dim !== 3) {
     throw new Error(
       `dropout1d: Expected 2D or 3D input, but received a ${dim}D input. Note that dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).`,
     );
   }
-  return batchedFeatureDropout(input, p, options, dim === 3);
+  return batchedFeatureDropout(input, args, dim === 3);
 }
 
 /**
@@ -170,7 +198,7 @@ export function dropout1d(input: Tensor, p = 0.5, options: DropoutOptions = {}):
  * warning.
  */
 export function dropout2d(input: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
-  checkDropoutP(p);
+  const args = dropoutArgs('dropout2d', input, p, options);
   const dim = input.dim();
   if (dim !== 3 && dim !== 4) {
     warn(
@@ -182,25 +210,23 @@ export function dropout2d(input: Tensor, p = 0.5, options: DropoutOptions = {}):
       'dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.',
     );
   }
-  return dropoutImpl(input, p, options.training ?? true, options.inplace ?? false, true);
+  return dropoutImpl(input, args.p, args.training, args.inplace, true);
 }
 
 /** Channel-wise dropout of (N, C, D, H, W) or (C, D, H, W) inputs. */
 export function dropout3d(input: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
-  checkDropoutP(p);
+  const args = dropoutArgs('dropout3d', input, p, options);
   const dim = input.dim();
   if (dim !== 4 && dim !== 5) {
     warn(
       `dropout3d: Received a ${dim}-D input to dropout3d, which is deprecated and will result in an error in a future release. To retain the behavior and silence this warning, please use dropout instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D inputs).`,
     );
   }
-  return batchedFeatureDropout(input, p, options, dim === 5);
+  return batchedFeatureDropout(input, args, dim === 5);
 }
 
 /** Feature dropout of an input whose batch dimension may be missing (added, then removed). */
-function batchedFeatureDropout(input: Tensor, p: number, options: DropoutOptions, isBatched: boolean): Tensor {
-  const inplace = options.inplace ?? false;
-  const training = options.training ?? true;
+function batchedFeatureDropout(input: Tensor, { p, training, inplace }: DropoutArgs, isBatched: boolean): Tensor {
   if (isBatched) return dropoutImpl(input, p, training, inplace, true);
   if (inplace) {
     // The mask is drawn per channel of the batched view; writing through the view updates input.

@@ -2,6 +2,7 @@
 // PyTorch's grad_fn name and a backward formula written with differentiable ops, shaped like the
 // backward functions of PyTorch's derivatives.yaml so that double backward agrees too.
 import { Tensor } from '../tensor/tensor.js';
+import { boolOption, optionsArg, scalarArg, strOption } from '../tensor/args.js';
 import { zerosLike } from '../tensor/factory.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { record } from '../autograd/record.js';
@@ -48,11 +49,11 @@ interface Activation {
   readonly backward: (g: Tensor, x: Tensor) => Tensor;
 }
 
-/** Applies the activation, in place (PyTorch's `inplace=True`) or not. */
-function activate(input: Tensor, def: Activation, inplace = false): Tensor {
+/** Applies the activation, in place (PyTorch's `inplace=True`, the argument at `inplacePosition`) or not. */
+function activate(input: Tensor, def: Activation, inplace: unknown = false, inplacePosition = 2): Tensor {
   checkTensor(input, def.fn);
   requireFloating(input, def.kernel);
-  if (inplace) return applyInplace(input, (current) => activate(current, { ...def, gradFn: def.inplaceGradFn ?? def.gradFn }));
+  if (boolOption(inplace, def.fn, 'inplace', inplacePosition)) return applyInplace(input, (current) => activate(current, { ...def, gradFn: def.inplaceGradFn ?? def.gradFn }));
   const out = noGrad(() => def.forward(input));
   record({ name: def.gradFn, inputs: [input], outputs: [out], save: [input], backward: ([g], [x]) => [def.backward(g as Tensor, x)] });
   return out;
@@ -64,6 +65,7 @@ function elementwise(fn: (x: number) => number): (x: Tensor) => Tensor {
 }
 
 export function leakyRelu(input: Tensor, negativeSlope = 0.01, inplace = false): Tensor {
+  negativeSlope = scalarArg(negativeSlope, 'leaky_relu', 'negative_slope', 2);
   const kernel = (g: number, x: number): number => (x > 0 ? g : g * negativeSlope);
   return activate(input, {
     fn: 'leaky_relu',
@@ -75,14 +77,14 @@ export function leakyRelu(input: Tensor, negativeSlope = 0.01, inplace = false):
       return unaryKernel(x, { num: (v) => (v > 0 ? v : v * slope) }, x.dtype, x.dtype);
     },
     backward: (g, x) => maskedGrad('LeakyReluBackwardBackward0', g, x, kernel),
-  }, inplace);
+  }, inplace, 3);
 }
 
 /**
  * ATen's elu(x, alpha, scale, inputScale), behind elu, selu and celu:
  * `x > 0 ? scale * x : alpha * scale * (exp(inputScale * x) - 1)`.
  */
-function eluFamily(input: Tensor, fn: string, gradFn: string, alpha: number, scale: number, inputScale: number, inplace: boolean): Tensor {
+function eluFamily(input: Tensor, fn: string, gradFn: string, alpha: number, scale: number, inputScale: number, inplace: boolean, inplacePosition: number): Tensor {
   const negcoef = alpha * scale;
   return activate(input, {
     fn,
@@ -97,29 +99,30 @@ function eluFamily(input: Tensor, fn: string, gradFn: string, alpha: number, sca
       const negative = where(x.lt(0), x, 0).mul(inputScale).exp().mul(negcoef * inputScale);
       return g.mul(where(x.le(0), negative, scale));
     },
-  }, inplace);
+  }, inplace, inplacePosition);
 }
 
 export function elu(input: Tensor, alpha = 1.0, inplace = false): Tensor {
-  return eluFamily(input, 'elu', 'EluBackward0', alpha, 1, 1, inplace);
+  return eluFamily(input, 'elu', 'EluBackward0', scalarArg(alpha, 'elu', 'alpha', 2), 1, 1, inplace, 3);
 }
 
 const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
 
 export function selu(input: Tensor, inplace = false): Tensor {
-  return eluFamily(input, 'selu', 'EluBackward0', SELU_ALPHA, SELU_SCALE, 1, inplace);
+  return eluFamily(input, 'selu', 'EluBackward0', SELU_ALPHA, SELU_SCALE, 1, inplace, 2);
 }
 
 export function celu(input: Tensor, alpha = 1.0, inplace = false): Tensor {
-  return eluFamily(input, 'celu', 'CeluBackward0', alpha, 1, 1 / alpha, inplace);
+  const a = scalarArg(alpha, 'celu', 'alpha', 2);
+  return eluFamily(input, 'celu', 'CeluBackward0', a, 1, 1 / a, inplace, 3);
 }
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const GELU_KAPPA = 0.044715;
 
 export function gelu(input: Tensor, options: { approximate?: GeluApproximate } = {}): Tensor {
-  const approximate = options.approximate ?? 'none';
+  const approximate = strOption(optionsArg(options, 'gelu').approximate, 'gelu', 'approximate') ?? 'none';
   if (approximate !== 'none' && approximate !== 'tanh') throw new Error('approximate argument must be either none or tanh.');
   const tanhInner = (x: Tensor): Tensor => x.add(x.pow(3).mul(GELU_KAPPA)).mul(SQRT_2_OVER_PI).tanh();
   const cdf = (x: Tensor): Tensor => x.mul(Math.SQRT1_2).erf().add(1).mul(0.5);
@@ -174,6 +177,8 @@ export function mish(input: Tensor, inplace = false): Tensor {
 
 /** `log(1 + exp(beta x)) / beta`, and x itself where `beta x > threshold` (where the two agree in floats). */
 export function softplus(input: Tensor, beta = 1, threshold = 20): Tensor {
+  beta = scalarArg(beta, 'softplus', 'beta', 2);
+  threshold = scalarArg(threshold, 'softplus', 'threshold', 3);
   return activate(input, {
     fn: 'softplus',
     kernel: 'softplus_cpu',
@@ -203,8 +208,15 @@ export function logsigmoid(input: Tensor): Tensor {
 /** Clamps to [minVal, maxVal]; integral inputs keep their dtype (no gradient). */
 export function hardtanh(input: Tensor, minVal = -1.0, maxVal = 1.0, inplace = false): Tensor {
   checkTensor(input, 'hardtanh');
+  const lo = scalarArg(minVal, 'hardtanh', 'min_val', 2);
+  const hi = scalarArg(maxVal, 'hardtanh', 'max_val', 3);
+  return clampActivation(input, lo, hi, boolOption(inplace, 'hardtanh', 'inplace', 4) ?? false);
+}
+
+/** hardtanh and relu6, their arguments checked. */
+function clampActivation(input: Tensor, minVal: number, maxVal: number, inplace: boolean): Tensor {
   if (input.dtype.kind === 'bool') throw new Error('Bool inputs not supported for hardtanh');
-  if (inplace) return applyInplace(input, (current) => hardtanh(current, minVal, maxVal));
+  if (inplace) return applyInplace(input, (current) => clampActivation(current, minVal, maxVal, false));
   // ATen's clamp: min(max(x, lo), hi), nan propagating (Math.max/min propagate nan).
   const out = unaryKernel(input, { num: (v) => Math.min(Math.max(v, minVal), maxVal) }, input.dtype, input.dtype);
   const kernel = (g: number, x: number): number => (x <= minVal || x >= maxVal ? 0 : g);
@@ -219,5 +231,6 @@ export function hardtanh(input: Tensor, minVal = -1.0, maxVal = 1.0, inplace = f
 }
 
 export function relu6(input: Tensor, inplace = false): Tensor {
-  return hardtanh(input, 0, 6, inplace);
+  checkTensor(input, 'relu6');
+  return clampActivation(input, 0, 6, boolOption(inplace, 'relu6', 'inplace', 2) ?? false);
 }

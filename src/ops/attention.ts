@@ -2,9 +2,11 @@
 // composed of differentiable ops so that gradients and double backward follow. PyTorch may run a fused
 // kernel on CPU instead; the values are the same, the grad_fn of the output is the math backend's.
 import { Tensor } from '../tensor/tensor.js';
+import { boolOption, floatArg, optionalTensorArg, optionsArg } from '../tensor/args.js';
 import { bool, float32 } from '../tensor/dtype.js';
 import { emptyTensor, ones, scalarTensor } from '../tensor/factory.js';
 import { where } from './binary.js';
+import { checkTensor } from './elementwise.js';
 import { softmax } from './reductions.js';
 
 export interface ScaledDotProductAttentionOptions {
@@ -74,18 +76,24 @@ export function scaledDotProductAttention(
   attnMask?: Tensor | null | ScaledDotProductAttentionOptions,
   options: ScaledDotProductAttentionOptions = {},
 ): Tensor {
+  const fn = 'scaled_dot_product_attention';
+  checkTensor(query, fn, 'query', 1);
+  checkTensor(key, fn, 'key', 2);
+  checkTensor(value, fn, 'value', 3);
   const positionalMask = attnMask instanceof Tensor || attnMask === null || attnMask === undefined;
-  const o = positionalMask ? { ...options, attnMask: attnMask ?? options.attnMask } : attnMask;
-  let mask = o.attnMask ?? null;
-  const dropoutP = o.dropoutP ?? 0;
+  const trailing = optionsArg(options, fn);
+  const o = positionalMask ? { ...trailing, attnMask: attnMask ?? trailing.attnMask } : optionsArg(attnMask, fn);
+  let mask = optionalTensorArg(o.attnMask, fn, 'attn_mask', 4);
+  const dropoutP = floatArg(o.dropoutP ?? 0, fn, 'dropout_p', 5);
+  const isCausal = boolOption(o.isCausal, fn, 'is_causal', 6) ?? false;
+  const scale = o.scale === undefined || o.scale === null ? null : floatArg(o.scale, fn, 'scale');
   validateInputs(query, key, value, mask);
   if (mask !== null && mask.dtype === bool) mask = additiveMask(mask, query);
-  const scale = o.scale ?? null;
   const negative = scale !== null && scale < 0;
   // PyTorch scales q and k by √scale each, for stability.
   const factor = Math.sqrt(scale === null ? 1 / Math.sqrt(query.shape[query.dim() - 1]) : Math.abs(scale));
   const q = query.mul(negative ? 0 - factor : factor);
-  if (o.isCausal) {
+  if (isCausal) {
     if (mask !== null) throw new Error('_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True');
     mask = additiveMask(ones([q.shape[q.dim() - 2], key.shape[key.dim() - 2]], { dtype: bool }).tril(), query);
   }

@@ -3,6 +3,7 @@
 // record that node, with a backward formula in differentiable ops; the rest are composites of other
 // ops, as in ATen, so their grad_fn is that of the last op (l1_loss: MeanBackward0).
 import { Tensor } from '../tensor/tensor.js';
+import { boolOption, floatArg, intArg, optionalTensorArg, optionsArg } from '../tensor/args.js';
 import type { NumberArray } from '../tensor/dtype.js';
 import { broadcastShapes, numelOf, shapeStr, torchSizeStr } from '../tensor/layout.js';
 import { emptyTensor, zerosLike } from '../tensor/factory.js';
@@ -24,7 +25,7 @@ export interface LossOptions {
 /** PyTorch's `_Reduction.get_enum`: the reduction names it accepts. */
 function checkReduction(reduction: unknown = 'mean'): Reduction {
   if (reduction === 'none' || reduction === 'mean' || reduction === 'sum') return reduction;
-  throw new Error(`${String(reduction)} is not a valid value for reduction`);
+  throw new Error(`${reduction === null ? 'None' : String(reduction)} is not a valid value for reduction`);
 }
 
 /** ATen's apply_loss_reduction. */
@@ -92,7 +93,7 @@ function elementwiseLoss(x: Tensor, t: Tensor, reduction: Reduction, def: Elemen
 }
 
 export function mseLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
-  const reduction = checkReduction(options.reduction);
+  const reduction = checkReduction(optionsArg(options, 'mse_loss').reduction);
   const [x, t] = broadcastPair(input, target, 'mse_loss');
   return elementwiseLoss(x, t, reduction, {
     kernel: 'mse_cpu',
@@ -104,14 +105,15 @@ export function mseLoss(input: Tensor, target: Tensor, options: LossOptions = {}
 
 /** `|input - target|`, reduced: a composite in ATen too (grad_fn AbsBackward0, MeanBackward0, SumBackward0). */
 export function l1Loss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
-  const reduction = checkReduction(options.reduction);
+  const reduction = checkReduction(optionsArg(options, 'l1_loss').reduction);
   const [x, t] = broadcastPair(input, target, 'l1_loss');
   return reduce(x.sub(t).abs(), reduction);
 }
 
 export function smoothL1Loss(input: Tensor, target: Tensor, options: LossOptions & { beta?: number } = {}): Tensor {
-  const reduction = checkReduction(options.reduction);
-  const beta = options.beta ?? 1.0;
+  const o = optionsArg(options, 'smooth_l1_loss');
+  const reduction = checkReduction(o.reduction);
+  const beta = floatArg(o.beta ?? 1.0, 'smooth_l1_loss', 'beta', 4);
   const [x, t] = broadcastPair(input, target, 'smooth_l1_loss');
   if (beta < 0) throw new Error('smooth_l1_loss does not support negative values for beta.');
   // PyTorch 2.x's F.smooth_l1_loss calls l1_loss when beta is 0 (the quadratic zone is empty).
@@ -131,8 +133,9 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: LossOptions
 }
 
 export function huberLoss(input: Tensor, target: Tensor, options: LossOptions & { delta?: number } = {}): Tensor {
-  const reduction = checkReduction(options.reduction);
-  const delta = options.delta ?? 1.0;
+  const o = optionsArg(options, 'huber_loss');
+  const reduction = checkReduction(o.reduction);
+  const delta = floatArg(o.delta ?? 1.0, 'huber_loss', 'delta', 4);
   const [x, t] = broadcastPair(input, target, 'huber_loss');
   if (!(delta > 0)) throw new Error('huber_loss does not support non-positive values for delta.');
   return elementwiseLoss(x, t, reduction, {
@@ -193,13 +196,15 @@ const BCE_EPSILON = 1e-12;
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BceOptions = {}): Tensor {
   checkTensor(input, 'binary_cross_entropy', 'input', 1);
   checkTensor(target, 'binary_cross_entropy', 'target', 2);
-  const reduction = checkReduction(options.reduction);
+  const o = optionsArg(options, 'binary_cross_entropy');
+  const reduction = checkReduction(o.reduction);
+  const weightArg = optionalTensorArg(o.weight, 'binary_cross_entropy', 'weight', 3);
   if (shapeStr(target.shape) !== shapeStr(input.shape)) {
     throw new Error(
       `Using a target size (${torchSizeStr(target.shape)}) that is different to the input size (${torchSizeStr(input.shape)}) is deprecated. Please ensure they have the same size.`,
     );
   }
-  const weight = options.weight ? options.weight.expand(broadcastShapes(target.shape, options.weight.shape)) : null;
+  const weight = weightArg ? weightArg.expand(broadcastShapes(target.shape, weightArg.shape)) : null;
   requireFloating(input, 'binary_cross_entropy');
   const values = (): Tensor =>
     binaryKernel(
@@ -236,17 +241,19 @@ export interface BceWithLogitsOptions extends BceOptions {
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BceWithLogitsOptions = {}): Tensor {
   checkTensor(input, 'binary_cross_entropy_with_logits', 'input', 1);
   checkTensor(target, 'binary_cross_entropy_with_logits', 'target', 2);
-  const reduction = checkReduction(options.reduction);
+  const o = optionsArg(options, 'binary_cross_entropy_with_logits');
+  const reduction = checkReduction(o.reduction);
+  const weight = optionalTensorArg(o.weight, 'binary_cross_entropy_with_logits', 'weight', 3);
+  const posWeight = optionalTensorArg(o.posWeight, 'binary_cross_entropy_with_logits', 'pos_weight', 4);
   if (shapeStr(target.shape) !== shapeStr(input.shape)) {
     throw new Error(`Target size (${torchSizeStr(target.shape)}) must be the same as input size (${torchSizeStr(input.shape)})`);
   }
-  const posWeight = options.posWeight ?? null;
   const values = (): Tensor => {
     let logSig = logsigmoid(input);
     if (posWeight) logSig = logSig.mul(posWeight.sub(1).mul(target).add(1));
     return target.rsub(1).mul(input).sub(logSig);
   };
-  return weightedBinaryLoss('BinaryCrossEntropyWithLogitsBackward0', input, target, options.weight ?? null, reduction, values, (x, t) => {
+  return weightedBinaryLoss('BinaryCrossEntropyWithLogitsBackward0', input, target, weight, reduction, values, (x, t) => {
     if (!posWeight) return [x.sigmoid().sub(t), x.neg()];
     const pt = posWeight.mul(t);
     return [pt.add(1).sub(t).mul(x.sigmoid()).sub(pt), logsigmoid(x.neg()).sub(logsigmoid(x).mul(posWeight))];
@@ -430,11 +437,20 @@ function nllLossNd(input: Tensor, target: Tensor, weight: Tensor | null, reducti
   return reduction === 'none' ? out.view(outSize) : out;
 }
 
+/** The options nll_loss and cross_entropy share, checked as ATen's `fn` (nll_loss_nd, cross_entropy_loss) takes them. */
+function classLossOptions(o: NllOptions, fn: string): { reduction: Reduction; weight: Tensor | null; ignoreIndex: number } {
+  const reduction = checkReduction(o.reduction);
+  const weight = optionalTensorArg(o.weight, fn, 'weight', 3);
+  const ignoreIndex = o.ignoreIndex ?? -100;
+  intArg(ignoreIndex, fn, 'ignore_index', 5);
+  return { reduction, weight, ignoreIndex };
+}
+
 export function nllLoss(input: Tensor, target: Tensor, options: NllOptions = {}): Tensor {
   checkTensor(input, 'nll_loss', 'input', 1);
   checkTensor(target, 'nll_loss', 'target', 2);
-  const reduction = checkReduction(options.reduction);
-  return nllLossNd(input, target, options.weight ?? null, reduction, options.ignoreIndex ?? -100);
+  const { reduction, weight, ignoreIndex } = classLossOptions(optionsArg(options, 'nll_loss'), 'nll_loss_nd');
+  return nllLossNd(input, target, weight, reduction, ignoreIndex);
 }
 
 /** `weight` shaped to broadcast along the class dim of an input with `ndim` dims. */
@@ -447,10 +463,9 @@ function classWeight(weight: Tensor, ndim: number, classDim: number): Tensor {
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   checkTensor(input, 'cross_entropy', 'input', 1);
   checkTensor(target, 'cross_entropy', 'target', 2);
-  const reduction = checkReduction(options.reduction);
-  const weight = options.weight ?? null;
-  const ignoreIndex = options.ignoreIndex ?? -100;
-  const labelSmoothing = options.labelSmoothing ?? 0.0;
+  const o = optionsArg(options, 'cross_entropy');
+  const { reduction, weight, ignoreIndex } = classLossOptions(o, 'cross_entropy_loss');
+  const labelSmoothing = floatArg(o.labelSmoothing ?? 0.0, 'cross_entropy_loss', 'label_smoothing', 6);
   const classDim = input.dim() === 1 ? 0 : 1;
   if (shapeStr(input.shape) === shapeStr(target.shape)) {
     // Same shapes: the targets are class probabilities.
@@ -532,7 +547,9 @@ function selfEntropyTerm(t: Tensor): Tensor {
 export function klDiv(input: Tensor, target: Tensor, options: { reduction?: KlReduction; logTarget?: boolean } = {}): Tensor {
   checkTensor(input, 'kl_div', 'input', 1);
   checkTensor(target, 'kl_div', 'target', 2);
-  const reduction = options.reduction ?? 'mean';
+  const o = optionsArg(options, 'kl_div');
+  const reduction = o.reduction ?? 'mean';
+  const logTarget = boolOption(o.logTarget, 'kl_div', 'log_target') ?? false;
   if (reduction === 'mean') {
     warn(
       "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the same as 'batchmean' in the next major release.",
@@ -540,7 +557,7 @@ export function klDiv(input: Tensor, target: Tensor, options: { reduction?: KlRe
   }
   const base = checkReduction(reduction === 'batchmean' ? 'sum' : reduction);
   if (!input.dtype.isFloatingPoint || !target.dtype.isFloatingPoint) throw new Error('kl_div: Integral inputs not supported.');
-  const pointwise = options.logTarget ? target.exp().mul(target.sub(input)) : selfEntropyTerm(target).sub(target.mul(input));
+  const pointwise = logTarget ? target.exp().mul(target.sub(input)) : selfEntropyTerm(target).sub(target.mul(input));
   const reduced = reduce(pointwise, base);
   return reduction === 'batchmean' && input.dim() !== 0 ? reduced.div(input.shape[0]) : reduced;
 }
@@ -553,8 +570,9 @@ export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tens
   checkTensor(input1, 'cosine_embedding_loss', 'input1', 1);
   checkTensor(input2, 'cosine_embedding_loss', 'input2', 2);
   checkTensor(target, 'cosine_embedding_loss', 'target', 3);
-  const reduction = checkReduction(options.reduction);
-  const margin = options.margin ?? 0;
+  const o = optionsArg(options, 'cosine_embedding_loss');
+  const reduction = checkReduction(o.reduction);
+  const margin = floatArg(o.margin ?? 0, 'cosine_embedding_loss', 'margin', 4);
   const dim = target.dim();
   if (dim > 1) throw new Error('0D or 1D target tensor expected, multi-target not supported');
   const expected = dim === 1 ? 2 : 1;

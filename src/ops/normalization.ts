@@ -3,6 +3,7 @@
 // in double too) and the node is PyTorch's (NativeBatchNormBackward0, ...), with a backward formula in
 // differentiable ops that recomputes the statistics from the saved input, so double backward works.
 import { Tensor } from '../tensor/tensor.js';
+import { boolOption, floatArg, intArg, intListArg, optionalTensorArg, optionsArg } from '../tensor/args.js';
 import { float64 } from '../tensor/dtype.js';
 import { shapeStr, torchSizeStr } from '../tensor/layout.js';
 import { zerosLike } from '../tensor/factory.js';
@@ -148,6 +149,15 @@ function recordNorm(name: string, input: Tensor, weight: Tensor | null, bias: Te
   });
 }
 
+/** Weight, bias and eps, checked as `fn` takes them (weight at `weightPosition`, bias next). */
+function affineOptions(o: AffineOptions, fn: string, weightPosition: number, epsPosition: number): { weight: Tensor | null; bias: Tensor | null; eps: number } {
+  return {
+    weight: optionalTensorArg(o.weight, fn, 'weight', weightPosition),
+    bias: optionalTensorArg(o.bias, fn, 'bias', weightPosition + 1),
+    eps: floatArg(o.eps ?? 1e-5, fn, 'eps', epsPosition),
+  };
+}
+
 /** PyTorch's check_dims_match_num_input_features. */
 function checkFeatures(name: string, t: Tensor | null, features: number): void {
   if (t && t.numel() !== features) throw new Error(`${name} should contain ${features} elements not ${t.numel()}`);
@@ -158,13 +168,14 @@ function checkFeatures(name: string, t: Tensor | null, features: number): void {
  * statistics (when given) are updated in place: `running = (1 - momentum) running + momentum batch`,
  * with the unbiased batch variance.
  */
-export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
+export function batchNorm(input: Tensor, runningMeanArg: Tensor | null, runningVarArg: Tensor | null, options: BatchNormOptions = {}): Tensor {
   checkTensor(input, 'batch_norm');
-  const training = options.training ?? false;
-  const momentum = options.momentum ?? 0.1;
-  const eps = options.eps ?? 1e-5;
-  const weight = options.weight ?? null;
-  const bias = options.bias ?? null;
+  const runningMean = optionalTensorArg(runningMeanArg, 'batch_norm', 'running_mean', 4);
+  const runningVar = optionalTensorArg(runningVarArg, 'batch_norm', 'running_var', 5);
+  const o = optionsArg(options, 'batch_norm');
+  const { weight, bias, eps } = affineOptions(o, 'batch_norm', 2, 8);
+  const training = boolOption(o.training, 'batch_norm', 'training', 6) ?? false;
+  const momentum = floatArg(o.momentum ?? 0.1, 'batch_norm', 'momentum', 7);
   if (training) {
     const shape = input.shape;
     const perChannel = shape.reduce((acc, s, i) => (i === 1 ? acc : acc * s), 1);
@@ -225,10 +236,8 @@ function batchNormEval(input: Tensor, runningMean: Tensor, runningVar: Tensor, w
 /** F.layer_norm: statistics over the last dims (those of `normalizedShape`), per element of the rest. */
 export function layerNorm(input: Tensor, normalizedShape: number | readonly number[], options: AffineOptions = {}): Tensor {
   checkTensor(input, 'layer_norm');
-  const normalized = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
-  const weight = options.weight ?? null;
-  const bias = options.bias ?? null;
-  const eps = options.eps ?? 1e-5;
+  const normalized = intListArg(normalizedShape, 'layer_norm', 'normalized_shape', 2, true);
+  const { weight, bias, eps } = affineOptions(optionsArg(options, 'layer_norm'), 'layer_norm', 3, 5);
   const given = shapeStr(normalized);
   if (normalized.length < 1) {
     throw new Error(`Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = ${given}`);
@@ -262,11 +271,12 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
 /** F.group_norm: statistics per sample over each group of `numGroups` consecutive channels (and all positions). */
 export function groupNorm(input: Tensor, numGroups: number, options: AffineOptions = {}): Tensor {
   checkTensor(input, 'group_norm');
-  const weight = options.weight ?? null;
-  const bias = options.bias ?? null;
-  const eps = options.eps ?? 1e-5;
+  intArg(numGroups, 'group_norm', 'num_groups', 2);
+  const { weight, bias, eps } = affineOptions(optionsArg(options, 'group_norm'), 'group_norm', 3, 5);
   const shape = input.shape;
   if (shape.length < 2) throw new Error(`Expected at least 2 dimensions for input tensor but received ${shape.length}`);
+  // ATen's check (PyTorch's Python code divides by num_groups first, and raises ZeroDivisionError for 0).
+  if (numGroups <= 0) throw new Error(`Expected num groups to be greater than 0, got ${numGroups}`);
   const [n, channels] = shape;
   const perGroup = Math.floor((n * channels) / numGroups) * shape.slice(2).reduce((a, b) => a * b, 1);
   if (perGroup === 1) {

@@ -17,10 +17,17 @@ export function optionsArg<T extends object>(value: T | null | undefined, fn: st
   return value;
 }
 
-/** A bool keyword argument, or undefined when not given. */
-export function boolOption(value: unknown, fn: string, name: string): boolean | undefined {
+/** A bool argument (keyword, or positional with its position), or undefined when not given. */
+export function boolOption(value: unknown, fn: string, name: string, position?: number): boolean | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw new TypeError(`${fn}(): argument '${name}' must be bool, not ${pyTypeName(value)}`);
+  if (typeof value !== 'boolean') throw new TypeError(`${fn}(): argument '${name}'${at(position)} must be bool, not ${pyTypeName(value)}`);
+  return value;
+}
+
+/** A str keyword argument, or undefined when not given. */
+export function strOption(value: unknown, fn: string, name: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new TypeError(`${fn}(): argument '${name}' must be str, not ${pyTypeName(value)}`);
   return value;
 }
 
@@ -55,6 +62,23 @@ export function floatArg(value: unknown, fn: string, name: string, position?: nu
   if (typeof value === 'number') return value;
   if (typeof value === 'bigint') return Number(value);
   throw new TypeError(`${fn}(): argument '${name}'${at(position)} must be float, not ${pyTypeName(value)}`);
+}
+
+/**
+ * A Number argument (PyTorch's Scalar: activations' slopes and bounds): a number, a bigint as a Python
+ * int, or a boolean as a Python bool.
+ */
+export function scalarArg(value: unknown, fn: string, name: string, position?: number): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint' || typeof value === 'boolean') return Number(value);
+  throw new TypeError(`${fn}(): argument '${name}'${at(position)} must be Number, not ${pyTypeName(value)}`);
+}
+
+/** An optional tensor argument (weights, biases, masks): undefined and null (Python's None) give null. */
+export function optionalTensorArg(value: unknown, fn: string, name: string, position?: number): Tensor | null {
+  if (value === undefined || value === null) return null;
+  if (value instanceof Tensor) return value;
+  throw new TypeError(`${fn}(): argument '${name}'${at(position)} must be Tensor, not ${pyTypeName(value)}`);
 }
 
 /**

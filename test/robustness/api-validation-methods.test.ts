@@ -4,5 +4,5 @@
 import { test } from 'node:test';
 import { checkGroup } from './api-walk-worker.js';
 
-test('bad arguments: Tensor methods on a float32 matrix', (t) => checkGroup('tensorFull', t));
-test('bad arguments: Tensor methods on every kind of tensor', (t) => checkGroup('tensorReceivers', t));
+test('bad arguments: Tensor methods on a float32 matrix', () => checkGroup('tensorFull'));
+test('bad arguments: Tensor methods on every kind of tensor', () => checkGroup('tensorReceivers'));

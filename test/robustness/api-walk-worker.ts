@@ -2,7 +2,6 @@
 // tests' helper that starts them): a call that never returns is then reported by name. See
 // api-validation.test.ts for what the walk checks.
 import assert from 'node:assert/strict';
-import type { TestContext } from 'node:test';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as torch from 'tstorch';
 import { argumentLists, walk, walkLayouts, type Callable, type ArgList, type WalkReport, type Samples } from './api-walker.js';
@@ -173,46 +172,6 @@ if (!isMainThread && parentPort !== null && typeof workerData === 'string') {
   port.postMessage({ type: 'done', report } satisfies Done);
 }
 
-/**
- * Functions whose argument checks are missing in files owned elsewhere (reported to their owners):
- * their failures are listed as a todo, not as a failure, until fixed. Any other function failing
- * fails the test.
- */
-export const KNOWN_BROKEN: Record<string, string> = {
-  'F.batchNorm': 'src/ops/normalization.ts: running stats and weight not checked to be tensors',
-  'F.layerNorm': 'src/ops/normalization.ts: normalizedShape not checked; null options',
-  'F.groupNorm': 'src/ops/normalization.ts: null options; bigint numGroups',
-  'F.binaryCrossEntropy': 'src/ops/loss.ts: null options',
-  'F.binaryCrossEntropyWithLogits': 'src/ops/loss.ts: null or string options',
-  'F.crossEntropy': 'src/ops/loss.ts: null or string options',
-  'F.nllLoss': 'src/ops/loss.ts: null options',
-  'F.klDiv': 'src/ops/loss.ts: null or string options',
-  'F.mseLoss': 'src/ops/loss.ts: null or string options',
-  'F.l1Loss': 'src/ops/loss.ts: null or string options',
-  'F.smoothL1Loss': 'src/ops/loss.ts: null or string options',
-  'F.huberLoss': 'src/ops/loss.ts: null or string options',
-  'F.celu': 'src/ops/activation.ts: alpha not checked (string ignored, bigint crashes)',
-  'F.elu': 'src/ops/activation.ts: alpha not checked (string ignored, bigint crashes)',
-  'F.selu': 'src/ops/activation.ts: string options ignored',
-  'F.gelu': 'src/ops/activation.ts: null or string options',
-  'F.hardtanh': 'src/ops/activation.ts: min/max not checked (string ignored, bigint crashes)',
-  'F.leakyRelu': 'src/ops/activation.ts: negativeSlope not checked (string ignored, bigint crashes)',
-  'F.softplus': 'src/ops/activation.ts: beta/threshold not checked (string ignored, bigint crashes)',
-  'F.mish': 'src/ops/activation.ts: string options ignored',
-  'F.silu': 'src/ops/activation.ts: string options ignored',
-  'F.relu6': 'src/ops/activation.ts: string options ignored',
-  'F.linear': 'src/nn/functional-core.ts: input and weight not checked to be tensors',
-  'F.bilinear': 'src/nn/functional-core.ts: inputs and weight not checked to be tensors',
-  'F.embedding': 'src/nn/functional-core.ts: input and weight not checked to be tensors; null options',
-  'F.dropout': 'src/nn/functional-core.ts: input not checked; null or string options',
-  'F.dropout1d': 'src/nn/functional-core.ts: input not checked; null or string options',
-  'F.dropout2d': 'src/nn/functional-core.ts: input not checked; null or string options',
-  'F.dropout3d': 'src/nn/functional-core.ts: input not checked; null or string options',
-  'F.scaledDotProductAttention': 'src/ops/attention.ts: query/key/value not checked to be tensors',
-  'F.multiHeadAttentionForward': 'src/nn/modules/attention.ts: query/key/value not checked to be tensors',
-};
-
-
 const TIME_LIMIT_MS = 60_000;
 
 export function runGroup(group: Group): Promise<WalkReport> {
@@ -238,17 +197,10 @@ export function runGroup(group: Group): Promise<WalkReport> {
   });
 }
 
-function functionOf(call: string): string {
-  return call.slice(0, call.indexOf('('));
-}
-
-/** Runs a group and fails the test on any failure outside KNOWN_BROKEN (those are listed as a todo). */
-export async function checkGroup(group: Group, t: TestContext): Promise<void> {
+/** Runs a group and fails the test on any failure. */
+export async function checkGroup(group: Group): Promise<void> {
   const report = await runGroup(group);
   assert.ok(report.calls > 0 && report.threw > 0, `${group}: ${JSON.stringify({ ...report, failures: report.failures.length })}`);
-  const known = new Set(report.failures.map((f) => functionOf(f.call)).filter((name) => KNOWN_BROKEN[name] !== undefined));
-  if (known.size > 0) t.todo(`known bugs elsewhere: ${[...known].map((name) => `${name} (${KNOWN_BROKEN[name]})`).join('; ')}`);
-  const failures = report.failures.filter((f) => KNOWN_BROKEN[functionOf(f.call)] === undefined);
-  const shown = failures.slice(0, 60).map((f) => `  ${f.call}: ${f.problem}`).join('\n');
-  assert.equal(failures.length, 0, `${failures.length} of ${report.calls} calls failed:\n${shown}`);
+  const shown = report.failures.slice(0, 60).map((f) => `  ${f.call}: ${f.problem}`).join('\n');
+  assert.equal(report.failures.length, 0, `${report.failures.length} of ${report.calls} calls failed:\n${shown}`);
 }

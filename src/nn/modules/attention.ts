@@ -3,11 +3,13 @@
 // attention runs through scaledDotProductAttention (which takes the is_causal hint).
 import type { Tensor } from '../../tensor/tensor.js';
 import { bool, type DType } from '../../tensor/dtype.js';
+import { boolOption, floatArg, intArg, optionalTensorArg, optionsArg } from '../../tensor/args.js';
 import { empty, zeros, zerosLike } from '../../tensor/factory.js';
 import { torchSizeStr, tupleStr } from '../../tensor/layout.js';
 import { warn } from '../../tensor/warnings.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { cat } from '../../ops/join.js';
+import { checkTensor } from '../../ops/elementwise.js';
 import { pad } from '../../ops/shape.js';
 import { scaledDotProductAttention } from '../../ops/attention.js';
 import { Module } from '../module.js';
@@ -100,6 +102,28 @@ function inProjectionPacked(q: Tensor, k: Tensor, v: Tensor, w: Tensor, b: Tenso
   return [linear(q, wQ, bQ), linear(k, wK, bK), linear(v, wV, bV)];
 }
 
+const MHA = 'multi_head_attention_forward';
+
+/** The options of multiHeadAttentionForward, checked, with their defaults. */
+function mhaOptions(options: MultiheadAttentionForwardOptions | null) {
+  const o = optionsArg(options, MHA);
+  const tensor = (name: keyof MultiheadAttentionForwardOptions, pyName: string): Tensor | null => optionalTensorArg(o[name], MHA, pyName);
+  return {
+    training: boolOption(o.training, MHA, 'training') ?? true,
+    keyPaddingMask: tensor('keyPaddingMask', 'key_padding_mask'),
+    needWeights: boolOption(o.needWeights, MHA, 'need_weights') ?? true,
+    attnMask: tensor('attnMask', 'attn_mask'),
+    averageAttnWeights: boolOption(o.averageAttnWeights, MHA, 'average_attn_weights') ?? true,
+    isCausal: boolOption(o.isCausal, MHA, 'is_causal') ?? false,
+    useSeparateProjWeight: boolOption(o.useSeparateProjWeight, MHA, 'use_separate_proj_weight') ?? false,
+    qProjWeight: tensor('qProjWeight', 'q_proj_weight'),
+    kProjWeight: tensor('kProjWeight', 'k_proj_weight'),
+    vProjWeight: tensor('vProjWeight', 'v_proj_weight'),
+    staticK: tensor('staticK', 'static_k'),
+    staticV: tensor('staticV', 'static_v'),
+  };
+}
+
 /** Batch-first heads: (len, N, E) as (N·heads, len, headDim). */
 function splitHeads(t: Tensor, heads: number, headDim: number): Tensor {
   return t.contiguous().view(t.shape[0], t.shape[1] * heads, headDim).transpose(0, 1);
@@ -126,10 +150,24 @@ export function multiHeadAttentionForward(
   outProjBias: Tensor | null,
   options: MultiheadAttentionForwardOptions = {},
 ): [Tensor, Tensor | null] {
-  const needWeights = options.needWeights ?? true;
-  let isCausal = options.isCausal ?? false;
-  let keyPaddingMask = options.keyPaddingMask ?? null;
-  let attnMask = options.attnMask ?? null;
+  checkTensor(query, MHA, 'query', 1);
+  checkTensor(key, MHA, 'key', 2);
+  checkTensor(value, MHA, 'value', 3);
+  intArg(embedDimToCheck, MHA, 'embed_dim_to_check', 4);
+  intArg(numHeads, MHA, 'num_heads', 5);
+  inProjWeight = optionalTensorArg(inProjWeight, MHA, 'in_proj_weight', 6);
+  inProjBias = optionalTensorArg(inProjBias, MHA, 'in_proj_bias', 7);
+  biasK = optionalTensorArg(biasK, MHA, 'bias_k', 8);
+  biasV = optionalTensorArg(biasV, MHA, 'bias_v', 9);
+  addZeroAttn = boolOption(addZeroAttn, MHA, 'add_zero_attn', 10) ?? false;
+  dropoutP = floatArg(dropoutP, MHA, 'dropout_p', 11);
+  checkTensor(outProjWeight, MHA, 'out_proj_weight', 12);
+  outProjBias = optionalTensorArg(outProjBias, MHA, 'out_proj_bias', 13);
+  const o = mhaOptions(options);
+  const needWeights = o.needWeights;
+  let isCausal = o.isCausal;
+  let keyPaddingMask = o.keyPaddingMask;
+  let attnMask = o.attnMask;
   const isBatched = mhaShapeCheck(query, key, value, keyPaddingMask, attnMask, numHeads);
   if (!isBatched) {
     query = query.unsqueeze(1);
@@ -156,10 +194,10 @@ export function multiHeadAttentionForward(
   let q: Tensor;
   let k: Tensor;
   let v: Tensor;
-  if (options.useSeparateProjWeight) {
+  if (o.useSeparateProjWeight) {
     const [keyDims, valueDims] = [key.shape.slice(0, 2), value.shape.slice(0, 2)];
     assert(sameShape(keyDims, valueDims), () => `key's sequence and batch dims ${torchSizeStr(keyDims)} do not match value's ${torchSizeStr(valueDims)}`);
-    const [wQ, wK, wV] = [options.qProjWeight ?? null, options.kProjWeight ?? null, options.vProjWeight ?? null];
+    const [wQ, wK, wV] = [o.qProjWeight, o.kProjWeight, o.vProjWeight];
     assert(wQ !== null, () => 'use_separate_proj_weight is True but q_proj_weight is None');
     assert(wK !== null, () => 'use_separate_proj_weight is True but k_proj_weight is None');
     assert(wV !== null, () => 'use_separate_proj_weight is True but v_proj_weight is None');
@@ -187,8 +225,8 @@ export function multiHeadAttentionForward(
     }
   }
   if (biasK !== null && biasV !== null) {
-    assert(!options.staticK, () => 'bias cannot be added to static key.');
-    assert(!options.staticV, () => 'bias cannot be added to static value.');
+    assert(o.staticK === null, () => 'bias cannot be added to static key.');
+    assert(o.staticV === null, () => 'bias cannot be added to static value.');
     k = cat([k, biasK.repeat(1, bsz, 1)]);
     v = cat([v, biasV.repeat(1, bsz, 1)]);
     if (attnMask !== null) attnMask = pad(attnMask, [0, 1]);
@@ -197,8 +235,8 @@ export function multiHeadAttentionForward(
     assert(biasK === null && biasV === null, () => '');
   }
   q = splitHeads(q, numHeads, headDim);
-  k = withStatic(options.staticK ?? null, 'static_k', bsz * numHeads, headDim) ?? splitHeads(k, numHeads, headDim);
-  v = withStatic(options.staticV ?? null, 'static_v', bsz * numHeads, headDim) ?? splitHeads(v, numHeads, headDim);
+  k = withStatic(o.staticK, 'static_k', bsz * numHeads, headDim) ?? splitHeads(k, numHeads, headDim);
+  v = withStatic(o.staticV, 'static_v', bsz * numHeads, headDim) ?? splitHeads(v, numHeads, headDim);
   if (addZeroAttn) {
     const zeroAttn = [bsz * numHeads, 1, headDim];
     k = cat([k, zeros(zeroAttn, { dtype: k.dtype })], 1);
@@ -214,7 +252,7 @@ export function multiHeadAttentionForward(
     const merged = kpm.view(bsz, 1, 1, srcLen).expand(-1, numHeads, -1, -1).reshape(bsz * numHeads, 1, srcLen);
     attnMask = attnMask === null ? merged : attnMask.add(merged);
   }
-  const p = (options.training ?? true) ? dropoutP : 0;
+  const p = o.training ? dropoutP : 0;
   if (needWeights) {
     const qScaled = q.mul(Math.sqrt(1 / headDim));
     let weights = attnMask === null ? qScaled.bmm(k.transpose(-2, -1)) : attnMask.baddbmm(qScaled, k.transpose(-2, -1));
@@ -223,7 +261,7 @@ export function multiHeadAttentionForward(
     const attn = weights.bmm(v).transpose(0, 1).contiguous().view(tgtLen * bsz, embedDim);
     const out = linear(attn, outProjWeight, outProjBias).view(tgtLen, bsz, -1);
     let w = weights.view(bsz, numHeads, tgtLen, srcLen);
-    if (options.averageAttnWeights ?? true) w = w.mean(1);
+    if (o.averageAttnWeights) w = w.mean(1);
     return isBatched ? [out, w] : [out.squeeze(1), w.squeeze(0)];
   }
   if (attnMask !== null) {
@@ -366,6 +404,11 @@ export class MultiheadAttention extends Module {
    * unbatched). Returns [output (L, N, E), weights (N, L, S) | (N, heads, L, S) | null].
    */
   override forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionCallOptions = {}): [Tensor, Tensor | null] {
+    const fn = 'MultiheadAttention.forward';
+    checkTensor(query, fn, 'query', 1);
+    checkTensor(key, fn, 'key', 2);
+    checkTensor(value, fn, 'value', 3);
+    options = optionsArg(options, fn);
     const isBatched = query.dim() === 3;
     const attnMaskIn = options.attnMask ?? null;
     const keyPaddingMask = canonicalMask(options.keyPaddingMask ?? null, 'key_padding_mask', attnMaskIn?.dtype ?? null, 'attn_mask', query.dtype);
