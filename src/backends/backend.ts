@@ -15,6 +15,7 @@ import type { TypedArray } from '../tensor/dtype.js';
 import type { MatrixOperand } from './js/gemm.js';
 import type { ConvGeometry, ImageOperand } from './js/conv.js';
 import type { PoolGeometry, PlaneOperand } from './js/pooling.js';
+import { binaryRun, sumRun, unaryRun } from './js/elementwise.js';
 
 export type { MatrixOperand, ConvGeometry, ImageOperand, PoolGeometry, PlaneOperand };
 
@@ -73,10 +74,17 @@ export interface Backend {
   getNumThreads?(): number;
 }
 
-/** Every kernel of the JS backend is in src/backends/js; its Backend object only names it. */
+/**
+ * Every kernel of the JS backend is in src/backends/js. Its Backend object holds the direct loops of
+ * the named elementwise ops and of sums (js/elementwise.ts), which the op layer also runs when another
+ * active backend declines them; everything else the op layer calls in src/backends/js itself.
+ */
 export const jsBackend: Backend = {
   name: 'js',
   describe: () => 'JavaScript reference kernels (single-threaded)',
+  unary: unaryRun,
+  binary: binaryRun,
+  sum: sumRun,
 };
 
 /** A TypedArray check the op layer uses before offering an array to a float-only primitive. */

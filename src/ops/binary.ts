@@ -25,6 +25,7 @@ import {
 } from './elementwise.js';
 import { legacyScalarName } from './pointwise.js';
 import type { Element } from '../tensor/storage.js';
+import { maximum as maximumOf, minimum as minimumOf } from '../backends/js/elementwise.js';
 
 export type RoundingMode = 'trunc' | 'floor' | null;
 
@@ -161,7 +162,9 @@ function checkSubtraction(input: TensorOrScalar, other: TensorOrScalar): void {
 /** x + alpha * y in `dtype` (alpha already checked against it: integral unless dtype is floating). */
 function addKernel(dtype: DType, alpha: number): Kernel2 {
   if (dtype === bool) return { num: (x, y) => (x || (alpha ? y : 0)) };
-  if (alpha === 1) return { num: (x, y) => x + y, big: (x, y) => x + y };
+  if (alpha === 1) return { num: (x, y) => x + y, big: (x, y) => x + y, name: 'add' };
+  // x + (-1 * y) is x - y exactly, in doubles and in bigints.
+  if (alpha === -1) return { num: (x, y) => x - y, big: (x, y) => x - y, name: 'sub' };
   // The scalar takes the tensor's precision first, as ATen casts alpha to the compute type.
   const a = precisionOf(dtype)(alpha);
   const big = dtype === int64 ? BigInt(alpha) : 0n;
@@ -217,7 +220,7 @@ function mulKernel(dtype: DType): Kernel2 {
   if (dtype === bool) return { num: (x, y) => x && y };
   // int32 products can pass 2**53, where doubles lose the low bits that the wrap-around keeps.
   if (dtype === int32) return { num: Math.imul };
-  return { num: (x, y) => x * y, big: (x, y) => x * y };
+  return { num: (x, y) => x * y, big: (x, y) => x * y, name: 'mul' };
 }
 
 export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
@@ -317,7 +320,7 @@ export function trueDivide(input: TensorOrScalar, other: TensorOrScalar): Tensor
   const dtype = promoted.isFloatingPoint ? promoted : getDefaultDtype();
   const a = asOperand(input, dtype);
   const b = asOperand(other, dtype);
-  const out = binaryKernel(a, b, { num: (x, y) => x / y }, dtype, dtype);
+  const out = binaryKernel(a, b, { num: (x, y) => x / y, name: 'div' }, dtype, dtype);
   const self = input instanceof Tensor ? input : a;
   const oth = other instanceof Tensor ? other : b;
   record({
@@ -460,12 +463,16 @@ function extremum(name: ExtremumName, input: Tensor, other: Tensor): Tensor {
   const dtype = resultTypeOf(input, other);
   const isMax = name === 'maximum' || name === 'fmax';
   const propagateNan = name === 'maximum' || name === 'minimum';
-  const pick = (x: number, y: number): number => {
-    if (Number.isNaN(x) || Number.isNaN(y)) return propagateNan ? NaN : Number.isNaN(x) ? y : x;
-    return isMax ? (x >= y ? x : y) : x <= y ? x : y;
-  };
-  const pickBig = (x: bigint, y: bigint): bigint => (isMax ? (x >= y ? x : y) : x <= y ? x : y);
-  const out = binaryKernel(input, other, { num: pick, big: pickBig }, dtype, dtype);
+  const big = (x: bigint, y: bigint): bigint => (isMax ? (x >= y ? x : y) : x <= y ? x : y);
+  let kernel: Kernel2;
+  if (name === 'maximum') kernel = { num: maximumOf, big, name };
+  else if (name === 'minimum') kernel = { num: minimumOf, big, name };
+  else {
+    // fmax/fmin: a nan operand gives way to the other one.
+    const pick = isMax ? maximumOf : minimumOf;
+    kernel = { num: (x, y) => (Number.isNaN(x) ? y : Number.isNaN(y) ? x : pick(x, y)), big };
+  }
+  const out = binaryKernel(input, other, kernel, dtype, dtype);
   record({
     name: `${name[0].toUpperCase()}${name.slice(1)}Backward0`,
     inputs: [input, other],

@@ -20,9 +20,11 @@ import { DType, bool, float32, int64, type TypedArray } from '../tensor/dtype.js
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { numelOf, shapeStr } from '../tensor/layout.js';
 import { allocate } from '../tensor/storage.js';
-import { zerosLike } from '../tensor/factory.js';
+import { emptyTensor, zerosLike } from '../tensor/factory.js';
 import { warn } from '../tensor/warnings.js';
 import { convolutionForward, convolutionTransposeForward, convolutionWeightGrad, type ConvGeometry, type ImageOperand } from '../backends/js/conv.js';
+import type { Backend, FloatArray } from '../backends/backend.js';
+import { activeBackend } from '../backends/registry.js';
 import { checkTensor } from './elementwise.js';
 import { legacyScalarName } from './pointwise.js';
 import { pad } from './shape.js';
@@ -246,8 +248,26 @@ function accumulator(dtype: DType, length: number): TypedArray {
   return dtype.isFloatingPoint ? new Float64Array(length) : allocate(dtype, length);
 }
 
-function fromAccumulator(acc: TypedArray, shape: readonly number[], dtype: DType): Tensor {
+/** A JS kernel's result: run into an accumulator, then rounded to `dtype`. */
+function computeInAccumulator(shape: readonly number[], dtype: DType, kernel: (acc: TypedArray) => void): Tensor {
+  const acc = accumulator(dtype, numelOf(shape));
+  kernel(acc);
   return Tensor.fromData(dtype === float32 ? new Float32Array(acc as Float64Array) : acc, shape, dtype);
+}
+
+/**
+ * The result of the active backend's convolution primitive, which writes a float `dtype` directly (no
+ * float64 accumulator); null where the backend has no such primitive or declines. `output` allocates the
+ * result, so a backend without the primitive costs no allocation (optional calls skip their arguments).
+ */
+function viaBackend(shape: readonly number[], dtype: DType, attempt: (backend: Backend, output: () => FloatArray) => boolean | undefined): Tensor | null {
+  if (!dtype.isFloatingPoint) return null;
+  let out: Tensor | null = null;
+  const output = (): FloatArray => {
+    out = emptyTensor(shape, dtype);
+    return out.storage_.data as FloatArray;
+  };
+  return attempt(activeBackend(), output) === true ? out : null;
 }
 
 /** Two spatial sizes, a 1-d size as height 1. */
@@ -282,12 +302,18 @@ export function convolutionOp(input: Tensor, weight: Tensor, bias: Tensor | null
   const outChannels = p.transposed ? weight.shape_[1] * p.groups : weight.shape_[0];
   const shape = [input.shape_[0], outChannels, ...outSpatial];
   const dtype = input.dtype;
-  const acc = accumulator(dtype, numelOf(shape));
   const biasData = bias === null ? null : dense(bias);
   const g = geometryOf(input, outChannels, outSpatial, weight.shape_.slice(2), p);
-  if (p.transposed) convolutionTransposeForward(g, dense(input), dense(weight), biasData, acc);
-  else convolutionForward(g, imageOf(input), dense(weight), biasData, acc);
-  const out = fromAccumulator(acc, shape, dtype);
+  const out = viaBackend(shape, dtype, (backend, output) => {
+    // Operands share the input's float dtype (checked with the arguments).
+    const w = dense(weight) as FloatArray;
+    const b = biasData as FloatArray | null;
+    if (p.transposed) return backend.convolutionTransposeForward?.(g, dense(input) as FloatArray, w, b, output());
+    return backend.convolutionForward?.(g, imageOf(input), w, b, output());
+  }) ?? computeInAccumulator(shape, dtype, (acc) => {
+    if (p.transposed) convolutionTransposeForward(g, dense(input), dense(weight), biasData, acc);
+    else convolutionForward(g, imageOf(input), dense(weight), biasData, acc);
+  });
   record({
     name: 'ConvolutionBackward0',
     inputs: [input, weight, bias],
@@ -304,9 +330,10 @@ export function convolutionOp(input: Tensor, weight: Tensor, bias: Tensor | null
  */
 function weightGradKernel(input: Tensor, gradOutput: Tensor, weightShape: readonly number[], p: ConvParams): Tensor {
   const g = geometryOf(input, gradOutput.shape_[1], gradOutput.shape_.slice(2), weightShape.slice(2), p);
-  const acc = accumulator(input.dtype, numelOf(weightShape));
-  convolutionWeightGrad(g, imageOf(input), dense(gradOutput), acc);
-  return fromAccumulator(acc, weightShape, input.dtype);
+  return (
+    viaBackend(weightShape, input.dtype, (backend, output) => backend.convolutionWeightGrad?.(g, imageOf(input), dense(gradOutput) as FloatArray, output())) ??
+    computeInAccumulator(weightShape, input.dtype, (acc) => convolutionWeightGrad(g, imageOf(input), dense(gradOutput), acc))
+  );
 }
 
 /** A result computed under noGrad that is about to get a grad_fn: not a view of a temporary. */

@@ -5,7 +5,9 @@ import { castArray, castElement, type Element } from '../tensor/storage.js';
 import { broadcastShapes, expandedStrides } from '../tensor/layout.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { emptyTensor, scalarTensor, type Scalar } from '../tensor/factory.js';
-import { map1, map2, map3, type StridedOperand } from '../backends/js/strided.js';
+import { map1, map2, map3, runStep, type StridedOperand } from '../backends/js/strided.js';
+import { isFloatArray, jsBackend, type Backend, type BinaryOpName, type RunOperand, type UnaryOpName } from '../backends/backend.js';
+import { activeBackend } from '../backends/registry.js';
 
 export type TensorOrScalar = Tensor | Scalar;
 
@@ -84,7 +86,7 @@ export function castTensor(t: Tensor, dtype: DType): Tensor {
   return Tensor.fromData(data, t.shape, dtype);
 }
 
-function operand(t: Tensor, shape: readonly number[]): StridedOperand {
+export function operand(t: Tensor, shape: readonly number[]): StridedOperand {
   return { data: t.storage_.data, strides: expandedStrides(t.shape_, t.strides_, shape), offset: t.offset_ };
 }
 
@@ -93,14 +95,45 @@ export type BigFn1 = (x: bigint) => Element;
 export type NumberFn2 = (x: number, y: number) => number;
 export type BigFn2 = (x: bigint, y: bigint) => Element;
 
-/** A kernel over numbers, with an optional exact bigint form used when computing in int64. */
+/**
+ * A kernel over numbers, with an optional exact bigint form used when computing in int64. A kernel with
+ * a backend op `name` (which must compute exactly what `num` does) is offered to the backends first.
+ */
 export interface Kernel1 {
   num: NumberFn1;
   big?: BigFn1;
+  name?: UnaryOpName;
 }
 export interface Kernel2 {
   num: NumberFn2;
   big?: BigFn2;
+  name?: BinaryOpName;
+}
+
+/** An operand as a backend run (float data read densely or as one repeated value), or null. */
+function runOf(op: StridedOperand, shape: readonly number[]): RunOperand | null {
+  const step = runStep(shape, op.strides);
+  return step !== null && isFloatArray(op.data) ? { data: op.data, offset: op.offset, step } : null;
+}
+
+/**
+ * Offers a primitive over `operands` (broadcast to `shape`) to the active backend and, where that one
+ * declines, to the JS backend's direct loops. False when an operand is not a float run (the caller then
+ * runs its generic kernel) or when no backend took it.
+ */
+export function offerRuns(
+  operands: readonly StridedOperand[],
+  shape: readonly number[],
+  attempt: (backend: Backend, runs: readonly RunOperand[]) => boolean | undefined,
+): boolean {
+  const runs: RunOperand[] = [];
+  for (const op of operands) {
+    const run = runOf(op, shape);
+    if (run === null) return false;
+    runs.push(run);
+  }
+  const active = activeBackend();
+  return attempt(active, runs) === true || (active !== jsBackend && attempt(jsBackend, runs) === true);
 }
 
 function numberKernelOnBigints<F extends (...xs: number[]) => number>(fn: F, outDtype: DType): (...xs: Element[]) => Element {
@@ -114,9 +147,15 @@ function numberKernelOnBigints<F extends (...xs: number[]) => number>(fn: F, out
 export function unaryKernel(x: Tensor, kernel: Kernel1, computeDtype: DType, outDtype: DType): Tensor {
   const a = asOperand(x, computeDtype);
   const out = emptyTensor(x.shape, outDtype);
+  const src = operand(a, out.shape_);
+  const dst = out.storage_.data;
+  const name = kernel.name;
+  if (name !== undefined && computeDtype === outDtype && isFloatArray(dst)) {
+    if (offerRuns([src], out.shape_, (backend, [r]) => backend.unary?.(name, r, dst, dst.length))) return out;
+  }
   const useBig = computeDtype === int64;
   const fn = (useBig ? kernel.big ?? numberKernelOnBigints(kernel.num, outDtype) : kernel.num) as (v: Element) => Element;
-  map1(out.storage_.data, out.shape_, operand(a, out.shape_), fn);
+  map1(dst, out.shape_, src, fn);
   return out;
 }
 
@@ -126,9 +165,16 @@ export function binaryKernel(x: TensorOrScalar, y: TensorOrScalar, kernel: Kerne
   const b = asOperand(y, computeDtype);
   const shape = broadcastShapes(a.shape_, b.shape_);
   const out = emptyTensor(shape, outDtype);
+  const srcA = operand(a, shape);
+  const srcB = operand(b, shape);
+  const dst = out.storage_.data;
+  const name = kernel.name;
+  if (name !== undefined && computeDtype === outDtype && isFloatArray(dst)) {
+    if (offerRuns([srcA, srcB], shape, (backend, [ra, rb]) => backend.binary?.(name, ra, rb, dst, dst.length))) return out;
+  }
   const useBig = computeDtype === int64;
   const fn = (useBig ? kernel.big ?? numberKernelOnBigints(kernel.num, outDtype) : kernel.num) as (u: Element, v: Element) => Element;
-  map2(out.storage_.data, shape, operand(a, shape), operand(b, shape), fn);
+  map2(dst, shape, srcA, srcB, fn);
   return out;
 }
 

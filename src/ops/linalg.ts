@@ -8,6 +8,8 @@ import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { broadcastShapes, normalizeDim, numelOf, shapeStr, viewStrides } from '../tensor/layout.js';
 import { emptyTensor } from '../tensor/factory.js';
 import { gemm, type MatrixOperand } from '../backends/js/gemm.js';
+import { isFloatArray } from '../backends/backend.js';
+import { activeBackend } from '../backends/registry.js';
 import { binaryKernel, unaryKernel, type Kernel2 } from './elementwise.js';
 import { legacyScalarName } from './pointwise.js';
 import { optionsArg } from '../tensor/args.js';
@@ -132,7 +134,10 @@ function matrixOf(t: Tensor, batchStride: number, rowStride: number, colStride: 
 
 function runGemm(shape: readonly number[], dtype: DType, dims: [number, number, number, number], a: MatrixOperand, b: MatrixOperand): Tensor {
   const out = emptyTensor(shape, dtype);
-  gemm(dims[0], dims[1], dims[2], dims[3], a, b, out.storage_.data);
+  const dst = out.storage_.data;
+  const [batch, m, n, k] = dims;
+  const offered = isFloatArray(dst) && activeBackend().gemm?.(batch, m, n, k, a, b, dst) === true;
+  if (!offered) gemm(batch, m, n, k, a, b, dst);
   return out;
 }
 

@@ -6,6 +6,7 @@ import { record } from '../autograd/record.js';
 import { optionsArg } from '../tensor/args.js';
 import { binaryKernel, checkTensor, precisionOf, unaryKernel, type Kernel1 } from './elementwise.js';
 import { zerosLike } from '../tensor/factory.js';
+import { relu as reluOf, reluBackward, sigmoid as sigmoidOf } from '../backends/js/elementwise.js';
 
 type UnaryName =
   | 'exp' | 'exp2' | 'expm1' | 'log' | 'log2' | 'log10' | 'log1p' | 'sqrt' | 'rsqrt' | 'sin' | 'cos' | 'tan'
@@ -70,7 +71,7 @@ const noBool = (kernel: string) => (d: DType) => (d === bool ? `"${kernel}" not 
  * threshold_backward, differentiable itself (in grad; its derivative in the result is 0).
  */
 function thresholdBackward(grad: Tensor, result: Tensor): Tensor {
-  const out = binaryKernel(grad, result, { num: (g, r) => (r <= 0 ? 0 : g) }, grad.dtype, grad.dtype);
+  const out = binaryKernel(grad, result, { num: reluBackward, name: 'reluBackward' }, grad.dtype, grad.dtype);
   record({
     name: 'ThresholdBackwardBackward0',
     inputs: [grad, result],
@@ -88,14 +89,14 @@ const bigAbs = (x: bigint) => (x < 0n ? -x : x);
 const bigSign = (x: bigint) => (x > 0n ? 1n : x < 0n ? -1n : 0n);
 
 const UNARY: Record<UnaryName, UnaryDef> = {
-  exp: { gradFn: 'ExpBackward0', rule: 'float', kernel: { num: Math.exp }, saves: ['result'], backward: (g, _x, r) => g.mul(r) },
+  exp: { gradFn: 'ExpBackward0', rule: 'float', kernel: { num: Math.exp, name: 'exp' }, saves: ['result'], backward: (g, _x, r) => g.mul(r) },
   exp2: { gradFn: 'Exp2Backward0', rule: 'float', kernel: { num: (x) => Math.pow(2, x) }, saves: ['result'], backward: (g, _x, r) => g.mul(r).mul(LN2) },
   expm1: { gradFn: 'Expm1Backward0', rule: 'float', kernel: { num: Math.expm1 }, saves: ['result'], backward: (g, _x, r) => g.mul(r.add(1)) },
-  log: { gradFn: 'LogBackward0', rule: 'float', kernel: { num: Math.log }, saves: ['self'], backward: (g, x) => g.div(x) },
+  log: { gradFn: 'LogBackward0', rule: 'float', kernel: { num: Math.log, name: 'log' }, saves: ['self'], backward: (g, x) => g.div(x) },
   log2: { gradFn: 'Log2Backward0', rule: 'float', kernel: { num: Math.log2 }, saves: ['self'], backward: (g, x) => g.div(x.mul(LN2)) },
   log10: { gradFn: 'Log10Backward0', rule: 'float', kernel: { num: Math.log10 }, saves: ['self'], backward: (g, x) => g.div(x.mul(LN10)) },
   log1p: { gradFn: 'Log1PBackward0', rule: 'float', kernel: { num: Math.log1p }, saves: ['self'], backward: (g, x) => g.div(x.add(1)) },
-  sqrt: { gradFn: 'SqrtBackward0', rule: 'float', kernel: { num: Math.sqrt }, saves: ['result'], backward: (g, _x, r) => g.div(r.mul(2)) },
+  sqrt: { gradFn: 'SqrtBackward0', rule: 'float', kernel: { num: Math.sqrt, name: 'sqrt' }, saves: ['result'], backward: (g, _x, r) => g.div(r.mul(2)) },
   rsqrt: { gradFn: 'RsqrtBackward0', rule: 'float', kernel: { num: (x) => 1 / Math.sqrt(x) }, saves: ['result'], backward: (g, _x, r) => r.pow(3).mul(g).mul(-0.5) },
   sin: { gradFn: 'SinBackward0', rule: 'float', kernel: { num: Math.sin }, saves: ['self'], backward: (g, x) => g.mul(x.cos()) },
   cos: { gradFn: 'CosBackward0', rule: 'float', kernel: { num: Math.cos }, saves: ['self'], backward: (g, x) => g.mul(x.sin().neg()) },
@@ -105,26 +106,25 @@ const UNARY: Record<UnaryName, UnaryDef> = {
   atan: { gradFn: 'AtanBackward0', rule: 'float', kernel: { num: Math.atan }, saves: ['self'], backward: (g, x) => g.div(x.mul(x).add(1)) },
   sinh: { gradFn: 'SinhBackward0', rule: 'float', kernel: { num: Math.sinh }, saves: ['self'], backward: (g, x) => g.mul(x.cosh()) },
   cosh: { gradFn: 'CoshBackward0', rule: 'float', kernel: { num: Math.cosh }, saves: ['self'], backward: (g, x) => g.mul(x.sinh()) },
-  tanh: { gradFn: 'TanhBackward0', rule: 'float', kernel: { num: Math.tanh }, saves: ['result'], backward: (g, _x, r) => g.mul(r.mul(r).neg().add(1)) },
+  tanh: { gradFn: 'TanhBackward0', rule: 'float', kernel: { num: Math.tanh, name: 'tanh' }, saves: ['result'], backward: (g, _x, r) => g.mul(r.mul(r).neg().add(1)) },
   asinh: { gradFn: 'AsinhBackward0', rule: 'float', kernel: { num: Math.asinh }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).add(1).rsqrt()) },
   acosh: { gradFn: 'AcoshBackward0', rule: 'float', kernel: { num: Math.acosh }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).sub(1).rsqrt()) },
   atanh: { gradFn: 'AtanhBackward0', rule: 'float', kernel: { num: Math.atanh }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).neg().add(1).reciprocal()) },
   erf: { gradFn: 'ErfBackward0', rule: 'float', kernel: { num: erfKernel }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).neg().exp()).mul(2 / Math.sqrt(Math.PI)) },
-  sigmoid: { gradFn: 'SigmoidBackward0', rule: 'float', kernel: { num: sigmoidKernel }, saves: ['result'], backward: (g, _x, r) => g.mul(r.mul(r.neg().add(1))) },
+  sigmoid: { gradFn: 'SigmoidBackward0', rule: 'float', kernel: { num: sigmoidOf, name: 'sigmoid' }, saves: ['result'], backward: (g, _x, r) => g.mul(r.mul(r.neg().add(1))) },
   reciprocal: { gradFn: 'ReciprocalBackward0', rule: 'float', kernel: { num: (x) => 1 / x }, saves: ['result'], backward: (g, _x, r) => g.mul(r.mul(r)).neg() },
   relu: {
-    // ATen's clamp_min(x, 0) keeps x unless x < 0, so -0 and nan pass through.
-    gradFn: 'ReluBackward0', rule: 'same', kernel: { num: (x) => (x < 0 ? 0 : x), big: (x) => (x < 0n ? 0n : x) },
+    gradFn: 'ReluBackward0', rule: 'same', kernel: { num: reluOf, big: (x) => (x < 0n ? 0n : x), name: 'relu' },
     reject: (d) => (d === bool ? 'Boolean inputs not supported for relu' : undefined),
     saves: ['result'], backward: thresholdBackward,
   },
   neg: {
-    gradFn: 'NegBackward0', rule: 'same', kernel: { num: (x) => -x, big: (x) => -x },
+    gradFn: 'NegBackward0', rule: 'same', kernel: { num: (x) => -x, big: (x) => -x, name: 'neg' },
     reject: (d) => (d === bool ? 'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.' : undefined),
     backward: (g) => g.neg(),
   },
   abs: {
-    gradFn: 'AbsBackward0', rule: 'same', kernel: { num: Math.abs, big: bigAbs }, reject: noBool('abs_cpu'),
+    gradFn: 'AbsBackward0', rule: 'same', kernel: { num: Math.abs, big: bigAbs, name: 'abs' }, reject: noBool('abs_cpu'),
     saves: ['self'], backward: (g, x) => g.mul(x.sgn()),
   },
   sign: {
@@ -159,10 +159,6 @@ export function legacyScalarName(d: DType): string {
     bool: 'Bool', uint8: 'Byte', int8: 'Char', int16: 'Short', int32: 'Int', int64: 'Long', float32: 'Float', float64: 'Double',
   };
   return names[d.name];
-}
-
-function sigmoidKernel(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 
 /** The error function, to double precision (W. J. Cody's rational approximations). */

@@ -17,6 +17,8 @@ import {
   adaptiveAvgPool2d as adaptiveAvgKernel, adaptiveAvgPool2dBackward, adaptiveMaxPool2d as adaptiveMaxKernel, avgPool2d as avgKernel,
   avgPool2dBackward, maxPool2d as maxKernel, maxPoolBackward, type PlaneOperand, type PlaneSizes, type PoolGeometry,
 } from '../backends/js/pooling.js';
+import { isFloatArray } from '../backends/backend.js';
+import { activeBackend } from '../backends/registry.js';
 import { checkTensor } from './elementwise.js';
 import { legacyScalarName } from './pointwise.js';
 import { intList, type IntOrList } from './conv.js';
@@ -173,7 +175,11 @@ function maxPool2dWithIndices(input: Tensor, kernel: number[], stride: number[],
   if (input.dim() !== 3 && input.dim() !== 4) throw new Error('non-empty 3D or 4D (batch mode) tensor expected for input');
   const g = poolGeometry(input, k, s, p, d, ceilMode);
   rejectDtype(input.dtype, 'max_pool2d', input.dtype.isFloatingPoint);
-  return maxPoolOp(input, outShapeOf(input, g.outH, g.outW), 'MaxPool2DWithIndicesBackward0', (x, out, idx) => maxKernel(g, x, out, idx));
+  return maxPoolOp(input, outShapeOf(input, g.outH, g.outW), 'MaxPool2DWithIndicesBackward0', (x, out, idx) => {
+    const data = x.data;
+    const offered = isFloatArray(data) && isFloatArray(out) && activeBackend().maxPool2d?.(g, { data, offset: x.offset }, out, idx) === true;
+    if (!offered) maxKernel(g, x, out, idx);
+  });
 }
 
 /** ATen's check1d: a 1-d pooling parameter must hold one int. */

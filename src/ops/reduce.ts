@@ -3,10 +3,12 @@
 // reduce broadcast gradients). Selections, sorting, scans and softmax live in reductions.ts.
 import { DType, bool, int64, uint8, getDefaultDtype, promoteTypes } from '../tensor/dtype.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
-import { normalizeDim, numelOf } from '../tensor/layout.js';
+import { isContiguousLayout, normalizeDim, numelOf } from '../tensor/layout.js';
 import { emptyTensor, ones } from '../tensor/factory.js';
 import { warn } from '../tensor/warnings.js';
-import { castTensor, checkTensor } from './elementwise.js';
+import { castTensor, checkTensor, offerRuns, operand } from './elementwise.js';
+import { sumNumbers } from '../backends/js/elementwise.js';
+import type { FloatArray } from '../backends/backend.js';
 import { legacyScalarName } from './pointwise.js';
 import { where } from './binary.js';
 import { cat } from './join.js';
@@ -107,18 +109,19 @@ export function reducedShape(shape: readonly number[], dims: readonly number[], 
 
 /**
  * Reads `x` with the reduced dims moved last, as one contiguous array: each output element's inputs
- * are then `groupSize` consecutive values starting at `i * groupSize`.
+ * are then `groupSize` consecutive values starting at `offset + i * groupSize`. When that order is
+ * already `x`'s layout (a contiguous tensor reduced over trailing dims) the array is its storage.
  */
-export function groupedForReduction(x: Tensor, dims: readonly number[]): { data: TypedArray; groups: number; groupSize: number } {
+export function groupedForReduction(x: Tensor, dims: readonly number[]): { data: TypedArray; offset: number; groups: number; groupSize: number } {
   const nd = x.dim();
   const kept = Array.from({ length: nd }, (_, i) => i).filter((i) => !dims.includes(i));
   const order = [...kept, ...dims];
   const shape = order.map((d) => x.shape_[d]);
   const strides = order.map((d) => x.strides_[d]);
-  const moved = x.aliasWithLayout(shape, strides, x.offset_);
   const groupSize = numelOf(dims.map((d) => x.shape_[d]));
   const groups = numelOf(kept.map((d) => x.shape_[d]));
-  return { data: moved.contiguousData() as TypedArray, groups, groupSize };
+  if (isContiguousLayout(shape, strides)) return { data: x.storage_.data, offset: x.offset_, groups, groupSize };
+  return { data: x.aliasWithLayout(shape, strides, x.offset_).contiguousData(), offset: 0, groups, groupSize };
 }
 
 /** Applies `reduceGroup` to each group of reduced values, writing one output element per group. */
@@ -129,10 +132,10 @@ export function reduceKernel(
   outDtype: DType,
   reduceGroup: (data: TypedArray, start: number, length: number) => Element,
 ): Tensor {
-  const { data, groups, groupSize } = groupedForReduction(x, dims);
+  const { data, offset, groups, groupSize } = groupedForReduction(x, dims);
   const out = emptyTensor(reducedShape(x.shape_, dims, keepdim), outDtype);
   const dst = out.storage_.data as unknown as Element[];
-  for (let g = 0; g < groups; g++) dst[g] = reduceGroup(data, g * groupSize, groupSize);
+  for (let g = 0; g < groups; g++) dst[g] = reduceGroup(data, offset + g * groupSize, groupSize);
   return out;
 }
 
@@ -175,9 +178,23 @@ function sumGroup(data: TypedArray, start: number, length: number): Element {
     for (let i = start; i < start + length; i++) acc += data[i];
     return BigInt.asIntN(64, acc);
   }
-  let acc = 0;
-  for (let i = start; i < start + length; i++) acc += data[i];
-  return acc;
+  return sumNumbers(data, start, length);
+}
+
+/** The sum of all of a float tensor's elements by a backend's sum primitive, or null where none takes it. */
+function backendSum(x: Tensor): number | null {
+  let total: number | null = null;
+  offerRuns([operand(x, x.shape_)], x.shape_, (backend, [run]) => (total = backend.sum?.(run, x.numel()) ?? null) !== null);
+  return total;
+}
+
+/** The sums of `x` over `dims`; a whole sum is offered to the backends first. */
+function sumKernel(x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType): Tensor {
+  const total = dims.length === x.dim() ? backendSum(x) : null;
+  if (total === null) return reduceKernel(x, dims, keepdim, dtype, sumGroup);
+  const out = emptyTensor(reducedShape(x.shape_, dims, keepdim), dtype);
+  (out.storage_.data as FloatArray)[0] = total;
+  return out;
 }
 
 /** dtype of sum/prod/cumsum: integral and bool inputs accumulate in int64. */
@@ -201,7 +218,7 @@ export function sum(input: Tensor, dim?: Dims | ReduceOptions, options?: ReduceO
   const keepdim = split.options.keepdim ?? false;
   const dims = reductionDims(split.dim, input.dim(), 'sum');
   const outDtype = sumDtype(input.dtype, split.options.dtype);
-  const out = reduceKernel(asDtype(input, outDtype), dims, keepdim, outDtype, sumGroup);
+  const out = sumKernel(asDtype(input, outDtype), dims, keepdim, outDtype);
   const inputShape = input.shape;
   record({
     name: isFullReduction(split.dim) ? 'SumBackward0' : 'SumBackward1',

@@ -19,6 +19,16 @@ function isDense(shape: readonly number[], strides: readonly number[]): boolean 
 }
 
 /**
+ * How an operand is read in logical order when no offsets are needed: step 1 through its storage
+ * (dense), step 0 (one element repeated: a scalar or a broadcast single value), or null (strided).
+ */
+export function runStep(shape: readonly number[], strides: readonly number[]): 0 | 1 | null {
+  if (isDense(shape, strides)) return 1;
+  for (let i = 0; i < shape.length; i++) if (shape[i] !== 1 && strides[i] !== 0) return null;
+  return 0;
+}
+
+/**
  * Storage offsets of every element of (shape, strides, offset) in row-major logical order, or null
  * when the layout is dense (element i is at offset + i).
  */
@@ -53,12 +63,15 @@ export function elementOffsets(shape: readonly number[], strides: readonly numbe
 type Reader = (i: number) => Element;
 
 function reader(op: StridedOperand, shape: readonly number[]): Reader {
-  const offsets = elementOffsets(shape, op.strides, op.offset);
   const data = op.data as ArrayLike<Element>;
-  if (offsets === null) {
-    const base = op.offset;
-    return (i) => data[base + i];
+  const base = op.offset;
+  const step = runStep(shape, op.strides);
+  if (step === 1) return (i) => data[base + i];
+  if (step === 0) {
+    const value = data[base];
+    return () => value;
   }
+  const offsets = elementOffsets(shape, op.strides, op.offset) as Int32Array;
   return (i) => data[offsets[i]];
 }
 
@@ -92,14 +105,14 @@ export function scatter(src: TypedArray, dst: StridedOperand, shape: readonly nu
 export function map1(out: TypedArray, shape: readonly number[], a: StridedOperand, fn: (x: Element) => Element): void {
   const n = out.length;
   const dst = out as unknown as Element[];
-  const offsets = elementOffsets(shape, a.strides, a.offset);
   const src = a.data as ArrayLike<Element>;
-  if (offsets === null) {
-    const base = a.offset;
-    for (let i = 0; i < n; i++) dst[i] = fn(src[base + i]);
-  } else {
-    for (let i = 0; i < n; i++) dst[i] = fn(src[offsets[i]]);
+  const step = runStep(shape, a.strides);
+  if (step !== null) {
+    for (let i = 0, p = a.offset; i < n; i++, p += step) dst[i] = fn(src[p]);
+    return;
   }
+  const offsets = elementOffsets(shape, a.strides, a.offset) as Int32Array;
+  for (let i = 0; i < n; i++) dst[i] = fn(src[offsets[i]]);
 }
 
 /** out[i] = fn(a[i], b[i]) over a contiguous output; operands broadcast by their strides. */
@@ -112,14 +125,12 @@ export function map2(
 ): void {
   const n = out.length;
   const dst = out as unknown as Element[];
-  const ra = elementOffsets(shape, a.strides, a.offset);
-  const rb = elementOffsets(shape, b.strides, b.offset);
+  const sa = runStep(shape, a.strides);
+  const sb = runStep(shape, b.strides);
   const da = a.data as ArrayLike<Element>;
   const db = b.data as ArrayLike<Element>;
-  if (ra === null && rb === null) {
-    const oa = a.offset;
-    const ob = b.offset;
-    for (let i = 0; i < n; i++) dst[i] = fn(da[oa + i], db[ob + i]);
+  if (sa !== null && sb !== null) {
+    for (let i = 0, p = a.offset, q = b.offset; i < n; i++, p += sa, q += sb) dst[i] = fn(da[p], db[q]);
     return;
   }
   const ga = reader(a, shape);
