@@ -1,5 +1,6 @@
 // torch.io: checkpoints in PyTorch's .pt format and in safetensors, and the pieces they are made of.
-export { save, load, saveBytes, loadBytes, safeOpen, type SaveOptions, type LoadOptions, type SaveFormat } from './save-load.js';
+export { save, load, saveBytes, saveBlob, loadBytes, safeOpen, type SaveOptions, type LoadOptions, type SaveFormat } from './save-load.js';
+export type { LoadSource } from './sources.js';
 export {
   saveSafetensors, loadSafetensors, safetensorsMetadata, bytesSource, SafetensorsFile,
   type SafetensorsDtype, type TensorInfo, type ByteSource, type SafetensorsLoadOptions, type SafetensorsSaveOptions,

@@ -1,15 +1,16 @@
 // torch.save / torch.load: the format follows the file (a ".safetensors" name when saving; the magic
-// bytes when loading). In-memory forms (`saveBytes`, `loadBytes`, `load(bytes)`) work everywhere; the
-// path forms read and write files with Node's file system, imported only when a path is used, so that
-// browser bundles never need it (`load(url)` fetches instead).
+// bytes when loading). The in-memory forms work everywhere: `saveBytes`/`saveBlob` write, `loadBytes`
+// reads, and `load` and `safeOpen` also read Blobs, fetch Responses and URLs (see sources.ts). Paths are
+// files on Node; writing one elsewhere is an error that names the in-memory form to use.
 import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
-import { readBytes } from './idx.js';
+import { isNode, writeFile } from './node-files.js';
 import type { PickleValue } from './pickle.js';
 import { loadPt, savePt, isZip, isLegacyPt, archiveNameOf } from './pt.js';
 import {
-  loadSafetensors, saveSafetensors, isSafetensors, SafetensorsFile, bytesSource, type ByteSource, type SafetensorsSaveOptions,
+  loadSafetensors, saveSafetensors, isSafetensors, SafetensorsFile, type ByteSource, type SafetensorsSaveOptions,
 } from './safetensors.js';
+import { byteSource, sourceBytes, type LoadSource } from './sources.js';
 
 export type SaveFormat = 'pt' | 'safetensors';
 
@@ -23,10 +24,6 @@ export interface SaveOptions extends SafetensorsSaveOptions {
 export interface LoadOptions {
   /** The dtype of floating tensors stored in a dtype tstorch lacks (float16, bfloat16, float8); float32 by default. */
   dtype?: DType;
-}
-
-function isNode(): boolean {
-  return typeof process !== 'undefined' && process.versions?.node !== undefined;
 }
 
 function tensorMap(obj: unknown): ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>> {
@@ -43,6 +40,12 @@ export function saveBytes(obj: unknown, options: SaveOptions = {}): Uint8Array {
   return savePt(obj, { archiveName: options.archiveName });
 }
 
+/** A checkpoint of `obj` as a Blob, e.g. for a download link in a browser (`URL.createObjectURL`). */
+export function saveBlob(obj: unknown, options: SaveOptions = {}): Blob {
+  // saveBytes allocates a fresh ArrayBuffer; the DOM typings only accept ArrayBuffer-backed views.
+  return new Blob([saveBytes(obj, options) as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
+}
+
 /**
  * The object in a checkpoint's bytes: a PyTorch .pt file (zip or legacy), or a safetensors file (a Map of
  * names to tensors). Tensors share the given bytes' memory where their alignment allows.
@@ -57,59 +60,25 @@ export function loadBytes<T = PickleValue>(data: Uint8Array | ArrayBuffer, optio
 /** `torch.save(obj, path)`: writes a .pt checkpoint, or a safetensors file for a ".safetensors" path (Node). */
 export async function save(obj: unknown, path: string, options: SaveOptions = {}): Promise<void> {
   if (typeof path !== 'string') throw new TypeError('torch.save: the path must be a string (use torch.io.saveBytes for bytes)');
+  if (!isNode()) throw new Error('torch.save: writing to a path needs Node.js; in browsers use torch.io.saveBytes or torch.io.saveBlob');
   const format = options.format ?? (path.endsWith('.safetensors') ? 'safetensors' : 'pt');
-  const bytes = saveBytes(obj, { ...options, format, archiveName: options.archiveName ?? archiveNameOf(path) });
-  if (!isNode()) throw new Error('torch.save: writing to a path needs Node.js; in browsers use torch.io.saveBytes');
-  const fs = await import('node:fs/promises');
-  await fs.writeFile(path, bytes);
-}
-
-/** `torch.load(f)`: a path (Node), a URL (fetched), or the file's bytes. */
-export async function load<T = PickleValue>(source: string | Uint8Array | ArrayBuffer, options: LoadOptions = {}): Promise<T> {
-  if (typeof source !== 'string') return loadBytes<T>(source, options);
-  const bytes = await readBytes(source);
-  if (bytes === null) throw new Error(`[Errno 2] No such file or directory: '${source}'`);
-  return loadBytes<T>(bytes, options);
-}
-
-async function fileSource(path: string): Promise<ByteSource> {
-  const fs = await import('node:fs/promises');
-  const handle = await fs.open(path, 'r');
-  try {
-    const { size } = await handle.stat();
-    return {
-      size,
-      async read(offset, length) {
-        const buffer = new Uint8Array(length);
-        for (let done = 0; done < length; ) {
-          const { bytesRead } = await handle.read(buffer, done, length - done, offset + done);
-          if (bytesRead === 0) throw new Error(`safeOpen: ${path} ended early (was it truncated while open?)`);
-          done += bytesRead;
-        }
-        return buffer;
-      },
-      close: () => handle.close(),
-    };
-  } catch (e) {
-    await handle.close();
-    throw e;
-  }
+  await writeFile(path, saveBytes(obj, { ...options, format, archiveName: options.archiveName ?? archiveNameOf(path) }));
 }
 
 /**
- * Opens a safetensors file to read tensors one at a time. On Node a path is read through a file handle:
+ * `torch.load(f)`: a checkpoint from its bytes, a Blob, a fetch Response, a URL (fetched), or a path (Node).
+ * Like loadBytes, but asynchronous because Blobs, Responses and files are read asynchronously.
+ */
+export async function load<T = PickleValue>(source: LoadSource, options: LoadOptions = {}): Promise<T> {
+  return loadBytes<T>(await sourceBytes(source, 'torch.load'), options);
+}
+
+/**
+ * Opens a safetensors file to read tensors one at a time. A path (Node) or a Blob is read piece by piece:
  * the header when opening, then only the bytes of each tensor asked for. Close it when done.
  */
-export async function safeOpen(source: string | Uint8Array | ByteSource): Promise<SafetensorsFile> {
-  let bytes: ByteSource;
-  if (source instanceof Uint8Array) bytes = bytesSource(source);
-  else if (typeof source !== 'string') bytes = source;
-  else if (isNode() && !/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) bytes = await fileSource(source);
-  else {
-    const fetched = await readBytes(source);
-    if (fetched === null) throw new Error(`[Errno 2] No such file or directory: '${source}'`);
-    bytes = bytesSource(fetched);
-  }
+export async function safeOpen(source: LoadSource | ByteSource): Promise<SafetensorsFile> {
+  const bytes = await byteSource(source, 'safeOpen');
   try {
     return await SafetensorsFile.open(bytes);
   } catch (e) {
