@@ -2,11 +2,12 @@
 // roots, ready nodes run latest-created first, gradients summed per (node, input) buffer, leaves
 // finished by AccumulateGrad, saved tensors freed unless retainGraph.
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
-import { isExpandableTo, shapeStr, torchSizeStr } from '../tensor/layout.js';
+import { isExpandableTo, sameShape, shapeStr, torchSizeStr } from '../tensor/layout.js';
+import { Storage, storageCount } from '../tensor/storage.js';
 import { warn } from '../tensor/warnings.js';
 import { setGradEnabled, noGrad } from './grad-mode.js';
 import { isAnomalyCheckNanEnabled, isAnomalyEnabled } from './anomaly.js';
-import { AccumulateGrad, Node, type MaybeTensor, type Edge } from './node.js';
+import { AccumulateGrad, Node, OpNode, type MaybeTensor, type Edge } from './node.js';
 import { sumTo } from '../ops/reduce.js';
 import { stack } from '../ops/join.js';
 import { onesLike, zerosLike } from '../tensor/factory.js';
@@ -48,7 +49,7 @@ function makeGrads(outputs: Tensor[], grads: readonly unknown[], batched: boolea
     const grad = grads[i] ?? null;
     if (grad instanceof Tensor) {
       const gshape = batched ? grad.shape.slice(1) : grad.shape;
-      if (shapeStr(gshape) !== shapeStr(out.shape)) {
+      if (!sameShape(gshape, out.shape_)) {
         const gi = grads.indexOf(grad);
         if (batched) {
           throw new Error(
@@ -167,30 +168,93 @@ interface EngineOptions {
   capture: boolean;
 }
 
-/** Max-heap of nodes by sequence number (AccumulateGrad first). */
-class ReadyQueue {
-  private readonly heap: Node[] = [];
-  private static priority(n: Node): number {
-    return n instanceof AccumulateGrad ? Infinity : n.sequenceNr;
+/** What one run of the engine knows about one reachable node (one record instead of a Map or Set per fact). */
+interface Task {
+  readonly node: Node;
+  /** The ready queue's key: AccumulateGrad first, then latest-created first. */
+  readonly priority: number;
+  /** Edges from reachable nodes not yet run that point at this node. */
+  dependencies: number;
+  /** The summed gradients of the node's outputs, until it runs. */
+  buffer: MaybeTensor[] | null;
+  needed: boolean;
+  isTarget: boolean;
+  queued: boolean;
+  /** In capture mode: the node's gradients when it was reached (target nodes only). */
+  captured: MaybeTensor[] | null;
+}
+
+/**
+ * What decides whether a leaf may take the gradient buffer it receives as its `.grad` (PyTorch steals
+ * a gradient nobody else references). JavaScript has no reference counts, so a buffer is taken only
+ * when it is certainly private: its storage was made during this run by built-in backward formulas, no
+ * user code (hooks, custom Functions) could have seen it, and no two gradients share it.
+ */
+class StealPolicy {
+  /** Storages from before the run belong to the user (given gradients, saved tensors). */
+  private readonly firstFresh = storageCount();
+  /** Set once user code runs: from then on a buffer may be referenced from outside. */
+  private userCodeRan = false;
+  /** Storages handed to more than one consumer, or already taken by a leaf. */
+  private readonly taken = new Set<Storage>();
+
+  noteUserCode(): void {
+    this.userCodeRan = true;
   }
+
+  /** Marks storages that a node gave to several of its edges (AddBackward passes one gradient on twice). */
+  noteOutputs(outputs: MaybeTensor[]): void {
+    for (let i = 0; i < outputs.length; i++) {
+      const a = outputs[i];
+      if (a === null) continue;
+      for (let j = i + 1; j < outputs.length; j++) {
+        const b = outputs[j];
+        if (b !== null && b.storage_ === a.storage_) this.taken.add(a.storage_);
+      }
+    }
+  }
+
+  /** Takes `grad` for `variable.grad` when that is safe and keeps the layout `.grad` must have. */
+  take(grad: Tensor, variable: Tensor): boolean {
+    const storage = grad.storage_;
+    const owned =
+      !this.userCodeRan &&
+      storage.serial >= this.firstFresh &&
+      !this.taken.has(storage) &&
+      grad.viewInfo === null &&
+      grad.gradFn_ === null &&
+      !grad.ownRequiresGrad &&
+      grad.offset_ === 0 &&
+      sameShape(grad.shape_, variable.shape_) &&
+      storage.length === variable.numel() &&
+      sameShape(grad.strides_, variable.strides_) &&
+      grad.isContiguous();
+    if (owned) this.taken.add(storage);
+    return owned;
+  }
+}
+
+/** Max-heap of tasks by priority. */
+class ReadyQueue {
+  private readonly heap: Task[] = [];
   get size(): number {
     return this.heap.length;
   }
-  push(node: Node): void {
+  push(task: Task): void {
     const h = this.heap;
-    h.push(node);
+    h.push(task);
     let i = h.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (ReadyQueue.priority(h[parent]) >= ReadyQueue.priority(h[i])) break;
+      if (h[parent].priority >= h[i].priority) break;
       [h[parent], h[i]] = [h[i], h[parent]];
       i = parent;
     }
   }
-  pop(): Node {
+  pop(): Task {
     const h = this.heap;
     const top = h[0];
-    const last = h.pop() as Node;
+    const last = h.pop() as Task;
     if (h.length > 0) {
       h[0] = last;
       let i = 0;
@@ -198,8 +262,8 @@ class ReadyQueue {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
-        if (l < h.length && ReadyQueue.priority(h[l]) > ReadyQueue.priority(h[m])) m = l;
-        if (r < h.length && ReadyQueue.priority(h[r]) > ReadyQueue.priority(h[m])) m = r;
+        if (l < h.length && h[l].priority > h[m].priority) m = l;
+        if (r < h.length && h[r].priority > h[m].priority) m = r;
         if (m === i) break;
         [h[m], h[i]] = [h[i], h[m]];
         i = m;
@@ -209,110 +273,116 @@ class ReadyQueue {
   }
 }
 
-function accumulateInto(buffer: MaybeTensor[], index: number, grad: MaybeTensor): void {
+function newTask(node: Node, needed: boolean): Task {
+  return {
+    node,
+    priority: node instanceof AccumulateGrad ? Infinity : node.sequenceNr,
+    dependencies: 0,
+    buffer: null,
+    needed,
+    isTarget: false,
+    queued: false,
+    captured: null,
+  };
+}
+
+/** Adds `grad` to slot `index` of the task's buffer (created on first use). */
+function accumulateInto(task: Task, index: number, grad: MaybeTensor): void {
   if (grad === null) return;
+  const buffer = (task.buffer ??= new Array<MaybeTensor>(task.node.numOutputs).fill(null));
   const existing = buffer[index];
   buffer[index] = existing === null || existing === undefined ? grad : existing.add(grad);
 }
 
 function runEngine(roots: Edge[], rootGrads: MaybeTensor[], options: EngineOptions): MaybeTensor[] {
   using _mode = setGradEnabled(options.createGraph);
-  const buffers = new Map<Node, MaybeTensor[]>();
-  const bufferOf = (node: Node): MaybeTensor[] => {
-    let b = buffers.get(node);
-    if (b === undefined) {
-      b = new Array<MaybeTensor>(node.numOutputs).fill(null);
-      buffers.set(node, b);
+  // Plain backward runs everything reachable; with targets, `needed` is worked out below.
+  const runsAll = options.targets === undefined;
+  const tasks = new Map<Node, Task>();
+  const discovered: Task[] = [];
+  const taskOf = (node: Node): Task => {
+    let task = tasks.get(node);
+    if (task === undefined) {
+      task = newTask(node, runsAll);
+      tasks.set(node, task);
+      discovered.push(task);
     }
-    return b;
+    return task;
   };
-  roots.forEach(([node, nr], i) => accumulateInto(bufferOf(node as Node), nr, rootGrads[i]));
+  roots.forEach(([node, nr], i) => accumulateInto(taskOf(node as Node), nr, rootGrads[i]));
 
-  // Dependencies: how many edges from reachable nodes point at each node.
-  const dependencies = new Map<Node, number>();
-  const reachable: Node[] = [];
-  const seen = new Set<Node>();
-  const stack = roots.map(([n]) => n as Node);
-  while (stack.length > 0) {
-    const node = stack.pop() as Node;
-    if (seen.has(node)) continue;
-    seen.add(node);
-    reachable.push(node);
-    for (const [child] of node.nextEdges) {
-      if (child === null) continue;
-      dependencies.set(child, (dependencies.get(child) ?? 0) + 1);
-      if (!seen.has(child)) stack.push(child);
-    }
+  // Dependencies: how many edges from reachable nodes point at each node. Each node is expanded once.
+  for (let k = 0; k < discovered.length; k++) {
+    for (const [child] of discovered[k].node.nextEdges) if (child !== null) taskOf(child).dependencies++;
   }
 
-  // With targets, only nodes on a path to a target run; target nodes are captured or run.
-  const targetNodes = new Set(options.targets?.map(([n]) => n as Node));
-  const needed = computeNeeded(reachable, targetNodes, options);
-  const captured = new Map<string, MaybeTensor>();
+  if (options.targets !== undefined) {
+    for (const [n] of options.targets) {
+      const task = tasks.get(n as Node);
+      if (task !== undefined) task.isTarget = true;
+    }
+    markNeeded(discovered, tasks, options.capture);
+  }
 
+  const steal = new StealPolicy();
   const queue = new ReadyQueue();
-  const queued = new Set<Node>();
   for (const [node] of roots) {
-    const n = node as Node;
-    if (!queued.has(n) && (dependencies.get(n) ?? 0) === 0) {
-      queued.add(n);
-      queue.push(n);
+    const task = tasks.get(node as Node) as Task;
+    if (!task.queued && task.dependencies === 0) {
+      task.queued = true;
+      queue.push(task);
     }
   }
 
   while (queue.size > 0) {
-    const node = queue.pop();
-    const inputs = buffers.get(node) ?? new Array<MaybeTensor>(node.numOutputs).fill(null);
-    buffers.delete(node);
-    callTensorPreHooks(node, inputs);
-    if (options.capture && targetNodes.has(node)) {
-      for (const [n, nr] of options.targets as Edge[]) if (n === node) captured.set(`${node.sequenceNr}:${nr}`, inputs[nr] ?? null);
-    }
-    if (!needed.has(node)) continue;
-    const outputs = evaluate(node, inputs, options);
-    node.nextEdges.forEach(([child, nr], i) => {
-      if (child === null) return;
-      const left = (dependencies.get(child) as number) - 1;
-      dependencies.set(child, left);
-      if (!needed.has(child) && !(options.capture && targetNodes.has(child))) return;
-      accumulateInto(bufferOf(child), nr, outputs[i] ?? null);
-      if (left === 0 && !queued.has(child)) {
-        queued.add(child);
-        queue.push(child);
+    const task = queue.pop();
+    const node = task.node;
+    const inputs = task.buffer ?? new Array<MaybeTensor>(node.numOutputs).fill(null);
+    task.buffer = null;
+    callTensorPreHooks(node, inputs, steal);
+    if (options.capture && task.isTarget) task.captured = inputs.slice();
+    if (!task.needed) continue;
+    const outputs = evaluate(node, inputs, options, steal);
+    const edges = node.nextEdges;
+    for (let i = 0; i < edges.length; i++) {
+      const [child, nr] = edges[i];
+      if (child === null) continue;
+      const childTask = tasks.get(child) as Task;
+      childTask.dependencies--;
+      if (!childTask.needed && !(options.capture && childTask.isTarget)) continue;
+      accumulateInto(childTask, nr, outputs[i] ?? null);
+      if (childTask.dependencies === 0 && !childTask.queued) {
+        childTask.queued = true;
+        queue.push(childTask);
       }
-    });
+    }
   }
 
   if (!options.capture) return [];
-  return (options.targets as Edge[]).map(([n, nr]) => captured.get(`${(n as Node).sequenceNr}:${nr}`) ?? null);
+  return (options.targets as Edge[]).map(([n, nr]) => tasks.get(n as Node)?.captured?.[nr] ?? null);
 }
 
-function computeNeeded(reachable: Node[], targets: Set<Node>, options: EngineOptions): Set<Node> {
-  if (options.targets === undefined) {
-    // Plain backward: everything reachable runs.
-    return new Set(reachable);
-  }
-  const needed = new Set<Node>();
-  if (!options.capture) for (const t of targets) needed.add(t);
+/** With targets, only nodes on a path to a target run; outside capture mode the targets run too. */
+function markNeeded(discovered: Task[], tasks: Map<Node, Task>, capture: boolean): void {
+  if (!capture) for (const task of discovered) if (task.isTarget) task.needed = true;
   // Reverse topological fixpoint: a node is needed if any child is needed or is a target.
   let changed = true;
   while (changed) {
     changed = false;
-    for (const node of reachable) {
-      if (needed.has(node)) continue;
-      if (node.nextEdges.some(([c]) => c !== null && (needed.has(c) || targets.has(c)))) {
-        needed.add(node);
+    for (const task of discovered) {
+      if (task.needed) continue;
+      if (task.node.nextEdges.some(([c]) => c !== null && ((tasks.get(c) as Task).needed || (tasks.get(c) as Task).isTarget))) {
+        task.needed = true;
         changed = true;
       }
     }
   }
-  return needed;
 }
 
 function validateHookResult(result: unknown, original: Tensor, hookName: string): Tensor | null {
   if (result === undefined || result === null) return null;
   if (!(result instanceof Tensor)) throw new TypeError(`expected Variable, but hook returned '${pyTypeName(result)}'`);
-  if (shapeStr(result.shape) !== shapeStr(original.shape)) throw new Error(`hook '${hookName}' has changed the size of value`);
+  if (!sameShape(result.shape_, original.shape_)) throw new Error(`hook '${hookName}' has changed the size of value`);
   if (result.dtype !== original.dtype) {
     throw new Error(
       `hook '${hookName}' has changed the type of value (was ${original.dtype.legacyName} got ${result.dtype.legacyName})`,
@@ -326,14 +396,19 @@ function hookName(fn: { name: string }): string {
 }
 
 /** Tensor hooks, then retain_grad, in PyTorch 2.x's order. */
-function callTensorPreHooks(node: Node, inputs: MaybeTensor[]): void {
-  const leafHooks = node instanceof AccumulateGrad ? [...node.variable.leafHooks.values()].map((fn) => ({ outputNr: 0, fn })) : [];
-  for (const { outputNr, fn } of [...node.tensorPreHooks.values(), ...leafHooks]) {
-    const g = inputs[outputNr];
-    if (g === null || g === undefined) continue;
-    const replaced = validateHookResult(fn(g), g, hookName(fn));
-    if (replaced !== null) inputs[outputNr] = replaced;
+function callTensorPreHooks(node: Node, inputs: MaybeTensor[], steal: StealPolicy): void {
+  const leafHooks = node instanceof AccumulateGrad ? node.variable.leafHooks : null;
+  if ((node.tensorPreHooks !== null && node.tensorPreHooks.size > 0) || (leafHooks !== null && leafHooks.size > 0)) {
+    steal.noteUserCode();
+    const fromLeaf = leafHooks === null ? [] : [...leafHooks.values()].map((fn) => ({ outputNr: 0, fn }));
+    for (const { outputNr, fn } of [...(node.tensorPreHooks?.values() ?? []), ...fromLeaf]) {
+      const g = inputs[outputNr];
+      if (g === null || g === undefined) continue;
+      const replaced = validateHookResult(fn(g), g, hookName(fn));
+      if (replaced !== null) inputs[outputNr] = replaced;
+    }
   }
+  if (node.retainGradTargets === null) return;
   for (const [nr, tensor] of node.retainGradTargets) {
     const g = inputs[nr];
     if (g === null || g === undefined) continue;
@@ -341,22 +416,31 @@ function callTensorPreHooks(node: Node, inputs: MaybeTensor[]): void {
   }
 }
 
-function evaluate(node: Node, inputsIn: MaybeTensor[], options: EngineOptions): MaybeTensor[] {
+function evaluate(node: Node, inputsIn: MaybeTensor[], options: EngineOptions, steal: StealPolicy): MaybeTensor[] {
   let inputs = inputsIn;
-  for (const hook of node.preHooks.values()) {
-    const r = hook(inputs);
-    if (r === undefined || r === null) continue;
-    if (!Array.isArray(r)) throw new TypeError(`expected tuple, but hook returned '${pyTypeName(r)}'`);
-    if (r.length !== inputs.length) {
-      throw new Error(`hook '${hookName(hook)}' has returned an incorrect number of values (got ${r.length}, but expected ${inputs.length})`);
+  if (node.preHooks !== null && node.preHooks.size > 0) {
+    steal.noteUserCode();
+    for (const hook of node.preHooks.values()) {
+      const r = hook(inputs);
+      if (r === undefined || r === null) continue;
+      if (!Array.isArray(r)) throw new TypeError(`expected tuple, but hook returned '${pyTypeName(r)}'`);
+      if (r.length !== inputs.length) {
+        throw new Error(`hook '${hookName(hook)}' has returned an incorrect number of values (got ${r.length}, but expected ${inputs.length})`);
+      }
+      inputs = r;
     }
-    inputs = r;
   }
+  const postHooks = node.postHooks !== null && node.postHooks.size > 0 ? node.postHooks : null;
   if (node instanceof AccumulateGrad) {
-    accumulateGrad(node, inputs[0] ?? null, options.createGraph);
-    for (const hook of node.postHooks.values()) hook([], inputs);
+    accumulateGrad(node, inputs[0] ?? null, options.createGraph, steal);
+    if (postHooks !== null) {
+      steal.noteUserCode();
+      for (const hook of postHooks.values()) hook([], inputs);
+    }
     return [];
   }
+  // Built-in nodes run library code only; any other node (custom Functions) runs the user's.
+  if (!(node instanceof OpNode)) steal.noteUserCode();
   let outputs: MaybeTensor[];
   try {
     outputs = node.apply(inputs);
@@ -365,15 +449,19 @@ function evaluate(node: Node, inputsIn: MaybeTensor[], options: EngineOptions): 
     throw e;
   }
   outputs = validateOutputs(node, outputs);
-  for (const hook of node.postHooks.values()) {
-    const r = hook(outputs, inputs);
-    if (r === undefined || r === null) continue;
-    if (!Array.isArray(r)) throw new TypeError(`expected tuple, but hook returned '${pyTypeName(r)}'`);
-    if (r.length !== outputs.length) {
-      throw new Error(`hook '${hookName(hook)}' has returned an incorrect number of values (got ${r.length}, but expected ${outputs.length})`);
+  if (postHooks !== null) {
+    steal.noteUserCode();
+    for (const hook of postHooks.values()) {
+      const r = hook(outputs, inputs);
+      if (r === undefined || r === null) continue;
+      if (!Array.isArray(r)) throw new TypeError(`expected tuple, but hook returned '${pyTypeName(r)}'`);
+      if (r.length !== outputs.length) {
+        throw new Error(`hook '${hookName(hook)}' has returned an incorrect number of values (got ${r.length}, but expected ${outputs.length})`);
+      }
+      outputs = r;
     }
-    outputs = r;
   }
+  steal.noteOutputs(outputs);
   if (isAnomalyEnabled() && isAnomalyCheckNanEnabled()) {
     outputs.forEach((g, i) => {
       if (g !== null && g.isnan().any().item() !== 0) {
@@ -399,10 +487,10 @@ function validateOutputs(node: Node, outputs: MaybeTensor[]): MaybeTensor[] {
     const meta = node.inputMetadata[i];
     if (g === null || g === undefined || meta === null || node.nextEdges[i][0] === null) return g ?? null;
     let grad = g;
-    if (shapeStr(grad.shape) !== shapeStr(meta.shape)) {
-      if (!isExpandableTo(meta.shape, grad.shape)) {
+    if (!sameShape(grad.shape_, meta.shape)) {
+      if (!isExpandableTo(meta.shape, grad.shape_)) {
         throw new Error(
-          `Function ${node.name()} returned an invalid gradient at index ${i} - got ${shapeStr(grad.shape)} but expected shape compatible with ${shapeStr(meta.shape)}`,
+          `Function ${node.name()} returned an invalid gradient at index ${i} - got ${shapeStr(grad.shape_)} but expected shape compatible with ${shapeStr(meta.shape)}`,
         );
       }
       grad = sumTo(grad, meta.shape);
@@ -412,22 +500,42 @@ function validateOutputs(node: Node, outputs: MaybeTensor[]): MaybeTensor[] {
   });
 }
 
-function accumulateGrad(node: AccumulateGrad, incoming: MaybeTensor, createGraph: boolean): void {
+/**
+ * PyTorch's clone_obey_contract for a contiguous leaf: a new tensor with the leaf's layout holding the
+ * gradient's values. Filling it counts as an in-place change (PyTorch copies into an empty tensor).
+ */
+function contiguousCopyFor(variable: Tensor, grad: Tensor): Tensor {
+  const copy = new Tensor(new Storage(grad.contiguousData()), [...variable.shape_], [...variable.strides_], 0, variable.dtype_);
+  copy.versionCounter.value++;
+  return copy;
+}
+
+function accumulateGrad(node: AccumulateGrad, incoming: MaybeTensor, createGraph: boolean, steal: StealPolicy): void {
   if (incoming === null) return;
   const variable = node.variable;
+  // Without createGraph the engine already runs with grad mode off, so no noGrad scopes are needed.
   const grad = incoming.dtype === variable.dtype ? incoming : noGrad(() => incoming.to(variable.dtype));
+  const hooks = variable.postAccumulateHooks !== null && variable.postAccumulateHooks.size > 0 ? variable.postAccumulateHooks : null;
   if (variable.grad_ === null) {
-    // PyTorch's clone_obey_contract: a copy laid out like the leaf (a copy_ that is recorded, as
-    // CopyBackwards, when the graph is being created).
-    variable.grad_ = noGrad(() => variable.detach().clone()).copy_(grad);
+    if (createGraph) {
+      // A copy_ that is recorded (as CopyBackwards), laid out like the leaf.
+      variable.grad_ = noGrad(() => variable.detach().clone()).copy_(grad);
+    } else if (hooks === null && steal.take(grad, variable)) {
+      variable.grad_ = grad;
+    } else if (variable.isContiguous()) {
+      variable.grad_ = contiguousCopyFor(variable, grad);
+    } else {
+      variable.grad_ = variable.detach().clone().copy_(grad);
+    }
   } else if (createGraph) {
     variable.grad_ = variable.grad_.add(grad);
   } else {
-    const target = variable.grad_;
-    noGrad(() => target.add_(grad));
+    variable.grad_.add_(grad);
   }
+  if (hooks === null) return;
+  steal.noteUserCode();
   const runHooks = (): void => {
-    for (const hook of variable.postAccumulateHooks.values()) hook(variable);
+    for (const hook of hooks.values()) hook(variable);
   };
   if (createGraph) runHooks();
   else noGrad(runHooks);

@@ -45,17 +45,18 @@ export abstract class Node {
   readonly sequenceNr: number = sequenceCounter++;
   /** A stable unique id shown where PyTorch shows an address. */
   readonly address: number = nextAddress();
-  /** Free-form per-node data (`grad_fn.metadata`). */
-  readonly metadata: Record<string, unknown> = {};
   /** Stack of the forward call that created the node, recorded in anomaly mode. */
   readonly forwardStack: string | undefined = captureForwardStack();
 
-  readonly preHooks = new Map<number, NodePreHook>();
-  readonly postHooks = new Map<number, NodePostHook>();
+  // The tables below are created on first use: a node is made for every recorded op and almost none
+  // gets hooks, retained gradients or metadata, so eager Maps were most of the cost of a small node.
+  private metadata_: Record<string, unknown> | null = null;
+  preHooks: Map<number, NodePreHook> | null = null;
+  postHooks: Map<number, NodePostHook> | null = null;
   /** Hooks registered on the tensors this node produced (`t.registerHook`), by output number. */
-  readonly tensorPreHooks = new Map<number, { outputNr: number; fn: TensorHook }>();
+  tensorPreHooks: Map<number, { outputNr: number; fn: TensorHook }> | null = null;
   /** For `retainGrad()`: the tensor whose `.grad` receives this output's gradient. */
-  readonly retainGradTargets = new Map<number, Tensor>();
+  retainGradTargets: Map<number, Tensor> | null = null;
 
   constructor(
     readonly nextEdges: Edge[],
@@ -66,6 +67,11 @@ export abstract class Node {
      */
     public numOutputs: number,
   ) {}
+
+  /** Free-form per-node data (`grad_fn.metadata`). */
+  get metadata(): Record<string, unknown> {
+    return (this.metadata_ ??= {});
+  }
 
   abstract name(): string;
 
@@ -81,12 +87,12 @@ export abstract class Node {
 
   registerHook(fn: NodePostHook): RemovableHandle {
     checkFunction(fn);
-    return addHook(this.postHooks, fn);
+    return addHook((this.postHooks ??= new Map()), fn);
   }
 
   registerPrehook(fn: NodePreHook): RemovableHandle {
     checkFunction(fn);
-    return addHook(this.preHooks, fn);
+    return addHook((this.preHooks ??= new Map()), fn);
   }
 
   /** Calls the node directly, as `grad_fn(grad)` does in PyTorch: one gradient per forward input. */
@@ -183,6 +189,8 @@ export type BackwardFormula = (
 /** The node of a built-in op: a name, saved tensors and a backward formula. */
 export class OpNode extends Node {
   private readonly saved: (SavedTensor | null)[];
+  /** Which inputs need a gradient (fixed at recording: edges never change). */
+  private readonly needs: readonly boolean[];
 
   constructor(
     private readonly opName: string,
@@ -190,10 +198,15 @@ export class OpNode extends Node {
     inputMetadata: (InputMetadata | null)[],
     numOutputs: number,
     private readonly formula: BackwardFormula,
-    savedTensors: ({ tensor: Tensor; isOutput: boolean } | null)[],
+    /** Tensors the formula receives, in order; null for slots not needed by the gradients asked for. */
+    toSave: readonly (Tensor | null)[] = [],
+    /** The op's outputs: a saved output is reported as this node's own in version errors. */
+    outputs: readonly Tensor[] = [],
+    needs: readonly boolean[] = nextEdges.map(([node]) => node !== null),
   ) {
     super(nextEdges, inputMetadata, numOutputs);
-    this.saved = savedTensors.map((s) => (s === null ? null : new SavedTensor(s.tensor, s.isOutput ? this : null)));
+    this.needs = needs;
+    this.saved = toSave.map((t) => (t === null ? null : new SavedTensor(t, outputs.includes(t) ? this : null)));
   }
 
   name(): string {
@@ -201,14 +214,14 @@ export class OpNode extends Node {
   }
 
   get needsInputGrad(): boolean[] {
-    return this.nextEdges.map(([node]) => node !== null);
+    return [...this.needs];
   }
 
   apply(gradOutputs: MaybeTensor[]): MaybeTensor[] {
     // Slots the op chose not to save are null; formulas read them only for gradients that are needed.
     const saved = this.saved.map((s) => (s === null ? null : s.unpack())) as Tensor[];
     if (gradOutputs.every((g) => g === null)) return this.nextEdges.map(() => null);
-    return this.formula(gradOutputs, saved, this.needsInputGrad);
+    return this.formula(gradOutputs, saved, this.needs);
   }
 
   override releaseVariables(): void {

@@ -2,6 +2,7 @@
 // tensors and a backward formula. Ops call `record` after computing their outputs.
 import { Tensor } from '../tensor/tensor.js';
 import { OpNode, type BackwardFormula, type Edge, type InputMetadata } from './node.js';
+import { isGradEnabled } from './grad-mode.js';
 
 export interface OpRecord {
   /** The grad_fn name, PyTorch 2.x's (`MulBackward0`). */
@@ -18,23 +19,46 @@ export interface OpRecord {
   readonly backward: BackwardFormula;
 }
 
+/** The edge of an input that needs no gradient; shared, since edges are never mutated. */
+const NO_EDGE: Edge = [null, 0];
+
 /** Whether an op with these inputs and outputs builds a graph node. */
-export function needsRecording(inputs: readonly (Tensor | null | undefined)[], outputs: readonly Tensor[]): boolean {
-  return Tensor.shouldRecord(inputs) && outputs.some((o) => o.dtype.isDifferentiable);
+function needsRecording(inputs: readonly (Tensor | null | undefined)[], outputs: readonly Tensor[]): boolean {
+  if (!isGradEnabled()) return false;
+  let anyRequiresGrad = false;
+  for (const t of inputs) {
+    if (t && t.requiresGrad) {
+      anyRequiresGrad = true;
+      break;
+    }
+  }
+  if (!anyRequiresGrad) return false;
+  for (const o of outputs) if (o.dtype_.isDifferentiable) return true;
+  return false;
 }
 
 /** Adds a node for an op whose outputs were just computed; a no-op when nothing requires grad. */
 export function record(op: OpRecord): OpNode | null {
-  if (!needsRecording(op.inputs, op.outputs)) return null;
-  const edges: Edge[] = op.inputs.map((t) => (t && t.requiresGrad ? t.gradientEdge() : ([null, 0] as const)));
-  const metadata: (InputMetadata | null)[] = op.inputs.map((t) => (t ? { shape: t.shape, dtype: t.dtype } : null));
-  const needs = edges.map(([node]) => node !== null);
+  const { inputs, outputs } = op;
+  if (!needsRecording(inputs, outputs)) return null;
+  const n = inputs.length;
+  const edges = new Array<Edge>(n);
+  const metadata = new Array<InputMetadata | null>(n);
+  const needs = new Array<boolean>(n);
+  for (let i = 0; i < n; i++) {
+    const t = inputs[i];
+    const edge = t && t.requiresGrad ? t.gradientEdge() : NO_EDGE;
+    edges[i] = edge;
+    needs[i] = edge[0] !== null;
+    // Shapes are never changed in place (a new layout is a new array), so the input's own is kept.
+    metadata[i] = t ? { shape: t.shape_, dtype: t.dtype_ } : null;
+  }
   const toSave = typeof op.save === 'function' ? op.save(needs) : (op.save ?? []);
-  const saved = toSave.map((t) => (t === null ? null : { tensor: t, isOutput: op.outputs.includes(t) }));
-  const node = new OpNode(op.name, edges, metadata, op.outputs.length, op.backward, saved);
-  op.outputs.forEach((o, i) => {
-    if (o.dtype.isDifferentiable) o.setHistory(node, i);
-  });
+  const node = new OpNode(op.name, edges, metadata, outputs.length, op.backward, toSave, outputs, needs);
+  for (let i = 0; i < outputs.length; i++) {
+    const o = outputs[i];
+    if (o.dtype_.isDifferentiable) o.setHistory(node, i);
+  }
   return node;
 }
 

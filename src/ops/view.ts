@@ -536,7 +536,6 @@ lateBound.regenerateViewGradFn = (view: Tensor, base: Tensor) => {
     [{ shape: base.shape, dtype: base.dtype }],
     1,
     asStridedBackward(base, view.shape, view.stride(), view.storageOffset()),
-    [],
   );
 };
 

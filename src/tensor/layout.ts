@@ -31,6 +31,13 @@ export function isContiguousLayout(shape: Shape, strides: Shape): boolean {
   return true;
 }
 
+/** Whether two shapes (or stride lists) are equal, element for element. */
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Formats a shape as PyTorch does in messages: `[2, 3]`. */
 export function shapeStr(shape: Shape): string {
   return `[${shape.join(', ')}]`;

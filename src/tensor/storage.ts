@@ -4,7 +4,21 @@ import { DType, int64, bool, type TypedArray } from './dtype.js';
 /** A value read from a tensor element: a number, or a bigint for int64. */
 export type Element = number | bigint;
 
+let storagesCreated = 0;
+
+/** How many storages exist so far; a storage whose `serial` is at least this value is newer. */
+export function storageCount(): number {
+  return storagesCreated;
+}
+
 export class Storage {
+  /**
+   * Creation order. The autograd engine gives a leaf the gradient buffer it receives instead of a copy
+   * only when that buffer's storage was made during the same backward, so no tensor of the user's
+   * shares it.
+   */
+  readonly serial = storagesCreated++;
+
   constructor(
     /** The elements. Views of one storage share this array. */
     readonly data: TypedArray,

@@ -7,7 +7,7 @@ import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, shapeStr 
 import { gather } from '../backends/js/strided.js';
 import { formatTensor } from './print.js';
 import { warn } from './warnings.js';
-import { isGradEnabled, isInferenceModeEnabled } from '../autograd/grad-mode.js';
+import { isInferenceModeEnabled } from '../autograd/grad-mode.js';
 import { AccumulateGrad, Node, addHook, type RemovableHandle, type TensorHook } from '../autograd/node.js';
 import type { BackwardOptions } from '../autograd/engine.js';
 import { lateBound } from './late-bound.js';
@@ -51,9 +51,11 @@ export class Tensor {
   /** @internal */ grad_: Tensor | null = null;
   /** @internal */ retainsGrad_ = false;
   /** @internal */ gradAccumulator: AccumulateGrad | null = null;
+  // Hook tables are created on first registration: most tensors never get one, and two Maps per
+  // tensor were a large share of the cost of small ops.
   /** Hooks of a leaf (run before its AccumulateGrad); a non-leaf's hooks live on its gradFn. */
-  /** @internal */ readonly leafHooks = new Map<number, TensorHook>();
-  /** @internal */ readonly postAccumulateHooks = new Map<number, (t: Tensor) => void>();
+  /** @internal */ leafHooks: Map<number, TensorHook> | null = null;
+  /** @internal */ postAccumulateHooks: Map<number, (t: Tensor) => void> | null = null;
 
   /** @internal Use the factories (torch.tensor, torch.zeros, ...) to make tensors. */
   constructor(storage: Storage, shape: number[], strides: number[], offset: number, dtype: DType, version?: VersionCounter) {
@@ -327,7 +329,7 @@ export class Tensor {
     if (this.retainsGrad_) return;
     this.retainsGrad_ = true;
     const node = this.gradFn as Node;
-    node.retainGradTargets.set(this.outputNr_, this);
+    (node.retainGradTargets ??= new Map()).set(this.outputNr_, this);
   }
 
   /** The version counter's value (`_version`): how many in-place changes this storage has seen. */
@@ -388,15 +390,15 @@ export class Tensor {
     if (typeof hook !== 'function') throw new TypeError(`hook must be a function, but got ${typeof hook}`);
     if (!this.requiresGrad) throw new Error("cannot register a hook on a tensor that doesn't require gradient");
     const node = this.gradFn;
-    if (node === null) return addHook(this.leafHooks, hook);
-    return addHook(node.tensorPreHooks, { outputNr: this.outputNr_, fn: hook });
+    if (node === null) return addHook((this.leafHooks ??= new Map()), hook);
+    return addHook((node.tensorPreHooks ??= new Map()), { outputNr: this.outputNr_, fn: hook });
   }
 
   registerPostAccumulateGradHook(hook: (t: Tensor) => void): RemovableHandle {
     if (typeof hook !== 'function') throw new TypeError(`hook must be a function, but got ${typeof hook}`);
     if (!this.requiresGrad) throw new Error("cannot register a hook on a tensor that doesn't require gradient");
     if (!this.isLeaf) throw new Error('post accumulate grad hooks cannot be registered on non-leaf tensors');
-    return addHook(this.postAccumulateHooks, hook);
+    return addHook((this.postAccumulateHooks ??= new Map()), hook);
   }
 
   /**
@@ -428,21 +430,13 @@ export class Tensor {
   setHistory(node: Node, outputNr: number): void {
     // A retained gradient follows the tensor to its new node (after in-place changes).
     const old = this.gradFn_;
-    if (this.retainsGrad_ && old !== null && old.retainGradTargets.get(this.outputNr_) === this) {
+    if (this.retainsGrad_ && old !== null && old.retainGradTargets?.get(this.outputNr_) === this) {
       old.retainGradTargets.delete(this.outputNr_);
-      node.retainGradTargets.set(outputNr, this);
+      (node.retainGradTargets ??= new Map()).set(outputNr, this);
     }
     this.gradFn_ = node;
     this.outputNr_ = outputNr;
     if (this.viewInfo !== null) this.viewInfo.gradFnVersion = this.versionCounter.value;
-  }
-
-
-  /** @internal Whether recording an op on inputs like this one should build a graph. */
-  static shouldRecord(inputs: readonly (Tensor | null | undefined)[]): boolean {
-    if (!isGradEnabled()) return false;
-    for (const t of inputs) if (t && t.requiresGrad) return true;
-    return false;
   }
 }
 

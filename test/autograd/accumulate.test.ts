@@ -1,0 +1,90 @@
+// Spec 2.4: the first population of `.grad` may take the engine's gradient buffer instead of a copy
+// (PyTorch steals a gradient nobody else references), but `.grad` never aliases a tensor the user can
+// reach, nor another leaf's `.grad`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as torch from 'tstorch';
+import type { Tensor } from 'tstorch';
+import { values } from './util.js';
+
+function grad(t: Tensor): Tensor {
+  assert.ok(t.grad !== null, 'expected a gradient');
+  return t.grad;
+}
+
+test('a gradient passed on to two leaves gives each its own .grad', () => {
+  const a = torch.ones(3, { requiresGrad: true });
+  const b = torch.ones(3, { requiresGrad: true });
+  a.add(b).mul(2).sum().backward();
+  assert.equal(grad(a).sharesStorageWith(grad(b)), false);
+  grad(a).add_(1);
+  assert.deepEqual(values(grad(b)), [2, 2, 2]);
+});
+
+test('a gradient given by the user is copied, not taken', () => {
+  const a = torch.ones(2, { requiresGrad: true });
+  const g = torch.tensor([1, 2]);
+  a.add(1).backward(g);
+  assert.equal(grad(a).sharesStorageWith(g), false);
+  g.add_(10);
+  assert.deepEqual(values(grad(a)), [1, 2]);
+});
+
+test('a gradient a hook has seen is copied, not taken', () => {
+  const a = torch.ones(2, { requiresGrad: true });
+  const y = a.add(1);
+  let seenOnNode: Tensor | null = null;
+  y.registerHook((g) => {
+    seenOnNode = g;
+  });
+  y.mul(3).sum().backward();
+  assert.ok(seenOnNode !== null);
+  assert.equal(grad(a).sharesStorageWith(seenOnNode), false);
+
+  const b = torch.ones(2, { requiresGrad: true });
+  let seenOnLeaf: Tensor | null = null;
+  b.registerHook((g) => {
+    seenOnLeaf = g;
+  });
+  b.mul(3).sum().backward();
+  assert.ok(seenOnLeaf !== null);
+  assert.equal(grad(b).sharesStorageWith(seenOnLeaf), false);
+});
+
+test('a gradient a custom Function returns from its backward is copied, not taken', () => {
+  let returned: Tensor | null = null;
+  class PassOn extends torch.autograd.Function {
+    static override forward(_ctx: torch.autograd.FunctionCtx, x: Tensor): Tensor {
+      return x.clone();
+    }
+    static override backward(_ctx: torch.autograd.FunctionCtx, g: Tensor): Tensor {
+      returned = g.mul(1);
+      return returned;
+    }
+  }
+  const a = torch.ones(2, { requiresGrad: true });
+  PassOn.apply(a).sum().backward();
+  assert.ok(returned !== null);
+  assert.equal(grad(a).sharesStorageWith(returned), false);
+});
+
+test('.grad keeps the leaf layout and later backwards accumulate into the same tensor', () => {
+  const w = torch.ones(3, 2, { requiresGrad: true });
+  const x = torch.ones(4, 3);
+  // The weight's gradient arrives transposed (x.t() @ g, then TBackward): the copy is laid out like w.
+  x.matmul(w).sum().backward();
+  const first = grad(w);
+  assert.deepEqual(first.stride(), w.stride());
+  assert.deepEqual(values(first), [[4, 4], [4, 4], [4, 4]]);
+  x.matmul(w).sum().backward();
+  assert.equal(grad(w), first);
+  assert.deepEqual(values(first), [[8, 8], [8, 8], [8, 8]]);
+});
+
+test('a post-accumulate hook sees the accumulated gradient', () => {
+  const a = torch.ones(2, { requiresGrad: true });
+  const seen: unknown[] = [];
+  a.registerPostAccumulateGradHook((p) => seen.push(values(grad(p))));
+  a.mul(2).sum().backward();
+  assert.deepEqual(seen, [[2, 2]]);
+});
