@@ -1,6 +1,7 @@
 // Node's file system, for the path forms of torch.save, torch.load and safeOpen. node:fs is imported
 // only inside these functions, behind a Node check, so that browser bundles leave it out (tools/bundle.mjs
-// rejects any static node: import) and a browser never runs it.
+// rejects any static node: import) and a browser never runs it; the webpackIgnore comments keep webpack,
+// which cannot resolve node: modules for browsers, from trying.
 import type { ByteSource } from './safetensors.js';
 
 export function isNode(): boolean {
@@ -8,13 +9,13 @@ export function isNode(): boolean {
 }
 
 export async function writeFile(path: string, bytes: Uint8Array): Promise<void> {
-  const fs = await import('node:fs/promises');
+  const fs = await import(/* webpackIgnore: true */ 'node:fs/promises');
   await fs.writeFile(path, bytes);
 }
 
 /** The file at `path`, read piece by piece through a file handle (closed by the source's close()). */
 export async function fileSource(path: string): Promise<ByteSource> {
-  const fs = await import('node:fs/promises');
+  const fs = await import(/* webpackIgnore: true */ 'node:fs/promises');
   const handle = await fs.open(path, 'r');
   try {
     const { size } = await handle.stat();

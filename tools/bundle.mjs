@@ -1,0 +1,50 @@
+// The browser build (`npm run build` runs it after tsc): src/index.ts bundled by esbuild into one minified
+// ES module, dist/browser/tstorch.js, with its source map and a tstorch.d.ts that points at the package's
+// types. A static import of a node: module anywhere in the library fails the bundle, because a browser
+// cannot load it; dynamic ones (behind a Node check, never run in a browser) stay external.
+// Prints the bundle's size, raw and gzipped (docs/browser.md states them).
+import { build } from 'esbuild';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outfile = join(root, 'dist/browser/tstorch.js');
+
+/** @type {import('esbuild').Plugin} */
+const nodeBuiltins = {
+  name: 'node-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => {
+      if (args.kind === 'dynamic-import') return { path: args.path, external: true };
+      return { errors: [{ text: `${args.path} is imported statically by ${relative(root, args.importer)}; browsers cannot load it (import it dynamically behind a Node check)` }] };
+    });
+  },
+};
+
+/** Bundles the library for browsers; returns the bundle's size in bytes, raw and gzipped. */
+export async function bundle() {
+  await build({
+    entryPoints: [join(root, 'src/index.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    sourcemap: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    plugins: [nodeBuiltins],
+  });
+  writeFileSync(join(root, 'dist/browser/tstorch.d.ts'), "export * from '../src/index.js';\n");
+  const code = readFileSync(outfile);
+  return { raw: code.length, gzip: gzipSync(code, { level: 9 }).length };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { raw, gzip } = await bundle();
+  const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
+  console.log(`${relative(process.cwd(), outfile)}: ${kib(raw)} (${kib(gzip)} gzipped)`);
+}
