@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import * as torch from 'tstorch';
 import { checkGroup, functionsOf, tensorMethods, type Group } from './api-walk-worker.js';
 
-const GROUPS: readonly Group[] = ['torch', 'linalg', 'autograd', 'functional', 'nnFunctional'];
+const GROUPS: readonly Group[] = ['torch', 'linalg', 'autograd', 'functional', 'nnFunctional', 'backends'];
 
 for (const group of GROUPS) test(`bad arguments: ${group} functions`, () => checkGroup(group));
 

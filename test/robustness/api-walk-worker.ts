@@ -29,7 +29,7 @@ const NOT_WALKED: Record<string, string> = {
   // nn.functional ops that draw random numbers run through the same checks as the ones walked.
 };
 
-export type Group = 'torch' | 'linalg' | 'autograd' | 'functional' | 'nnFunctional' | 'tensorFull' | 'tensorReceivers' | 'layoutsT' | 'layoutsO';
+export type Group = 'torch' | 'linalg' | 'autograd' | 'functional' | 'nnFunctional' | 'backends' | 'tensorFull' | 'tensorReceivers' | 'layoutsT' | 'layoutsO';
 
 /** Results that depend on the memory layout by definition (or only work on some layouts, as in PyTorch). */
 const LAYOUT_DEPENDENT: Record<string, string> = {
@@ -129,6 +129,8 @@ function callablesOf(group: Exclude<Group, 'layoutsT' | 'layoutsO'>): { callable
       return { callables: functionsOf(torch.autograd.functional, 'torch.autograd.functional.'), lists: argumentLists() };
     case 'nnFunctional':
       return { callables: functionsOf(torch.nn.functional, 'F.'), lists: argumentLists() };
+    case 'backends':
+      return { callables: functionsOf(torch.backends, 'torch.backends.'), lists: argumentLists() };
     case 'tensorFull':
       return { callables: tensorMethods().map((name) => methodCallable(name, 'f')), lists: argumentLists() };
     case 'tensorReceivers': {

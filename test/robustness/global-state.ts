@@ -1,5 +1,5 @@
 // The library's global state, read and compared: grad mode, inference mode, anomaly mode, print
-// options, the default dtype, the default generator's state and the warnings handler.
+// options, the default dtype, the default generator's state, the active backend and its thread count.
 import { isDeepStrictEqual } from 'node:util';
 import * as torch from 'tstorch';
 
@@ -11,7 +11,11 @@ export interface GlobalState {
   print: torch.PrintOptions;
   defaultDtype: torch.DType;
   rng: Uint8Array;
+  backend: BackendName;
+  threads: number;
 }
+
+type BackendName = ReturnType<typeof torch.backends.current>;
 
 export function snapshot(): GlobalState {
   return {
@@ -22,6 +26,8 @@ export function snapshot(): GlobalState {
     print: torch.getPrintoptions(),
     defaultDtype: torch.getDefaultDtype(),
     rng: torch.getRngState(),
+    backend: torch.backends.current(),
+    threads: torch.getNumThreads(),
   };
 }
 
@@ -40,4 +46,6 @@ export function restore(state: GlobalState): void {
   torch.setPrintoptions({ ...state.print });
   torch.setDefaultDtype(state.defaultDtype);
   torch.setRngState(state.rng);
+  if (torch.backends.current() !== state.backend) torch.backends.use(state.backend);
+  if (torch.getNumThreads() !== state.threads) torch.setNumThreads(state.threads);
 }
