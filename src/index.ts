@@ -54,3 +54,4 @@ export { save, load } from './io/save-load.js';
 export * as io from './io/index.js';
 export * as backends from './backends/index.js';
 export { setNumThreads, getNumThreads } from './backends/registry.js';
+import './backends/wasm/loader.js'; // registers the WebAssembly SIMD backend (Node and browsers)
