@@ -54,4 +54,5 @@ export { save, load } from './io/save-load.js';
 export * as io from './io/index.js';
 export * as backends from './backends/index.js';
 export { setNumThreads, getNumThreads } from './backends/registry.js';
+import './backends/native/loader.js'; // registers the native addon backend (Node, when built at install)
 import './backends/wasm/loader.js'; // registers the WebAssembly SIMD backend (Node and browsers)

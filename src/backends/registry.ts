@@ -5,6 +5,7 @@
 // environment variable TSTORCH_BACKEND (Node only) picks one at start-up, as `torch.backends.use` does
 // later; naming a backend that is not available is an error, never a silent fallback.
 import { jsBackend, type Backend, type BackendName } from './backend.js';
+import { pyTypeName } from '../tensor/tensor.js';
 
 /** Loaders of the optional backends, fastest first; each returns null when it cannot load here. */
 const loaders: Array<[BackendName, () => Backend | null]> = [];
@@ -34,7 +35,8 @@ function load(name: BackendName): Backend | null {
   return loaded.get(name) ?? null;
 }
 
-const BACKEND_NAMES: readonly BackendName[] = ['native', 'wasm', 'js'];
+/** Every backend tstorch has, fastest first (which of them load depends on the machine). */
+export const BACKEND_NAMES: readonly BackendName[] = ['native', 'wasm', 'js'];
 
 function checkName(name: unknown, fn: string): asserts name is BackendName {
   if (typeof name !== 'string' || !(BACKEND_NAMES as readonly string[]).includes(name)) {
@@ -52,12 +54,8 @@ function environmentChoice(): string | undefined {
 export function activeBackend(): Backend {
   if (active === null) {
     const chosen = environmentChoice();
-    if (chosen !== undefined) {
-      checkName(chosen, 'TSTORCH_BACKEND');
-      use(chosen);
-    } else {
-      active = available().map(load).find((b): b is Backend => b !== null) ?? jsBackend;
-    }
+    if (chosen !== undefined) select(chosen, 'TSTORCH_BACKEND');
+    else active = available().map(load).find((b): b is Backend => b !== null) ?? jsBackend;
   }
   return active as Backend;
 }
@@ -79,10 +77,15 @@ export function describe(): string {
 
 /** Makes `name` the active backend; throws when it is not available here. */
 export function use(name: BackendName): void {
-  checkName(name, 'torch.backends.use');
+  select(name, 'torch.backends.use');
+}
+
+/** Makes `name` the active backend, or throws an error that starts with `source` (who asked for it). */
+function select(name: unknown, source: string): void {
+  checkName(name, source);
   const backend = load(name);
   if (backend === null) {
-    throw new Error(`torch.backends.use: the '${name}' backend is not available here (available: ${available().join(', ')})`);
+    throw new Error(`${source}: the '${name}' backend is not available here (available: ${available().join(', ')})`);
   }
   active = backend;
 }
@@ -96,8 +99,10 @@ export function registerBackendLoader(name: BackendName, loader: () => Backend |
  * torch.setNumThreads: the threads large kernels may use, in every backend that has threads (the JS
  * backend runs on the calling thread only).
  */
-export function setNumThreads(n: number): void {
-  if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`set_num_threads expects an int, but got ${typeof n === 'number' ? 'float' : typeof n}`);
+export function setNumThreads(n: number | bigint): void {
+  // PyTorch raises RuntimeError (not TypeError) for both, naming the Python type of a non-int.
+  if (typeof n === 'bigint') n = Number(n);
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw new Error(`set_num_threads expects an int, but got ${pyTypeName(n)}`);
   if (n < 1) throw new Error('set_num_threads expects a positive integer');
   numThreads = n;
   for (const backend of loaded.values()) backend?.setNumThreads?.(n);

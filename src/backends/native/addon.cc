@@ -1,0 +1,401 @@
+// The Node-API surface of the addon: unpacks JavaScript arguments (numbers and typed arrays, read in
+// place through napi_get_typedarray_info), checks that every element a kernel will touch lies inside
+// its array, and runs the kernel. Each primitive returns false (the op layer then runs the JS kernel)
+// for operands it does not handle: dtypes other than float32/float64, mixed dtypes, accesses outside
+// an array. loader.ts documents the argument lists.
+#include <node_api.h>
+
+#include <cstdint>
+
+#include "conv.h"
+#include "elementwise.h"
+#include "gemm.h"
+#include "kernels.h"
+#include "pooling.h"
+#include "threadpool.h"
+
+namespace tstorch {
+namespace {
+
+constexpr size_t kMaxArgs = 32;
+
+/** The call's arguments; any failure to read one makes the primitive decline. */
+class Args {
+ public:
+  Args(napi_env env, napi_callback_info info) : env_(env) {
+    if (napi_get_cb_info(env, info, &argc_, argv_, nullptr, nullptr) != napi_ok) argc_ = 0;
+  }
+
+  bool ok() const { return ok_; }
+  napi_env env() const { return env_; }
+
+  int64_t integer(size_t i) {
+    int64_t v = 0;
+    if (i >= argc_ || napi_get_value_int64(env_, argv_[i], &v) != napi_ok) ok_ = false;
+    return v;
+  }
+
+  bool boolean(size_t i) {
+    bool v = false;
+    if (i >= argc_ || napi_get_value_bool(env_, argv_[i], &v) != napi_ok) ok_ = false;
+    return v;
+  }
+
+  bool is_null(size_t i) {
+    napi_valuetype type = napi_undefined;
+    if (i < argc_) napi_typeof(env_, argv_[i], &type);
+    return type == napi_null || type == napi_undefined;
+  }
+
+  /** A typed array's type, data and length; type -1 when the argument is not one. */
+  int array(size_t i, void** data, int64_t* length) {
+    napi_typedarray_type type;
+    size_t len = 0;
+    bool is_typed = false;
+    if (i >= argc_ || napi_is_typedarray(env_, argv_[i], &is_typed) != napi_ok || !is_typed ||
+        napi_get_typedarray_info(env_, argv_[i], &type, &len, data, nullptr, nullptr) != napi_ok) {
+      ok_ = false;
+      return -1;
+    }
+    *length = static_cast<int64_t>(len);
+    return static_cast<int>(type);
+  }
+
+ private:
+  napi_env env_;
+  size_t argc_ = kMaxArgs;
+  napi_value argv_[kMaxArgs];
+  bool ok_ = true;
+};
+
+napi_value boolean_value(napi_env env, bool v) {
+  napi_value result;
+  napi_get_boolean(env, v, &result);
+  return result;
+}
+
+/** One dimension of an access pattern: `size` positions `stride` elements apart. */
+struct Dim {
+  int64_t size;
+  int64_t stride;
+};
+
+/**
+ * Whether every element offset + sum of i_d * stride_d (0 <= i_d < size_d) lies in [0, length).
+ * Nothing is touched when a size is 0.
+ */
+bool in_bounds(int64_t length, int64_t offset, std::initializer_list<Dim> dims) {
+  int64_t lo = offset, hi = offset;
+  for (const Dim& d : dims) {
+    if (d.size <= 0) return d.size == 0;
+    const int64_t reach = (d.size - 1) * d.stride;
+    if (reach < 0) lo += reach; else hi += reach;
+  }
+  return lo >= 0 && hi < length;
+}
+
+/** A float typed array argument of the element type T, or nullptr. */
+template <typename T>
+struct FloatArg {
+  T* data = nullptr;
+  int64_t length = 0;
+};
+
+template <typename T> constexpr napi_typedarray_type typed_array_type();
+template <> constexpr napi_typedarray_type typed_array_type<float>() { return napi_float32_array; }
+template <> constexpr napi_typedarray_type typed_array_type<double>() { return napi_float64_array; }
+
+template <typename T>
+bool float_arg(Args& args, size_t i, FloatArg<T>* out) {
+  void* data = nullptr;
+  int type = args.array(i, &data, &out->length);
+  out->data = static_cast<T*>(data);
+  return type == typed_array_type<T>();
+}
+
+/** The element type of a float typed array argument: 32, 64, or 0 for anything else. */
+int float_bits(Args& args, size_t i) {
+  void* data = nullptr;
+  int64_t length = 0;
+  int type = args.array(i, &data, &length);
+  return type == napi_float32_array ? 32 : type == napi_float64_array ? 64 : 0;
+}
+
+/** Calls F<float> or F<double> by the element type of argument `i`; false for other types. */
+template <template <typename> class F>
+napi_value by_dtype(napi_env env, napi_callback_info info, size_t i) {
+  Args args(env, info);
+  const int bits = float_bits(args, i);
+  bool done = false;
+  if (bits == 32) done = F<float>::run(args);
+  else if (bits == 64) done = F<double>::run(args);
+  return boolean_value(env, done && args.ok());
+}
+
+// gemm(batch, m, n, k, a, aOffset, aBatchStride, aRowStride, aColStride, b, bOffset, bBatchStride,
+//      bRowStride, bColStride, out)
+template <typename T>
+struct Gemm {
+  static bool run(Args& args) {
+    const int64_t batch = args.integer(0), m = args.integer(1), n = args.integer(2), k = args.integer(3);
+    FloatArg<T> a, b, out;
+    if (!float_arg(args, 4, &a) || !float_arg(args, 9, &b) || !float_arg(args, 14, &out)) return false;
+    const int64_t a_off = args.integer(5), a_bs = args.integer(6), a_rs = args.integer(7), a_cs = args.integer(8);
+    const int64_t b_off = args.integer(10), b_bs = args.integer(11), b_rs = args.integer(12), b_cs = args.integer(13);
+    if (!args.ok() || batch < 0 || m < 0 || n < 0 || k < 0) return false;
+    if (!in_bounds(a.length, a_off, {{batch, a_bs}, {m, a_rs}, {k, a_cs}}) ||
+        !in_bounds(b.length, b_off, {{batch, b_bs}, {k, b_rs}, {n, b_cs}}) || batch * m * n > out.length) {
+      return false;
+    }
+    // Small products of a batch go one per thread; large ones are threaded inside.
+    const int64_t per_product = m * n * k;
+    const int64_t grain = per_product >= (1 << 21) ? batch : ((1 << 20) + per_product - 1) / (per_product > 0 ? per_product : 1);
+    const bool parallel = batch > 1 && threads_for(batch, grain) > 1;
+    SerialBlasScope serial(parallel);
+    parallel_for(batch, grain, [&](int64_t begin, int64_t end) {
+      for (int64_t t = begin; t < end; t++) {
+        gemm<T>(m, n, k, {a.data + a_off + t * a_bs, a_rs, a_cs}, {b.data + b_off + t * b_bs, b_rs, b_cs}, out.data + t * m * n, n);
+      }
+    });
+    return true;
+  }
+};
+
+/** Reads js/conv.ts's ConvGeometry from 16 numeric arguments; false when it is not a valid one. */
+bool conv_geometry(Args& args, ConvGeometry* g) {
+  int64_t* fields[] = {&g->batch, &g->groups, &g->in_channels, &g->in_h, &g->in_w, &g->out_channels, &g->out_h, &g->out_w,
+                       &g->k_h, &g->k_w, &g->stride_h, &g->stride_w, &g->pad_h, &g->pad_w, &g->dilation_h, &g->dilation_w};
+  for (size_t i = 0; i < 16; i++) *fields[i] = args.integer(i);
+  if (!args.ok()) return false;
+  for (size_t i = 0; i < 16; i++)
+    if (*fields[i] < 0) return false;
+  return g->groups > 0 && g->in_channels % g->groups == 0 && g->out_channels % g->groups == 0 && g->stride_h > 0 &&
+         g->stride_w > 0 && g->dilation_h > 0 && g->dilation_w > 0;
+}
+
+template <typename T>
+bool image_arg(Args& args, size_t i, int64_t n, int64_t c, int64_t h, int64_t w, Image<T>* image) {
+  FloatArg<T> arg;
+  if (!float_arg(args, i, &arg)) return false;
+  const int64_t offset = args.integer(i + 1);
+  for (size_t d = 0; d < 4; d++) image->strides[d] = args.integer(i + 2 + d);
+  const int64_t* s = image->strides;
+  if (!args.ok() || !in_bounds(arg.length, offset, {{n, s[0]}, {c, s[1]}, {h, s[2]}, {w, s[3]}})) return false;
+  image->data = arg.data + offset;
+  return true;
+}
+
+/** A contiguous array argument of at least `size` elements (or null, where `nullable`). */
+template <typename T>
+bool dense_arg(Args& args, size_t i, int64_t size, bool nullable, T** data) {
+  if (nullable && args.is_null(i)) {
+    *data = nullptr;
+    return true;
+  }
+  FloatArg<T> arg;
+  if (!float_arg(args, i, &arg) || arg.length < size) return false;
+  *data = arg.data;
+  return true;
+}
+
+// convolutionForward(geometry x 16, input, inputOffset, inputStrides x 4, weight, bias | null, out)
+template <typename T>
+struct ConvForward {
+  static bool run(Args& args) {
+    ConvGeometry g;
+    Image<T> input;
+    T *weight, *bias, *out;
+    if (!conv_geometry(args, &g) || !image_arg(args, 16, g.batch, g.in_channels, g.in_h, g.in_w, &input) ||
+        !dense_arg(args, 22, g.out_channels * (g.in_channels / g.groups) * g.k_h * g.k_w, false, &weight) ||
+        !dense_arg(args, 23, g.out_channels, true, &bias) ||
+        !dense_arg(args, 24, g.batch * g.out_channels * g.out_h * g.out_w, false, &out)) {
+      return false;
+    }
+    convolution_forward<T>(g, input, weight, bias, out);
+    return true;
+  }
+};
+
+// convolutionTransposeForward(geometry x 16, input, weight, bias | null, out), all contiguous
+template <typename T>
+struct ConvTransposeForward {
+  static bool run(Args& args) {
+    ConvGeometry g;
+    T *input, *weight, *bias, *out;
+    if (!conv_geometry(args, &g) || !dense_arg(args, 16, g.batch * g.in_channels * g.in_h * g.in_w, false, &input) ||
+        !dense_arg(args, 17, g.in_channels * (g.out_channels / g.groups) * g.k_h * g.k_w, false, &weight) ||
+        !dense_arg(args, 18, g.out_channels, true, &bias) ||
+        !dense_arg(args, 19, g.batch * g.out_channels * g.out_h * g.out_w, false, &out)) {
+      return false;
+    }
+    convolution_transpose_forward<T>(g, input, weight, bias, out);
+    return true;
+  }
+};
+
+// convolutionWeightGrad(geometry x 16, input, inputOffset, inputStrides x 4, gradOutput, out)
+template <typename T>
+struct ConvWeightGrad {
+  static bool run(Args& args) {
+    ConvGeometry g;
+    Image<T> input;
+    T *grad_output, *out;
+    if (!conv_geometry(args, &g) || !image_arg(args, 16, g.batch, g.in_channels, g.in_h, g.in_w, &input) ||
+        !dense_arg(args, 22, g.batch * g.out_channels * g.out_h * g.out_w, false, &grad_output) ||
+        !dense_arg(args, 23, g.out_channels * (g.in_channels / g.groups) * g.k_h * g.k_w, false, &out)) {
+      return false;
+    }
+    convolution_weight_grad<T>(g, input, grad_output, out);
+    return true;
+  }
+};
+
+// maxPool2d(geometry x 13, input, inputOffset, out, indices)
+template <typename T>
+struct MaxPool2d {
+  static bool run(Args& args) {
+    PoolGeometry g;
+    int64_t* fields[] = {&g.planes, &g.in_h, &g.in_w, &g.out_h, &g.out_w, &g.k_h, &g.k_w,
+                         &g.stride_h, &g.stride_w, &g.pad_h, &g.pad_w, &g.dilation_h, &g.dilation_w};
+    for (size_t i = 0; i < 13; i++) *fields[i] = args.integer(i);
+    FloatArg<T> input, out;
+    if (!float_arg(args, 13, &input) || !float_arg(args, 15, &out)) return false;
+    const int64_t offset = args.integer(14);
+    void* indices = nullptr;
+    int64_t indices_length = 0;
+    if (args.array(16, &indices, &indices_length) != napi_bigint64_array || !args.ok()) return false;
+    for (size_t i = 0; i < 13; i++)
+      if (*fields[i] < 0) return false;
+    if (g.stride_h <= 0 || g.stride_w <= 0 || g.dilation_h <= 0 || g.dilation_w <= 0 || g.k_h <= 0 || g.k_w <= 0) return false;
+    // Every read stays inside its plane whatever the padding: the window loops clip to the image.
+    const int64_t outputs = g.planes * g.out_h * g.out_w;
+    if (!in_bounds(input.length, offset, {{g.planes * g.in_h * g.in_w, 1}}) || out.length < outputs || indices_length < outputs) return false;
+    max_pool2d<T>(g, input.data + offset, out.data, static_cast<int64_t*>(indices));
+    return true;
+  }
+};
+
+// unary(op, a, aOffset, aStep, out, n)
+template <typename T>
+struct Unary {
+  static bool run(Args& args) {
+    const int64_t op = args.integer(0), a_off = args.integer(2), a_step = args.integer(3), n = args.integer(5);
+    FloatArg<T> a, out;
+    if (!float_arg(args, 1, &a) || !float_arg(args, 4, &out) || !args.ok()) return false;
+    if (op < 0 || op >= kUnaryCount || (a_step != 0 && a_step != 1) || n < 0 || n > out.length) return false;
+    if (!in_bounds(a.length, a_off, {{n > 0 ? (a_step == 1 ? n : 1) : 0, 1}})) return false;
+    unary<T>(static_cast<int>(op), a.data + a_off, a_step, out.data, n);
+    return true;
+  }
+};
+
+// binary(op, a, aOffset, aStep, b, bOffset, bStep, out, n)
+template <typename T>
+struct Binary {
+  static bool run(Args& args) {
+    const int64_t op = args.integer(0), a_off = args.integer(2), a_step = args.integer(3);
+    const int64_t b_off = args.integer(5), b_step = args.integer(6), n = args.integer(8);
+    FloatArg<T> a, b, out;
+    if (!float_arg(args, 1, &a) || !float_arg(args, 4, &b) || !float_arg(args, 7, &out) || !args.ok()) return false;
+    if (op < 0 || op >= kBinaryCount || (a_step != 0 && a_step != 1) || (b_step != 0 && b_step != 1) || n < 0 || n > out.length) return false;
+    if (!in_bounds(a.length, a_off, {{n > 0 ? (a_step == 1 ? n : 1) : 0, 1}}) ||
+        !in_bounds(b.length, b_off, {{n > 0 ? (b_step == 1 ? n : 1) : 0, 1}})) {
+      return false;
+    }
+    binary<T>(static_cast<int>(op), a.data + a_off, a_step, b.data + b_off, b_step, out.data, n);
+    return true;
+  }
+};
+
+napi_value Gemm_(napi_env env, napi_callback_info info) { return by_dtype<Gemm>(env, info, 14); }
+napi_value ConvForward_(napi_env env, napi_callback_info info) { return by_dtype<ConvForward>(env, info, 24); }
+napi_value ConvTransposeForward_(napi_env env, napi_callback_info info) { return by_dtype<ConvTransposeForward>(env, info, 19); }
+napi_value ConvWeightGrad_(napi_env env, napi_callback_info info) { return by_dtype<ConvWeightGrad>(env, info, 23); }
+napi_value MaxPool2d_(napi_env env, napi_callback_info info) { return by_dtype<MaxPool2d>(env, info, 15); }
+napi_value Unary_(napi_env env, napi_callback_info info) { return by_dtype<Unary>(env, info, 4); }
+napi_value Binary_(napi_env env, napi_callback_info info) { return by_dtype<Binary>(env, info, 7); }
+
+// sum(a, aOffset, n): the sum of a contiguous run, or null to decline.
+napi_value Sum(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  void* data = nullptr;
+  int64_t length = 0;
+  const int type = args.array(0, &data, &length);
+  const int64_t offset = args.integer(1), n = args.integer(2);
+  napi_value result;
+  if (!args.ok() || n < 0 || !in_bounds(length, offset, {{n, 1}}) || (type != napi_float32_array && type != napi_float64_array)) {
+    napi_get_null(env, &result);
+    return result;
+  }
+  const double total = type == napi_float32_array ? sum<float>(static_cast<float*>(data) + offset, n)
+                                                  : sum<double>(static_cast<double*>(data) + offset, n);
+  napi_create_double(env, total, &result);
+  return result;
+}
+
+napi_value SetNumThreads(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  const int64_t n = args.integer(0);
+  if (args.ok() && n >= 1 && n <= 1024) {
+    set_num_threads(static_cast<int>(n));
+    set_blas_threads(static_cast<int>(n));
+  }
+  return nullptr;
+}
+
+napi_value GetNumThreads(napi_env env, napi_callback_info) {
+  napi_value result;
+  napi_create_int32(env, num_threads(), &result);
+  return result;
+}
+
+napi_value string_or_null(napi_env env, const char* s) {
+  napi_value result;
+  if (s == nullptr) napi_get_null(env, &result);
+  else napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &result);
+  return result;
+}
+
+// info(): { blas: string | null (null also while switched off), kernels: string }
+napi_value Info(napi_env env, napi_callback_info) {
+  napi_value result;
+  napi_create_object(env, &result);
+  napi_set_named_property(env, result, "blas", string_or_null(env, blas_enabled() ? blas_name() : nullptr));
+  napi_set_named_property(env, result, "kernels", string_or_null(env, active_kernels().name));
+  return result;
+}
+
+// configure(useBlas, genericKernels): the switches the tests use to reach every code path.
+napi_value Configure(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  const bool use_blas = args.boolean(0), generic = args.boolean(1);
+  if (args.ok()) {
+    enable_blas(use_blas);
+    force_generic_kernels(generic);
+  }
+  return nullptr;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor props[] = {
+      {"gemm", nullptr, Gemm_, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"convolutionForward", nullptr, ConvForward_, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"convolutionTransposeForward", nullptr, ConvTransposeForward_, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"convolutionWeightGrad", nullptr, ConvWeightGrad_, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPool2d", nullptr, MaxPool2d_, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unary", nullptr, Unary_, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binary", nullptr, Binary_, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"getNumThreads", nullptr, GetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"configure", nullptr, Configure, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+}  // namespace
+}  // namespace tstorch
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, tstorch::Init)

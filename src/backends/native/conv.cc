@@ -1,0 +1,200 @@
+#include "conv.h"
+
+#include "buffer.h"
+#include "gemm.h"
+#include "threadpool.h"
+
+namespace tstorch {
+namespace {
+
+/**
+ * js/conv.ts's Window: image (img_h x img_w) and grid of window positions (grid_h x grid_w); position
+ * (gh, gw) with tap (kh, kw) reads pixel (gh*stride_h - pad_h + kh*dilation_h, gw*stride_w - pad_w + kw*dilation_w).
+ */
+struct Window {
+  int64_t img_h, img_w, grid_h, grid_w;
+  const ConvGeometry* g;
+};
+
+/** The grid positions [lo, hi) whose tap at kernel offset k lands inside an image dim of `size`. */
+inline void inside(int64_t k, int64_t size, int64_t grid, int64_t stride, int64_t pad, int64_t dilation, int64_t* lo, int64_t* hi) {
+  const int64_t shift = k * dilation - pad;
+  *lo = shift >= 0 ? 0 : (-shift + stride - 1) / stride;
+  // floor((size - 1 - shift) / stride) + 1 with a floor that holds for negative numerators too.
+  const int64_t num = size - 1 - shift;
+  const int64_t last = num >= 0 ? num / stride : -((-num + stride - 1) / stride);
+  int64_t h = last + 1 < grid ? last + 1 : grid;
+  *hi = h > *lo ? h : *lo;
+}
+
+/**
+ * One image's `channels` channels (strides cs, hs, ws from src) unfolded into cols: a row per tap
+ * (c, kh, kw) and a column per window position, at (row * row_stride + col * col_stride). Taps in
+ * the padding are not written: the buffer starts at zero and they stay zero for the same window.
+ */
+template <typename T>
+void im2col(const T* src, int64_t cs, int64_t hs, int64_t ws, int64_t channels, const Window& w, T* cols, int64_t row_stride, int64_t col_stride) {
+  const ConvGeometry& g = *w.g;
+  int64_t row = 0;
+  for (int64_t c = 0; c < channels; c++) {
+    for (int64_t kh = 0; kh < g.k_h; kh++) {
+      int64_t h_lo, h_hi;
+      inside(kh, w.img_h, w.grid_h, g.stride_h, g.pad_h, g.dilation_h, &h_lo, &h_hi);
+      for (int64_t kw = 0; kw < g.k_w; kw++, row++) {
+        int64_t w_lo, w_hi;
+        inside(kw, w.img_w, w.grid_w, g.stride_w, g.pad_w, g.dilation_w, &w_lo, &w_hi);
+        const int64_t step = g.stride_w * ws;
+        for (int64_t gh = h_lo; gh < h_hi; gh++) {
+          const int64_t ih = gh * g.stride_h - g.pad_h + kh * g.dilation_h;
+          const T* from = src + c * cs + ih * hs + (w_lo * g.stride_w - g.pad_w + kw * g.dilation_w) * ws;
+          T* to = cols + row * row_stride + (gh * w.grid_w + w_lo) * col_stride;
+          if (step == 1 && col_stride == 1) {
+            for (int64_t i = 0; i < w_hi - w_lo; i++) to[i] = from[i];
+          } else {
+            for (int64_t i = 0; i < w_hi - w_lo; i++) to[i * col_stride] = from[i * step];
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: adds cols [channels*kH*kW, grid] into a contiguous image. */
+template <typename T>
+void col2im(const T* cols, int64_t channels, const Window& w, T* dst) {
+  const ConvGeometry& g = *w.g;
+  const int64_t grid = w.grid_h * w.grid_w;
+  const int64_t plane = w.img_h * w.img_w;
+  int64_t row = 0;
+  for (int64_t c = 0; c < channels; c++) {
+    for (int64_t kh = 0; kh < g.k_h; kh++) {
+      int64_t h_lo, h_hi;
+      inside(kh, w.img_h, w.grid_h, g.stride_h, g.pad_h, g.dilation_h, &h_lo, &h_hi);
+      for (int64_t kw = 0; kw < g.k_w; kw++, row++) {
+        int64_t w_lo, w_hi;
+        inside(kw, w.img_w, w.grid_w, g.stride_w, g.pad_w, g.dilation_w, &w_lo, &w_hi);
+        for (int64_t gh = h_lo; gh < h_hi; gh++) {
+          const int64_t ih = gh * g.stride_h - g.pad_h + kh * g.dilation_h;
+          T* to = dst + c * plane + ih * w.img_w + w_lo * g.stride_w - g.pad_w + kw * g.dilation_w;
+          const T* from = cols + row * grid + gh * w.grid_w + w_lo;
+          for (int64_t i = 0; i < w_hi - w_lo; i++) to[i * g.stride_w] += from[i];
+        }
+      }
+    }
+  }
+}
+
+/** Starts every output plane at its channel's bias (the products are added onto it). */
+template <typename T>
+void fill_bias(T* out, const T* bias, int64_t batch, int64_t channels, int64_t plane) {
+  if (bias == nullptr) return;
+  for (int64_t n = 0; n < batch; n++)
+    for (int64_t c = 0; c < channels; c++) {
+      T* dst = out + (n * channels + c) * plane;
+      for (int64_t i = 0; i < plane; i++) dst[i] = bias[c];
+    }
+}
+
+/**
+ * Runs per_image(begin, end) over the batch: in parallel over images (each product serial, the BLAS
+ * held to one thread) when there are at least two, else on the calling thread with threaded products.
+ */
+template <typename F>
+void over_images(int64_t batch, int64_t work_per_image, F per_image) {
+  // Below about a million multiply-adds an image, one thread is faster than waking another.
+  const int64_t grain = work_per_image >= (1 << 20) ? 1 : (((1 << 20) + work_per_image - 1) / (work_per_image > 0 ? work_per_image : 1));
+  const bool parallel = threads_for(batch, grain) > 1;
+  SerialBlasScope serial(parallel);
+  parallel_for(batch, grain, per_image);
+}
+
+}  // namespace
+
+template <typename T>
+void convolution_forward(const ConvGeometry& g, Image<T> input, const T* weight, const T* bias, T* out) {
+  const int64_t in_g = g.in_channels / g.groups;
+  const int64_t out_g = g.out_channels / g.groups;
+  const int64_t k = in_g * g.k_h * g.k_w;
+  const int64_t plane = g.out_h * g.out_w;
+  fill_bias(out, bias, g.batch, g.out_channels, plane);
+  if (plane == 0 || out_g == 0 || k == 0) return;
+  const Window w = {g.in_h, g.in_w, g.out_h, g.out_w, &g};
+  over_images(g.batch, g.out_channels * k * plane, [&](int64_t begin, int64_t end) {
+    Buffer<T> cols(k * plane);
+    for (int64_t n = begin; n < end; n++) {
+      for (int64_t grp = 0; grp < g.groups; grp++) {
+        const T* src = input.data + n * input.strides[0] + grp * in_g * input.strides[1];
+        im2col(src, input.strides[1], input.strides[2], input.strides[3], in_g, w, cols.data(), plane, 1);
+        gemm<T>(out_g, plane, k, {weight + grp * out_g * k, k, 1}, {cols.data(), plane, 1},
+                out + (n * g.out_channels + grp * out_g) * plane, plane);
+      }
+    }
+  });
+}
+
+template <typename T>
+void convolution_transpose_forward(const ConvGeometry& g, const T* input, const T* weight, const T* bias, T* out) {
+  const int64_t in_g = g.in_channels / g.groups;
+  const int64_t out_g = g.out_channels / g.groups;
+  const int64_t rows = out_g * g.k_h * g.k_w;
+  const int64_t grid = g.in_h * g.in_w;
+  const int64_t plane = g.out_h * g.out_w;
+  fill_bias(out, bias, g.batch, g.out_channels, plane);
+  if (rows == 0 || grid == 0 || in_g == 0) return;
+  const Window w = {g.out_h, g.out_w, g.in_h, g.in_w, &g};
+  over_images(g.batch, g.groups * rows * grid * in_g, [&](int64_t begin, int64_t end) {
+    Buffer<T> cols(rows * grid);
+    for (int64_t n = begin; n < end; n++) {
+      for (int64_t grp = 0; grp < g.groups; grp++) {
+        cols.zero();
+        gemm<T>(rows, grid, in_g, {weight + grp * in_g * rows, 1, rows},
+                {input + (n * g.in_channels + grp * in_g) * grid, grid, 1}, cols.data(), grid);
+        col2im(cols.data(), out_g, w, out + (n * g.out_channels + grp * out_g) * plane);
+      }
+    }
+  });
+}
+
+template <typename T>
+void convolution_weight_grad(const ConvGeometry& g, Image<T> input, const T* grad_output, T* out) {
+  const int64_t in_g = g.in_channels / g.groups;
+  const int64_t out_g = g.out_channels / g.groups;
+  const int64_t k = in_g * g.k_h * g.k_w;
+  const int64_t plane = g.out_h * g.out_w;
+  if (plane == 0 || k == 0 || out_g == 0 || g.batch == 0) return;
+  const Window w = {g.in_h, g.in_w, g.out_h, g.out_w, &g};
+  // The images are summed in a fixed number of partial sums, each over a fixed run of images, added
+  // in order at the end: the result is then the same for any thread count.
+  const int64_t parts = g.batch < 8 ? g.batch : 8;
+  const int64_t per_part = (g.batch + parts - 1) / parts;
+  const int64_t size = g.out_channels * k;
+  Buffer<T> partials(parts > 1 ? (parts - 1) * size : 0);
+  over_images(parts, per_part * g.out_channels * k * plane, [&](int64_t begin, int64_t end) {
+    Buffer<T> rows(plane * k);
+    for (int64_t part = begin; part < end; part++) {
+      T* acc = part == 0 ? out : partials.data() + (part - 1) * size;
+      const int64_t last = (part + 1) * per_part < g.batch ? (part + 1) * per_part : g.batch;
+      for (int64_t n = part * per_part; n < last; n++) {
+        for (int64_t grp = 0; grp < g.groups; grp++) {
+          const T* src = input.data + n * input.strides[0] + grp * in_g * input.strides[1];
+          im2col(src, input.strides[1], input.strides[2], input.strides[3], in_g, w, rows.data(), 1, k);
+          gemm<T>(out_g, k, plane, {grad_output + (n * g.out_channels + grp * out_g) * plane, plane, 1},
+                  {rows.data(), k, 1}, acc + grp * out_g * k, k);
+        }
+      }
+    }
+  });
+  for (int64_t part = 1; part < parts; part++) {
+    const T* src = partials.data() + (part - 1) * size;
+    for (int64_t i = 0; i < size; i++) out[i] += src[i];
+  }
+}
+
+template void convolution_forward<float>(const ConvGeometry&, Image<float>, const float*, const float*, float*);
+template void convolution_forward<double>(const ConvGeometry&, Image<double>, const double*, const double*, double*);
+template void convolution_transpose_forward<float>(const ConvGeometry&, const float*, const float*, const float*, float*);
+template void convolution_transpose_forward<double>(const ConvGeometry&, const double*, const double*, const double*, double*);
+template void convolution_weight_grad<float>(const ConvGeometry&, Image<float>, const float*, float*);
+template void convolution_weight_grad<double>(const ConvGeometry&, Image<double>, const double*, double*);
+
+}  // namespace tstorch

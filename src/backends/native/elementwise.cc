@@ -1,0 +1,61 @@
+#include "elementwise.h"
+
+#include <vector>
+
+#include "kernels.h"
+#include "threadpool.h"
+
+namespace tstorch {
+namespace {
+
+// Elements per chunk below which a second thread costs more than it saves (a chunk of cheap ops
+// runs in a few microseconds, about the cost of waking a worker).
+constexpr int64_t kCheapGrain = 1 << 15;
+// Transcendental ops cost tens of cycles an element, so smaller runs already pay.
+constexpr int64_t kCostlyGrain = 1 << 12;
+constexpr int64_t kSumBlock = 1 << 14;
+
+}  // namespace
+
+template <typename T>
+void unary(int op, const T* a, int64_t a_step, T* out, int64_t n) {
+  const bool costly = op == kExp || op == kLog || op == kTanh || op == kSigmoid;
+  auto kernel = kernels<T>().unary;
+  parallel_for(n, costly ? kCostlyGrain : kCheapGrain, [&](int64_t begin, int64_t end) {
+    kernel(op, a + begin * a_step, a_step, out + begin, end - begin);
+  });
+}
+
+template <typename T>
+void binary(int op, const T* a, int64_t a_step, const T* b, int64_t b_step, T* out, int64_t n) {
+  auto kernel = kernels<T>().binary;
+  parallel_for(n, kCheapGrain, [&](int64_t begin, int64_t end) {
+    kernel(op, a + begin * a_step, a_step, b + begin * b_step, b_step, out + begin, end - begin);
+  });
+}
+
+template <typename T>
+double sum(const T* a, int64_t n) {
+  auto kernel = kernels<T>().sum;
+  if (n <= kSumBlock) return kernel(a, n);
+  const int64_t blocks = (n + kSumBlock - 1) / kSumBlock;
+  std::vector<double> partial(static_cast<size_t>(blocks));
+  parallel_for(blocks, 4, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; i++) {
+      const int64_t start = i * kSumBlock;
+      partial[static_cast<size_t>(i)] = kernel(a + start, n - start < kSumBlock ? n - start : kSumBlock);
+    }
+  });
+  double total = 0;
+  for (double s : partial) total += s;
+  return total;
+}
+
+template void unary<float>(int, const float*, int64_t, float*, int64_t);
+template void unary<double>(int, const double*, int64_t, double*, int64_t);
+template void binary<float>(int, const float*, int64_t, const float*, int64_t, float*, int64_t);
+template void binary<double>(int, const double*, int64_t, const double*, int64_t, double*, int64_t);
+template double sum<float>(const float*, int64_t);
+template double sum<double>(const double*, int64_t);
+
+}  // namespace tstorch

@@ -1,0 +1,48 @@
+// Matrix products for the addon's primitives: the system BLAS when the addon was built with one,
+// otherwise (or when switched off for tests) a packed, cache-blocked GEMM over the kernel table's
+// micro-kernel.
+#pragma once
+#include <cstdint>
+
+namespace tstorch {
+
+/** A matrix in memory: element (i, j) is at data[i * rs + j * cs]. */
+template <typename T>
+struct MatrixRef {
+  const T* data;
+  int64_t rs;
+  int64_t cs;
+};
+
+/**
+ * c (m x n, row stride ldc) += a (m x k) * b (k x n). Threaded over blocks of c when called from the
+ * JavaScript thread; serial inside a pool worker. The sum along k for one element of c is taken in the
+ * same order whatever the thread count, so results do not depend on it.
+ */
+template <typename T>
+void gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c, int64_t ldc);
+
+/** The BLAS the addon was built with ("OpenBLAS 0.3.21", "Accelerate"), or nullptr. */
+const char* blas_name();
+/** Whether gemm uses the BLAS (true by default when there is one); tests switch it off. */
+bool blas_enabled();
+void enable_blas(bool on);
+/** Tells the BLAS how many threads its own pool may use (the addon's thread count). */
+void set_blas_threads(int n);
+
+/**
+ * While alive, the BLAS runs single-threaded: for kernels that call gemm from pool workers, where
+ * the parallelism is already outside the products.
+ */
+class SerialBlasScope {
+ public:
+  explicit SerialBlasScope(bool active);
+  ~SerialBlasScope();
+  SerialBlasScope(const SerialBlasScope&) = delete;
+  SerialBlasScope& operator=(const SerialBlasScope&) = delete;
+
+ private:
+  bool active_;
+};
+
+}  // namespace tstorch

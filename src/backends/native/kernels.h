@@ -1,0 +1,53 @@
+// The instruction-set-specific kernels: one table per translation unit that includes kernels.inc
+// (kernels_generic.cc for any x86-64 or ARM CPU, kernels_avx2.cc compiled with -mavx2 -mfma), chosen
+// once at load time from what the CPU supports.
+#pragma once
+#include <cstdint>
+
+namespace tstorch {
+
+// Codes of the elementwise ops; loader.ts maps the Backend interface's names to these.
+enum UnaryOp : int { kNeg = 0, kAbs, kExp, kLog, kSqrt, kTanh, kSigmoid, kRelu, kUnaryCount };
+enum BinaryOp : int { kAdd = 0, kSub, kMul, kDiv, kMaximum, kMinimum, kReluBackward, kBinaryCount };
+
+/** GEMM register-tile sizes: the micro-kernel updates an MR x NR block of C per call. */
+template <typename T> struct Tile;
+template <> struct Tile<float> { static constexpr int MR = 6, NR = 16; };
+template <> struct Tile<double> { static constexpr int MR = 6, NR = 8; };
+
+template <typename T>
+struct KernelSet {
+  /** out[i] = op(a[i * a_step]) for i < n (a_step 0 repeats one value). */
+  void (*unary)(int op, const T* a, int64_t a_step, T* out, int64_t n);
+  /** out[i] = op(a[i * a_step], b[i * b_step]) for i < n. */
+  void (*binary)(int op, const T* a, int64_t a_step, const T* b, int64_t b_step, T* out, int64_t n);
+  /** The sum of a[0..n) accumulated in double. */
+  double (*sum)(const T* a, int64_t n);
+  /**
+   * C[i * ldc + j] += sum over p < kc of a[p * MR + i] * b[p * NR + j] for i < MR, j < NR: the GEMM
+   * micro-kernel over packed panels (a and b aligned to 32 bytes).
+   */
+  void (*micro_kernel)(int64_t kc, const T* a, const T* b, T* c, int64_t ldc);
+};
+
+struct KernelTable {
+  const char* name;
+  KernelSet<float> f32;
+  KernelSet<double> f64;
+};
+
+const KernelTable& generic_kernels();
+#if defined(TSTORCH_HAVE_AVX2)
+const KernelTable& avx2_kernels();
+#endif
+
+/** The table for this CPU (AVX2+FMA when it has both and the addon was built with them). */
+const KernelTable& active_kernels();
+/** Forces the generic table (tests compare the two); false restores the CPU's choice. */
+void force_generic_kernels(bool on);
+
+template <typename T> const KernelSet<T>& kernels();
+template <> inline const KernelSet<float>& kernels<float>() { return active_kernels().f32; }
+template <> inline const KernelSet<double>& kernels<double>() { return active_kernels().f64; }
+
+}  // namespace tstorch

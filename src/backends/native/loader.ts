@@ -1,0 +1,139 @@
+// The native backend: the Node-API addon that `npm install` builds from src/backends/native/*.cc
+// (binding.gyp, tools/build-native.mjs). The addon reads and writes the typed arrays' memory in place;
+// this module only loads it and spreads each primitive's operands into the flat argument lists the
+// addon reads (numbers and typed arrays: cheaper to unpack in C than objects).
+//
+// The same source is bundled for browsers, so nothing here imports a node: module statically: the
+// addon is loaded through process.getBuiltinModule (Node 20.16 and later), and anything missing (a
+// browser, no build, an addon built for another Node ABI) means "no native backend" (null).
+import type {
+  Backend, BinaryOpName, ConvGeometry, FloatArray, ImageOperand, MatrixOperand, PlaneOperand, PoolGeometry, RunOperand, UnaryOpName,
+} from '../backend.js';
+import { registerBackendLoader } from '../registry.js';
+import type { TypedArray } from '../../tensor/dtype.js';
+
+/** The addon's exports (src/backends/native/addon.cc); each primitive returns false to decline. */
+interface Addon {
+  gemm(
+    batch: number, m: number, n: number, k: number,
+    a: TypedArray, aOffset: number, aBatchStride: number, aRowStride: number, aColStride: number,
+    b: TypedArray, bOffset: number, bBatchStride: number, bRowStride: number, bColStride: number,
+    out: FloatArray,
+  ): boolean;
+  convolutionForward(...args: [...ConvArgs, TypedArray, number, number, number, number, number, FloatArray, FloatArray | null, FloatArray]): boolean;
+  convolutionTransposeForward(...args: [...ConvArgs, FloatArray, FloatArray, FloatArray | null, FloatArray]): boolean;
+  convolutionWeightGrad(...args: [...ConvArgs, TypedArray, number, number, number, number, number, FloatArray, FloatArray]): boolean;
+  maxPool2d(...args: [...PoolArgs, FloatArray, number, FloatArray, BigInt64Array]): boolean;
+  unary(op: number, a: FloatArray, aOffset: number, aStep: number, out: FloatArray, n: number): boolean;
+  binary(op: number, a: FloatArray, aOffset: number, aStep: number, b: FloatArray, bOffset: number, bStep: number, out: FloatArray, n: number): boolean;
+  sum(a: FloatArray, offset: number, n: number): number | null;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  /** The BLAS gemm uses (null without one, or while switched off) and the kernels' instruction set. */
+  info(): { blas: string | null; kernels: string };
+  configure(useBlas: boolean, genericKernels: boolean): void;
+}
+
+type ConvArgs = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+type PoolArgs = [number, number, number, number, number, number, number, number, number, number, number, number, number];
+
+// The addon's operation codes (the UnaryOp and BinaryOp enums of kernels.h, in the same order).
+const UNARY_CODES: Record<UnaryOpName, number> = { neg: 0, abs: 1, exp: 2, log: 3, sqrt: 4, tanh: 5, sigmoid: 6, relu: 7 };
+const BINARY_CODES: Record<BinaryOpName, number> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluBackward: 6 };
+
+function convArgs(g: ConvGeometry): ConvArgs {
+  return [
+    g.batch, g.groups, g.inChannels, g.inH, g.inW, g.outChannels, g.outH, g.outW,
+    g.kH, g.kW, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW,
+  ];
+}
+
+/** The native backend, with the switches its tests use to reach every code path of the addon. */
+export interface NativeBackend extends Backend {
+  /** The BLAS the addon was built with, e.g. "OpenBLAS 0.3.21", or null. */
+  readonly blas: string | null;
+  /** `blas: false` runs the addon's own GEMM; `genericKernels: true` the portable (non-AVX2) kernels. */
+  configure(options: { blas: boolean; genericKernels: boolean }): void;
+}
+
+/** Where the addon is, relative to this file: compiled (dist/src/backends/native) or as source. */
+const ADDON_PATHS = ['../../../../build/Release/tstorch.node', '../../../build/Release/tstorch.node'];
+
+type Require = (id: string) => unknown;
+
+function loadAddon(): Addon | null {
+  const g = globalThis as { process?: { getBuiltinModule?: (id: string) => { createRequire?: (url: string) => Require } | undefined } };
+  const createRequire = g.process?.getBuiltinModule?.('node:module')?.createRequire;
+  if (createRequire === undefined) return null;
+  const require = createRequire(import.meta.url);
+  for (const path of ADDON_PATHS) {
+    try {
+      return require(path) as Addon;
+    } catch {
+      // Not built there (or not loadable): try the next place, then give up.
+    }
+  }
+  return null;
+}
+
+/** The native backend, or null where the addon is not built or cannot load. */
+export function loadNativeBackend(): NativeBackend | null {
+  const addon = loadAddon();
+  if (addon === null) return null;
+  const builtWith = addon.info().blas;
+  return {
+    name: 'native',
+    blas: builtWith,
+    describe() {
+      const { blas, kernels } = addon.info();
+      const threads = addon.getNumThreads();
+      return `native addon: ${blas === null ? 'own packed GEMM' : `${blas} sgemm/dgemm`}, ${kernels} kernels, ${threads} thread${threads === 1 ? '' : 's'}`;
+    },
+    configure({ blas, genericKernels }) {
+      addon.configure(blas, genericKernels);
+    },
+    gemm(batch: number, m: number, n: number, k: number, a: MatrixOperand, b: MatrixOperand, out: FloatArray): boolean {
+      return addon.gemm(
+        batch, m, n, k,
+        a.data, a.offset, a.batchStride, a.rowStride, a.colStride,
+        b.data, b.offset, b.batchStride, b.rowStride, b.colStride,
+        out,
+      );
+    },
+    convolutionForward(g: ConvGeometry, input: ImageOperand, weight: FloatArray, bias: FloatArray | null, out: FloatArray): boolean {
+      return addon.convolutionForward(...convArgs(g), input.data, input.offset, ...input.strides, weight, bias, out);
+    },
+    convolutionTransposeForward(g: ConvGeometry, input: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray): boolean {
+      return addon.convolutionTransposeForward(...convArgs(g), input, weight, bias, out);
+    },
+    convolutionWeightGrad(g: ConvGeometry, input: ImageOperand, gradOutput: FloatArray, out: FloatArray): boolean {
+      return addon.convolutionWeightGrad(...convArgs(g), input.data, input.offset, ...input.strides, gradOutput, out);
+    },
+    maxPool2d(g: PoolGeometry, input: PlaneOperand<FloatArray>, out: FloatArray, indices: BigInt64Array): boolean {
+      return addon.maxPool2d(
+        g.planes, g.inH, g.inW, g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW,
+        input.data, input.offset, out, indices,
+      );
+    },
+    unary(op: UnaryOpName, a: RunOperand, out: FloatArray, n: number): boolean {
+      const code = UNARY_CODES[op];
+      return code !== undefined && addon.unary(code, a.data, a.offset, a.step, out, n);
+    },
+    binary(op: BinaryOpName, a: RunOperand, b: RunOperand, out: FloatArray, n: number): boolean {
+      const code = BINARY_CODES[op];
+      return code !== undefined && addon.binary(code, a.data, a.offset, a.step, b.data, b.offset, b.step, out, n);
+    },
+    sum(a: RunOperand, n: number): number | null {
+      // A repeated single value is rare (a broadcast scalar) and left to the JS loop.
+      return a.step === 1 ? addon.sum(a.data, a.offset, n) : null;
+    },
+    setNumThreads(n: number): void {
+      addon.setNumThreads(n);
+    },
+    getNumThreads(): number {
+      return addon.getNumThreads();
+    },
+  };
+}
+
+registerBackendLoader('native', loadNativeBackend);

@@ -1,0 +1,398 @@
+// The native addon's primitives against the JS reference kernels (src/backends/js) on random shapes:
+// strided, transposed and broadcast GEMM operands, batches, convolutions with groups, padding,
+// stride and dilation, pooling windows with nan and -inf, the elementwise ops and sums. Every GEMM
+// case runs through the BLAS (when the addon has one) and the addon's own GEMM, with the AVX2 and
+// the portable kernels, and results must not depend on the thread count.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as torch from 'tstorch';
+import { loadNativeBackend, type NativeBackend } from '../../src/backends/native/loader.js';
+import { jsBackend, type BinaryOpName, type FloatArray, type MatrixOperand, type UnaryOpName } from '../../src/backends/backend.js';
+import { gemm as jsGemm } from '../../src/backends/js/gemm.js';
+import {
+  convolutionForward as jsConvolutionForward,
+  convolutionTransposeForward as jsConvolutionTransposeForward,
+  convolutionWeightGrad as jsConvolutionWeightGrad,
+  type ConvGeometry,
+} from '../../src/backends/js/conv.js';
+import { maxPool2d as jsMaxPool2d, type PoolGeometry } from '../../src/backends/js/pooling.js';
+
+const native = loadNativeBackend();
+const skip = native === null ? 'native addon not built (npm install builds it; or run node tools/build-native.mjs)' : false;
+
+/** mulberry32: a small seeded generator, so a failure reproduces. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
+const FLOATS: Array<[string, FloatCtor]> = [['float32', Float32Array], ['float64', Float64Array]];
+
+function randomArray(Ctor: FloatCtor, n: number, rand: () => number): FloatArray {
+  const a = new Ctor(n);
+  for (let i = 0; i < n; i++) a[i] = rand() * 2 - 1;
+  return a;
+}
+
+/** |actual - expected| <= atol + rtol * |expected| elementwise, nan matching nan. */
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    if (a === e || (Number.isNaN(e) && Number.isNaN(a))) continue;
+    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) assert.fail(`${what}: element ${i} is ${a}, expected ${e}`);
+  }
+}
+
+/** Float32 results carry float32 rounding of sums of `terms` products of numbers in [-1, 1]. */
+function tolerances(Ctor: FloatCtor, terms: number): [number, number] {
+  return Ctor === Float32Array ? [1e-5, 2e-6 * Math.max(1, terms)] : [1e-12, 1e-13 * Math.max(1, terms)];
+}
+
+/**
+ * Each configuration of the addon's GEMM paths, restored to the default afterwards. `exact` says
+ * whether results must be the same bits for any thread count: true of the addon's own GEMM, not of
+ * OpenBLAS, whose threaded GEMM blocks the sums differently.
+ */
+function eachPath(backend: NativeBackend, body: (path: string, exact: boolean) => void): void {
+  const paths: Array<[string, boolean, boolean]> = [
+    ['own GEMM, AVX2 kernels where the CPU has them', false, false],
+    ['own GEMM, portable kernels', false, true],
+  ];
+  if (backend.blas !== null) paths.unshift([backend.blas, true, false]);
+  try {
+    for (const [name, blas, genericKernels] of paths) {
+      backend.configure({ blas, genericKernels });
+      body(name, !blas);
+    }
+  } finally {
+    backend.configure({ blas: true, genericKernels: false });
+  }
+}
+
+/**
+ * Runs `body` with 1 and with 2 threads and checks that both give the same bits, or, given
+ * tolerances, the same numbers within them.
+ */
+function sameWithThreads(backend: NativeBackend, body: () => FloatArray, what: string, tolerance: [number, number] | null = null): FloatArray {
+  const before = backend.getNumThreads?.() ?? 1;
+  try {
+    backend.setNumThreads?.(1);
+    const one = body();
+    backend.setNumThreads?.(2);
+    const two = body();
+    if (tolerance === null) assert.deepEqual(two, one, `${what}: 1 and 2 threads differ`);
+    else assertClose(two, one, tolerance[0], tolerance[1], `${what}: 1 and 2 threads`);
+    return two;
+  } finally {
+    backend.setNumThreads?.(before);
+  }
+}
+
+// ---- GEMM ----
+
+type Layout = 'rowMajor' | 'transposed' | 'strided' | 'broadcastBatch' | 'offsetRow';
+
+/** A batch of rows x cols matrices in one of the layouts the op layer hands to gemm. */
+function matrix(Ctor: FloatCtor, batch: number, rows: number, cols: number, layout: Layout, rand: () => number): MatrixOperand {
+  switch (layout) {
+    case 'rowMajor':
+      return { data: randomArray(Ctor, batch * rows * cols, rand), offset: 0, batchStride: rows * cols, rowStride: cols, colStride: 1 };
+    case 'transposed':
+      return { data: randomArray(Ctor, batch * rows * cols, rand), offset: 0, batchStride: rows * cols, rowStride: 1, colStride: rows };
+    case 'strided': {
+      // Every second column of rows padded by 3: neither rows nor columns are contiguous.
+      const rowStride = 2 * cols + 3;
+      return { data: randomArray(Ctor, 5 + batch * rows * rowStride, rand), offset: 5, batchStride: rows * rowStride, rowStride, colStride: 2 };
+    }
+    case 'broadcastBatch':
+      return { data: randomArray(Ctor, rows * cols, rand), offset: 0, batchStride: 0, rowStride: cols, colStride: 1 };
+    case 'offsetRow':
+      // One row repeated (an expanded vector): row stride 0.
+      return { data: randomArray(Ctor, cols + 7, rand), offset: 7, batchStride: 0, rowStride: 0, colStride: 1 };
+  }
+}
+
+const GEMM_SHAPES: Array<[number, number, number, number]> = [
+  [1, 1, 1, 1], [1, 7, 5, 3], [3, 6, 16, 8], [2, 13, 17, 19], [1, 130, 70, 300], [4, 33, 9, 65], [1, 5, 3100, 4], [2, 1, 40, 50], [1, 64, 1, 40],
+];
+const LAYOUTS: Array<[Layout, Layout]> = [
+  ['rowMajor', 'rowMajor'], ['transposed', 'rowMajor'], ['rowMajor', 'transposed'], ['transposed', 'transposed'],
+  ['strided', 'rowMajor'], ['rowMajor', 'strided'], ['broadcastBatch', 'transposed'], ['offsetRow', 'broadcastBatch'],
+];
+
+test('gemm: strided, transposed and broadcast operands, batches, every GEMM path, 1 and 2 threads', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(1);
+  for (const [dtype, Ctor] of FLOATS) {
+    for (const [batch, m, n, k] of GEMM_SHAPES) {
+      for (const [la, lb] of LAYOUTS) {
+        const a = matrix(Ctor, batch, m, k, la, rand);
+        const b = matrix(Ctor, batch, k, n, lb, rand);
+        const expected = new Ctor(batch * m * n);
+        jsGemm(batch, m, n, k, a, b, expected);
+        const [rtol, atol] = tolerances(Ctor, k);
+        eachPath(backend, (path, exact) => {
+          const what = `${dtype} gemm ${batch}x${m}x${n}x${k} ${la}/${lb} (${path})`;
+          const actual = sameWithThreads(backend, () => {
+            const out = new Ctor(batch * m * n);
+            assert.equal(backend.gemm?.(batch, m, n, k, a, b, out), true, what);
+            return out;
+          }, what, exact ? null : [rtol, atol]);
+          assertClose(actual, expected, rtol, atol, what);
+        });
+      }
+    }
+  }
+});
+
+test('gemm: a product big enough for several cache blocks and both threads, against float64', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(2);
+  const [m, n, k] = [301, 260, 530];
+  const a = matrix(Float32Array, 1, m, k, 'rowMajor', rand);
+  const b = matrix(Float32Array, 1, k, n, 'transposed', rand);
+  const expected = new Float64Array(m * n);
+  jsGemm(1, m, n, k, { ...a, data: Float64Array.from(a.data as Float32Array) }, { ...b, data: Float64Array.from(b.data as Float32Array) }, expected);
+  eachPath(backend, (path, exact) => {
+    const actual = sameWithThreads(backend, () => {
+      const out = new Float32Array(m * n);
+      assert.equal(backend.gemm?.(1, m, n, k, a, b, out), true);
+      return out;
+    }, path, exact ? null : [1e-5, 2e-6 * k]);
+    assertClose(actual, expected, 1e-5, 2e-6 * k, `float32 ${m}x${n}x${k} (${path})`);
+  });
+});
+
+test('gemm: declines other dtypes, mixed dtypes and operands reaching outside their arrays', { skip }, () => {
+  const backend = native as NativeBackend;
+  const f32 = (n: number) => new Float32Array(n);
+  const op = (data: MatrixOperand['data'], rowStride: number): MatrixOperand => ({ data, offset: 0, batchStride: 0, rowStride, colStride: 1 });
+  assert.equal(backend.gemm?.(1, 2, 2, 2, op(new Int32Array(4), 2), op(new Int32Array(4), 2), f32(4)), false);
+  assert.equal(backend.gemm?.(1, 2, 2, 2, op(new Float64Array(4), 2), op(f32(4), 2), f32(4)), false);
+  assert.equal(backend.gemm?.(1, 2, 2, 2, op(f32(3), 2), op(f32(4), 2), f32(4)), false);
+  assert.equal(backend.gemm?.(1, 2, 2, 2, op(f32(4), 2), op(f32(4), 2), f32(3)), false);
+  assert.equal(backend.gemm?.(1, 2, 2, 2, { ...op(f32(4), 2), offset: -1 }, op(f32(4), 2), f32(4)), false);
+});
+
+// ---- convolution ----
+
+interface ConvCase {
+  batch: number; groups: number; inC: number; outC: number; inH: number; inW: number;
+  kH: number; kW: number; stride: [number, number]; pad: [number, number]; dilation: [number, number];
+}
+
+const CONV_CASES: ConvCase[] = [
+  { batch: 1, groups: 1, inC: 1, outC: 1, inH: 5, inW: 5, kH: 3, kW: 3, stride: [1, 1], pad: [0, 0], dilation: [1, 1] },
+  { batch: 3, groups: 1, inC: 3, outC: 6, inH: 12, inW: 11, kH: 5, kW: 5, stride: [1, 1], pad: [0, 0], dilation: [1, 1] },
+  { batch: 5, groups: 2, inC: 4, outC: 6, inH: 9, inW: 7, kH: 3, kW: 2, stride: [2, 1], pad: [1, 1], dilation: [1, 2] },
+  { batch: 2, groups: 3, inC: 3, outC: 3, inH: 8, inW: 10, kH: 3, kW: 3, stride: [1, 3], pad: [2, 0], dilation: [2, 1] },
+  { batch: 9, groups: 1, inC: 2, outC: 4, inH: 1, inW: 17, kH: 1, kW: 4, stride: [1, 2], pad: [0, 3], dilation: [1, 1] },
+  { batch: 2, groups: 1, inC: 16, outC: 8, inH: 14, inW: 14, kH: 3, kW: 3, stride: [1, 1], pad: [1, 1], dilation: [1, 1] },
+];
+
+function outSize(size: number, k: number, stride: number, pad: number, dilation: number): number {
+  return Math.floor((size + 2 * pad - dilation * (k - 1) - 1) / stride) + 1;
+}
+
+function convGeometry(c: ConvCase): ConvGeometry {
+  return {
+    batch: c.batch, groups: c.groups, inChannels: c.inC, inH: c.inH, inW: c.inW, outChannels: c.outC,
+    outH: outSize(c.inH, c.kH, c.stride[0], c.pad[0], c.dilation[0]), outW: outSize(c.inW, c.kW, c.stride[1], c.pad[1], c.dilation[1]),
+    kH: c.kH, kW: c.kW, strideH: c.stride[0], strideW: c.stride[1], padH: c.pad[0], padW: c.pad[1], dilationH: c.dilation[0], dilationW: c.dilation[1],
+  };
+}
+
+/** The transposed convolution whose adjoint is `g`: its input is g's output grid, its output g's image. */
+function transposedGeometry(g: ConvGeometry): ConvGeometry {
+  return { ...g, inChannels: g.outChannels, outChannels: g.inChannels, inH: g.outH, inW: g.outW, outH: g.inH, outW: g.inW };
+}
+
+test('convolution forward, transposed forward and weight gradient: groups, padding, stride, dilation, strided input', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(3);
+  for (const [dtype, Ctor] of FLOATS) {
+    for (const c of CONV_CASES) {
+      const g = convGeometry(c);
+      const inG = g.inChannels / g.groups;
+      const taps = inG * g.kH * g.kW;
+      const [rtol, atol] = tolerances(Ctor, taps);
+      const what = `${dtype} conv ${JSON.stringify(c)}`;
+      // The input as a channels-last view (N, C, H, W) with strides (H*W*C, 1, W*C, C) at an offset.
+      const image = randomArray(Ctor, 3 + g.batch * g.inChannels * g.inH * g.inW, rand);
+      const input = { data: image, offset: 3, strides: [g.inChannels * g.inH * g.inW, 1, g.inW * g.inChannels, g.inChannels] as [number, number, number, number] };
+      const weight = randomArray(Ctor, g.outChannels * taps, rand);
+      const bias = randomArray(Ctor, g.outChannels, rand);
+      const outSizeAll = g.batch * g.outChannels * g.outH * g.outW;
+
+      const forward = new Float64Array(outSizeAll);
+      jsConvolutionForward(g, input, weight, bias, forward);
+      const gradOutput = randomArray(Ctor, outSizeAll, rand);
+      const weightGrad = new Float64Array(weight.length);
+      jsConvolutionWeightGrad(g, input, gradOutput, weightGrad);
+      const tg = transposedGeometry(g);
+      const transposedBias = randomArray(Ctor, tg.outChannels, rand);
+      const transposed = new Float64Array(g.batch * g.inChannels * g.inH * g.inW);
+      jsConvolutionTransposeForward(tg, gradOutput, weight, transposedBias, transposed);
+
+      const [wr, wa] = tolerances(Ctor, g.batch * g.outH * g.outW);
+      eachPath(backend, (path, exact) => {
+        const f = sameWithThreads(backend, () => {
+          const out = new Ctor(outSizeAll);
+          assert.equal(backend.convolutionForward?.(g, input, weight, bias, out), true, what);
+          return out;
+        }, `${what} forward`, exact ? null : [rtol, atol]);
+        assertClose(f, forward, rtol, atol, `${what} forward (${path})`);
+        const w = sameWithThreads(backend, () => {
+          const out = new Ctor(weight.length);
+          assert.equal(backend.convolutionWeightGrad?.(g, input, gradOutput, out), true, what);
+          return out;
+        }, `${what} weight grad`, exact ? null : [wr, wa]);
+        assertClose(w, weightGrad, wr, wa, `${what} weight grad (${path})`);
+        const t = sameWithThreads(backend, () => {
+          const out = new Ctor(transposed.length);
+          assert.equal(backend.convolutionTransposeForward?.(tg, gradOutput, weight, transposedBias, out), true, what);
+          return out;
+        }, `${what} transposed`, exact ? null : [rtol, atol * g.outChannels]);
+        assertClose(t, transposed, rtol, atol * g.outChannels, `${what} transposed (${path})`);
+      });
+    }
+  }
+});
+
+test('convolution declines operands shorter than the geometry needs', { skip }, () => {
+  const backend = native as NativeBackend;
+  const g = convGeometry(CONV_CASES[1]);
+  const input = { data: new Float32Array(10), offset: 0, strides: [g.inChannels * g.inH * g.inW, g.inH * g.inW, g.inW, 1] as [number, number, number, number] };
+  const weight = new Float32Array(g.outChannels * g.inChannels * g.kH * g.kW);
+  assert.equal(backend.convolutionForward?.(g, input, weight, null, new Float32Array(g.batch * g.outChannels * g.outH * g.outW)), false);
+});
+
+// ---- pooling ----
+
+test('maxPool2d: values and indices equal the JS kernel, nan and -inf windows included', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(4);
+  const cases: Array<[number, number, number, number, number, number, number, number]> = [
+    // inH, inW, k, stride, pad, dilation, planes, offset
+    [6, 6, 2, 2, 0, 1, 3, 0], [7, 9, 3, 2, 1, 1, 4, 5], [10, 8, 3, 1, 1, 2, 2, 1], [5, 5, 5, 1, 2, 1, 1, 0], [32, 32, 2, 2, 0, 1, 70, 0],
+  ];
+  for (const [dtype, Ctor] of FLOATS) {
+    for (const [inH, inW, k, stride, pad, dilation, planes, offset] of cases) {
+      const g: PoolGeometry = {
+        planes, inH, inW, outH: outSize(inH, k, stride, pad, dilation), outW: outSize(inW, k, stride, pad, dilation),
+        kH: k, kW: k, strideH: stride, strideW: stride, padH: pad, padW: pad, dilationH: dilation, dilationW: dilation,
+      };
+      const data = randomArray(Ctor, offset + planes * inH * inW, rand);
+      for (let i = 0; i < data.length; i += 7) data[i] = NaN;
+      for (let i = 3; i < data.length; i += 5) data[i] = -Infinity;
+      const n = planes * g.outH * g.outW;
+      const expected = new Ctor(n);
+      const expectedIndices = new BigInt64Array(n);
+      jsMaxPool2d(g, { data, offset }, expected, expectedIndices);
+      const actualIndices = new BigInt64Array(n);
+      const actual = sameWithThreads(backend, () => {
+        const out = new Ctor(n);
+        assert.equal(backend.maxPool2d?.(g, { data, offset }, out, actualIndices), true);
+        return out;
+      }, 'maxPool2d');
+      const what = `${dtype} maxPool2d ${JSON.stringify(g)}`;
+      assert.deepEqual(actual, expected, what);
+      assert.deepEqual(actualIndices, expectedIndices, what);
+    }
+  }
+});
+
+// ---- elementwise and sums ----
+
+const UNARY: UnaryOpName[] = ['neg', 'abs', 'exp', 'log', 'sqrt', 'tanh', 'sigmoid', 'relu'];
+const BINARY: BinaryOpName[] = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'reluBackward'];
+/** Ops computed with a libm function, which may round differently from V8's in the last place. */
+const TRANSCENDENTAL = new Set<string>(['exp', 'log', 'tanh', 'sigmoid']);
+
+/** Values with the edge cases of every op: signed zeros, nan, infinities, ties, large and tiny. */
+function edgyArray(Ctor: FloatCtor, n: number, rand: () => number): FloatArray {
+  const specials = [0, -0, NaN, Infinity, -Infinity, 1, -1, 1e-30, 80, -80, 700, -700];
+  const a = new Ctor(n);
+  for (let i = 0; i < n; i++) a[i] = i < specials.length ? specials[i] : (rand() * 2 - 1) * 10;
+  return a;
+}
+
+test('unary and binary ops equal the JS loops (runs and repeated values, large runs on both threads)', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(5);
+  for (const [dtype, Ctor] of FLOATS) {
+    const rtol = Ctor === Float32Array ? 4e-7 : 4e-16;
+    for (const n of [0, 1, 13, 100003]) {
+      const a = edgyArray(Ctor, n + 2, rand);
+      const b = edgyArray(Ctor, n + 2, rand).reverse();
+      for (const [aStep, bStep] of [[1, 1], [0, 1], [1, 0], [0, 0]] as Array<[0 | 1, 0 | 1]>) {
+        const ra = { data: a, offset: 2, step: aStep };
+        const rb = { data: b, offset: 1, step: bStep };
+        for (const op of UNARY) {
+          if (bStep === 0 && aStep === 1 || aStep !== bStep) continue;
+          const expected = new Ctor(n);
+          jsBackend.unary?.(op, ra, expected, n);
+          const actual = sameWithThreads(backend, () => {
+            const out = new Ctor(n);
+            assert.equal(backend.unary?.(op, ra, out, n), true);
+            return out;
+          }, op);
+          const what = `${dtype} ${op} n=${n} step ${aStep}`;
+          if (TRANSCENDENTAL.has(op)) assertClose(actual, expected, rtol, 0, what);
+          else assert.deepEqual(actual, expected, what);
+        }
+        for (const op of BINARY) {
+          const expected = new Ctor(n);
+          jsBackend.binary?.(op, ra, rb, expected, n);
+          const actual = sameWithThreads(backend, () => {
+            const out = new Ctor(n);
+            assert.equal(backend.binary?.(op, ra, rb, out, n), true);
+            return out;
+          }, op);
+          assert.deepEqual(actual, expected, `${dtype} ${op} n=${n} steps ${aStep}/${bStep}`);
+        }
+      }
+    }
+  }
+});
+
+test('sum of a run: as precise as the JS sum, the same for any thread count; repeated values declined', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(6);
+  for (const [dtype, Ctor] of FLOATS) {
+    for (const n of [0, 1, 7, 1000, 300001]) {
+      const a = randomArray(Ctor, n + 3, rand);
+      const run = { data: a, offset: 3, step: 1 as const };
+      let exact = 0;
+      let magnitude = 0;
+      for (let i = 3; i < a.length; i++) {
+        exact += a[i];
+        magnitude += Math.abs(a[i]);
+      }
+      const before = backend.getNumThreads?.() ?? 1;
+      backend.setNumThreads?.(1);
+      const one = backend.sum?.(run, n);
+      backend.setNumThreads?.(2);
+      const two = backend.sum?.(run, n);
+      backend.setNumThreads?.(before);
+      assert.equal(one, two, `${dtype} sum n=${n}: threads`);
+      assert.ok(Math.abs((one as number) - exact) <= 1e-14 * magnitude, `${dtype} sum n=${n}: ${one} vs ${exact}`);
+    }
+    assert.equal(backend.sum?.({ data: new Ctor(4), offset: 0, step: 0 }, 4), null);
+  }
+});
+
+test('torch.backends lists the native backend and describes it', { skip }, () => {
+  assert.ok(torch.backends.available().includes('native'));
+  const described = (native as NativeBackend).describe();
+  assert.match(described, /^native addon: .*(sgemm\/dgemm|own packed GEMM), .* kernels, \d+ threads?$/);
+});
