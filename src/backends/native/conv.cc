@@ -28,12 +28,12 @@ inline void inside(int64_t k, int64_t size, int64_t grid, int64_t stride, int64_
 }
 
 /**
- * One image's `channels` channels (strides cs, hs, ws from src) unfolded into cols: a row per tap
- * (c, kh, kw) and a column per window position, at (row * row_stride + col * col_stride). Taps in
- * the padding are not written: the buffer starts at zero and they stay zero for the same window.
+ * Calls run(row, c, ih, iw, col, count) for every tap row (c, kh, kw) and grid row gh: the window
+ * positions col .. col + count - 1 of that grid row whose tap lands inside the image read pixels
+ * (ih, iw), (ih, iw + stride_w), ... of channel c. Taps in the padding are skipped.
  */
-template <typename T>
-void im2col(const T* src, int64_t cs, int64_t hs, int64_t ws, int64_t channels, const Window& w, T* cols, int64_t row_stride, int64_t col_stride) {
+template <typename F>
+void for_each_tap_run(int64_t channels, const Window& w, F run) {
   const ConvGeometry& g = *w.g;
   int64_t row = 0;
   for (int64_t c = 0; c < channels; c++) {
@@ -43,45 +43,45 @@ void im2col(const T* src, int64_t cs, int64_t hs, int64_t ws, int64_t channels, 
       for (int64_t kw = 0; kw < g.k_w; kw++, row++) {
         int64_t w_lo, w_hi;
         inside(kw, w.img_w, w.grid_w, g.stride_w, g.pad_w, g.dilation_w, &w_lo, &w_hi);
-        const int64_t step = g.stride_w * ws;
         for (int64_t gh = h_lo; gh < h_hi; gh++) {
-          const int64_t ih = gh * g.stride_h - g.pad_h + kh * g.dilation_h;
-          const T* from = src + c * cs + ih * hs + (w_lo * g.stride_w - g.pad_w + kw * g.dilation_w) * ws;
-          T* to = cols + row * row_stride + (gh * w.grid_w + w_lo) * col_stride;
-          if (step == 1 && col_stride == 1) {
-            for (int64_t i = 0; i < w_hi - w_lo; i++) to[i] = from[i];
-          } else {
-            for (int64_t i = 0; i < w_hi - w_lo; i++) to[i * col_stride] = from[i * step];
-          }
+          run(row, c, gh * g.stride_h - g.pad_h + kh * g.dilation_h, w_lo * g.stride_w - g.pad_w + kw * g.dilation_w,
+              gh * w.grid_w + w_lo, w_hi - w_lo);
         }
       }
     }
   }
 }
 
+/**
+ * One image's `channels` channels (strides cs, hs, ws from src) unfolded into cols: a row per tap
+ * (c, kh, kw) and a column per window position, at (row * row_stride + col * col_stride). Taps in
+ * the padding are not written: the buffer starts at zero and they stay zero for the same window.
+ */
+template <typename T>
+void im2col(const T* src, int64_t cs, int64_t hs, int64_t ws, int64_t channels, const Window& w, T* cols, int64_t row_stride, int64_t col_stride) {
+  const int64_t step = w.g->stride_w * ws;
+  for_each_tap_run(channels, w, [&](int64_t row, int64_t c, int64_t ih, int64_t iw, int64_t col, int64_t count) {
+    const T* from = src + c * cs + ih * hs + iw * ws;
+    T* to = cols + row * row_stride + col * col_stride;
+    if (step == 1 && col_stride == 1) {
+      for (int64_t i = 0; i < count; i++) to[i] = from[i];
+    } else {
+      for (int64_t i = 0; i < count; i++) to[i * col_stride] = from[i * step];
+    }
+  });
+}
+
 /** The adjoint of im2col: adds cols [channels*kH*kW, grid] into a contiguous image. */
 template <typename T>
 void col2im(const T* cols, int64_t channels, const Window& w, T* dst) {
-  const ConvGeometry& g = *w.g;
   const int64_t grid = w.grid_h * w.grid_w;
   const int64_t plane = w.img_h * w.img_w;
-  int64_t row = 0;
-  for (int64_t c = 0; c < channels; c++) {
-    for (int64_t kh = 0; kh < g.k_h; kh++) {
-      int64_t h_lo, h_hi;
-      inside(kh, w.img_h, w.grid_h, g.stride_h, g.pad_h, g.dilation_h, &h_lo, &h_hi);
-      for (int64_t kw = 0; kw < g.k_w; kw++, row++) {
-        int64_t w_lo, w_hi;
-        inside(kw, w.img_w, w.grid_w, g.stride_w, g.pad_w, g.dilation_w, &w_lo, &w_hi);
-        for (int64_t gh = h_lo; gh < h_hi; gh++) {
-          const int64_t ih = gh * g.stride_h - g.pad_h + kh * g.dilation_h;
-          T* to = dst + c * plane + ih * w.img_w + w_lo * g.stride_w - g.pad_w + kw * g.dilation_w;
-          const T* from = cols + row * grid + gh * w.grid_w + w_lo;
-          for (int64_t i = 0; i < w_hi - w_lo; i++) to[i * g.stride_w] += from[i];
-        }
-      }
-    }
-  }
+  const int64_t step = w.g->stride_w;
+  for_each_tap_run(channels, w, [&](int64_t row, int64_t c, int64_t ih, int64_t iw, int64_t col, int64_t count) {
+    T* to = dst + c * plane + ih * w.img_w + iw;
+    const T* from = cols + row * grid + col;
+    for (int64_t i = 0; i < count; i++) to[i * step] += from[i];
+  });
 }
 
 /** Starts every output plane at its channel's bias (the products are added onto it). */
