@@ -115,6 +115,9 @@ const OURS: Record<string, Case> = {
     () => F.multiHeadAttentionForward(x(), x(), x(), 3, bad('1'), null, null, null, null, false, 0, w(), null),
     "multi_head_attention_forward(): argument 'num_heads' (position 5) must be int, not str",
   ],
+  'MultiheadAttention embed_dim': [() => new torch.nn.MultiheadAttention(bad('6'), 2), "MultiheadAttention(): argument 'embed_dim' (position 1) must be int, not str"],
+  'MultiheadAttention options': [() => new torch.nn.MultiheadAttention(6, 2, bad('a')), 'MultiheadAttention(): expected an options object for the keyword arguments, but got str'],
+  'MultiheadAttention batch_first': [() => new torch.nn.MultiheadAttention(6, 2, { batchFirst: bad(1) }), "MultiheadAttention(): argument 'batch_first' must be bool, not int"],
   'MultiheadAttention query': [() => new torch.nn.MultiheadAttention(3, 1).forward(bad('a'), x(), x()), "MultiheadAttention.forward(): argument 'query' (position 1) must be Tensor, not str"],
 };
 

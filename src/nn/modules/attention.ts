@@ -3,7 +3,7 @@
 // attention runs through scaledDotProductAttention (which takes the is_causal hint).
 import type { Tensor } from '../../tensor/tensor.js';
 import { bool, type DType } from '../../tensor/dtype.js';
-import { boolOption, floatArg, intArg, optionalTensorArg, optionsArg } from '../../tensor/args.js';
+import { boolOption, dtypeOption, floatArg, intArg, optionalTensorArg, optionsArg } from '../../tensor/args.js';
 import { empty, zeros, zerosLike } from '../../tensor/factory.js';
 import { torchSizeStr, tupleStr } from '../../tensor/layout.js';
 import { warn } from '../../tensor/warnings.js';
@@ -337,20 +337,25 @@ export class MultiheadAttention extends Module {
   /** `(embedDim, numHeads)`, `(embedDim, numHeads, dropout)` or `(embedDim, numHeads, options)`. */
   constructor(embedDim: number, numHeads: number, options?: number | MultiheadAttentionOptions) {
     super();
-    const o = typeof options === 'number' ? { dropout: options } : options ?? {};
+    const fn = 'MultiheadAttention';
+    const o = optionsArg(typeof options === 'number' ? { dropout: options } : options, fn);
+    intArg(embedDim, fn, 'embed_dim', 1);
+    intArg(numHeads, fn, 'num_heads', 2);
     if (embedDim <= 0 || numHeads <= 0) {
       throw new Error(`embed_dim and num_heads must be greater than 0, got embed_dim=${embedDim} and num_heads=${numHeads} instead`);
     }
     this.embedDim = embedDim;
     this.kdim = o.kdim ?? embedDim;
     this.vdim = o.vdim ?? embedDim;
+    intArg(this.kdim, fn, 'kdim');
+    intArg(this.vdim, fn, 'vdim');
     this.qkvSameEmbedDim = this.kdim === embedDim && this.vdim === embedDim;
     this.numHeads = numHeads;
-    this.dropout = o.dropout ?? 0;
-    this.batchFirst = o.batchFirst ?? false;
+    this.dropout = floatArg(o.dropout ?? 0, fn, 'dropout', 3);
+    this.batchFirst = boolOption(o.batchFirst, fn, 'batch_first') ?? false;
     this.headDim = Math.floor(embedDim / numHeads);
     if (this.headDim * numHeads !== embedDim) throw new Error('embed_dim must be divisible by num_heads');
-    const dtype = o.dtype;
+    const dtype = dtypeOption(o.dtype, fn);
     if (this.qkvSameEmbedDim) {
       this.in_proj_weight = new Parameter(empty([3 * embedDim, embedDim], { dtype }));
       this.registerParameter('q_proj_weight', null);
@@ -362,11 +367,11 @@ export class MultiheadAttention extends Module {
       this.v_proj_weight = new Parameter(empty([embedDim, this.vdim], { dtype }));
       this.registerParameter('in_proj_weight', null);
     }
-    const bias = o.bias ?? true;
+    const bias = boolOption(o.bias, fn, 'bias') ?? true;
     if (bias) this.in_proj_bias = new Parameter(empty([3 * embedDim], { dtype }));
     else this.registerParameter('in_proj_bias', null);
     this.out_proj = new NonDynamicallyQuantizableLinear(embedDim, embedDim, { bias, dtype });
-    if (o.addBiasKv) {
+    if (boolOption(o.addBiasKv, fn, 'add_bias_kv')) {
       this.bias_k = new Parameter(empty([1, 1, embedDim], { dtype }));
       this.bias_v = new Parameter(empty([1, 1, embedDim], { dtype }));
     } else {
@@ -374,7 +379,7 @@ export class MultiheadAttention extends Module {
       this.bias_k = null;
       this.bias_v = null;
     }
-    this.addZeroAttn = o.addZeroAttn ?? false;
+    this.addZeroAttn = boolOption(o.addZeroAttn, fn, 'add_zero_attn') ?? false;
     this.resetParameters();
   }
 
