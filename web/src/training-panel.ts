@@ -1,0 +1,113 @@
+// Section 2 of the page: drives the training worker, shows its progress, the chart and predictions.
+import * as torch from 'tstorch';
+import { TrainingChart } from './chart.js';
+import { byId } from './dom.js';
+import type { Reply, Request } from './protocol.js';
+import { Sketch } from './sketch.js';
+
+/** The loss shown is an exponential moving average over steps: single batches are noisy. */
+const LOSS_SMOOTHING = 0.9;
+
+function showPrediction(list: HTMLElement, probabilities: readonly number[]): void {
+  const classes = torch.utils.data.datasets.FashionMNIST.classes;
+  const best = probabilities.indexOf(Math.max(...probabilities));
+  list.replaceChildren(
+    ...probabilities.map((p, i) => {
+      const item = document.createElement('li');
+      if (i === best) item.className = 'top';
+      item.dataset.class = classes[i];
+      const name = document.createElement('span');
+      name.textContent = classes[i];
+      const bar = document.createElement('span');
+      bar.className = 'bar';
+      const fill = document.createElement('span');
+      fill.style.width = `${(p * 100).toFixed(1)}%`;
+      bar.append(fill);
+      const value = document.createElement('span');
+      value.className = 'p';
+      value.textContent = `${(p * 100).toFixed(1)}%`;
+      item.append(name, bar, value);
+      return item;
+    }),
+  );
+  list.dataset.predicted = classes[best];
+}
+
+export function setUpTrainingPanel(): void {
+  const trainButton = byId<HTMLButtonElement>('train');
+  const pickButton = byId<HTMLButtonElement>('pick');
+  const status = byId<HTMLElement>('train-status');
+  const stats = { backend: byId('backend'), step: byId('step'), epoch: byId('epoch'), loss: byId('loss'), accuracy: byId('accuracy'), speed: byId('speed') };
+  const prediction = byId<HTMLOListElement>('prediction');
+  const truth = byId<HTMLElement>('truth');
+  const chart = new TrainingChart(byId<HTMLCanvasElement>('chart'));
+
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  const send = (request: Request, transfer: Transferable[] = []): void => worker.postMessage(request, transfer);
+  const predict = (pixels: Float32Array): void => send({ type: 'predict', pixels: pixels.slice() });
+  const sketch = new Sketch(byId<HTMLCanvasElement>('sketch'), (pixels) => {
+    truth.textContent = 'Your drawing';
+    predict(pixels);
+  });
+
+  let running = false;
+  let smoothedLoss: number | null = null;
+  const setRunning = (value: boolean): void => {
+    running = value;
+    trainButton.textContent = running ? 'Pause' : 'Start training';
+    status.textContent = running ? 'training…' : 'paused';
+  };
+
+  trainButton.addEventListener('click', () => {
+    send({ type: running ? 'pause' : 'start' });
+    setRunning(!running);
+  });
+  pickButton.addEventListener('click', () => send({ type: 'pick' }));
+  byId<HTMLButtonElement>('clear').addEventListener('click', () => {
+    sketch.clear();
+    prediction.replaceChildren();
+    delete prediction.dataset.predicted;
+    truth.textContent = 'Draw a piece of clothing (white on black), or pick a test image.';
+  });
+
+  worker.addEventListener('message', (event: MessageEvent<Reply>) => {
+    const reply = event.data;
+    switch (reply.type) {
+      case 'ready':
+        stats.backend.textContent = reply.backend;
+        stats.backend.title = `${reply.backendDescription} (available here: ${reply.available.join(', ')})`;
+        status.textContent = `${reply.trainSize} training and ${reply.testSize} test images loaded`;
+        trainButton.disabled = false;
+        pickButton.disabled = false;
+        break;
+      case 'progress': {
+        smoothedLoss = smoothedLoss === null ? reply.loss : LOSS_SMOOTHING * smoothedLoss + (1 - LOSS_SMOOTHING) * reply.loss;
+        stats.step.textContent = String(reply.step);
+        stats.epoch.textContent = String(reply.epoch);
+        stats.loss.textContent = smoothedLoss.toFixed(4);
+        stats.speed.textContent = `${reply.stepsPerSecond.toFixed(1)} steps/s`;
+        if (reply.testAccuracy !== null) stats.accuracy.textContent = `${(reply.testAccuracy * 100).toFixed(1)}%`;
+        chart.add(reply.step, smoothedLoss, reply.testAccuracy);
+        break;
+      }
+      case 'paused':
+        status.textContent = `paused at step ${reply.step}`;
+        break;
+      case 'prediction':
+        showPrediction(prediction, reply.probabilities);
+        break;
+      case 'picked': {
+        const classes = torch.utils.data.datasets.FashionMNIST.classes;
+        truth.textContent = `Test image #${reply.index}: a ${classes[reply.label]}`;
+        truth.dataset.label = classes[reply.label];
+        sketch.show(reply.pixels);
+        predict(sketch.pixels);
+        break;
+      }
+      case 'error':
+        setRunning(false);
+        status.textContent = `error: ${reply.message}`;
+        break;
+    }
+  });
+}

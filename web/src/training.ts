@@ -1,0 +1,82 @@
+// The training the worker runs, kept free of worker plumbing: the Fashion-MNIST example's network,
+// transform, loss and optimizer, one batch per `step()`.
+import * as torch from 'tstorch';
+import type { Tensor } from 'tstorch';
+import { Net, normalizedImage } from '../../examples/lib/net.js';
+
+const { nn, optim } = torch;
+const { DataLoader } = torch.utils.data;
+const { FashionMNIST } = torch.utils.data.datasets;
+
+const BATCH_SIZE = 64;
+/** The example's learning rate and momentum, held constant: the page trains for as long as one likes. */
+const LEARNING_RATE = 0.05;
+const MOMENTUM = 0.9;
+const EVAL_BATCH_SIZE = 500;
+
+type Loader = InstanceType<typeof DataLoader<[Tensor, number]>>;
+
+export class Trainer {
+  readonly net: Net;
+  private readonly optimizer: InstanceType<typeof optim.SGD>;
+  private readonly criterion = new nn.CrossEntropyLoss();
+  private readonly trainLoader: Loader;
+  private readonly testLoader: Loader;
+  private batches: Iterator<[Tensor, Tensor]>;
+  /** Optimizer steps taken, and full passes over the training images. */
+  steps = 0;
+  epochs = 0;
+
+  private constructor(
+    readonly train: InstanceType<typeof FashionMNIST>,
+    readonly test: InstanceType<typeof FashionMNIST>,
+  ) {
+    torch.manualSeed(0);
+    this.net = new Net();
+    this.optimizer = new optim.SGD(this.net.parameters(), { lr: LEARNING_RATE, momentum: MOMENTUM });
+    this.trainLoader = new DataLoader(train, { batchSize: BATCH_SIZE, shuffle: true });
+    this.testLoader = new DataLoader(test, { batchSize: EVAL_BATCH_SIZE });
+    this.batches = this.trainLoader[Symbol.iterator]();
+  }
+
+  /** Reads the training and test images from the folder (or URL) `root`. */
+  static async load(root: string): Promise<Trainer> {
+    const train = await FashionMNIST.load({ root, train: true, transform: normalizedImage });
+    const test = await FashionMNIST.load({ root, train: false, transform: normalizedImage });
+    return new Trainer(train, test);
+  }
+
+  /** One optimizer step on the next batch (a new shuffled pass when one ends); returns the batch's loss. */
+  step(): number {
+    let next = this.batches.next();
+    if (next.done === true) {
+      this.epochs++;
+      this.batches = this.trainLoader[Symbol.iterator]();
+      next = this.batches.next();
+    }
+    const [images, labels] = next.value;
+    this.net.train();
+    this.optimizer.zeroGrad();
+    const loss = this.criterion.call(this.net.call(images), labels);
+    loss.backward();
+    this.optimizer.step();
+    this.steps++;
+    return loss.item();
+  }
+
+  /** The fraction of test images classified correctly. */
+  testAccuracy(): number {
+    this.net.eval();
+    let correct = 0;
+    torch.noGrad(() => {
+      for (const [images, labels] of this.testLoader) correct += this.net.call(images).argmax(1).eq(labels).sum().item();
+    });
+    return correct / this.test.length;
+  }
+
+  /** Class probabilities of one uint8 [28, 28] image, through the same transform as the training images. */
+  classify(image: Tensor): number[] {
+    this.net.eval();
+    return torch.noGrad(() => torch.softmax(this.net.call(normalizedImage(image).unsqueeze(0)), 1).squeeze(0).tolist() as number[]);
+  }
+}
