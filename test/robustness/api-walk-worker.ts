@@ -26,10 +26,21 @@ const NOT_WALKED: Record<string, string> = {
   // Files: these read and write paths in the working directory; src/io has its own fuzzing tests.
   save: 'writes files',
   load: 'reads files',
+  FashionMNIST: 'reads files',
+  // Autograd's graph objects: made by the engine (a user gets them from gradFn and registerHook).
+  Node: 'made by the engine',
+  AccumulateGrad: 'made by the engine',
+  FunctionCtx: 'made by the engine',
+  RemovableHandle: 'made by the engine',
   // nn.functional ops that draw random numbers run through the same checks as the ones walked.
 };
 
-export type Group = 'torch' | 'linalg' | 'autograd' | 'functional' | 'nnFunctional' | 'backends' | 'tensorFull' | 'tensorReceivers' | 'layoutsT' | 'layoutsO';
+/** The groups of callables walked with bad arguments (the layout groups compare layouts instead). */
+export const BAD_ARGUMENT_GROUPS = [
+  'torch', 'linalg', 'autograd', 'functional', 'nnFunctional', 'backends', 'tensorFull', 'tensorReceivers',
+  'nnInit', 'nnUtils', 'data', 'misc', 'constructors',
+] as const;
+export type Group = (typeof BAD_ARGUMENT_GROUPS)[number] | 'layoutsT' | 'layoutsO';
 
 /** Results that depend on the memory layout by definition (or only work on some layouts, as in PyTorch). */
 const LAYOUT_DEPENDENT: Record<string, string> = {
@@ -63,6 +74,9 @@ function isClass(f: unknown): boolean {
 /** Functions that take any value by design. */
 const ACCEPTS_ANYTHING: Record<string, string> = {
   isTensor: 'a predicate over any value',
+  GradcheckError: 'an error class: takes its message',
+  Identity: "PyTorch's Identity ignores its arguments",
+  UnpicklingError: 'an error class: takes its message',
 };
 
 /** Undoing what a successful call installed that is not global state the walk can snapshot. */
@@ -78,6 +92,16 @@ export function functionsOf(namespace: object, prefix: string): Callable[] {
       cleanup: CLEANUP[name],
       acceptsAnything: ACCEPTS_ANYTHING[name] !== undefined,
     }));
+}
+
+/** The classes of a namespace, called with `new`. */
+function constructorsOf(namespace: object, prefix: string): Callable[] {
+  return Object.entries(namespace)
+    .filter(([name, c]) => isClass(c) && NOT_WALKED[name] === undefined)
+    .map(([name, c]) => {
+      const cls = c as new (...args: unknown[]) => unknown;
+      return { name: `new ${prefix}${name}`, fn: (...args: unknown[]) => new cls(...args), signature: c as Callable['fn'], acceptsAnything: ACCEPTS_ANYTHING[name] !== undefined };
+    });
 }
 
 export function tensorMethods(): string[] {
@@ -131,6 +155,21 @@ function callablesOf(group: Exclude<Group, 'layoutsT' | 'layoutsO'>): { callable
       return { callables: functionsOf(torch.nn.functional, 'F.'), lists: argumentLists() };
     case 'backends':
       return { callables: functionsOf(torch.backends, 'torch.backends.'), lists: argumentLists() };
+    case 'nnInit':
+      return { callables: functionsOf(torch.nn.init, 'nn.init.'), lists: argumentLists() };
+    case 'nnUtils':
+      return { callables: functionsOf(torch.nn.utils, 'nn.utils.'), lists: argumentLists() };
+    case 'data':
+      return { callables: [...functionsOf(torch.utils.data, 'utils.data.'), ...functionsOf(torch.utils.data.datasets, 'utils.data.datasets.')], lists: argumentLists() };
+    case 'misc':
+      return { callables: [...functionsOf(torch.autograd.function, 'torch.autograd.function.'), ...functionsOf(torch.optim, 'optim.')], lists: argumentLists() };
+    case 'constructors': {
+      const namespaces: [object, string][] = [
+        [torch.nn, 'nn.'], [torch.optim, 'optim.'], [torch.optim.lrScheduler, 'optim.lrScheduler.'], [torch.utils.data, 'utils.data.'],
+        [torch.utils.data.datasets, 'utils.data.datasets.'], [torch.autograd, 'torch.autograd.'], [torch.io, 'torch.io.'],
+      ];
+      return { callables: namespaces.flatMap(([ns, prefix]) => constructorsOf(ns, prefix)), lists: argumentLists() };
+    }
     case 'tensorFull':
       return { callables: tensorMethods().map((name) => methodCallable(name, 'f')), lists: argumentLists() };
     case 'tensorReceivers': {

@@ -222,10 +222,21 @@ export function argumentLists(): ArgList[] {
 
 /**
  * How many parameters a function declares, from its source (`Function.length` stops at the first
- * default value); Infinity with a rest parameter.
+ * default value); Infinity with a rest parameter. A class declares its constructor's (or the nearest
+ * base class constructor's) parameters.
  */
 export function declaredParams(fn: (...args: never[]) => unknown): number {
-  const src = Function.prototype.toString.call(fn);
+  for (let c: unknown = fn; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    const src = Function.prototype.toString.call(c);
+    if (!/^class[\s{]/.test(src)) return paramsInSource(src);
+    const ctor = src.indexOf('constructor(');
+    if (ctor >= 0) return paramsInSource(src.slice(ctor));
+  }
+  return 0;
+}
+
+/** The parameters of the first parameter list in `src`. */
+function paramsInSource(src: string): number {
   const open = src.indexOf('(');
   let depth = 0;
   let count = 0;
