@@ -118,6 +118,10 @@ test('a typed expression shows its value; an error shows PyTorch\'s message and 
 
   await runCode('const w = torch.ones(2, 3, { requiresGrad: true })\nw.matmul(torch.ones(4, 5))');
   assert.equal(await text('#output .error'), 'mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)');
+  // The example whose loop body is the line before last: y = x * 2^9, the first power over norm 1000.
+  await page.locator('#examples').selectOption({ label: 'Vector-Jacobian product' });
+  assert.equal(await text('[data-name="x.grad"] pre'), 'tensor([5.1200e+01, 5.1200e+02, 5.1200e-02])');
+  assert.deepEqual(await page.locator('svg#graph g.node').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-name'))), [...Array(9).fill('MulBackward0'), 'AccumulateGrad']);
   await runCode('print(torch.tensor([1, 2]).dtype, 1 + 1)\nconst p = torch.zeros(2, { requiresGrad: true })\np.exp().sum().backward()');
   assert.equal(await text('#output .printed'), 'torch.float32 2');
   assert.equal(await text('[data-name="p.grad"] pre'), 'tensor([1., 1.])');
@@ -195,6 +199,7 @@ test('a picked test image and a drawing get a prediction with class probabilitie
   await page.waitForFunction(() => document.getElementById('prediction')?.dataset.predicted !== undefined);
   assert.equal(await text('#truth'), 'Your drawing');
   assert.equal(await page.locator('#prediction li').count(), 10);
+  await page.locator('#examples').selectOption({ label: 'The autograd tutorial' });
   await page.screenshot({ path: join(SCREENSHOTS, 'web-page.png'), fullPage: true });
   assert.deepEqual(pageErrors, []);
 });

@@ -112,8 +112,8 @@ export function drawGraph(svg: SVGSVGElement, values: readonly NamedValue[]): vo
   svg.replaceChildren();
   const roots = values.map((v) => (torch.isTensor(v.value) ? v.value.gradFn : null)).filter((n): n is GraphNode => n !== null);
   if (roots.length === 0) {
-    svg.setAttribute('viewBox', '0 0 420 40');
-    svg.setAttribute('width', '420');
+    svg.setAttribute('viewBox', '0 0 480 40');
+    svg.setAttribute('width', '480');
     svg.setAttribute('height', '40');
     const note = element('text', { x: MARGIN, y: 25, class: 'empty' }, svg);
     note.textContent = 'No tensor here has a grad_fn (create one with requiresGrad: true).';

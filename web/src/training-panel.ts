@@ -8,7 +8,8 @@ import { Sketch } from './sketch.js';
 /** The loss shown is an exponential moving average over steps: single batches are noisy. */
 const LOSS_SMOOTHING = 0.9;
 
-function showPrediction(list: HTMLElement, probabilities: readonly number[]): void {
+/** Shows the ten probabilities as bars, the most likely class highlighted; returns that class. */
+function showPrediction(list: HTMLElement, probabilities: readonly number[]): string {
   const classes = torch.utils.data.datasets.FashionMNIST.classes;
   const best = probabilities.indexOf(Math.max(...probabilities));
   list.replaceChildren(
@@ -31,6 +32,7 @@ function showPrediction(list: HTMLElement, probabilities: readonly number[]): vo
     }),
   );
   list.dataset.predicted = classes[best];
+  return classes[best];
 }
 
 export function setUpTrainingPanel(): void {
@@ -45,7 +47,11 @@ export function setUpTrainingPanel(): void {
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   const send = (request: Request, transfer: Transferable[] = []): void => worker.postMessage(request, transfer);
   const predict = (pixels: Float32Array): void => send({ type: 'predict', pixels: pixels.slice() });
+  /** The test image on the canvas, while it is one (drawing on it makes it the user's). */
+  let picked: { index: number; label: string } | null = null;
   const sketch = new Sketch(byId<HTMLCanvasElement>('sketch'), (pixels) => {
+    picked = null;
+    delete truth.dataset.label;
     truth.textContent = 'Your drawing';
     predict(pixels);
   });
@@ -65,6 +71,8 @@ export function setUpTrainingPanel(): void {
   pickButton.addEventListener('click', () => send({ type: 'pick' }));
   byId<HTMLButtonElement>('clear').addEventListener('click', () => {
     sketch.clear();
+    picked = null;
+    delete truth.dataset.label;
     prediction.replaceChildren();
     delete prediction.dataset.predicted;
     truth.textContent = 'Draw a piece of clothing (white on black), or pick a test image.';
@@ -83,7 +91,8 @@ export function setUpTrainingPanel(): void {
       case 'progress': {
         smoothedLoss = smoothedLoss === null ? reply.loss : LOSS_SMOOTHING * smoothedLoss + (1 - LOSS_SMOOTHING) * reply.loss;
         stats.step.textContent = String(reply.step);
-        stats.epoch.textContent = String(reply.epoch);
+        // The pass under way, counted from 1 as progress bars do (the worker counts passes completed).
+        stats.epoch.textContent = String(reply.epoch + 1);
         stats.loss.textContent = smoothedLoss.toFixed(4);
         stats.speed.textContent = `${reply.stepsPerSecond.toFixed(1)} steps/s`;
         if (reply.testAccuracy !== null) stats.accuracy.textContent = `${(reply.testAccuracy * 100).toFixed(1)}%`;
@@ -93,13 +102,18 @@ export function setUpTrainingPanel(): void {
       case 'paused':
         status.textContent = `paused at step ${reply.step}`;
         break;
-      case 'prediction':
-        showPrediction(prediction, reply.probabilities);
+      case 'prediction': {
+        const predicted = showPrediction(prediction, reply.probabilities);
+        if (picked !== null) {
+          const verdict = predicted === picked.label ? 'the network says so too ✓' : `the network says ${predicted} ✗`;
+          truth.textContent = `Test image #${picked.index}: a ${picked.label}; ${verdict}`;
+        }
         break;
+      }
       case 'picked': {
         const classes = torch.utils.data.datasets.FashionMNIST.classes;
-        truth.textContent = `Test image #${reply.index}: a ${classes[reply.label]}`;
-        truth.dataset.label = classes[reply.label];
+        picked = { index: reply.index, label: classes[reply.label] };
+        truth.dataset.label = picked.label;
         sketch.show(reply.pixels);
         predict(sketch.pixels);
         break;
