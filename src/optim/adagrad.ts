@@ -1,8 +1,10 @@
-// torch.optim.Adagrad: PyTorch 2.x's single-tensor algorithm, operation for operation.
+// torch.optim.Adagrad: PyTorch 2.x's single-tensor algorithm, operation for operation (fused into one
+// loop over the typed arrays where fused.ts allows).
 import { Tensor } from '../tensor/tensor.js';
 import { float32 } from '../tensor/dtype.js';
 import { fullLike, tensor } from '../tensor/factory.js';
 import { Optimizer, addcdiv_, addcmul_, checkOption, type ParamGroup, type ParamState, type Params } from './optimizer.js';
+import { bumpVersion, fusedArrays, f32, gradSign } from './fused.js';
 
 export interface AdagradOptions {
   lr: number;
@@ -38,18 +40,46 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   }
 
   protected updateGroup(group: ParamGroup & AdagradOptions, params: Tensor[]): void {
-    const { lr, lrDecay, weightDecay, eps, maximize } = group;
     for (const param of params) {
       const state = this.initState(param, group);
       state.step.add_(1);
       const step = state.step.item();
-      let grad = param.grad as Tensor;
-      if (maximize) grad = grad.neg();
-      if (weightDecay !== 0) grad = grad.add(param, { alpha: weightDecay });
-      const clr = lr / (1 + (step - 1) * lrDecay);
-      addcmul_(state.sum, grad, grad, 1);
-      const std = state.sum.sqrt().add_(eps);
-      addcdiv_(param, grad, std, -clr);
+      const grad = param.grad as Tensor;
+      const clr = group.lr / (1 + (step - 1) * group.lrDecay);
+      const arrays = fusedArrays([param, grad, state.sum]);
+      if (arrays === null) {
+        adagradOps(param, grad, state, group, clr);
+        continue;
+      }
+      adagradLoop(arrays, group, clr);
+      bumpVersion(param);
+      bumpVersion(state.sum);
     }
+  }
+}
+
+/** The update with learning rate `clr` as tensor ops, for any layout and dtype. */
+function adagradOps(param: Tensor, gradIn: Tensor, state: ParamState, group: AdagradOptions, clr: number): void {
+  let grad = gradIn;
+  if (group.maximize) grad = grad.neg();
+  if (group.weightDecay !== 0) grad = grad.add(param, { alpha: group.weightDecay });
+  addcmul_(state.sum, grad, grad, 1);
+  const std = state.sum.sqrt().add_(group.eps);
+  addcdiv_(param, grad, std, -clr);
+}
+
+/** `adagradOps` over typed arrays (param, grad, sum of squares), op for op. */
+function adagradLoop([p, g, sum]: Float32Array[], group: AdagradOptions, clr: number): void {
+  const { weightDecay, eps, maximize } = group;
+  const decay = f32(weightDecay);
+  const epsilon = f32(eps);
+  const step = f32(-clr);
+  const sign = gradSign(maximize);
+  for (let i = 0; i < p.length; i++) {
+    let d = sign * g[i];
+    if (weightDecay !== 0) d = f32(d + decay * p[i]);
+    const s = f32(sum[i] + f32(d * d));
+    sum[i] = s;
+    p[i] = f32(p[i] + f32(f32(d * step) / f32(f32(Math.sqrt(s)) + epsilon)));
   }
 }

@@ -1,9 +1,11 @@
-// torch.optim.Adam and AdamW: PyTorch 2.x's single-tensor algorithm, operation for operation.
+// torch.optim.Adam and AdamW: PyTorch 2.x's single-tensor algorithm, operation for operation (fused
+// into one loop over the typed arrays where fused.ts allows).
 import { Tensor } from '../tensor/tensor.js';
 import { float32 } from '../tensor/dtype.js';
 import { tensor, zerosLike } from '../tensor/factory.js';
 import { maximum } from '../ops/binary.js';
 import { Optimizer, addcdiv_, addcmul_, checkOption, type ParamGroup, type ParamState, type Params } from './optimizer.js';
+import { bumpVersion, fusedArrays, lerpValue, f32, gradSign } from './fused.js';
 
 export interface AdamOptions {
   lr: number;
@@ -24,20 +26,39 @@ function checkAdamOptions(o: AdamOptions): void {
 
 /** Adam's update of one parameter; `decoupled` is AdamW's weight decay (applied to the parameter). */
 function adamUpdate(param: Tensor, state: ParamState, group: AdamOptions, decoupled: boolean): void {
+  const grad = param.grad as Tensor;
+  state.step.add_(1);
+  const step = state.step.item();
+  // amsgrad's running maximum stays with the tensor ops.
+  const arrays = group.amsgrad ? null : fusedArrays([param, grad, state.expAvg, state.expAvgSq]);
+  if (arrays === null) {
+    adamOps(param, grad, state, group, decoupled, step);
+    return;
+  }
+  adamLoop(arrays, group, decoupled, step);
+  bumpVersion(param, decoupled ? 2 : 1);
+  bumpVersion(state.expAvg);
+  bumpVersion(state.expAvgSq, 2);
+}
+
+/** The bias corrections of step `step`: the step size and the square root dividing the second moment. */
+function corrections(group: AdamOptions, step: number): { stepSize: number; biasCorrection2Sqrt: number } {
+  const [beta1, beta2] = group.betas;
+  const biasCorrection1 = 1 - beta1 ** step;
+  const biasCorrection2 = 1 - beta2 ** step;
+  return { stepSize: group.lr / biasCorrection1, biasCorrection2Sqrt: Math.sqrt(biasCorrection2) };
+}
+
+/** The update as tensor ops (after the step count was advanced), for any layout, dtype and amsgrad. */
+function adamOps(param: Tensor, gradIn: Tensor, state: ParamState, group: AdamOptions, decoupled: boolean, step: number): void {
   const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad, maximize } = group;
-  let grad = param.grad as Tensor;
+  let grad = gradIn;
   if (maximize) grad = grad.neg();
-  const stepT = state.step;
-  stepT.add_(1);
   if (decoupled) param.mul_(1 - lr * weightDecay);
   else if (weightDecay !== 0) grad = grad.add(param, { alpha: weightDecay });
   state.expAvg.lerp_(grad, 1 - beta1);
   addcmul_(state.expAvgSq.mul_(beta2), grad, grad, 1 - beta2);
-  const step = stepT.item();
-  const biasCorrection1 = 1 - beta1 ** step;
-  const biasCorrection2 = 1 - beta2 ** step;
-  const stepSize = lr / biasCorrection1;
-  const biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+  const { stepSize, biasCorrection2Sqrt } = corrections(group, step);
   let second = state.expAvgSq;
   if (amsgrad) {
     state.maxExpAvgSq.copy_(maximum(state.maxExpAvgSq, state.expAvgSq));
@@ -45,6 +66,34 @@ function adamUpdate(param: Tensor, state: ParamState, group: AdamOptions, decoup
   }
   const denom = second.sqrt().div(biasCorrection2Sqrt).add_(eps);
   addcdiv_(param, state.expAvg, denom, -stepSize);
+}
+
+/** `adamOps` without amsgrad over typed arrays (param, grad, first and second moments), op for op. */
+function adamLoop(arrays: Float32Array[], group: AdamOptions, decoupled: boolean, step: number): void {
+  const [p, g, m, v] = arrays;
+  const { lr, betas: [beta1, beta2], eps, weightDecay, maximize } = group;
+  const { stepSize, biasCorrection2Sqrt } = corrections(group, step);
+  const shrink = f32(1 - lr * weightDecay);
+  const decay = f32(weightDecay);
+  const w1 = f32(1 - beta1);
+  const b2 = f32(beta2);
+  const w2 = f32(1 - beta2);
+  const root = f32(biasCorrection2Sqrt);
+  const epsilon = f32(eps);
+  const scale = f32(-stepSize);
+  const sign = gradSign(maximize);
+  for (let i = 0; i < p.length; i++) {
+    let d = sign * g[i];
+    let x = p[i];
+    if (decoupled) x = f32(x * shrink);
+    else if (weightDecay !== 0) d = f32(d + decay * x);
+    const mi = f32(lerpValue(m[i], d, w1));
+    m[i] = mi;
+    const vi = f32(f32(v[i] * b2) + f32(f32(d * w2) * d));
+    v[i] = vi;
+    const denom = f32(f32(f32(Math.sqrt(vi)) / root) + epsilon);
+    p[i] = f32(x + f32(f32(mi * scale) / denom));
+  }
 }
 
 function initState(param: Tensor, state: ParamState, amsgrad: boolean): void {

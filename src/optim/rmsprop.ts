@@ -1,8 +1,10 @@
-// torch.optim.RMSprop: PyTorch 2.x's single-tensor algorithm, operation for operation.
+// torch.optim.RMSprop: PyTorch 2.x's single-tensor algorithm, operation for operation (fused into one
+// loop over the typed arrays where fused.ts allows).
 import { Tensor } from '../tensor/tensor.js';
 import { float32 } from '../tensor/dtype.js';
 import { tensor, zerosLike } from '../tensor/factory.js';
-import { Optimizer, addcdiv_, addcmul_, checkOption, type ParamGroup, type Params } from './optimizer.js';
+import { Optimizer, addcdiv_, addcmul_, checkOption, type ParamGroup, type ParamState, type Params } from './optimizer.js';
+import { bumpVersion, fusedArrays, lerpValue, f32, gradSign } from './fused.js';
 
 export interface RMSpropOptions {
   lr: number;
@@ -28,7 +30,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
 
   protected updateGroup(group: ParamGroup & RMSpropOptions, params: Tensor[]): void {
-    const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
+    const { momentum, centered } = group;
     for (const param of params) {
       const state = this.stateOf(param);
       if (state.step === undefined) {
@@ -37,25 +39,84 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
         if (momentum > 0) state.momentumBuffer = zerosLike(param);
         if (centered) state.gradAvg = zerosLike(param);
       }
-      let grad = param.grad as Tensor;
-      if (maximize) grad = grad.neg();
+      const grad = param.grad as Tensor;
       state.step.add_(1);
-      if (weightDecay !== 0) grad = grad.add(param, { alpha: weightDecay });
-      const squareAvg = addcmul_(state.squareAvg.mul_(alpha), grad, grad, 1 - alpha);
-      let avg: Tensor;
-      if (centered) {
-        const gradAvg = state.gradAvg.lerp_(grad, 1 - alpha);
-        avg = addcmul_(squareAvg.clone(), gradAvg, gradAvg, -1).sqrt_();
-      } else {
-        avg = squareAvg.sqrt();
+      const tensors = [param, grad, state.squareAvg];
+      if (momentum > 0) tensors.push(state.momentumBuffer);
+      if (centered) tensors.push(state.gradAvg);
+      const arrays = fusedArrays(tensors);
+      if (arrays === null) {
+        rmspropOps(param, grad, state, group);
+        continue;
       }
-      avg.add_(eps);
-      if (momentum > 0) {
-        addcdiv_(state.momentumBuffer.mul_(momentum), grad, avg, 1);
-        param.add_(state.momentumBuffer, { alpha: -lr });
-      } else {
-        addcdiv_(param, grad, avg, -lr);
-      }
+      rmspropLoop(arrays, group);
+      bumpVersion(param);
+      bumpVersion(state.squareAvg, 2);
+      if (momentum > 0) bumpVersion(state.momentumBuffer, 2);
+      if (centered) bumpVersion(state.gradAvg);
+    }
+  }
+}
+
+/** The update as tensor ops (after the step count was advanced), for any layout and dtype. */
+function rmspropOps(param: Tensor, gradIn: Tensor, state: ParamState, group: RMSpropOptions): void {
+  const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
+  let grad = gradIn;
+  if (maximize) grad = grad.neg();
+  if (weightDecay !== 0) grad = grad.add(param, { alpha: weightDecay });
+  const squareAvg = addcmul_(state.squareAvg.mul_(alpha), grad, grad, 1 - alpha);
+  let avg: Tensor;
+  if (centered) {
+    const gradAvg = state.gradAvg.lerp_(grad, 1 - alpha);
+    avg = addcmul_(squareAvg.clone(), gradAvg, gradAvg, -1).sqrt_();
+  } else {
+    avg = squareAvg.sqrt();
+  }
+  avg.add_(eps);
+  if (momentum > 0) {
+    addcdiv_(state.momentumBuffer.mul_(momentum), grad, avg, 1);
+    param.add_(state.momentumBuffer, { alpha: -lr });
+  } else {
+    addcdiv_(param, grad, avg, -lr);
+  }
+}
+
+/**
+ * `rmspropOps` over typed arrays, op for op: param, grad, square average, then the momentum buffer
+ * (with momentum) and the gradient average (centered).
+ */
+function rmspropLoop(arrays: Float32Array[], group: RMSpropOptions): void {
+  const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
+  const [p, g, sq] = arrays;
+  const buf = momentum > 0 ? arrays[3] : null;
+  const ga = centered ? arrays[arrays.length - 1] : null;
+  const decay = f32(weightDecay);
+  const a = f32(alpha);
+  const w = f32(1 - alpha);
+  const epsilon = f32(eps);
+  const mom = f32(momentum);
+  const step = f32(-lr);
+  const sign = gradSign(maximize);
+  for (let i = 0; i < p.length; i++) {
+    let d = sign * g[i];
+    if (weightDecay !== 0) d = f32(d + decay * p[i]);
+    const s = f32(f32(sq[i] * a) + f32(f32(d * w) * d));
+    sq[i] = s;
+    let avg: number;
+    if (ga !== null) {
+      const mean = f32(lerpValue(ga[i], d, w));
+      ga[i] = mean;
+      avg = f32(Math.sqrt(f32(s + f32(-mean * mean))));
+    } else {
+      avg = f32(Math.sqrt(s));
+    }
+    avg = f32(avg + epsilon);
+    if (buf !== null) {
+      const b = f32(f32(buf[i] * mom) + f32(d / avg));
+      buf[i] = b;
+      p[i] = f32(p[i] + step * b);
+    } else {
+      p[i] = f32(p[i] + f32(f32(d * step) / avg));
     }
   }
 }
