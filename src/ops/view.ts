@@ -84,12 +84,11 @@ export interface ViewRecord {
 }
 
 /**
- * An alias of `input`'s storage with another geometry, marked as a view. Views of views point at the
- * root base, which owns the storage; a view of a view made without grad or by a multi-output op
- * inherits that restriction (PyTorch's creation-meta propagation).
+ * Marks `out` (an alias of `input`'s storage) as a view. Views of views point at the root base, which
+ * owns the storage; a view of a view made without grad or by a multi-output op inherits that
+ * restriction (PyTorch's creation-meta propagation).
  */
-function aliasAsView(input: Tensor, layout: ViewLayout, creatorName: string, multiOutput: boolean): Tensor {
-  const out = input.aliasWithLayout([...layout.shape], [...layout.strides], layout.offset);
+function markAsView(out: Tensor, input: Tensor, creatorName: string, multiOutput: boolean): Tensor {
   const inherited = input.viewInfo?.creation;
   out.viewInfo = {
     base: input.viewInfo?.base ?? input,
@@ -100,9 +99,12 @@ function aliasAsView(input: Tensor, layout: ViewLayout, creatorName: string, mul
   return out;
 }
 
-/** A view of `input` with another geometry, recorded in the graph. */
+/**
+ * A view of `input` with another geometry, recorded in the graph. The callers build `shape` and
+ * `strides` for this view alone, so the view keeps them without a copy.
+ */
 export function makeView(input: Tensor, shape: number[], strides: number[], offset: number, grad: ViewRecord): Tensor {
-  const out = aliasAsView(input, { shape, strides, offset }, grad.name, false);
+  const out = markAsView(input.aliasWithLayout(shape, strides, offset), input, grad.name, false);
   record({ name: grad.name, inputs: [input], outputs: [out], save: grad.save, backward: grad.backward });
   return out;
 }
@@ -112,7 +114,9 @@ export function makeView(input: Tensor, shape: number[], strides: number[], offs
  * They cannot be modified in place while their history is tracked (spec 6.5).
  */
 export function makeMultiOutputViews(input: Tensor, layouts: readonly ViewLayout[], grad: ViewRecord): Tensor[] {
-  const outs = layouts.map((layout) => aliasAsView(input, layout, grad.name, true));
+  const outs = layouts.map((layout) =>
+    markAsView(input.aliasWithLayout([...layout.shape], [...layout.strides], layout.offset), input, grad.name, true),
+  );
   record({ name: grad.name, inputs: [input], outputs: outs, save: grad.save, backward: grad.backward });
   return outs;
 }

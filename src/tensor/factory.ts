@@ -19,19 +19,23 @@ export type NestedData = Scalar | readonly NestedData[];
 export type SizeArgs = [...sizes: number[]] | [...sizes: number[], options: TensorOptions] | [sizes: readonly number[], options?: TensorOptions];
 
 export function parseSizeArgs(args: readonly unknown[], fn: string): { shape: number[]; options: TensorOptions } {
-  let list = [...args];
+  let count = args.length;
   let options: TensorOptions = {};
-  const last = list[list.length - 1];
+  const last = args[count - 1];
   if (last !== undefined && last !== null && typeof last === 'object' && !Array.isArray(last)) {
     options = last as TensorOptions;
-    list = list.slice(0, -1);
+    count--;
   }
-  const shape = (list.length === 1 && Array.isArray(list[0]) ? [...(list[0] as number[])] : list) as number[];
-  shape.forEach((s, i) => {
+  const list = count === 1 && Array.isArray(args[0]) ? (args[0] as readonly unknown[]) : args;
+  const length = list === args ? count : list.length;
+  const shape: number[] = [];
+  for (let i = 0; i < length; i++) {
+    const s = list[i];
     if (typeof s !== 'number' || !Number.isInteger(s)) {
       throw new TypeError(`${fn}(): argument 'size' must be tuple of SymInts, but found element of type ${pyTypeName(s)} at pos ${i + 1}`);
     }
-  });
+    shape.push(s);
+  }
   checkSizes(shape);
   return { shape, options: checkOptions(options, fn) };
 }

@@ -4,16 +4,19 @@ export type Shape = readonly number[];
 
 export function numelOf(shape: Shape): number {
   let n = 1;
-  for (const s of shape) n *= s;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
   return n;
 }
 
 export function contiguousStrides(shape: Shape): number[] {
-  const strides = new Array<number>(shape.length);
+  const n = shape.length;
+  const strides: number[] = [];
+  for (let i = 0; i < n; i++) strides.push(1);
   let stride = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
+  for (let i = n - 1; i >= 0; i--) {
     strides[i] = stride;
-    stride *= Math.max(shape[i], 1);
+    const size = shape[i];
+    stride *= size > 1 ? size : 1;
   }
   return strides;
 }
@@ -54,8 +57,12 @@ export function tupleStr(shape: Shape): string {
 }
 
 export function broadcastShapes(...shapes: Shape[]): number[] {
-  const ndim = Math.max(0, ...shapes.map((s) => s.length));
-  const out = new Array<number>(ndim).fill(1);
+  // Operands of one shape are the common case of elementwise ops: nothing to broadcast.
+  if (shapes.length === 2 && sameShape(shapes[0], shapes[1])) return shapes[0].slice();
+  let ndim = 0;
+  for (const shape of shapes) if (shape.length > ndim) ndim = shape.length;
+  const out: number[] = [];
+  for (let i = 0; i < ndim; i++) out.push(1);
   for (const shape of shapes) {
     // From the last dim, as ATen's infer_size: with several mismatches its error names the last one.
     for (let o = ndim - 1; o >= ndim - shape.length; o--) {
@@ -86,11 +93,10 @@ export function isExpandableTo(shape: Shape, target: Shape): boolean {
 
 /** Strides that read a tensor of (shape, strides) as if it had been expanded to `target`. */
 export function expandedStrides(shape: Shape, strides: Shape, target: Shape): number[] {
-  const out = new Array<number>(target.length).fill(0);
   const lead = target.length - shape.length;
-  for (let i = 0; i < shape.length; i++) {
-    out[lead + i] = shape[i] === 1 && target[lead + i] !== 1 ? 0 : strides[i];
-  }
+  const out: number[] = [];
+  for (let i = 0; i < lead; i++) out.push(0);
+  for (let i = 0; i < shape.length; i++) out.push(shape[i] === 1 && target[lead + i] !== 1 ? 0 : strides[i]);
   return out;
 }
 
