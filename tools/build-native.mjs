@@ -62,24 +62,36 @@ function findNodeDir() {
 
 const FALLBACK = 'tstorch will use the WebAssembly or JavaScript kernels';
 
+/** Whether `command` (with its leading words, as CXX may hold "ccache g++") runs. */
+function runs(command) {
+  const [program, ...args] = command.trim().split(/\s+/);
+  return spawnSync(program, [...args, '--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** What the build lacks on this machine (node-gyp's MSVC lookup on Windows is left to node-gyp). */
+function missingTools() {
+  if (process.platform === 'win32') return null;
+  if (!runs(process.env.CXX ?? 'c++')) return `no C++ compiler (${process.env.CXX ?? 'c++'})`;
+  if (!runs(process.env.MAKE ?? 'make')) return 'no make';
+  return null;
+}
+
 function build() {
   if (enabled('TSTORCH_SKIP_NATIVE')) return `native addon skipped (TSTORCH_SKIP_NATIVE); ${FALLBACK}`;
   const nodeGyp = findNodeGyp();
   if (!nodeGyp) return `native addon not built (node-gyp not found); ${FALLBACK}`;
   const nodedir = findNodeDir();
   if (!nodedir) return `native addon not built (no Node headers on this machine, and none are downloaded); ${FALLBACK}`;
+  const missing = missingTools();
+  if (missing) return `native addon not built (${missing}); ${FALLBACK}`;
   const result = spawnSync(process.execPath, [nodeGyp, 'rebuild', `--nodedir=${nodedir}`, '--jobs=max'], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, npm_config_nodedir: nodedir },
   });
   if (result.status !== 0) {
-    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
-    const reason = /not found|No such file|ENOENT|failed to execute|not installed/i.test(output) && /(c\+\+|g\+\+|clang|make|cc)\b/.test(output)
-      ? 'no C++ compiler or make'
-      : 'node-gyp failed';
-    if (enabled('TSTORCH_NATIVE_VERBOSE')) process.stderr.write(output);
-    return `native addon not built (${reason}; TSTORCH_NATIVE_VERBOSE=1 shows the log); ${FALLBACK}`;
+    if (enabled('TSTORCH_NATIVE_VERBOSE')) process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
+    return `native addon not built (node-gyp failed; TSTORCH_NATIVE_VERBOSE=1 shows its log); ${FALLBACK}`;
   }
   try {
     const addon = createRequire(import.meta.url)(join(root, 'build/Release/tstorch.node'));
