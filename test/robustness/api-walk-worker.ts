@@ -27,6 +27,7 @@ const NOT_WALKED: Record<string, string> = {
   save: 'writes files',
   load: 'reads files',
   FashionMNIST: 'reads files',
+  safeOpen: 'reads files (its errors are rejections of the promise it returns)',
   // Autograd's graph objects: made by the engine (a user gets them from gradFn and registerHook).
   Node: 'made by the engine',
   AccumulateGrad: 'made by the engine',
@@ -38,7 +39,7 @@ const NOT_WALKED: Record<string, string> = {
 /** The groups of callables walked with bad arguments (the layout groups compare layouts instead). */
 export const BAD_ARGUMENT_GROUPS = [
   'torch', 'linalg', 'autograd', 'functional', 'nnFunctional', 'backends', 'tensorFull', 'tensorReceivers',
-  'nnInit', 'nnUtils', 'data', 'misc', 'constructors',
+  'io', 'nnInit', 'nnUtils', 'data', 'misc', 'constructors',
 ] as const;
 export type Group = (typeof BAD_ARGUMENT_GROUPS)[number] | 'layoutsT' | 'layoutsO';
 
@@ -76,6 +77,10 @@ const ACCEPTS_ANYTHING: Record<string, string> = {
   isTensor: 'a predicate over any value',
   GradcheckError: 'an error class: takes its message',
   Identity: "PyTorch's Identity ignores its arguments",
+  // torch.save's byte forms pickle any value (a string too).
+  saveBytes: 'pickles any value',
+  saveBlob: 'pickles any value',
+  savePt: 'pickles any value',
   UnpicklingError: 'an error class: takes its message',
 };
 
@@ -155,6 +160,8 @@ function callablesOf(group: Exclude<Group, 'layoutsT' | 'layoutsO'>): { callable
       return { callables: functionsOf(torch.nn.functional, 'F.'), lists: argumentLists() };
     case 'backends':
       return { callables: functionsOf(torch.backends, 'torch.backends.'), lists: argumentLists() };
+    case 'io':
+      return { callables: functionsOf(torch.io, 'torch.io.'), lists: argumentLists() };
     case 'nnInit':
       return { callables: functionsOf(torch.nn.init, 'nn.init.'), lists: argumentLists() };
     case 'nnUtils':
