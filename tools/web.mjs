@@ -8,7 +8,7 @@
 import { build } from 'esbuild';
 import { createServer } from 'node:http';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, normalize, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
@@ -39,6 +39,8 @@ export async function buildPage(outdir) {
     // `using` declarations are lowered, so browsers without explicit resource management run the page.
     target: 'es2022',
     minify: true,
+    // Class names are part of what the library prints (`Linear(in_features=3, ...)`), so they survive.
+    keepNames: true,
     sourcemap: true,
     // The library reads files with node:fs only on Node, behind a run-time check.
     external: ['node:*'],
@@ -92,7 +94,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const outdir = resolve(option('--outdir') ?? join(root, 'dist/web'));
   const sizes = await buildPage(outdir);
   const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-  console.log(`built ${outdir}: ${sizes.files.length} scripts, ${kib(sizes.raw)} (${kib(sizes.gzip)} gzipped)`);
+  console.log(`built ${relative(process.cwd(), outdir) || '.'}: ${sizes.files.length} scripts, ${kib(sizes.raw)} (${kib(sizes.gzip)} gzipped)`);
   if (!process.argv.includes('--build-only')) {
     const url = await servePage(outdir, Number(option('--port') ?? 8000));
     console.log(`tstorch page: ${url}`);

@@ -122,6 +122,11 @@ test('a typed expression shows its value; an error shows PyTorch\'s message and 
   await page.locator('#examples').selectOption({ label: 'Vector-Jacobian product' });
   assert.equal(await text('[data-name="x.grad"] pre'), 'tensor([5.1200e+01, 5.1200e+02, 5.1200e-02])');
   assert.deepEqual(await page.locator('svg#graph g.node').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-name'))), [...Array(9).fill('MulBackward0'), 'AccumulateGrad']);
+  // A module prints by its class name (the bundle keeps names); its parameters' gradients and leaves are named.
+  await page.locator('#examples').selectOption({ label: 'A linear layer and a loss' });
+  assert.equal(await text('[data-name="layer"] pre'), 'Linear(in_features=3, out_features=2, bias=True)');
+  assert.equal(await page.locator('[data-name="layer.weight.grad"], [data-name="layer.bias.grad"]').count(), 2);
+  assert.deepEqual((await page.locator('svg#graph g.node.leaf text.label').allTextContents()).sort(), ['layer.bias', 'layer.weight']);
   await runCode('print(torch.tensor([1, 2]).dtype, 1 + 1)\nconst p = torch.zeros(2, { requiresGrad: true })\np.exp().sum().backward()');
   assert.equal(await text('#output .printed'), 'torch.float32 2');
   assert.equal(await text('[data-name="p.grad"] pre'), 'tensor([1., 1.])');

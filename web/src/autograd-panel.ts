@@ -1,9 +1,8 @@
 // Section 1 of the page: the editor, its examples, the printed values and gradients, the graph.
-import * as torch from 'tstorch';
 import { EXAMPLES } from './examples.js';
 import { byId } from './dom.js';
 import { drawGraph } from './graph.js';
-import { pyStr, runProgram, type NamedValue } from './playground.js';
+import { namedTensors, pyStr, runProgram, type NamedValue } from './playground.js';
 
 /** One titled value: `name` over its printed form. */
 function valueBlock(title: string, text: string, isGrad: boolean): HTMLElement {
@@ -20,12 +19,13 @@ function valueBlock(title: string, text: string, isGrad: boolean): HTMLElement {
 }
 
 /**
- * The gradients a user looks for after backward: those the named tensors received. Only leaves and
- * tensors that retain their gradient have one (reading any other's warns, as in PyTorch).
+ * The gradients a user looks for after backward: those the named tensors and the modules' parameters
+ * received. Only leaves and tensors that retain their gradient have one (reading any other's warns, as
+ * in PyTorch).
  */
 function gradients(values: readonly NamedValue[]): NamedValue[] {
-  return values.flatMap(({ name, value }) =>
-    torch.isTensor(value) && (value.isLeaf || value.retainsGrad) && value.grad !== null ? [{ name: `${name}.grad`, value: value.grad }] : [],
+  return namedTensors(values).flatMap(({ name, value }) =>
+    (value.isLeaf || value.retainsGrad) && value.grad !== null ? [{ name: `${name}.grad`, value: value.grad }] : [],
   );
 }
 

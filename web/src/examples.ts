@@ -28,14 +28,13 @@ const layer = new nn.Linear(3, 2);
 const input = torch.randn(4, 3);
 const target = torch.zeros(4, 2);
 const loss = F.mseLoss(layer.call(input).tanh(), target);
-loss.backward();
-layer.weight.grad
+loss.backward();             // fills layer.weight.grad and layer.bias.grad
 `,
   },
   {
     title: 'Second derivative',
-    code: `// d/dx x^3 = 3x^2 and d2/dx2 = 6x, at x = 2: createGraph keeps the first gradient differentiable.
-const x = torch.tensor(2.0, { requiresGrad: true });
+    code: `// d/dx x^3 = 3x^2 and d2/dx2 = 6x, at x = 3: createGraph keeps the first gradient differentiable.
+const x = torch.tensor(3.0, { requiresGrad: true });
 const y = x.pow(3);
 const [dydx] = torch.autograd.grad(y, x, { createGraph: true });
 const [d2ydx2] = torch.autograd.grad(dydx, x);

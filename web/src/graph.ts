@@ -1,7 +1,7 @@
 // Draws the backward graph of the program's tensors as SVG: one box per grad_fn node, an arrow per edge
 // of `nextFunctions`, the roots (the latest results) on top, leaves' AccumulateGrad at the bottom.
 import * as torch from 'tstorch';
-import type { NamedValue } from './playground.js';
+import { namedTensors, type NamedValue } from './playground.js';
 
 type GraphNode = torch.autograd.Node;
 
@@ -28,10 +28,10 @@ function shortName(node: GraphNode): string {
 
 /**
  * The variables each node belongs to: the tensors a node produced (their gradFn), and for an
- * AccumulateGrad the leaf it accumulates into (a parameter nobody named is shown by its shape).
+ * AccumulateGrad the leaf it accumulates into (one nobody named is shown by its shape).
  */
 function labelsOf(values: readonly NamedValue[]): (node: GraphNode) => string {
-  const named = values.filter((v): v is { name: string; value: torch.Tensor } => torch.isTensor(v.value));
+  const named = namedTensors(values);
   return (node) => {
     const leaf = node instanceof torch.autograd.AccumulateGrad ? node.variable : null;
     const names = named.filter(({ value }) => (leaf === null ? value.gradFn === node : value === leaf)).map((v) => v.name);

@@ -17,6 +17,15 @@ export interface RunResult {
 
 type Program = (torchNamespace: typeof torch, print: (...values: unknown[]) => void) => unknown[];
 
+/** The program's tensors by name, the parameters of its modules included (`layer.weight`). */
+export function namedTensors(values: readonly NamedValue[]): Array<{ name: string; value: torch.Tensor }> {
+  return values.flatMap(({ name, value }) => {
+    if (torch.isTensor(value)) return [{ name, value }];
+    if (value instanceof torch.nn.Module) return value.namedParameters({ prefix: name }).map(([n, p]) => ({ name: n, value: p }));
+    return [];
+  });
+}
+
 /** Python's str() of a value inside print and the variable list: None, True/False, lists in brackets. */
 export function pyStr(value: unknown): string {
   if (value === null || value === undefined) return 'None';
