@@ -88,8 +88,8 @@ function embeddingRenorm_(weight: Tensor, indices: Tensor, maxNorm: number, norm
 
 /** Rows of `weight` selected by integer `input`; `paddingIdx` rows get no gradient. */
 export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptions = {}): Tensor {
-  checkTensor(input, 'embedding', 'indices', 2);
   checkTensor(weight, 'embedding', 'weight', 1);
+  checkTensor(input, 'embedding', 'indices', 2);
   const o = optionsArg(options, 'embedding');
   if (boolOption(o.sparse, 'embedding', 'sparse', 5)) throw new Error('embedding(): sparse gradients are not supported by tstorch');
   const padding = resolvePaddingIdx(o.paddingIdx, weight.shape[0]) ?? -1;
