@@ -78,12 +78,18 @@ function reader(op: StridedOperand, shape: readonly number[]): Reader {
 /** Reads all elements of a strided operand into `out` (contiguous, same dtype) in logical order. */
 export function gather(op: StridedOperand, shape: readonly number[], out: TypedArray): void {
   if (out.length === 0) return;
-  const offsets = elementOffsets(shape, op.strides, op.offset);
-  if (offsets === null) {
+  const step = runStep(shape, op.strides);
+  if (step === 1) {
     out.set(op.data.subarray(op.offset, op.offset + out.length) as never);
     return;
   }
   const src = op.data as ArrayLike<Element>;
+  if (step === 0) {
+    // An expanded single value (a broadcast gradient, say): no offsets needed.
+    (out as unknown as { fill(value: Element): void }).fill(src[op.offset]);
+    return;
+  }
+  const offsets = elementOffsets(shape, op.strides, op.offset) as Int32Array;
   const dst = out as unknown as Element[];
   for (let i = 0; i < offsets.length; i++) dst[i] = src[offsets[i]];
 }
