@@ -196,6 +196,11 @@ function float8(name: string, toFloat: (b: number) => number, fromFloat: (x: num
   };
 }
 
+/** An element the target dtype cannot hold; the file format's reader says which tensor it is in. */
+export class ElementRangeError extends Error {
+  override name = 'ElementRangeError';
+}
+
 function unsignedWide(name: string, itemSize: 2 | 4 | 8): ElementFormat {
   const loadsAs = itemSize === 2 ? int32 : int64;
   return {
@@ -208,7 +213,7 @@ function unsignedWide(name: string, itemSize: 2 | 4 | 8): ElementFormat {
       const out = new BigInt64Array(n);
       for (let i = 0; i < n; i++) {
         const v = view.getBigUint64(8 * i, true);
-        if (v >= 2n ** 63n) throw new Error(`uint64 value ${v} does not fit tstorch's int64`);
+        if (v >= 2n ** 63n) throw new ElementRangeError(`uint64 value ${v} does not fit tstorch's int64`);
         out[i] = v;
       }
       return out;

@@ -18,7 +18,7 @@ const IDX_TYPES: Record<number, { size: number; make: (n: number) => IdxArray; r
 /** The largest IDX data read: the most bytes one typed array may hold. */
 const MAX_IDX_BYTES = 2 ** 32 - 1;
 
-interface IdxHeader {
+export interface IdxHeader {
   readonly type: (typeof IDX_TYPES)[number];
   readonly shape: number[];
   readonly headerSize: number;
@@ -30,7 +30,7 @@ interface IdxHeader {
  * The header at the start of `bytes`, or undefined while `bytes` is too short to hold it (so that a
  * stream can be read until its header is complete). Throws for what is not an IDX header.
  */
-function readIdxHeader(bytes: Uint8Array): IdxHeader | undefined {
+export function readIdxHeader(bytes: Uint8Array): IdxHeader | undefined {
   if (bytes.subarray(0, 2).some((b) => b !== 0)) throw new Error('parseIdx: not an IDX file (bad magic number)');
   if (bytes.length < 4) return undefined;
   const type = IDX_TYPES[bytes[2]];

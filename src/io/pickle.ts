@@ -33,7 +33,7 @@ export function weightsOnlyError(message: string): UnpicklingError {
 }
 
 // Opcodes (CPython's Lib/pickle.py).
-const OP = {
+export const OP = {
   MARK: 0x28, STOP: 0x2e, POP: 0x30, POP_MARK: 0x31, DUP: 0x32, BINFLOAT: 0x47, BININT: 0x4a, BININT1: 0x4b,
   BININT2: 0x4d, NONE: 0x4e, BINPERSID: 0x51, REDUCE: 0x52, BINSTRING: 0x54, SHORT_BINSTRING: 0x55,
   BINUNICODE: 0x58, APPEND: 0x61, BUILD: 0x62, GLOBAL: 0x63, DICT: 0x64, APPENDS: 0x65, BINGET: 0x68,
@@ -83,7 +83,8 @@ export function pyTypeOf(value: unknown): string {
   if (typeof value === 'bigint') return "<class 'int'>";
   if (typeof value === 'boolean') return "<class 'bool'>";
   if (value instanceof Tensor) return "<class 'torch.Tensor'>";
-  return `<class '${(value as object).constructor?.name ?? 'object'}'>`;
+  if (typeof value === 'object') return `<class '${value.constructor?.name ?? 'object'}'>`;
+  return `<class '${typeof value}'>`; // nothing a pickle makes: a missing item (undefined), read by mistake
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -185,6 +185,7 @@ class TorchHooks implements UnpicklerHooks {
 function storageId(pid: readonly unknown[]): { type: StorageType; key: string; numel: number; rest: unknown[] } {
   const [kind, type, key, , numel, ...rest] = pid;
   if (kind !== 'storage') throw weightsOnlyError(`Only persistent_load of storage is allowed, but got ${String(kind)}`);
+  if (pid.length < 5) throw weightsOnlyError(`a storage's persistent id has 5 items (6 in the legacy format), this one ${pid.length}`);
   if (!(type instanceof StorageType)) throw weightsOnlyError(`persistent id names ${pyTypeOf(type)} instead of a storage type`);
   if (typeof key !== 'string') throw weightsOnlyError(`storage key must be a str, got ${pyTypeOf(key)}`);
   return { type, key, numel: checkIndex(numel, 'storage size'), rest };

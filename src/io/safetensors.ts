@@ -5,10 +5,10 @@
 // allocated; files are written as its serializer writes them (tensors ordered by dtype alignment, then
 // name; the header padded with spaces to a multiple of 8 bytes so that every tensor stays aligned).
 import { Tensor } from '../tensor/tensor.js';
-import { DType, bool, uint8, int8, int16, int32, int64, float32, float64 } from '../tensor/dtype.js';
+import { DType, bool, uint8, int8, int16, int32, int64, float32, float64, type TypedArray } from '../tensor/dtype.js';
 import {
   decodeElements, encodeElements, nativeFormatOf, FLOAT16, BFLOAT16, FLOAT8_E4M3FN, FLOAT8_E5M2, FLOAT8_E8M0FNU,
-  UINT16, UINT32, UINT64, type ElementFormat,
+  UINT16, UINT32, UINT64, ElementRangeError, type ElementFormat,
 } from './elements.js';
 
 /** Every dtype of the format, in the reference's order (increasing alignment). */
@@ -164,7 +164,13 @@ function formatOf(name: string, info: TensorInfo): ElementFormat {
 function tensorFromBytes(name: string, info: TensorInfo, bytes: Uint8Array, options: SafetensorsLoadOptions): Tensor {
   const format = formatOf(name, info);
   const target = format.native === null && format.loadsAs === float32 ? options.dtype : undefined;
-  const data = decodeElements(bytes, format, true, target);
+  let data: TypedArray;
+  try {
+    data = decodeElements(bytes, format, true, target);
+  } catch (e) {
+    if (e instanceof ElementRangeError) throw new SafetensorError(`tensor \`${name}\`: ${e.message}`);
+    throw e;
+  }
   return Tensor.fromData(data, info.shape, target ?? format.loadsAs);
 }
 

@@ -1,0 +1,87 @@
+// A bounded fuzz campaign over every file parser (IDX, safetensors, zip, .pt, pickle), with fixed
+// seeds: each mutated input loads correctly or raises a clear error naming its format, in bounded
+// time and memory (test/robustness/fuzz-engine.ts states the property). The long campaign is
+// `npm run fuzz` (tools/fuzz.ts); docs/robustness.md describes both.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { FORMATS, formatNamed } from './fuzz-formats.js';
+import { runCampaign, runInput, describeFailure, type FuzzFormat } from './fuzz-engine.js';
+import { writeZip } from '../../src/io/zip.js';
+import { main as fuzzMain } from '../../tools/fuzz.js';
+
+/** Inputs per format: about 15 s in all on a shared two-core machine. */
+const INPUTS: Readonly<Record<string, number>> = { idx: 600, safetensors: 2500, zip: 3000, pt: 2500, pickle: 1200 };
+const SEED = 20261127;
+
+for (const format of FORMATS) {
+  test(`fuzz ${format.name}: ${INPUTS[format.name]} mutated inputs load or fail cleanly`, { timeout: 120_000 }, async () => {
+    const report = await runCampaign(format, { seed: SEED, inputs: INPUTS[format.name], maxFailures: 5 });
+    assert.equal(report.failures.length, 0, report.failures.map(describeFailure).join('\n\n'));
+    // The campaign reaches both outcomes and many distinct checks: a mutator that always breaks the
+    // file the same way (or never) would test nothing.
+    assert.ok(report.loaded > 0, 'some inputs load');
+    assert.ok(report.errors.size >= 20, `only ${report.errors.size} distinct errors`);
+  });
+}
+
+/** The outcome of one handmade input through a format's property check. */
+async function check(format: FuzzFormat, bytes: Uint8Array, unchanged = false): Promise<string> {
+  const outcome = await runInput(format, { bytes, recipe: ['handmade'], unchanged });
+  assert.equal(outcome.failure, undefined);
+  return outcome.kind;
+}
+
+test('a gzip bomb is refused after inflating what its IDX header declares', async () => {
+  const raw = new Uint8Array(64 * 2 ** 20);
+  raw.set([0, 0, 8, 1, 0, 0, 0, 100]);
+  const kind = await check(formatNamed('idx'), new Uint8Array(gzipSync(raw, { level: 9 })));
+  assert.equal(kind, 'Error: gunzip: the gzip data inflates to more than the N bytes its contents declare');
+});
+
+test('corrupt gzip data raises an error naming gzip', async () => {
+  const gz = new Uint8Array(gzipSync(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3])));
+  assert.equal(await check(formatNamed('idx'), gz.subarray(0, gz.length - 3)), 'Error: gunzip: corrupt gzip data (unexpected end of file)');
+  gz[gz.length - 8] ^= 1;
+  assert.equal(await check(formatNamed('idx'), gz), 'Error: gunzip: corrupt gzip data (incorrect data check)');
+});
+
+/** A checkpoint whose data.pkl is `pickle`. */
+function checkpoint(pickle: number[]): Uint8Array {
+  return writeZip([{ name: 'archive/data.pkl', data: Uint8Array.from(pickle) }, { name: 'archive/version', data: new TextEncoder().encode('3\n') }]);
+}
+
+test('a pickle integer of 300,000 bytes is decoded in linear time', async () => {
+  const n = 300_000;
+  const start = performance.now();
+  assert.equal(await check(formatNamed('pickle'), checkpoint([0x80, 2, 0x8b, n & 0xff, (n >> 8) & 0xff, n >> 16, 0, ...new Uint8Array(n).fill(0x11), 0x2e])), 'ok');
+  assert.ok(performance.now() - start < 1000, `${performance.now() - start} ms`);
+});
+
+test('arguments of _rebuild_from_type_v2 nested 20,000 deep raise an error, not a stack overflow', async () => {
+  const global = (m: string, n: string): number[] => [0x63, ...new TextEncoder().encode(`${m}\n${n}\n`)];
+  const depth = 20000;
+  const pickle = [0x80, 2, ...global('torch._tensor', '_rebuild_from_type_v2'), 0x71, 0, ...global('torch', 'Tensor'), 0x71, 1, 0x30];
+  for (let i = 0; i < depth; i++) pickle.push(0x28, 0x68, 0, 0x68, 1);
+  pickle.push(0x29);
+  for (let i = 0; i < depth; i++) pickle.push(0x7d, 0x74);
+  pickle.push(0x52, 0x2e);
+  assert.match(await check(formatNamed('pickle'), checkpoint(pickle)), /cannot rebuild through another _rebuild_from_type_v/);
+});
+
+test('zip entries that share their bytes are refused', async () => {
+  const zip = formatNamed('zip');
+  const bytes = writeZip([{ name: 'a/x', data: new Uint8Array(8) }, { name: 'a/y', data: new Uint8Array(8) }]);
+  const view = new DataView(bytes.buffer);
+  // Point the second central entry (after the first's 46 bytes and name) at the first local header.
+  const directory = view.getUint32(bytes.length - 22 + 16, true);
+  view.setUint32(directory + 46 + 3 + 42, 0, true);
+  assert.equal(await check(zip, bytes), 'Error: PytorchStreamReader failed reading zip archive: entries a/x and a/y overlap');
+});
+
+test('the fuzz script runs a short campaign and reports', async () => {
+  const lines: string[] = [];
+  const failures = await fuzzMain(['--seconds', '1', '--format', 'zip', '--seed', '7', '--in-process'], (line) => lines.push(line));
+  assert.equal(failures, 0, lines.join('\n'));
+  assert.match(lines.join('\n'), /zip: \d+ inputs in [\d.]+ s \(\d+ inputs\/s\)/);
+});
