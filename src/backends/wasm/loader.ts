@@ -22,14 +22,27 @@ import { WASM_MODULE_BASE64 } from './module.js';
 /** The most linear memory one call may use. */
 const MAX_BYTES = 1 << 30;
 
-/** Below this many multiply-adds a product runs faster in JS than through the copies and the call. */
-const GEMM_MIN_WORK = 4096;
+/**
+ * Below this many multiply-adds a product runs as fast in JS as through the copies and the call
+ * (measured: even at 8 x 8 x 8 the module is 5 times faster, at 4 x 4 x 4 they tie).
+ */
+const GEMM_MIN_WORK = 128;
 
-/** Below this many elements the JS loops of js/elementwise.ts beat the copies in and out. */
-const ELEMENTWISE_MIN = 1024;
+/**
+ * The runs at which the elementwise primitives pay for their copies in and out, against the JS loops
+ * of js/elementwise.ts (measured on V8: from 512 elements up the module is 2-8 times faster; float64
+ * runs past 2^19 elements are bound by memory bandwidth, and the copies make the module no faster, then
+ * slower).
+ */
+const ELEMENTWISE_MIN = 512;
+const ELEMENTWISE_MAX_F64 = 1 << 19;
 
-/** The ops of c/kernels.c's unary and binary kernels, by their codes there (the position here). */
-const UNARY_OPS: readonly UnaryOpName[] = ['neg', 'abs', 'sqrt', 'relu'];
+/**
+ * The ops of c/kernels.c's unary and binary kernels, by their codes there (the position here). The
+ * unary ops from TRANSCENDENTAL on run in transcendental_f32, for float32 only.
+ */
+const UNARY_OPS: readonly UnaryOpName[] = ['neg', 'abs', 'sqrt', 'relu', 'exp', 'log', 'tanh', 'sigmoid'];
+const TRANSCENDENTAL = UNARY_OPS.indexOf('exp');
 const BINARY_OPS: readonly BinaryOpName[] = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'reluBackward'];
 
 /** The order of the fields of c/kernels.c's ConvGeometry and PoolGeometry structs (int32 each). */
@@ -61,6 +74,9 @@ interface TypedKernels {
   sum(a: Ptr, n: number): number;
 }
 
+/** c/kernels.c's float32 exp, log, tanh and sigmoid. */
+type Transcendental = (op: number, a: Ptr, out: Ptr, n: number) => void;
+
 const KERNEL_NAMES: readonly (keyof TypedKernels)[] = [
   'gemm_scratch', 'gemm_batched', 'conv_scratch', 'conv_forward', 'conv_transpose_forward', 'conv_weight_grad',
   'max_pool2d', 'unary', 'binary', 'sum',
@@ -70,6 +86,8 @@ const KERNEL_NAMES: readonly (keyof TypedKernels)[] = [
 interface ElementType {
   readonly kernels: TypedKernels;
   readonly bytes: number;
+  /** The longest run the elementwise primitives take. */
+  readonly maxRun: number;
   view(buffer: ArrayBuffer, ptr: Ptr, length: number): FloatArray;
 }
 
@@ -127,6 +145,7 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm';
   private readonly f32: ElementType;
   private readonly f64: ElementType;
+  private readonly transcendental: Transcendental;
 
   constructor(private readonly arena: Arena, exports: WebAssembly.Exports) {
     const kernels = (suffix: string): TypedKernels => {
@@ -137,8 +156,9 @@ export class WasmBackend implements Backend {
       });
       return Object.fromEntries(entries) as TypedKernels;
     };
-    this.f32 = { kernels: kernels('f32'), bytes: 4, view: (buffer, ptr, length) => new Float32Array(buffer, ptr, length) };
-    this.f64 = { kernels: kernels('f64'), bytes: 8, view: (buffer, ptr, length) => new Float64Array(buffer, ptr, length) };
+    this.f32 = { kernels: kernels('f32'), bytes: 4, maxRun: Infinity, view: (buffer, ptr, length) => new Float32Array(buffer, ptr, length) };
+    this.transcendental = exports.transcendental_f32 as Transcendental;
+    this.f64 = { kernels: kernels('f64'), bytes: 8, maxRun: ELEMENTWISE_MAX_F64, view: (buffer, ptr, length) => new Float64Array(buffer, ptr, length) };
   }
 
   describe(): string {
@@ -299,14 +319,16 @@ export class WasmBackend implements Backend {
   unary(op: UnaryOpName, a: RunOperand, out: FloatArray, n: number): boolean {
     const code = UNARY_OPS.indexOf(op);
     const type = this.typeOf(out, a.data);
+    const transcendental = code >= TRANSCENDENTAL;
     // A repeated single value is a fill, which the JS loop does as fast.
-    if (code < 0 || type === null || a.step === 0 || n < ELEMENTWISE_MIN) return false;
+    if (code < 0 || type === null || a.step === 0 || !pays(type, n) || (transcendental && type !== this.f32)) return false;
     this.arena.reset();
     const x = this.placeDense(type, a.data, a.offset, n);
     const result = this.arena.reserve(n * type.bytes);
     if (!this.arena.commit()) return false;
     x.copy();
-    type.kernels.unary(code, x.ptr, result, n);
+    if (transcendental) this.transcendental(code, x.ptr, result, n);
+    else type.kernels.unary(code, x.ptr, result, n);
     this.copyOut(type, result, out.subarray(0, n));
     return true;
   }
@@ -314,7 +336,7 @@ export class WasmBackend implements Backend {
   binary(op: BinaryOpName, a: RunOperand, b: RunOperand, out: FloatArray, n: number): boolean {
     const code = BINARY_OPS.indexOf(op);
     const type = this.typeOf(out, a.data, b.data);
-    if (code < 0 || type === null || n < ELEMENTWISE_MIN) return false;
+    if (code < 0 || type === null || !pays(type, n)) return false;
     this.arena.reset();
     const x = this.placeDense(type, a.data, a.offset, a.step === 1 ? n : 1);
     const y = this.placeDense(type, b.data, b.offset, b.step === 1 ? n : 1);
@@ -329,13 +351,18 @@ export class WasmBackend implements Backend {
 
   sum(a: RunOperand, n: number): number | null {
     const type = a.data instanceof Float32Array ? this.f32 : this.f64;
-    if (a.step === 0 || n < ELEMENTWISE_MIN) return null;
+    if (a.step === 0 || !pays(type, n)) return null;
     this.arena.reset();
     const x = this.placeDense(type, a.data, a.offset, n);
     if (!this.arena.commit()) return null;
     x.copy();
     return type.kernels.sum(x.ptr, n);
   }
+}
+
+/** Whether an elementwise run of n elements is faster here than in the JS loops. */
+function pays(type: ElementType, n: number): boolean {
+  return n >= ELEMENTWISE_MIN && n <= type.maxRun;
 }
 
 type Triple = [number, number, number];
