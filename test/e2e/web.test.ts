@@ -10,6 +10,8 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import * as torch from 'tstorch';
+import type { Tensor } from 'tstorch';
 
 /** The repository: this file runs as dist/test/e2e/web.test.js. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -175,6 +177,20 @@ test('training in the worker lowers the loss, beats chance on the test images, a
   await page.locator('#train').click();
   await page.waitForFunction(() => /^paused at step \d+/.test(document.getElementById('train-status')?.textContent ?? ''), null, { timeout: 10_000 });
   assert.equal(await text('#train'), 'Start training');
+});
+
+test('the trained weights download as a .pt state_dict that torch.load reads', async () => {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#save').click()]);
+  const step = await text('#step');
+  assert.equal(download.suggestedFilename(), `fashion-mnist-net-step${step}.pt`);
+  const path = join(ROOT, 'dist/e2e', download.suggestedFilename());
+  await download.saveAs(path);
+  const stateDict = await torch.load<Map<string, Tensor>>(path);
+  assert.deepEqual(
+    [...stateDict].map(([name, t]) => `${name} [${t.shape.join(', ')}]`),
+    ['conv1.weight [6, 1, 5, 5]', 'conv1.bias [6]', 'conv2.weight [16, 6, 5, 5]', 'conv2.bias [16]', 'fc1.weight [120, 256]', 'fc1.bias [120]', 'fc2.weight [84, 120]', 'fc2.bias [84]', 'fc3.weight [10, 84]', 'fc3.bias [10]'],
+  );
+  rmSync(path);
 });
 
 test('a picked test image and a drawing get a prediction with class probabilities', async () => {

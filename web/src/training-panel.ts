@@ -69,6 +69,8 @@ export function setUpTrainingPanel(): void {
     setRunning(!running);
   });
   pickButton.addEventListener('click', () => send({ type: 'pick' }));
+  const saveButton = byId<HTMLButtonElement>('save');
+  saveButton.addEventListener('click', () => send({ type: 'save' }));
   byId<HTMLButtonElement>('clear').addEventListener('click', () => {
     sketch.clear();
     picked = null;
@@ -87,6 +89,7 @@ export function setUpTrainingPanel(): void {
         status.textContent = `${reply.trainSize} training and ${reply.testSize} test images loaded`;
         trainButton.disabled = false;
         pickButton.disabled = false;
+        saveButton.disabled = false;
         break;
       case 'progress': {
         smoothedLoss = smoothedLoss === null ? reply.loss : LOSS_SMOOTHING * smoothedLoss + (1 - LOSS_SMOOTHING) * reply.loss;
@@ -116,6 +119,15 @@ export function setUpTrainingPanel(): void {
         truth.dataset.label = picked.label;
         sketch.show(reply.pixels);
         predict(sketch.pixels);
+        break;
+      }
+      case 'saved': {
+        const link = document.createElement('a');
+        link.href = URL.createObjectURL(reply.checkpoint);
+        link.download = `fashion-mnist-net-step${reply.step}.pt`;
+        link.click();
+        // Revoked later, not at once: the download reads the URL after this task ends.
+        setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
         break;
       }
       case 'error':

@@ -68,6 +68,9 @@ function handle(trainer: Trainer, request: Request): void {
       post({ type: 'picked', pixels, label: trainer.test.targets.select(0, index).item(), index }, [pixels.buffer]);
       break;
     }
+    case 'save':
+      post({ type: 'saved', checkpoint: torch.io.saveBlob(trainer.net.stateDict()), step: trainer.steps });
+      break;
   }
 }
 
