@@ -13,7 +13,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from 'tstorch';
-import { checkGroup, functionsOf, tensorMethods, type Group } from './api-walk-worker.js';
+import { CLASS_NAMESPACES, FUNCTION_GROUPS, checkGroup, functionsOf, isClass, tensorMethods, type Group } from './api-walk-worker.js';
 
 // The groups whose functions check their arguments. torch.io's byte functions, nn.init, nn.utils,
 // utils.data, optim.pytorchName, autograd.function and the constructors of the classes (groups io,
@@ -29,4 +29,25 @@ test('the walk covers the exported API', () => {
     assert.ok(methods.includes(name), name);
   }
   assert.ok(functionsOf(torch, '').length > 150);
+});
+
+/** The namespaces below `root` (plain objects and modules, not tensors, dtypes or classes), with their paths. */
+function namespacesBelow(root: object, path: string, found = new Map<object, string>()): Map<object, string> {
+  found.set(root, path);
+  for (const [name, value] of Object.entries(root)) {
+    const isNamespace = typeof value === 'object' && value !== null && !found.has(value) &&
+      (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null);
+    if (isNamespace) namespacesBelow(value, `${path}.${name}`, found);
+  }
+  return found;
+}
+
+test('every namespace with functions or classes is walked', () => {
+  const walkedFunctions = new Set<object>(Object.values(FUNCTION_GROUPS).flatMap((namespaces) => namespaces.map(([ns]) => ns)));
+  const walkedClasses = new Set<object>(CLASS_NAMESPACES.map(([ns]) => ns));
+  for (const [ns, path] of namespacesBelow(torch, 'torch')) {
+    const values = Object.values(ns);
+    if (values.some((v) => typeof v === 'function' && !isClass(v))) assert.ok(walkedFunctions.has(ns), `the functions of ${path}`);
+    if (values.some(isClass)) assert.ok(walkedClasses.has(ns), `the classes of ${path}`);
+  }
 });

@@ -36,12 +36,36 @@ const NOT_WALKED: Record<string, string> = {
   // nn.functional ops that draw random numbers run through the same checks as the ones walked.
 };
 
+/** A namespace of the API and the prefix its members are named with in reports. */
+export type Namespace = readonly [object, string];
+
+/** The namespaces whose functions each function group walks. */
+export const FUNCTION_GROUPS = {
+  torch: [[torch, 'torch.']],
+  linalg: [[torch.linalg, 'torch.linalg.']],
+  autograd: [[torch.autograd, 'torch.autograd.']],
+  functional: [[torch.autograd.functional, 'torch.autograd.functional.']],
+  nnFunctional: [[torch.nn.functional, 'F.']],
+  backends: [[torch.backends, 'torch.backends.']],
+  io: [[torch.io, 'torch.io.']],
+  nnInit: [[torch.nn.init, 'nn.init.']],
+  nnUtils: [[torch.nn.utils, 'nn.utils.']],
+  data: [[torch.utils.data, 'utils.data.'], [torch.utils.data.datasets, 'utils.data.datasets.']],
+  misc: [[torch.autograd.function, 'torch.autograd.function.'], [torch.optim, 'optim.']],
+} as const satisfies Record<string, readonly Namespace[]>;
+
+/** The namespaces whose classes the `constructors` group calls with `new`. */
+export const CLASS_NAMESPACES: readonly Namespace[] = [
+  [torch, 'torch.'], [torch.nn, 'nn.'], [torch.optim, 'optim.'], [torch.optim.lrScheduler, 'optim.lrScheduler.'],
+  [torch.utils.data, 'utils.data.'], [torch.utils.data.datasets, 'utils.data.datasets.'], [torch.autograd, 'torch.autograd.'],
+  [torch.autograd.function, 'torch.autograd.function.'], [torch.io, 'torch.io.'],
+];
+
+type FunctionGroup = keyof typeof FUNCTION_GROUPS;
+export type Group = FunctionGroup | 'constructors' | 'tensorFull' | 'tensorReceivers' | 'layoutsT' | 'layoutsO';
+
 /** The groups of callables walked with bad arguments (the layout groups compare layouts instead). */
-export const BAD_ARGUMENT_GROUPS = [
-  'torch', 'linalg', 'autograd', 'functional', 'nnFunctional', 'backends', 'tensorFull', 'tensorReceivers',
-  'io', 'nnInit', 'nnUtils', 'data', 'misc', 'constructors',
-] as const;
-export type Group = (typeof BAD_ARGUMENT_GROUPS)[number] | 'layoutsT' | 'layoutsO';
+export const BAD_ARGUMENT_GROUPS: readonly Group[] = [...(Object.keys(FUNCTION_GROUPS) as FunctionGroup[]), 'constructors', 'tensorFull', 'tensorReceivers'];
 
 /** Results that depend on the memory layout by definition (or only work on some layouts, as in PyTorch). */
 const LAYOUT_DEPENDENT: Record<string, string> = {
@@ -68,7 +92,7 @@ const LAYOUT_DEPENDENT: Record<string, string> = {
   bernoulli_: 'fills in memory order',
 };
 
-function isClass(f: unknown): boolean {
+export function isClass(f: unknown): boolean {
   return typeof f === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(f));
 }
 
@@ -148,35 +172,8 @@ function layoutCallables(): Callable[] {
 
 function callablesOf(group: Exclude<Group, 'layoutsT' | 'layoutsO'>): { callables: Callable[]; lists: ArgList[] } {
   switch (group) {
-    case 'torch':
-      return { callables: functionsOf(torch, 'torch.'), lists: argumentLists() };
-    case 'linalg':
-      return { callables: functionsOf(torch.linalg, 'torch.linalg.'), lists: argumentLists() };
-    case 'autograd':
-      return { callables: functionsOf(torch.autograd, 'torch.autograd.'), lists: argumentLists() };
-    case 'functional':
-      return { callables: functionsOf(torch.autograd.functional, 'torch.autograd.functional.'), lists: argumentLists() };
-    case 'nnFunctional':
-      return { callables: functionsOf(torch.nn.functional, 'F.'), lists: argumentLists() };
-    case 'backends':
-      return { callables: functionsOf(torch.backends, 'torch.backends.'), lists: argumentLists() };
-    case 'io':
-      return { callables: functionsOf(torch.io, 'torch.io.'), lists: argumentLists() };
-    case 'nnInit':
-      return { callables: functionsOf(torch.nn.init, 'nn.init.'), lists: argumentLists() };
-    case 'nnUtils':
-      return { callables: functionsOf(torch.nn.utils, 'nn.utils.'), lists: argumentLists() };
-    case 'data':
-      return { callables: [...functionsOf(torch.utils.data, 'utils.data.'), ...functionsOf(torch.utils.data.datasets, 'utils.data.datasets.')], lists: argumentLists() };
-    case 'misc':
-      return { callables: [...functionsOf(torch.autograd.function, 'torch.autograd.function.'), ...functionsOf(torch.optim, 'optim.')], lists: argumentLists() };
-    case 'constructors': {
-      const namespaces: [object, string][] = [
-        [torch.nn, 'nn.'], [torch.optim, 'optim.'], [torch.optim.lrScheduler, 'optim.lrScheduler.'], [torch.utils.data, 'utils.data.'],
-        [torch.utils.data.datasets, 'utils.data.datasets.'], [torch.autograd, 'torch.autograd.'], [torch.io, 'torch.io.'],
-      ];
-      return { callables: namespaces.flatMap(([ns, prefix]) => constructorsOf(ns, prefix)), lists: argumentLists() };
-    }
+    case 'constructors':
+      return { callables: CLASS_NAMESPACES.flatMap(([ns, prefix]) => constructorsOf(ns, prefix)), lists: argumentLists() };
     case 'tensorFull':
       return { callables: tensorMethods().map((name) => methodCallable(name, 'f')), lists: argumentLists() };
     case 'tensorReceivers': {
@@ -184,6 +181,8 @@ function callablesOf(group: Exclude<Group, 'layoutsT' | 'layoutsO'>): { callable
       const callables = tensorMethods().flatMap((name) => receivers.map((r) => methodCallable(name, r)));
       return { callables, lists: receiverLists() };
     }
+    default:
+      return { callables: FUNCTION_GROUPS[group].flatMap(([ns, prefix]) => functionsOf(ns, prefix)), lists: argumentLists() };
   }
 }
 
