@@ -5,7 +5,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { float32 } from '../tensor/dtype.js';
 import { scalarTensor } from '../tensor/factory.js';
 import { pytorchName, type OptimizerStateDict, type ParamState } from '../optim/optimizer.js';
-import type { PickleObject, PickleValue } from './pickle.js';
+import { pyShort, pyTypeOf, type PickleObject, type PickleValue } from './pickle.js';
 
 /** tstorch's name for a PyTorch key: `exp_avg_sq` -> `expAvgSq`, `param_groups` -> `paramGroups`. */
 function camelName(key: string): string {
@@ -20,6 +20,11 @@ function entriesOf(value: PickleValue | undefined, what: string): [PickleValue, 
   throw new TypeError(`optimizerStateDictFromPyTorch: expected ${what} to be a dict`);
 }
 
+function keyName(key: PickleValue): string {
+  if (typeof key !== 'string') throw new TypeError(`optimizerStateDictFromPyTorch: expected str keys in parameter states and groups, got ${pyTypeOf(key)}`);
+  return key;
+}
+
 function field(value: PickleValue, key: string): PickleValue | undefined {
   const found = entriesOf(value, 'the state dict').find(([k]) => k === key);
   return found?.[1];
@@ -29,15 +34,16 @@ function field(value: PickleValue, key: string): PickleValue | undefined {
 export function optimizerStateDictFromPyTorch(value: PickleValue): OptimizerStateDict {
   const state: Record<number, ParamState> = {};
   for (const [key, entry] of entriesOf(field(value, 'state'), "'state'")) {
-    const index = Number(key);
-    if (!Number.isInteger(index)) throw new TypeError(`optimizerStateDictFromPyTorch: state key ${String(key)} is not a parameter index`);
+    // Only scalars are converted: Number() of a nested list recurses as deep as the list.
+    const index = typeof key === 'number' || typeof key === 'string' ? Number(key) : NaN;
+    if (!Number.isInteger(index)) throw new TypeError(`optimizerStateDictFromPyTorch: state key ${pyShort(key)} is not a parameter index`);
     const paramState: ParamState = {};
     for (const [name, v] of entriesOf(entry, 'a parameter state')) {
       // PyTorch writes None for buffers not created yet; before 1.12, steps were Python numbers.
       if (v === null) continue;
-      if (typeof v === 'number') paramState[camelName(String(name))] = scalarTensor(v, float32);
-      else if (v instanceof Tensor) paramState[camelName(String(name))] = v;
-      else throw new TypeError(`optimizerStateDictFromPyTorch: state ${String(name)} of parameter ${index} is not a tensor`);
+      if (typeof v === 'number') paramState[camelName(keyName(name))] = scalarTensor(v, float32);
+      else if (v instanceof Tensor) paramState[camelName(keyName(name))] = v;
+      else throw new TypeError(`optimizerStateDictFromPyTorch: state ${pyShort(name)} of parameter ${index} is not a tensor`);
     }
     state[index] = paramState;
   }
@@ -45,7 +51,7 @@ export function optimizerStateDictFromPyTorch(value: PickleValue): OptimizerStat
   if (!Array.isArray(groups)) throw new TypeError("optimizerStateDictFromPyTorch: expected 'param_groups' to be a list");
   const paramGroups = groups.map((group: PickleValue) => {
     const options: Record<string, unknown> = {};
-    for (const [k, v] of entriesOf(group, 'a parameter group')) options[camelName(String(k))] = Array.isArray(v) ? [...v] : v;
+    for (const [k, v] of entriesOf(group, 'a parameter group')) options[camelName(keyName(k))] = Array.isArray(v) ? [...v] : v;
     if (!Array.isArray(options.params) || !options.params.every((p) => Number.isInteger(p))) {
       throw new TypeError("optimizerStateDictFromPyTorch: a parameter group's 'params' must be a list of indices");
     }

@@ -83,8 +83,20 @@ export function pyTypeOf(value: unknown): string {
   if (typeof value === 'bigint') return "<class 'int'>";
   if (typeof value === 'boolean') return "<class 'bool'>";
   if (value instanceof Tensor) return "<class 'torch.Tensor'>";
+  if (value instanceof Uint8Array) return "<class 'bytes'>";
+  if (value instanceof Set) return "<class 'set'>";
   if (typeof value === 'object') return `<class '${value.constructor?.name ?? 'object'}'>`;
   return `<class '${typeof value}'>`; // nothing a pickle makes: a missing item (undefined), read by mistake
+}
+
+/**
+ * A value for an error message: a scalar as itself, anything else by its type. Never the contents of a
+ * container: a file can nest lists deeper than String() can recurse.
+ */
+export function pyShort(value: unknown): string {
+  if (typeof value === 'string') return value.length > 100 ? `${value.slice(0, 100)}...` : value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  return value === null ? 'None' : pyTypeOf(value);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -12,8 +12,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { DType, bool, uint8, int8, int16, int32, int64, float32, float64 } from '../tensor/dtype.js';
 import { Storage } from '../tensor/storage.js';
 import { Parameter } from '../nn/parameter.js';
-import { readZipEntries, zipEntryData, writeZip, type ZipEntry } from './zip.js';
-import { unpickle, pickle, PyGlobal, GlobalRef, PyDict, UnpicklingError, weightsOnlyError, pyTypeOf, type PickleValue, type UnpicklerHooks, type PicklerHooks } from './pickle.js';
+import { readZipEntries, zipEntryData, writeZip, printable, type ZipEntry } from './zip.js';
+import { unpickle, pickle, PyGlobal, GlobalRef, PyDict, UnpicklingError, weightsOnlyError, pyTypeOf, pyShort, type PickleValue, type UnpicklerHooks, type PicklerHooks } from './pickle.js';
 import { decodeElements, encodeElements, nativeFormatOf, FLOAT16, BFLOAT16, type ElementFormat } from './elements.js';
 
 export interface PtLoadOptions {
@@ -77,7 +77,7 @@ function isEmptyState(state: unknown): boolean {
 }
 
 function checkIndex(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw weightsOnlyError(`${what} must be a non-negative int, got ${pyTypeOf(v)} ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw weightsOnlyError(`${what} must be a non-negative int, got ${pyTypeOf(v)} ${pyShort(v)}`);
   return v;
 }
 
@@ -95,6 +95,7 @@ class TorchHooks implements UnpicklerHooks {
 
   findGlobal(module: string, name: string): unknown {
     const path = `${module}.${name}`;
+    const shown = printable(path);
     const callable = CALLABLES.get(path);
     if (callable !== undefined) return callable;
     if (module === 'torch') {
@@ -103,9 +104,9 @@ class TorchHooks implements UnpicklerHooks {
       const format = STORAGE_FORMATS.get(name);
       if (format !== undefined) return new StorageType(name, format);
     }
-    if (UNSUPPORTED.has(path)) throw weightsOnlyError(`${path} is allowed by PyTorch's weights-only loader, but tstorch has no counterpart for it`);
+    if (UNSUPPORTED.has(path)) throw weightsOnlyError(`${shown} is allowed by PyTorch's weights-only loader, but tstorch has no counterpart for it`);
     throw weightsOnlyError(
-      `Unsupported global: GLOBAL ${path} was not an allowed global by default. tstorch loads only tensors, parameters, dicts, lists, tuples, strings and numbers (save a model's state_dict(), not the model).`,
+      `Unsupported global: GLOBAL ${shown} was not an allowed global by default. tstorch loads only tensors, parameters, dicts, lists, tuples, strings and numbers (save a model's state_dict(), not the model).`,
     );
   }
 
@@ -184,7 +185,7 @@ class TorchHooks implements UnpicklerHooks {
 
 function storageId(pid: readonly unknown[]): { type: StorageType; key: string; numel: number; rest: unknown[] } {
   const [kind, type, key, , numel, ...rest] = pid;
-  if (kind !== 'storage') throw weightsOnlyError(`Only persistent_load of storage is allowed, but got ${String(kind)}`);
+  if (kind !== 'storage') throw weightsOnlyError(`Only persistent_load of storage is allowed, but got ${pyShort(kind)}`);
   if (pid.length < 5) throw weightsOnlyError(`a storage's persistent id has 5 items (6 in the legacy format), this one ${pid.length}`);
   if (!(type instanceof StorageType)) throw weightsOnlyError(`persistent id names ${pyTypeOf(type)} instead of a storage type`);
   if (typeof key !== 'string') throw weightsOnlyError(`storage key must be a str, got ${pyTypeOf(key)}`);
@@ -212,13 +213,13 @@ function loadZip(bytes: Uint8Array, options: PtLoadOptions): PickleValue {
   const entries = readZipEntries(bytes);
   if (entries.length === 0) throw new Error('PytorchStreamReader failed reading zip archive: the archive is empty');
   const slash = entries[0].name.indexOf('/');
-  if (slash < 0) throw new Error(`PytorchStreamReader failed reading zip archive: file in archive is not in a subdirectory: ${entries[0].name}`);
+  if (slash < 0) throw new Error(`PytorchStreamReader failed reading zip archive: file in archive is not in a subdirectory: ${printable(entries[0].name)}`);
   const prefix = entries[0].name.slice(0, slash + 1);
   const records = new Map<string, ZipEntry>();
   for (const e of entries) if (e.name.startsWith(prefix)) records.set(e.name.slice(prefix.length), e);
   const record = (name: string): Uint8Array => {
     const entry = records.get(name);
-    if (entry === undefined) throw new Error(`PytorchStreamReader failed locating file ${name}: file not found`);
+    if (entry === undefined) throw new Error(`PytorchStreamReader failed locating file ${printable(name)}: file not found`);
     return zipEntryData(bytes, entry);
   };
   if (records.has('constants.pkl')) throw new Error('torch.load: this is a TorchScript archive (torch.jit.save); tstorch loads checkpoints written by torch.save');
@@ -260,7 +261,7 @@ const LEGACY_PROTOCOL = 1001;
 /** Hooks for the legacy format's header pickles, which hold only numbers and dicts. */
 const DATA_ONLY: UnpicklerHooks = {
   findGlobal: (module, name) => {
-    throw weightsOnlyError(`Unsupported global: GLOBAL ${module}.${name} was not an allowed global by default.`);
+    throw weightsOnlyError(`Unsupported global: GLOBAL ${printable(`${module}.${name}`)} was not an allowed global by default.`);
   },
   call: () => {
     throw weightsOnlyError('Trying to call reduce in a header pickle');
@@ -275,7 +276,7 @@ function loadLegacy(bytes: Uint8Array, options: PtLoadOptions): PickleValue {
   const magic = unpickle(bytes, DATA_ONLY, 0);
   if (magic.value !== LEGACY_MAGIC) throw new UnpicklingError('Invalid magic number; corrupt file?');
   const protocol = unpickle(bytes, DATA_ONLY, magic.end);
-  if (protocol.value !== LEGACY_PROTOCOL) throw new Error(`Invalid protocol version: ${String(protocol.value)}`);
+  if (protocol.value !== LEGACY_PROTOCOL) throw new Error(`Invalid protocol version: ${pyShort(protocol.value)}`);
   const sysInfo = unpickle(bytes, DATA_ONLY, protocol.end);
   const info = sysInfo.value as { little_endian?: unknown } | null;
   const littleEndian = info === null || typeof info !== 'object' || info.little_endian !== false;
@@ -317,7 +318,7 @@ function loadLegacy(bytes: Uint8Array, options: PtLoadOptions): PickleValue {
   let pos = keys.end;
   for (const key of keys.value) {
     const root = typeof key === 'string' ? roots.get(key) : undefined;
-    if (root === undefined) throw new Error(`torch.load: corrupt file (unknown storage key ${String(key)})`);
+    if (root === undefined) throw new Error(`torch.load: corrupt file (unknown storage key ${pyShort(key)})`);
     if (pos + 8 > bytes.length) throw new Error('torch.load: the file is truncated (storage data missing)');
     const count = view.getBigInt64(pos, littleEndian);
     if (count !== BigInt(root.numel)) throw new Error(`torch.load: storage ${key} holds ${count} elements, its tensors expect ${root.numel}`);

@@ -33,6 +33,15 @@ const ZIP64_END = 0x06064b50;
 const ZIP64_LOCATOR = 0x07064b50;
 const DATA_DESCRIPTOR = 0x08074b50;
 
+/**
+ * A name read from a file, for an error message: control characters escaped and the length capped (a
+ * corrupt length field can make a name out of any bytes).
+ */
+export function printable(text: string): string {
+  const shown = text.length > 200 ? `${text.slice(0, 200)}...` : text;
+  return shown.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 function fail(message: string): never {
   throw new Error(`PytorchStreamReader failed reading zip archive: ${message}`);
 }
@@ -122,12 +131,12 @@ export function readZipEntries(bytes: Uint8Array): ZipEntry[] {
       }
       e += 4 + length;
     }
-    if (flags & 1) fail(`entry ${name} is encrypted`);
-    if (method !== 0) fail(`entry ${name} is compressed (method ${method}); torch.save stores entries uncompressed and tstorch reads only those`);
-    if (compressed !== size) fail(`entry ${name} has inconsistent sizes`);
-    if (r.u32(localOffset) !== LOCAL_HEADER) fail(`invalid local header of entry ${name}`);
+    if (flags & 1) fail(`entry ${printable(name)} is encrypted`);
+    if (method !== 0) fail(`entry ${printable(name)} is compressed (method ${method}); torch.save stores entries uncompressed and tstorch reads only those`);
+    if (compressed !== size) fail(`entry ${printable(name)} has inconsistent sizes`);
+    if (r.u32(localOffset) !== LOCAL_HEADER) fail(`invalid local header of entry ${printable(name)}`);
     const offset = localOffset + 30 + r.u16(localOffset + 26) + r.u16(localOffset + 28);
-    r.check(offset, size, `the data of entry ${name}`);
+    r.check(offset, size, `the data of entry ${printable(name)}`);
     entries.push({ name, offset, size, crc32: crc });
     spans.push({ name, start: localOffset, end: offset + size });
     at += 46 + nameLength + extraLength + commentLength;
@@ -136,7 +145,7 @@ export function readZipEntries(bytes: Uint8Array): ZipEntry[] {
   // without compression: every storage record naming the same data); no zip writer makes them.
   spans.sort((a, b) => a.start - b.start);
   for (let i = 1; i < spans.length; i++) {
-    if (spans[i].start < spans[i - 1].end) fail(`entries ${spans[i - 1].name} and ${spans[i].name} overlap`);
+    if (spans[i].start < spans[i - 1].end) fail(`entries ${printable(spans[i - 1].name)} and ${printable(spans[i].name)} overlap`);
   }
   return entries;
 }
@@ -144,7 +153,7 @@ export function readZipEntries(bytes: Uint8Array): ZipEntry[] {
 /** The data of an entry, a view of the archive's bytes, checked against its CRC-32. */
 export function zipEntryData(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
   const data = bytes.subarray(entry.offset, entry.offset + entry.size);
-  if (crc32(data) !== entry.crc32) fail(`invalid crc-32 of entry ${entry.name} (corrupt file?)`);
+  if (crc32(data) !== entry.crc32) fail(`invalid crc-32 of entry ${printable(entry.name)} (corrupt file?)`);
   return data;
 }
 

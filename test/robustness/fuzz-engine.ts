@@ -155,7 +155,8 @@ export async function runInput(format: FuzzFormat, mutant: Mutant, expected?: st
 
 function errorKind(error: unknown): string {
   if (!(error instanceof Error)) return `non-Error ${typeof error}`;
-  return `${error.name}: ${error.message}`.replace(/\d+/g, 'N').replace(/`[^`]*`/g, '`…`').slice(0, 160);
+  // Numbers, tensor names and entry names blanked: one kind of error counts once however many files raise it.
+  return `${error.name}: ${error.message}`.replace(/\d+/g, 'N').replace(/`[^`]*`/g, '`…`').replace(/(entry|entries|file) \S+/g, '$1 …').slice(0, 160);
 }
 
 function errorProblems(format: FuzzFormat, error: unknown): string[] {

@@ -76,7 +76,8 @@ test('zip entries that share their bytes are refused', async () => {
   // Point the second central entry (after the first's 46 bytes and name) at the first local header.
   const directory = view.getUint32(bytes.length - 22 + 16, true);
   view.setUint32(directory + 46 + 3 + 42, 0, true);
-  assert.equal(await check(zip, bytes), 'Error: PytorchStreamReader failed reading zip archive: entries a/x and a/y overlap');
+  assert.throws(() => zip.parse(bytes), /^Error: PytorchStreamReader failed reading zip archive: entries a\/x and a\/y overlap$/);
+  assert.match(await check(zip, bytes), /overlap$/);
 });
 
 test('the fuzz script runs a short campaign and reports', async () => {
