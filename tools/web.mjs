@@ -2,8 +2,8 @@
 // localhost, printing its URL. Options: --port N (default 8000; 0 picks a free port), --outdir DIR
 // (default dist/web), --build-only.
 //
-// The page and its training worker both use the library, so they are bundled together with code
-// splitting: the library is one shared chunk that the browser fetches once. The output in dist/web is a
+// The page and its two workers (the playground's, the training's) are bundled together with code
+// splitting: the library, which both workers use, is one shared chunk that the browser fetches once. The output in dist/web is a
 // static site (index.html, the bundles, the shipped data) that any file server can host.
 import { build } from 'esbuild';
 import { createServer } from 'node:http';
@@ -30,7 +30,7 @@ export async function buildPage(outdir) {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   await build({
-    entryPoints: [join(root, 'web/src/main.ts'), join(root, 'web/src/worker.ts')],
+    entryPoints: ['main', 'playground-worker', 'training-worker'].map((name) => join(root, `web/src/${name}.ts`)),
     outdir,
     bundle: true,
     splitting: true,

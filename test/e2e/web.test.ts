@@ -72,10 +72,23 @@ async function text(selector: string): Promise<string> {
   return (await page.locator(selector).textContent()) ?? '';
 }
 
+/** Does `action`, which runs a program, and waits until its result is on the page (it runs in a worker). */
+async function andResult(action: () => Promise<void>): Promise<void> {
+  const shown = Number((await page.locator('#output').getAttribute('data-runs')) ?? 0);
+  await action();
+  await page.waitForFunction((n) => Number(document.getElementById('output')?.dataset.runs ?? 0) > n, shown);
+}
+
 /** Runs `code` in the editor the way a person does: types it over the old code and presses Ctrl+Enter. */
 async function runCode(code: string): Promise<void> {
   await page.locator('#code').fill(code);
-  await page.locator('#code').press('Control+Enter');
+  await andResult(() => page.locator('#code').press('Control+Enter'));
+}
+
+async function runExample(title: string): Promise<void> {
+  await andResult(async () => {
+    await page.locator('#examples').selectOption({ label: title });
+  });
 }
 
 test('the page\'s sources type-check (strict, as the library; esbuild only strips types)', () => {
@@ -85,12 +98,13 @@ test('the page\'s sources type-check (strict, as the library; esbuild only strip
 
 test('the page loads, becomes interactive, and its bundle is measured', async (t) => {
   await page.goto(url);
-  await page.locator('#run:enabled').waitFor();
+  await page.locator('body[data-interactive-ms]').waitFor();
+  assert.equal(await page.locator('#run').isEnabled(), true);
   const interactiveMs = Number(await page.locator('body').getAttribute('data-interactive-ms'));
   assert.ok(interactiveMs > 0 && interactiveMs < 10_000, `time to first interaction ${interactiveMs} ms`);
   const { bundleSizes } = (await import(pathToFileURL(join(ROOT, 'tools/web.mjs')).href)) as WebScript;
   const { files, raw, gzip } = bundleSizes(OUTDIR);
-  assert.deepEqual(files.filter((name) => !name.startsWith('chunk-')).sort(), ['main.js', 'worker.js']);
+  assert.deepEqual(files.filter((name) => !name.startsWith('chunk-')).sort(), ['main.js', 'playground-worker.js', 'training-worker.js']);
   assert.ok(raw > 100_000 && gzip < raw / 2, `bundle ${raw} bytes, ${gzip} gzipped`);
   const metrics = { scripts: files, rawBytes: raw, gzipBytes: gzip, timeToFirstInteractionMs: interactiveMs };
   writeFileSync(join(ROOT, 'dist/e2e/metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
@@ -98,8 +112,8 @@ test('the page loads, becomes interactive, and its bundle is measured', async (t
 });
 
 test('the autograd tutorial prints what PyTorch prints and draws the grad_fn graph', async () => {
-  await page.locator('#examples').selectOption({ label: 'The autograd tutorial' });
-  await page.locator('#run').click();
+  await runExample('The autograd tutorial');
+  await andResult(() => page.locator('#run').click());
   assert.equal(await text('[data-name="x.grad"] pre'), 'tensor([[4.5000, 4.5000],\n        [4.5000, 4.5000]])');
   assert.equal(await text('[data-name="x"] pre'), 'tensor([[1., 1.],\n        [1., 1.]], requires_grad=True)');
   assert.equal(await text('[data-name="y"] pre'), 'tensor([[3., 3.],\n        [3., 3.]], grad_fn=<AddBackward0>)');
@@ -121,17 +135,29 @@ test('a typed expression shows its value; an error shows PyTorch\'s message and 
   await runCode('const w = torch.ones(2, 3, { requiresGrad: true })\nw.matmul(torch.ones(4, 5))');
   assert.equal(await text('#output .error'), 'mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)');
   // The example whose loop body is the line before last: y = x * 2^9, the first power over norm 1000.
-  await page.locator('#examples').selectOption({ label: 'Vector-Jacobian product' });
+  await runExample('Vector-Jacobian product');
   assert.equal(await text('[data-name="x.grad"] pre'), 'tensor([5.1200e+01, 5.1200e+02, 5.1200e-02])');
   assert.deepEqual(await page.locator('svg#graph g.node').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-name'))), [...Array(9).fill('MulBackward0'), 'AccumulateGrad']);
   // A module prints by its class name (the bundle keeps names); its parameters' gradients and leaves are named.
-  await page.locator('#examples').selectOption({ label: 'A linear layer and a loss' });
+  await runExample('A linear layer and a loss');
   assert.equal(await text('[data-name="layer"] pre'), 'Linear(in_features=3, out_features=2, bias=True)');
   assert.equal(await page.locator('[data-name="layer.weight.grad"], [data-name="layer.bias.grad"]').count(), 2);
   assert.deepEqual((await page.locator('svg#graph g.node.leaf text.label').allTextContents()).sort(), ['layer.bias', 'layer.weight']);
   await runCode('print(torch.tensor([1, 2]).dtype, 1 + 1)\nconst p = torch.zeros(2, { requiresGrad: true })\np.exp().sum().backward()');
   assert.equal(await text('#output .printed'), 'torch.float32 2');
   assert.equal(await text('[data-name="p.grad"] pre'), 'tensor([1., 1.])');
+});
+
+test('a program that never ends can be stopped, and the editor works again', async () => {
+  await page.locator('#code').fill('let i = 0;\nwhile (true) i++;');
+  await page.locator('#code').press('Control+Enter');
+  await page.locator('#stop:visible').waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('#run').isEnabled(), false);
+  await andResult(() => page.locator('#stop').click());
+  assert.match(await text('#output .error'), /^Stopped after \d+\.\d s \(does a loop never end\?\)$/);
+  await page.locator('#run:enabled').waitFor();
+  await runExample('The autograd tutorial');
+  assert.equal(await text('[data-name="out"] pre'), 'tensor(27., grad_fn=<MeanBackward0>)');
 });
 
 test('training in the worker lowers the loss, beats chance on the test images, and leaves the page responsive', async (t) => {
@@ -142,14 +168,13 @@ test('training in the worker lowers the loss, beats chance on the test images, a
   await page.waitForFunction(() => document.getElementById('loss')?.textContent !== '–', null, { timeout: 60_000 });
   const firstLoss = Number(await text('#loss'));
 
-  // The main thread answers while the worker trains: a real click re-runs the tutorial promptly, and
-  // timers keep firing on time.
-  await runCode('const x = torch.ones(2, 2, { requiresGrad: true })\nx.mul(x).sum().backward()');
-  await page.locator('#output').evaluate((el) => el.replaceChildren());
+  // The page answers while the worker trains: a real click runs a program and shows its result
+  // promptly, and timers keep firing on time.
+  await page.locator('#code').fill('const x = torch.ones(2, 2, { requiresGrad: true })\nx.mul(x).sum().backward()');
   const clickedAt = Date.now();
-  await page.locator('#run').click();
-  await page.locator('[data-name="x.grad"]').waitFor();
+  await andResult(() => page.locator('#run').click());
   const clickMs = Date.now() - clickedAt;
+  assert.equal(await text('[data-name="x.grad"] pre'), 'tensor([[2., 2.],\n        [2., 2.]])');
   const longestTimerGap = await page.evaluate(async () => {
     let longest = 0;
     let last = performance.now();
@@ -160,7 +185,7 @@ test('training in the worker lowers the loss, beats chance on the test images, a
     }
     return longest;
   });
-  assert.ok(clickMs < 2_000, `a click took ${clickMs} ms to be handled during training`);
+  assert.ok(clickMs < 2_000, `a click took ${clickMs} ms to show its result during training`);
   assert.ok(longestTimerGap < 500, `a timer fired ${longestTimerGap.toFixed(0)} ms late during training`);
 
   // The first test accuracy comes at step 100.
@@ -220,7 +245,7 @@ test('a picked test image and a drawing get a prediction with class probabilitie
   await page.waitForFunction(() => document.getElementById('prediction')?.dataset.predicted !== undefined);
   assert.equal(await text('#truth'), 'Your drawing');
   assert.equal(await page.locator('#prediction li').count(), 10);
-  await page.locator('#examples').selectOption({ label: 'The autograd tutorial' });
+  await runExample('The autograd tutorial');
   await page.screenshot({ path: join(SCREENSHOTS, 'web-page.png'), fullPage: true });
   assert.deepEqual(pageErrors, []);
 });

@@ -1,33 +1,28 @@
-// Runs the code typed in the editor and collects what the page shows: the top-level variables, the value
-// of a last line that is an expression, what `print` printed, or the error.
+// Runs the code typed in the editor (in the playground's worker) and describes what the page shows: the
+// top-level variables and the value of a last line that is an expression, as PyTorch prints them, the
+// gradients, what `print` printed, the error, and the graph's layout.
 import * as torch from 'tstorch';
+import { graphOf, namedTensors, type GraphView, type NamedValue } from './graph.js';
 
-/** A value the page shows, under the name it has in the program (or the source of the expression). */
-export interface NamedValue {
+/** A value as the page shows it: its name over its printed form. */
+export interface ValueView {
   readonly name: string;
-  readonly value: unknown;
+  readonly text: string;
 }
 
-export interface RunResult {
-  readonly values: NamedValue[];
+export interface RunView {
   readonly printed: string[];
+  readonly values: ValueView[];
+  readonly gradients: ValueView[];
   /** The error as PyTorch words it, or null when the program ran to its end. */
   readonly error: string | null;
+  readonly graph: GraphView | null;
 }
 
 type Program = (torchNamespace: typeof torch, print: (...values: unknown[]) => void) => unknown[];
 
-/** The program's tensors by name, the parameters of its modules included (`layer.weight`). */
-export function namedTensors(values: readonly NamedValue[]): Array<{ name: string; value: torch.Tensor }> {
-  return values.flatMap(({ name, value }) => {
-    if (torch.isTensor(value)) return [{ name, value }];
-    if (value instanceof torch.nn.Module) return value.namedParameters({ prefix: name }).map(([n, p]) => ({ name: n, value: p }));
-    return [];
-  });
-}
-
 /** Python's str() of a value inside print and the variable list: None, True/False, lists in brackets. */
-export function pyStr(value: unknown): string {
+function pyStr(value: unknown): string {
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (Array.isArray(value)) return `[${value.map(pyStr).join(', ')}]`;
@@ -73,8 +68,19 @@ function describeError(error: unknown): string {
   return error.constructor === Error ? error.message : `${error.name}: ${error.message}`;
 }
 
-/** Runs `source`; never throws. */
-export function runProgram(source: string): RunResult {
+/**
+ * The gradients a user looks for after backward: those the named tensors and the modules' parameters
+ * received. Only leaves and tensors that retain their gradient have one (reading any other's warns, as
+ * in PyTorch).
+ */
+function gradients(values: readonly NamedValue[]): ValueView[] {
+  return namedTensors(values).flatMap(({ name, value }) =>
+    (value.isLeaf || value.retainsGrad) && value.grad !== null ? [{ name: `${name}.grad`, text: String(value.grad) }] : [],
+  );
+}
+
+/** Runs `source` and describes the outcome; never throws. */
+export function runProgram(source: string): RunView {
   const printed: string[] = [];
   const print = (...values: unknown[]): void => {
     printed.push(values.map((v) => (typeof v === 'string' ? v : pyStr(v))).join(' '));
@@ -85,11 +91,17 @@ export function runProgram(source: string): RunResult {
     const names = declaredNames(source);
     const { program, expression } = compile(source, names);
     const results = program(torch, print);
-    const values = names.map((name, i) => ({ name, value: results[expression === null ? i : i + 1] }));
+    const values: NamedValue[] = names.map((name, i) => ({ name, value: results[expression === null ? i : i + 1] }));
     if (expression !== null && results[0] !== undefined) values.push({ name: expression, value: results[0] });
-    return { values, printed, error: null };
+    return {
+      printed,
+      values: values.map(({ name, value }) => ({ name, text: pyStr(value) })),
+      gradients: gradients(values),
+      error: null,
+      graph: graphOf(values),
+    };
   } catch (error) {
-    return { values: [], printed, error: describeError(error) };
+    return { printed, values: [], gradients: [], error: describeError(error), graph: null };
   } finally {
     restoreWarnings();
   }

@@ -1,7 +1,14 @@
-// The messages between the page and its training worker.
+// The messages between the page and its two workers: the playground's and the training's.
+import type { RunView } from './playground.js';
 
-/** Page -> worker. */
-export type Request =
+/** Page -> playground worker: run a program (answered by a 'result' with the same id). */
+export type PlaygroundRequest = { type: 'run'; id: number; source: string };
+
+/** Playground worker -> page: 'ready' once the library is loaded. */
+export type PlaygroundReply = { type: 'ready' } | { type: 'result'; id: number; view: RunView };
+
+/** Page -> training worker. */
+export type TrainingRequest =
   | { type: 'start' }
   | { type: 'pause' }
   /** Classify a 28x28 image: 784 values in [0, 1], row by row, white ink on black as in Fashion-MNIST. */
@@ -11,9 +18,9 @@ export type Request =
   /** Send the network's weights as a PyTorch checkpoint (answered by 'saved'). */
   | { type: 'save' };
 
-/** Worker -> page. */
-export type Reply =
-  | { type: 'ready'; backend: string; backendDescription: string; available: string[]; trainSize: number; testSize: number }
+/** Training worker -> page. */
+export type TrainingReply =
+  | { type: 'ready'; backend: string; backendDescription: string; available: string[]; trainSize: number; testSize: number; classes: string[] }
   | { type: 'progress'; step: number; epoch: number; loss: number; stepsPerSecond: number; testAccuracy: number | null }
   | { type: 'paused'; step: number }
   | { type: 'prediction'; probabilities: number[] }

@@ -1,16 +1,14 @@
 // Section 2 of the page: drives the training worker, shows its progress, the chart and predictions.
-import * as torch from 'tstorch';
 import { TrainingChart } from './chart.js';
 import { byId } from './dom.js';
-import type { Reply, Request } from './protocol.js';
+import type { TrainingReply, TrainingRequest } from './protocol.js';
 import { Sketch } from './sketch.js';
 
 /** The loss shown is an exponential moving average over steps: single batches are noisy. */
 const LOSS_SMOOTHING = 0.9;
 
 /** Shows the ten probabilities as bars, the most likely class highlighted; returns that class. */
-function showPrediction(list: HTMLElement, probabilities: readonly number[]): string {
-  const classes = torch.utils.data.datasets.FashionMNIST.classes;
+function showPrediction(list: HTMLElement, classes: readonly string[], probabilities: readonly number[]): string {
   const best = probabilities.indexOf(Math.max(...probabilities));
   list.replaceChildren(
     ...probabilities.map((p, i) => {
@@ -44,8 +42,8 @@ export function setUpTrainingPanel(): void {
   const truth = byId<HTMLElement>('truth');
   const chart = new TrainingChart(byId<HTMLCanvasElement>('chart'));
 
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  const send = (request: Request, transfer: Transferable[] = []): void => worker.postMessage(request, transfer);
+  const worker = new Worker(new URL('./training-worker.js', import.meta.url), { type: 'module' });
+  const send = (request: TrainingRequest, transfer: Transferable[] = []): void => worker.postMessage(request, transfer);
   const predict = (pixels: Float32Array): void => send({ type: 'predict', pixels: pixels.slice() });
   /** The test image on the canvas, while it is one (drawing on it makes it the user's). */
   let picked: { index: number; label: string } | null = null;
@@ -56,6 +54,8 @@ export function setUpTrainingPanel(): void {
     predict(pixels);
   });
 
+  /** The class names, from the worker (the page's own thread does not load the library). */
+  let classes: string[] = [];
   let running = false;
   let smoothedLoss: number | null = null;
   const setRunning = (value: boolean): void => {
@@ -80,10 +80,11 @@ export function setUpTrainingPanel(): void {
     truth.textContent = 'Draw a piece of clothing (white on black), or pick a test image.';
   });
 
-  worker.addEventListener('message', (event: MessageEvent<Reply>) => {
+  worker.addEventListener('message', (event: MessageEvent<TrainingReply>) => {
     const reply = event.data;
     switch (reply.type) {
       case 'ready':
+        classes = reply.classes;
         stats.backend.textContent = reply.backend;
         stats.backend.title = `${reply.backendDescription} (available here: ${reply.available.join(', ')})`;
         status.textContent = `${reply.trainSize} training and ${reply.testSize} test images loaded`;
@@ -106,7 +107,7 @@ export function setUpTrainingPanel(): void {
         status.textContent = `paused at step ${reply.step}`;
         break;
       case 'prediction': {
-        const predicted = showPrediction(prediction, reply.probabilities);
+        const predicted = showPrediction(prediction, classes, reply.probabilities);
         if (picked !== null) {
           const verdict = predicted === picked.label ? 'the network says so too ✓' : `the network says ${predicted} ✗`;
           truth.textContent = `Test image #${picked.index}: a ${picked.label}; ${verdict}`;
@@ -114,7 +115,6 @@ export function setUpTrainingPanel(): void {
         break;
       }
       case 'picked': {
-        const classes = torch.utils.data.datasets.FashionMNIST.classes;
         picked = { index: reply.index, label: classes[reply.label] };
         truth.dataset.label = picked.label;
         sketch.show(reply.pixels);

@@ -1,13 +1,13 @@
 // The training worker: loads the shipped Fashion-MNIST slice, trains in slices of time between which it
 // answers the page (pause, predict, pick), and reports progress after each slice.
 import * as torch from 'tstorch';
-import type { Reply, Request } from './protocol.js';
+import type { TrainingReply, TrainingRequest } from './protocol.js';
 import { Trainer } from './training.js';
 
 /** The worker's global scope, typed with only what this file uses (the DOM typings describe a window). */
 const scope = self as unknown as {
-  postMessage(message: Reply, transfer?: Transferable[]): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent<Request>) => void): void;
+  postMessage(message: TrainingReply, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<TrainingRequest>) => void): void;
 };
 
 /** Training runs this long between answers to the page, so a click is answered within about that. */
@@ -16,7 +16,7 @@ const EVAL_EVERY_STEPS = 100;
 
 let running = false;
 
-function post(message: Reply, transfer: Transferable[] = []): void {
+function post(message: TrainingReply, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
 }
 
@@ -43,7 +43,7 @@ async function trainWhileRunning(trainer: Trainer): Promise<void> {
   post({ type: 'paused', step: trainer.steps });
 }
 
-function handle(trainer: Trainer, request: Request): void {
+function handle(trainer: Trainer, request: TrainingRequest): void {
   switch (request.type) {
     case 'start':
       if (!running) {
@@ -76,7 +76,7 @@ function handle(trainer: Trainer, request: Request): void {
 
 async function main(): Promise<void> {
   // Requests that arrive while the data loads wait for it.
-  const pending: Request[] = [];
+  const pending: TrainingRequest[] = [];
   let trainer: Trainer | null = null;
   scope.addEventListener('message', (event) => {
     if (trainer === null) pending.push(event.data);
@@ -97,6 +97,7 @@ async function main(): Promise<void> {
     available: torch.backends.available(),
     trainSize: trainer.train.length,
     testSize: trainer.test.length,
+    classes: [...torch.utils.data.datasets.FashionMNIST.classes],
   });
   for (const request of pending) handle(trainer, request);
 }
