@@ -12,16 +12,25 @@ import { gzipSync } from 'node:zlib';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = join(root, 'dist/browser/tstorch.js');
 
-/** @type {import('esbuild').Plugin} */
-const nodeBuiltins = {
-  name: 'node-builtins',
-  setup(b) {
-    b.onResolve({ filter: /^node:/ }, (args) => {
-      if (args.kind === 'dynamic-import') return { path: args.path, external: true };
-      return { errors: [{ text: `${args.path} is imported statically by ${relative(root, args.importer)}; browsers cannot load it (import it dynamically behind a Node check)` }] };
-    });
-  },
-};
+/**
+ * Resolves node: modules for a browser bundle. A static import of one becomes its shim when `shims` has
+ * one (the browser tests' node:test, node:assert, node:fs) and otherwise fails the build, because a
+ * browser cannot load it; dynamic ones, which the library makes only behind a Node check, stay external.
+ * @param {Readonly<Record<string, string>>} shims absolute paths of shim modules, by module name
+ * @returns {import('esbuild').Plugin}
+ */
+export function nodeModules(shims = {}) {
+  return {
+    name: 'node-modules',
+    setup(b) {
+      b.onResolve({ filter: /^node:/ }, (args) => {
+        if (args.kind === 'dynamic-import') return { path: args.path, external: true };
+        if (Object.hasOwn(shims, args.path)) return { path: shims[args.path] };
+        return { errors: [{ text: `${args.path} is imported statically by ${relative(root, args.importer)}; browsers cannot load it (import it dynamically behind a Node check)` }] };
+      });
+    },
+  };
+}
 
 /** Bundles the library for browsers; returns the bundle's size in bytes, raw and gzipped. */
 export async function bundle() {
@@ -33,10 +42,12 @@ export async function bundle() {
     platform: 'browser',
     target: 'es2022',
     minify: true,
+    // Module reprs and error messages name classes by constructor.name, as PyTorch's do by type(self).__name__.
+    keepNames: true,
     sourcemap: true,
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [nodeBuiltins],
+    plugins: [nodeModules()],
   });
   writeFileSync(join(root, 'dist/browser/tstorch.d.ts'), "export * from '../src/index.js';\n");
   const code = readFileSync(outfile);
