@@ -132,25 +132,26 @@ EXPORT(F(gemm_batched)) void F(gemm_batched)(int batch, int m, int n, int k, con
 
 /**
  * Unfolds `channels` channels of an image (read through its channel, row and column strides) into a
- * matrix with one row per tap (c, kh, kw) and one column per grid position, stored with the given
- * strides; taps in the padding are written as zeros, so the buffer needs no clearing between uses.
+ * contiguous matrix with one row per tap (c, kh, kw) and one column per grid position (gridH x gridW);
+ * taps in the padding are written as zeros, so the buffer needs no clearing between uses.
  */
-static void F(im2col)(const REAL *src, int cS, int hS, int wS, int channels, const ConvGeometry *g, int imgH, int imgW, int gridH, int gridW, REAL *cols, int rowStride, int colStride) {
+static void F(im2col)(const REAL *src, int cS, int hS, int wS, int channels, const ConvGeometry *g, int imgH, int imgW, int gridH, int gridW, REAL *cols) {
+  int step = g->strideW * wS;
   FOR_EACH_TAP(g, channels, imgH, imgW, gridH, gridW, {
-    REAL *to = cols + row * rowStride;
+    REAL *to = cols + row * gridH * gridW;
     for (int gh = 0; gh < gridH; gh++) {
-      REAL *line = to + gh * gridW * colStride;
+      REAL *line = to + gh * gridW;
       if (gh < hLo || gh >= hHi) {
-        for (int gw = 0; gw < gridW; gw++) line[gw * colStride] = 0;
+        for (int gw = 0; gw < gridW; gw++) line[gw] = 0;
         continue;
       }
       int ih = gh * g->strideH - g->padH + kh * g->dilationH;
       const REAL *from = src + c * cS + ih * hS + (kw * g->dilationW - g->padW) * wS;
-      int step = g->strideW * wS;
-      int gw = 0;
-      for (; gw < wLo; gw++) line[gw * colStride] = 0;
-      for (; gw < wHi; gw++) line[gw * colStride] = from[gw * step];
-      for (; gw < gridW; gw++) line[gw * colStride] = 0;
+      for (int gw = 0; gw < wLo; gw++) line[gw] = 0;
+      // The common case (unit stride along a contiguous row) as a plain copy, which clang vectorizes.
+      if (step == 1) for (int gw = wLo; gw < wHi; gw++) line[gw] = from[gw];
+      else for (int gw = wLo; gw < wHi; gw++) line[gw] = from[gw * step];
+      for (int gw = wHi; gw < gridW; gw++) line[gw] = 0;
     }
   })
 }
@@ -198,7 +199,7 @@ EXPORT(F(conv_forward)) void F(conv_forward)(const ConvGeometry *g, const REAL *
   REAL *cols = scratch, *pack = scratch + k * plane;
   for (int n = 0; n < g->batch; n++) {
     for (int grp = 0; grp < g->groups; grp++) {
-      F(im2col)(input + n * nS + grp * inG * cS, cS, hS, wS, inG, g, g->inH, g->inW, g->outH, g->outW, cols, plane, 1);
+      F(im2col)(input + n * nS + grp * inG * cS, cS, hS, wS, inG, g, g->inH, g->inW, g->outH, g->outW, cols);
       F(gemm)(outG, plane, k, weight + grp * outG * k, k, 1, cols, plane, 1, out + (n * g->outC + grp * outG) * plane, plane, 1, pack);
     }
   }
@@ -226,12 +227,14 @@ EXPORT(F(conv_weight_grad)) void F(conv_weight_grad)(const ConvGeometry *g, cons
   int k = inG * g->kH * g->kW;
   int plane = g->outH * g->outW;
   if (plane == 0 || k == 0) return;
-  // The unfolded image with one row per grid position, so that both operands have contiguous rows.
-  REAL *rows = scratch, *pack = scratch + k * plane;
+  // The unfolded image [k, plane] is read transposed: packing B reads its rows as NR parallel streams,
+  // cheaper than unfolding with a stride of k into [plane, k] (with the plain copy in im2col, W5's first
+  // convolution's forward and weight gradient at batch 32 went from 7.1 to 3.9 ms).
+  REAL *cols = scratch, *pack = scratch + k * plane;
   for (int n = 0; n < g->batch; n++) {
     for (int grp = 0; grp < g->groups; grp++) {
-      F(im2col)(input + n * nS + grp * inG * cS, cS, hS, wS, inG, g, g->inH, g->inW, g->outH, g->outW, rows, 1, k);
-      F(gemm)(outG, k, plane, gradOutput + (n * g->outC + grp * outG) * plane, plane, 1, rows, k, 1, out + grp * outG * k, k, 1, pack);
+      F(im2col)(input + n * nS + grp * inG * cS, cS, hS, wS, inG, g, g->inH, g->inW, g->outH, g->outW, cols);
+      F(gemm)(outG, k, plane, gradOutput + (n * g->outC + grp * outG) * plane, plane, 1, cols, 1, plane, out + grp * outG * k, k, 1, pack);
     }
   }
 }
