@@ -4,8 +4,12 @@ import { byId } from './dom.js';
 import type { TrainingReply, TrainingRequest } from './protocol.js';
 import { Sketch } from './sketch.js';
 
-/** The loss shown is an exponential moving average over steps: single batches are noisy. */
-const LOSS_SMOOTHING = 0.9;
+/** The loss and speed shown are exponential moving averages over reports: single slices are noisy. */
+const SMOOTHING = 0.9;
+
+function smooth(average: number | null, value: number): number {
+  return average === null ? value : SMOOTHING * average + (1 - SMOOTHING) * value;
+}
 
 /** Shows the ten probabilities as bars, the most likely class highlighted; returns that class. */
 function showPrediction(list: HTMLElement, classes: readonly string[], probabilities: readonly number[]): string {
@@ -58,6 +62,7 @@ export function setUpTrainingPanel(): void {
   let classes: string[] = [];
   let running = false;
   let smoothedLoss: number | null = null;
+  let smoothedSpeed: number | null = null;
   const setRunning = (value: boolean): void => {
     running = value;
     trainButton.textContent = running ? 'Pause' : 'Start training';
@@ -93,12 +98,13 @@ export function setUpTrainingPanel(): void {
         saveButton.disabled = false;
         break;
       case 'progress': {
-        smoothedLoss = smoothedLoss === null ? reply.loss : LOSS_SMOOTHING * smoothedLoss + (1 - LOSS_SMOOTHING) * reply.loss;
+        smoothedLoss = smooth(smoothedLoss, reply.loss);
+        smoothedSpeed = smooth(smoothedSpeed, reply.stepsPerSecond);
         stats.step.textContent = String(reply.step);
         // The pass under way, counted from 1 as progress bars do (the worker counts passes completed).
         stats.epoch.textContent = String(reply.epoch + 1);
         stats.loss.textContent = smoothedLoss.toFixed(4);
-        stats.speed.textContent = `${reply.stepsPerSecond.toFixed(1)} steps/s`;
+        stats.speed.textContent = `${smoothedSpeed.toFixed(1)} steps/s`;
         if (reply.testAccuracy !== null) stats.accuracy.textContent = `${(reply.testAccuracy * 100).toFixed(1)}%`;
         chart.add(reply.step, smoothedLoss, reply.testAccuracy);
         break;
