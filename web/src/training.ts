@@ -6,7 +6,6 @@ import { Net, normalizedImage } from '../../examples/lib/net.js';
 
 const { nn, optim } = torch;
 const { DataLoader } = torch.utils.data;
-const { FashionMNIST } = torch.utils.data.datasets;
 
 const BATCH_SIZE = 64;
 /** The example's learning rate and momentum, held constant: the page trains for as long as one likes. */
@@ -14,11 +13,12 @@ const LEARNING_RATE = 0.05;
 const MOMENTUM = 0.9;
 const EVAL_BATCH_SIZE = 500;
 
-type Loader = InstanceType<typeof DataLoader<[Tensor, number]>>;
+type Loader = torch.utils.data.DataLoader<[Tensor, number]>;
+type FashionMNIST = torch.utils.data.datasets.FashionMNIST;
 
 export class Trainer {
   readonly net: Net;
-  private readonly optimizer: InstanceType<typeof optim.SGD>;
+  private readonly optimizer: torch.optim.SGD;
   private readonly criterion = new nn.CrossEntropyLoss();
   private readonly trainLoader: Loader;
   private readonly testLoader: Loader;
@@ -28,8 +28,8 @@ export class Trainer {
   epochs = 0;
 
   private constructor(
-    readonly train: InstanceType<typeof FashionMNIST>,
-    readonly test: InstanceType<typeof FashionMNIST>,
+    readonly train: FashionMNIST,
+    readonly test: FashionMNIST,
   ) {
     torch.manualSeed(0);
     this.net = new Net();
@@ -41,8 +41,8 @@ export class Trainer {
 
   /** Reads the training and test images from the folder (or URL) `root`. */
   static async load(root: string): Promise<Trainer> {
-    const train = await FashionMNIST.load({ root, train: true, transform: normalizedImage });
-    const test = await FashionMNIST.load({ root, train: false, transform: normalizedImage });
+    const train = await torch.utils.data.datasets.FashionMNIST.load({ root, train: true, transform: normalizedImage });
+    const test = await torch.utils.data.datasets.FashionMNIST.load({ root, train: false, transform: normalizedImage });
     return new Trainer(train, test);
   }
 
