@@ -168,9 +168,14 @@ interface EngineOptions {
   capture: boolean;
 }
 
-/** What one run of the engine knows about one reachable node (one record instead of a Map or Set per fact). */
-interface Task {
+/**
+ * What one run of the engine knows about one reachable node (one record instead of a Map or Set per
+ * fact). It hangs on the node while the run lasts (`Node.task`), so finding it is a field read.
+ */
+export interface Task {
   readonly node: Node;
+  /** The run it belongs to: a node keeps the task of the latest run that reached it. */
+  readonly run: object;
   /** The ready queue's key: AccumulateGrad first, then latest-created first. */
   readonly priority: number;
   /** Edges from reachable nodes not yet run that point at this node. */
@@ -182,6 +187,8 @@ interface Task {
   queued: boolean;
   /** In capture mode: the node's gradients when it was reached (target nodes only). */
   captured: MaybeTensor[] | null;
+  /** The task the node had before this run reached it (a run nested in a hook's), put back after. */
+  readonly previous: Task | null;
 }
 
 /**
@@ -273,61 +280,78 @@ class ReadyQueue {
   }
 }
 
-function newTask(node: Node, needed: boolean): Task {
-  return {
-    node,
-    priority: node instanceof AccumulateGrad ? Infinity : node.sequenceNr,
-    dependencies: 0,
-    buffer: null,
-    needed,
-    isTarget: false,
-    queued: false,
-    captured: null,
-  };
-}
-
 /** Adds `grad` to slot `index` of the task's buffer (created on first use). */
 function accumulateInto(task: Task, index: number, grad: MaybeTensor): void {
   if (grad === null) return;
-  const buffer = (task.buffer ??= new Array<MaybeTensor>(task.node.numOutputs).fill(null));
+  let buffer = task.buffer;
+  if (buffer === null) {
+    buffer = [];
+    for (let i = 0; i < task.node.numOutputs; i++) buffer.push(null);
+    task.buffer = buffer;
+  }
   const existing = buffer[index];
   buffer[index] = existing === null || existing === undefined ? grad : existing.add(grad);
 }
 
+/** The task of a node this run has reached. */
+function taskOf(node: Node): Task {
+  return node.task as Task;
+}
+
 function runEngine(roots: Edge[], rootGrads: MaybeTensor[], options: EngineOptions): MaybeTensor[] {
-  using _mode = setGradEnabled(options.createGraph);
+  const mode = setGradEnabled(options.createGraph);
+  const run = {};
+  const discovered: Task[] = [];
+  try {
+    return execute(roots, rootGrads, options, run, discovered);
+  } finally {
+    // Runs nest (a hook may call backward): each node gets back the task of the run it belonged to.
+    for (let k = discovered.length - 1; k >= 0; k--) discovered[k].node.task = discovered[k].previous;
+    mode[Symbol.dispose]();
+  }
+}
+
+function execute(roots: Edge[], rootGrads: MaybeTensor[], options: EngineOptions, run: object, discovered: Task[]): MaybeTensor[] {
   // Plain backward runs everything reachable; with targets, `needed` is worked out below.
   const runsAll = options.targets === undefined;
-  const tasks = new Map<Node, Task>();
-  const discovered: Task[] = [];
-  const taskOf = (node: Node): Task => {
-    let task = tasks.get(node);
-    if (task === undefined) {
-      task = newTask(node, runsAll);
-      tasks.set(node, task);
-      discovered.push(task);
-    }
+  const reach = (node: Node): Task => {
+    const current = node.task;
+    if (current !== null && current.run === run) return current;
+    const task: Task = {
+      node,
+      run,
+      priority: node instanceof AccumulateGrad ? Infinity : node.sequenceNr,
+      dependencies: 0,
+      buffer: null,
+      needed: runsAll,
+      isTarget: false,
+      queued: false,
+      captured: null,
+      previous: current,
+    };
+    node.task = task;
+    discovered.push(task);
     return task;
   };
-  roots.forEach(([node, nr], i) => accumulateInto(taskOf(node as Node), nr, rootGrads[i]));
+  for (let i = 0; i < roots.length; i++) accumulateInto(reach(roots[i][0] as Node), roots[i][1], rootGrads[i]);
 
   // Dependencies: how many edges from reachable nodes point at each node. Each node is expanded once.
   for (let k = 0; k < discovered.length; k++) {
-    for (const [child] of discovered[k].node.nextEdges) if (child !== null) taskOf(child).dependencies++;
+    for (const [child] of discovered[k].node.nextEdges) if (child !== null) reach(child).dependencies++;
   }
 
   if (options.targets !== undefined) {
     for (const [n] of options.targets) {
-      const task = tasks.get(n as Node);
-      if (task !== undefined) task.isTarget = true;
+      const task = (n as Node).task;
+      if (task !== null && task.run === run) task.isTarget = true;
     }
-    markNeeded(discovered, tasks, options.capture);
+    markNeeded(discovered, options.capture);
   }
 
   const steal = new StealPolicy();
   const queue = new ReadyQueue();
   for (const [node] of roots) {
-    const task = tasks.get(node as Node) as Task;
+    const task = taskOf(node as Node);
     if (!task.queued && task.dependencies === 0) {
       task.queued = true;
       queue.push(task);
@@ -345,12 +369,12 @@ function runEngine(roots: Edge[], rootGrads: MaybeTensor[], options: EngineOptio
     const outputs = evaluate(node, inputs, options, steal);
     const edges = node.nextEdges;
     for (let i = 0; i < edges.length; i++) {
-      const [child, nr] = edges[i];
+      const child = edges[i][0];
       if (child === null) continue;
-      const childTask = tasks.get(child) as Task;
+      const childTask = taskOf(child);
       childTask.dependencies--;
       if (!childTask.needed && !(options.capture && childTask.isTarget)) continue;
-      accumulateInto(childTask, nr, outputs[i] ?? null);
+      accumulateInto(childTask, edges[i][1], outputs[i] ?? null);
       if (childTask.dependencies === 0 && !childTask.queued) {
         childTask.queued = true;
         queue.push(childTask);
@@ -359,11 +383,14 @@ function runEngine(roots: Edge[], rootGrads: MaybeTensor[], options: EngineOptio
   }
 
   if (!options.capture) return [];
-  return (options.targets as Edge[]).map(([n, nr]) => tasks.get(n as Node)?.captured?.[nr] ?? null);
+  return (options.targets as Edge[]).map(([n, nr]) => {
+    const task = (n as Node).task;
+    return task !== null && task.run === run ? (task.captured?.[nr] ?? null) : null;
+  });
 }
 
 /** With targets, only nodes on a path to a target run; outside capture mode the targets run too. */
-function markNeeded(discovered: Task[], tasks: Map<Node, Task>, capture: boolean): void {
+function markNeeded(discovered: Task[], capture: boolean): void {
   if (!capture) for (const task of discovered) if (task.isTarget) task.needed = true;
   // Reverse topological fixpoint: a node is needed if any child is needed or is a target.
   let changed = true;
@@ -371,7 +398,7 @@ function markNeeded(discovered: Task[], tasks: Map<Node, Task>, capture: boolean
     changed = false;
     for (const task of discovered) {
       if (task.needed) continue;
-      if (task.node.nextEdges.some(([c]) => c !== null && ((tasks.get(c) as Task).needed || (tasks.get(c) as Task).isTarget))) {
+      if (task.node.nextEdges.some(([c]) => c !== null && (taskOf(c).needed || taskOf(c).isTarget))) {
         task.needed = true;
         changed = true;
       }

@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import { captureForwardStack, isAnomalyEnabled } from './anomaly.js';
 import { nextAddress } from './address.js';
+import type { Task } from './engine.js';
 
 /** `[node, inputNr]`: where a gradient goes; `[null, 0]` for inputs that need no gradient. */
 export type Edge = readonly [Node | null, number];
@@ -57,6 +58,8 @@ export abstract class Node {
   tensorPreHooks: Map<number, { outputNr: number; fn: TensorHook }> | null = null;
   /** For `retainGrad()`: the tensor whose `.grad` receives this output's gradient. */
   retainGradTargets: Map<number, Tensor> | null = null;
+  /** @internal The engine's record of this node during a backward that reached it. */
+  task: Task | null = null;
 
   constructor(
     readonly nextEdges: Edge[],

@@ -378,11 +378,20 @@ Tensor.prototype.squeeze = function (this: Tensor, dim?: number | readonly numbe
 };
 
 Tensor.prototype.unsqueeze = function (this: Tensor, dim: number): Tensor {
-  const d = normalizeDim(dim, this.dim() + 1, false);
-  const shape = [...this.shape_];
-  const strides = [...this.strides_];
-  strides.splice(d, 0, d >= this.dim() ? 1 : this.shape_[d] * this.strides_[d]);
-  shape.splice(d, 0, 1);
+  const nd = this.shape_.length;
+  const d = normalizeDim(dim, nd + 1, false);
+  const shape: number[] = [];
+  const strides: number[] = [];
+  for (let i = 0; i <= nd; i++) {
+    if (i === d) {
+      shape.push(1);
+      strides.push(d >= nd ? 1 : this.shape_[d] * this.strides_[d]);
+    }
+    if (i < nd) {
+      shape.push(this.shape_[i]);
+      strides.push(this.strides_[i]);
+    }
+  }
   return makeView(this, shape, strides, this.offset_, { name: 'UnsqueezeBackward0', backward: ([g]) => [(g as Tensor).squeeze(d)] });
 };
 

@@ -114,9 +114,8 @@ const INT_ORDER: readonly DType[] = [int8, int16, int32, int64];
 
 /** PyTorch's `promote_types` over the dtypes tstorch has. */
 export function promoteTypes(a: DType, b: DType): DType {
-  [a, b].forEach((t, i) => {
-    if (!isDType(t)) throw new TypeError(`promote_types(): argument 'type${i + 1}' (position ${i + 1}) must be torch.dtype, not ${typeNameOf(t)}`);
-  });
+  checkPromoteArg(a, 1);
+  checkPromoteArg(b, 2);
   if (a === b) return a;
   if (a.kind !== b.kind) return KIND_RANK[a.kind] > KIND_RANK[b.kind] ? a : b;
   if (a.kind === 'float') return a.itemSize >= b.itemSize ? a : b;
@@ -126,6 +125,10 @@ export function promoteTypes(a: DType, b: DType): DType {
     return signed === int8 ? int16 : signed;
   }
   return INT_ORDER.indexOf(a) > INT_ORDER.indexOf(b) ? a : b;
+}
+
+function checkPromoteArg(t: unknown, position: number): void {
+  if (!isDType(t)) throw new TypeError(`promote_types(): argument 'type${position}' (position ${position}) must be torch.dtype, not ${typeNameOf(t)}`);
 }
 
 /** One operand of `resultType`: a tensor's dtype and rank, or a JavaScript scalar. */
@@ -161,6 +164,17 @@ function promoteSkipUndefined(a: DType | undefined, b: DType): DType {
  * it is an integer-valued number, in which case it acts as a Python int.
  */
 export function resultType(...operands: PromotionOperand[]): DType {
+  // A floating tensor with dims beside scalars and tensors of its own dtype (most elementwise calls)
+  // keeps its dtype: nothing of lower priority can be of a higher kind.
+  const first = operands[0];
+  if (typeof first === 'object' && first.dim > 0 && first.dtype.kind === 'float') {
+    let same = true;
+    for (let i = 1; i < operands.length && same; i++) {
+      const op = operands[i];
+      same = typeof op !== 'object' || op.dtype === first.dtype;
+    }
+    if (same) return first.dtype;
+  }
   let dimResult: DType | undefined;
   let zeroDimResult: DType | undefined;
   let scalarResult: DType | undefined;

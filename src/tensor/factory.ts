@@ -92,7 +92,11 @@ export function ones(...args: SizeArgs): Tensor {
 
 function filled(shape: readonly number[], dtype: DType, value: Scalar): Tensor {
   const t = emptyTensor(shape, dtype);
-  (t.storage_.data as { fill(v: Element): unknown }).fill(castElement(value, dtype));
+  const data = t.storage_.data as unknown as Element[] & { fill(v: Element): unknown };
+  const element = castElement(value, dtype);
+  // Most filled tensors are wrapped scalars, for which the fill builtin costs more than a store.
+  if (data.length === 1) data[0] = element;
+  else data.fill(element);
   return t;
 }
 

@@ -1,5 +1,5 @@
 // Storage: the flat typed array behind one or more tensors, and conversions between dtypes.
-import { DType, int64, bool, type TypedArray } from './dtype.js';
+import { DType, int64, bool, float32, type TypedArray } from './dtype.js';
 
 /** A value read from a tensor element: a number, or a bigint for int64. */
 export type Element = number | bigint;
@@ -32,7 +32,8 @@ export class Storage {
 /** A zeroed array of `length` elements; running out of memory is PyTorch's allocator error, not a RangeError. */
 export function allocate(dtype: DType, length: number): TypedArray {
   try {
-    return new dtype.arrayType(length);
+    // A constructor call that sees every array type is slow in V8; float32 (most tensors) gets its own.
+    return dtype === float32 ? new Float32Array(length) : new dtype.arrayType(length);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     throw new Error(
