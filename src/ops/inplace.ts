@@ -1,10 +1,10 @@
 // In-place ops. Each in-place op is its out-of-place op applied to a private copy of the old value
 // (so saved tensors stay valid), then written back into the tensor, which takes over the result's
 // history. In-place changes of views rewrite the base's history with a CopySlices node, as PyTorch.
-import { DType, int64 } from '../tensor/dtype.js';
+import { DType, int64, type TypedArray } from '../tensor/dtype.js';
 import { castElement } from '../tensor/storage.js';
 import { Tensor } from '../tensor/tensor.js';
-import { shapeStr } from '../tensor/layout.js';
+import { sameShape, shapeStr } from '../tensor/layout.js';
 import { emptyTensor, onesLike, zerosLike, type Scalar } from '../tensor/factory.js';
 import { scatter } from '../backends/js/strided.js';
 import { castTensor, checkOperand, isScalar, type TensorOrScalar } from './elementwise.js';
@@ -97,8 +97,12 @@ function checkNoInternalOverlap(self: Tensor): void {
 
 /** Writes `value` (already of the right shape) into `self`'s elements, casting to its dtype. */
 function writeInto(self: Tensor, value: Tensor): void {
-  const src = value.dtype === self.dtype ? value.contiguousData() : castTensor(value, self.dtype).storage_.data;
-  scatter(src as never, { data: self.storage_.data, strides: self.strides_, offset: self.offset_ }, self.shape_);
+  let src: TypedArray;
+  if (value.dtype !== self.dtype) src = castTensor(value, self.dtype).storage_.data;
+  // A contiguous result on another storage (the usual case: the op's fresh output) is read in place.
+  else if (value.storage_ !== self.storage_ && value.isContiguous()) src = value.storage_.data.subarray(value.offset_, value.offset_ + value.numel());
+  else src = value.contiguousData();
+  scatter(src, { data: self.storage_.data, strides: self.strides_, offset: self.offset_ }, self.shape_);
 }
 
 /** Runs `compute` as an in-place update of `self`, with PyTorch's checks and history rewriting. */
@@ -107,7 +111,7 @@ export function applyInplace<T extends Tensor>(self: T, compute: (current: Tenso
   checkNoInternalOverlap(self);
   const current = isGradEnabled() ? snapshotWithHistory(self) : self;
   const result = compute(current);
-  if (shapeStr(result.shape) !== shapeStr(self.shape)) {
+  if (!sameShape(result.shape_, self.shape_)) {
     throw new Error(`output with shape ${shapeStr(self.shape)} doesn't match the broadcast shape ${shapeStr(result.shape)}`);
   }
   if (!canCast(result.dtype, self.dtype)) {
