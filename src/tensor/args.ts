@@ -1,5 +1,6 @@
 // Checks of the JavaScript shape of arguments, shared by the public functions: the trailing options
-// object, int and int-list arguments, bool and dtype options. JavaScript passes anything anywhere, so
+// object, int, int-list, float and Number (Scalar) arguments, optional tensors, bool, str and dtype
+// options. JavaScript passes anything anywhere, so
 // these stand where Python's argument parser stands in PyTorch, with its wording
 // ("permute(): argument 'dims' must be tuple of ints, but found element of type str at pos 2").
 import { isDType, type DType } from './dtype.js';
