@@ -197,6 +197,9 @@ const CONV_CASES: ConvCase[] = [
   { batch: 2, groups: 3, inC: 3, outC: 3, inH: 8, inW: 10, kH: 3, kW: 3, stride: [1, 3], pad: [2, 0], dilation: [2, 1] },
   { batch: 9, groups: 1, inC: 2, outC: 4, inH: 1, inW: 17, kH: 1, kW: 4, stride: [1, 2], pad: [0, 3], dilation: [1, 1] },
   { batch: 2, groups: 1, inC: 16, outC: 8, inH: 14, inW: 14, kH: 3, kW: 3, stride: [1, 1], pad: [1, 1], dilation: [1, 1] },
+  { batch: 0, groups: 1, inC: 2, outC: 3, inH: 5, inW: 5, kH: 3, kW: 3, stride: [1, 1], pad: [0, 0], dilation: [1, 1] },
+  // Small planes are multiplied several images at a time: runs of 6, 6 and 1 images here.
+  { batch: 13, groups: 2, inC: 2, outC: 4, inH: 10, inW: 10, kH: 3, kW: 3, stride: [1, 1], pad: [1, 1], dilation: [1, 1] },
 ];
 
 function outSize(size: number, k: number, stride: number, pad: number, dilation: number): number {

@@ -1,13 +1,41 @@
 #include "pooling.h"
 
+#include <cstring>
 #include <limits>
 
 #include "threadpool.h"
 
 namespace tstorch {
+namespace {
+
+template <typename T> struct BitsOf;
+template <> struct BitsOf<float> { using type = uint32_t; };
+template <> struct BitsOf<double> { using type = uint64_t; };
+
+/**
+ * take ? a : b through integer masks: which element of a window wins depends on the data, so the
+ * branch the compiler would emit for a float select mispredicts about once a window.
+ */
+template <typename T>
+inline T select(bool take, T a, T b) {
+  using U = typename BitsOf<T>::type;
+  U ua, ub;
+  std::memcpy(&ua, &a, sizeof(T));
+  std::memcpy(&ub, &b, sizeof(T));
+  const U mask = static_cast<U>(0) - static_cast<U>(take);
+  const U r = (ua & mask) | (ub & ~mask);
+  T result;
+  std::memcpy(&result, &r, sizeof(T));
+  return result;
+}
+
+}  // namespace
 
 template <typename T>
-void max_pool2d(const PoolGeometry& g, const T* input, T* out, int64_t* indices) {
+void max_pool2d(const PoolGeometry& geometry, const T* input, T* out, int64_t* indices) {
+  // A copy in locals: stores through `out` and `indices` could otherwise alias the geometry's fields
+  // and force a reload of each after every store.
+  const PoolGeometry g = geometry;
   const int64_t in_plane = g.in_h * g.in_w;
   const int64_t out_plane = g.out_h * g.out_w;
   const int64_t window = g.k_h * g.k_w;
@@ -32,10 +60,9 @@ void max_pool2d(const PoolGeometry& g, const T* input, T* out, int64_t* indices)
             for (int64_t w = w0; w < w1; w += g.dilation_w) {
               const int64_t i = h * g.in_w + w;
               const T v = x[i];
-              if (v > max_value || v != v) {
-                max_value = v;
-                max_index = i;
-              }
+              const bool take = (v > max_value) | (v != v);
+              max_value = select(take, v, max_value);
+              max_index += (i - max_index) & -static_cast<int64_t>(take);
             }
           }
           out[o] = max_value;
