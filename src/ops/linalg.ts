@@ -322,6 +322,25 @@ function addmvImpl(input: Tensor, mat: Tensor, vec: Tensor, options: ScaleOption
 
 // ---- mm, addmm, bmm, baddbmm ----
 
+/** Whether a matrix is laid out column-major (a transposed contiguous matrix, as `weight.t()` in linear). */
+function isColumnMajor(t: Tensor): boolean {
+  return t.strides_[0] === 1 && t.strides_[1] === t.shape_[0];
+}
+
+/**
+ * PyTorch's mm_mat1_backward: grad @ mat2ᵀ, computed as (mat2 @ gradᵀ)ᵀ when mat1 was column-major, so
+ * that the gradient has mat1's layout and accumulating it into a leaf needs no transposing copy. The
+ * sums are the same, in the same order.
+ */
+function mat1Grad(grad: Tensor, mat2: Tensor, columnMajor: boolean): Tensor {
+  return columnMajor ? mat2.mm(grad.t()).t() : grad.mm(mat2.t());
+}
+
+/** PyTorch's mm_mat2_backward: mat1ᵀ @ grad, as (gradᵀ @ mat1)ᵀ when mat2 was column-major (see mat1Grad). */
+function mat2Grad(grad: Tensor, mat1: Tensor, columnMajor: boolean): Tensor {
+  return columnMajor ? grad.t().mm(mat1).t() : mat1.t().mm(grad);
+}
+
 export function mm(input: Tensor, mat2: Tensor): Tensor {
   requireTensor(input, 'mm', 'input', 1);
   requireTensor(mat2, 'mm', 'mat2', 2);
@@ -332,14 +351,15 @@ export function mm(input: Tensor, mat2: Tensor): Tensor {
     throw new Error(`expected m1 and m2 to have the same dtype, but got: ${input.dtype.cppName} != ${mat2.dtype.cppName}`);
   }
   const out = matrixProduct(input, mat2);
+  const layouts = [isColumnMajor(input), isColumnMajor(mat2)];
   record({
     name: 'MmBackward0',
     inputs: [input, mat2],
     outputs: [out],
     save: crossSaved(input, mat2),
     backward: ([g], [a, b], needs) => [
-      needs[0] ? (g as Tensor).mm(b.t()) : null,
-      needs[1] ? a.t().mm(g as Tensor) : null,
+      needs[0] ? mat1Grad(g as Tensor, b, layouts[0]) : null,
+      needs[1] ? mat2Grad(g as Tensor, a, layouts[1]) : null,
     ],
   });
   return out;
@@ -367,6 +387,7 @@ function addmmImpl(input: Tensor, mat1: Tensor, mat2: Tensor, options: ScaleOpti
   checkInplaceShape(inplace ? input : null, shape);
   const self = expandedInput(input, shape);
   const out = addScaled(self, matrixProduct(mat1, mat2), mat1.shape_[1], beta, alpha, inputTimesBetaInPlace(self, beta));
+  const layouts = [isColumnMajor(mat1), isColumnMajor(mat2)];
   record({
     name: 'AddmmBackward0',
     inputs: [input, mat1, mat2],
@@ -374,8 +395,8 @@ function addmmImpl(input: Tensor, mat1: Tensor, mat2: Tensor, options: ScaleOpti
     save: crossSaved(mat1, mat2, 1),
     backward: ([g], [a, b], needs) => [
       needs[0] ? maybeMultiply(g as Tensor, beta) : null,
-      needs[1] ? maybeMultiply((g as Tensor).mm(b.t()), alpha) : null,
-      needs[2] ? maybeMultiply(a.t().mm(g as Tensor), alpha) : null,
+      needs[1] ? maybeMultiply(mat1Grad(g as Tensor, b, layouts[0]), alpha) : null,
+      needs[2] ? maybeMultiply(mat2Grad(g as Tensor, a, layouts[1]), alpha) : null,
     ],
   });
   return out;

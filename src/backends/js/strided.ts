@@ -29,24 +29,17 @@ export function runStep(shape: readonly number[], strides: readonly number[]): 0
 }
 
 /**
- * Storage offsets of every element of (shape, strides, offset) in row-major logical order, or null
- * when the layout is dense (element i is at offset + i).
+ * Calls `row(pos, k)` for each innermost row of a non-empty layout of at least one dim, in row-major
+ * order: the row's shape[last] elements are strides[last] apart from storage offset `pos`, and the
+ * first of them is element `k` in logical order. One call per row, not per element.
  */
-export function elementOffsets(shape: readonly number[], strides: readonly number[], offset: number): Int32Array | null {
-  if (isDense(shape, strides)) return null;
-  let n = 1;
-  for (const s of shape) n *= s;
-  const out = new Int32Array(n);
-  if (n === 0) return out;
-  const ndim = shape.length;
-  const index = new Array<number>(ndim).fill(0);
+function forEachRow(shape: readonly number[], strides: readonly number[], offset: number, row: (pos: number, k: number) => void): void {
+  const last = shape.length - 1;
+  const rowSize = shape[last];
+  const index = new Array<number>(last).fill(0);
   let pos = offset;
-  const last = ndim - 1;
-  const lastSize = shape[last];
-  const lastStride = strides[last];
-  let k = 0;
-  for (;;) {
-    for (let j = 0, p = pos; j < lastSize; j++, p += lastStride) out[k++] = p;
+  for (let k = 0; ; k += rowSize) {
+    row(pos, k);
     // Advance the outer dims like an odometer.
     let d = last - 1;
     for (; d >= 0; d--) {
@@ -56,8 +49,26 @@ export function elementOffsets(shape: readonly number[], strides: readonly numbe
       pos -= strides[d] * shape[d];
       index[d] = 0;
     }
-    if (d < 0) return out;
+    if (d < 0) return;
   }
+}
+
+/**
+ * Storage offsets of every element of (shape, strides, offset) in row-major logical order, or null
+ * when the layout is dense (element i is at offset + i).
+ */
+export function elementOffsets(shape: readonly number[], strides: readonly number[], offset: number): Int32Array | null {
+  if (isDense(shape, strides)) return null;
+  let n = 1;
+  for (const s of shape) n *= s;
+  const out = new Int32Array(n);
+  if (n === 0) return out;
+  const size = shape[shape.length - 1];
+  const step = strides[shape.length - 1];
+  forEachRow(shape, strides, offset, (pos, k) => {
+    for (let j = 0; j < size; j++) out[k + j] = pos + j * step;
+  });
+  return out;
 }
 
 type Reader = (i: number) => Element;
@@ -89,22 +100,28 @@ export function gather(op: StridedOperand, shape: readonly number[], out: TypedA
     (out as unknown as { fill(value: Element): void }).fill(src[op.offset]);
     return;
   }
-  const offsets = elementOffsets(shape, op.strides, op.offset) as Int32Array;
   const dst = out as unknown as Element[];
-  for (let i = 0; i < offsets.length; i++) dst[i] = src[offsets[i]];
+  const size = shape[shape.length - 1];
+  const stride = op.strides[shape.length - 1];
+  forEachRow(shape, op.strides, op.offset, (pos, k) => {
+    for (let j = 0, p = pos; j < size; j++, p += stride) dst[k + j] = src[p];
+  });
 }
 
 /** Writes contiguous `src` (same dtype as dst) into the strided destination. */
 export function scatter(src: TypedArray, dst: StridedOperand, shape: readonly number[]): void {
   if (src.length === 0) return;
-  const offsets = elementOffsets(shape, dst.strides, dst.offset);
-  if (offsets === null) {
+  if (isDense(shape, dst.strides)) {
     dst.data.set(src as never, dst.offset);
     return;
   }
   const out = dst.data as unknown as Element[];
   const from = src as ArrayLike<Element>;
-  for (let i = 0; i < offsets.length; i++) out[offsets[i]] = from[i];
+  const size = shape[shape.length - 1];
+  const stride = dst.strides[shape.length - 1];
+  forEachRow(shape, dst.strides, dst.offset, (pos, k) => {
+    for (let j = 0, p = pos; j < size; j++, p += stride) out[p] = from[k + j];
+  });
 }
 
 /** out[i] = fn(a[i]) over a contiguous output. */
@@ -139,9 +156,19 @@ export function map2(
     for (let i = 0, p = a.offset, q = b.offset; i < n; i++, p += sa, q += sb) dst[i] = fn(da[p], db[q]);
     return;
   }
-  const ga = reader(a, shape);
-  const gb = reader(b, shape);
-  for (let i = 0; i < n; i++) dst[i] = fn(ga(i), gb(i));
+  // Offsets only for the strided operands; a run is still read by its step.
+  if (sa !== null) {
+    const ob = elementOffsets(shape, b.strides, b.offset) as Int32Array;
+    for (let i = 0, p = a.offset; i < n; i++, p += sa) dst[i] = fn(da[p], db[ob[i]]);
+    return;
+  }
+  const oa = elementOffsets(shape, a.strides, a.offset) as Int32Array;
+  if (sb !== null) {
+    for (let i = 0, q = b.offset; i < n; i++, q += sb) dst[i] = fn(da[oa[i]], db[q]);
+    return;
+  }
+  const ob = elementOffsets(shape, b.strides, b.offset) as Int32Array;
+  for (let i = 0; i < n; i++) dst[i] = fn(da[oa[i]], db[ob[i]]);
 }
 
 /** out[i] = fn(a[i], b[i], c[i]) over a contiguous output. */
