@@ -1,5 +1,5 @@
-// Types of tools/bundle.mjs, for the browser tests that reuse its esbuild plugin.
-import type { Plugin } from 'esbuild';
+// Types of tools/bundle.mjs, for the browser tests that bundle as it does.
+import type { BuildOptions } from 'esbuild';
 
-export function nodeModules(shims?: Readonly<Record<string, string>>): Plugin;
+export function browserOptions(shims?: Readonly<Record<string, string>>): BuildOptions;
 export function bundle(): Promise<{ raw: number; gzip: number }>;

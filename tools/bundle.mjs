@@ -19,7 +19,7 @@ const outfile = join(root, 'dist/browser/tstorch.js');
  * @param {Readonly<Record<string, string>>} shims absolute paths of shim modules, by module name
  * @returns {import('esbuild').Plugin}
  */
-export function nodeModules(shims = {}) {
+function nodeModules(shims) {
   return {
     name: 'node-modules',
     setup(b) {
@@ -32,23 +32,28 @@ export function nodeModules(shims = {}) {
   };
 }
 
-/** Bundles the library for browsers; returns the bundle's size in bytes, raw and gzipped. */
-export async function bundle() {
-  await build({
-    entryPoints: [join(root, 'src/index.ts')],
-    outfile,
+/**
+ * The esbuild options of every browser build of the library: this bundle and the browser tests' bundles.
+ * @param {Readonly<Record<string, string>>} shims see nodeModules
+ * @returns {import('esbuild').BuildOptions}
+ */
+export function browserOptions(shims = {}) {
+  return {
     bundle: true,
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    minify: true,
     // Module reprs and error messages name classes by constructor.name, as PyTorch's do by type(self).__name__.
     keepNames: true,
     sourcemap: true,
-    legalComments: 'none',
     logLevel: 'warning',
-    plugins: [nodeModules()],
-  });
+    plugins: [nodeModules(shims)],
+  };
+}
+
+/** Bundles the library for browsers; returns the bundle's size in bytes, raw and gzipped. */
+export async function bundle() {
+  await build({ ...browserOptions(), entryPoints: [join(root, 'src/index.ts')], outfile, minify: true, legalComments: 'none' });
   writeFileSync(join(root, 'dist/browser/tstorch.d.ts'), "export * from '../src/index.js';\n");
   const code = readFileSync(outfile);
   return { raw: code.length, gzip: gzipSync(code, { level: 9 }).length };

@@ -32,7 +32,7 @@ const SHIMS = Object.fromEntries(Object.entries({
 }).map(([name, file]) => [name, join(ROOT, file)]));
 
 // tools/bundle.mjs is not compiled into dist, so it is imported from the source tree.
-const { nodeModules } = (await import(pathToFileURL(join(ROOT, 'tools/bundle.mjs')).href)) as typeof Bundle;
+const { browserOptions } = (await import(pathToFileURL(join(ROOT, 'tools/bundle.mjs')).href)) as typeof Bundle;
 
 /** The golden test files, as paths from the repository's root ('test/ops/view.test.ts'). */
 const testFiles = SUITES.flatMap((dir) => readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `${dir}/${f}`));
@@ -43,20 +43,13 @@ const testFiles = SUITES.flatMap((dir) => readdirSync(join(ROOT, dir)).filter((f
  */
 async function bundleSuite(): Promise<Map<string, Uint8Array>> {
   const { outputFiles } = await build({
+    ...browserOptions(SHIMS),
     write: false,
     absWorkingDir: ROOT,
     entryPoints: ['test/browser/page.ts', ...testFiles],
     outdir: OUT,
     outbase: '.',
-    bundle: true,
     splitting: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    sourcemap: true,
-    keepNames: true, // as tools/bundle.mjs: reprs name classes by constructor.name
-    logLevel: 'warning',
-    plugins: [nodeModules(SHIMS)],
   });
   return new Map(outputFiles.map((f) => [`/${relative(ROOT, f.path).split(sep).join('/')}`, f.contents]));
 }
@@ -64,7 +57,8 @@ async function bundleSuite(): Promise<Map<string, Uint8Array>> {
 /** The tests Node has in the same files: Node runs them with a name pattern that matches none. */
 async function listNodeTests(): Promise<ListedTest[]> {
   const compiled = testFiles.map((f) => join(ROOT, 'dist', f.replace(/\.ts$/, '.js')));
-  // Without this variable the nested runner reports to us, not to node:test's parent process.
+  // node --test marks the processes it runs with this variable; a runner that sees it reports in the
+  // parent's protocol instead of through the given reporter.
   const env = { ...process.env, NODE_TEST_CONTEXT: undefined };
   const { stdout } = await promisify(execFile)(
     process.execPath,
