@@ -32,13 +32,18 @@ export class TrainingChart {
     this.draw();
   }
 
-  add(step: number, loss: number, accuracy: number | null): void {
+  addLoss(step: number, loss: number): void {
     this.loss.push({ step, value: loss });
-    if (accuracy !== null) this.accuracy.push({ step, value: accuracy });
+    this.draw();
+  }
+
+  addAccuracy(step: number, accuracy: number): void {
+    this.accuracy.push({ step, value: accuracy });
     this.draw();
   }
 
   private draw(): void {
+    this.describe();
     const ctx = this.context;
     const scale = window.devicePixelRatio || 1;
     const width = this.canvas.width / scale;
@@ -86,6 +91,16 @@ export class TrainingChart {
     ctx.fillText('\u25A0 training loss', PAD.left, 18);
     ctx.fillStyle = ACCURACY_COLOUR;
     ctx.fillText('\u25A0 test accuracy', PAD.left + 120, 18);
+  }
+
+  /** What the chart shows, in words, for screen readers (and the end-to-end test). */
+  private describe(): void {
+    const loss = this.loss.at(-1);
+    const parts = [
+      loss === undefined ? 'no training yet' : `training loss ${loss.value.toFixed(4)} at step ${loss.step}`,
+      ...(this.accuracy.length === 0 ? [] : [`test accuracy ${this.accuracy.map((p) => `${(p.value * 100).toFixed(1)}% at step ${p.step}`).join(', ')}`]),
+    ];
+    this.canvas.setAttribute('aria-label', `Training chart: ${parts.join('; ')}`);
   }
 
   private line(points: readonly ChartPoint[], x: (s: number) => number, y: (v: number) => number, colour: string, dots = false): void {

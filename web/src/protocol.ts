@@ -21,7 +21,10 @@ export type TrainingRequest =
 /** Training worker -> page. */
 export type TrainingReply =
   | { type: 'ready'; backend: string; backendDescription: string; available: string[]; trainSize: number; testSize: number; classes: string[] }
-  | { type: 'progress'; step: number; epoch: number; loss: number; stepsPerSecond: number; testAccuracy: number | null }
+  /** After each slice of training: the mean loss of its batches and its speed. */
+  | { type: 'progress'; step: number; epoch: number; loss: number; stepsPerSecond: number }
+  /** The fraction of test images classified correctly by the network after `step` steps. */
+  | { type: 'evaluated'; step: number; testAccuracy: number }
   | { type: 'paused'; step: number }
   | { type: 'prediction'; probabilities: number[] }
   | { type: 'picked'; pixels: Uint8Array; label: number; index: number }

@@ -105,10 +105,14 @@ export function setUpTrainingPanel(): void {
         stats.epoch.textContent = String(reply.epoch + 1);
         stats.loss.textContent = smoothedLoss.toFixed(4);
         stats.speed.textContent = `${smoothedSpeed.toFixed(1)} steps/s`;
-        if (reply.testAccuracy !== null) stats.accuracy.textContent = `${(reply.testAccuracy * 100).toFixed(1)}%`;
-        chart.add(reply.step, smoothedLoss, reply.testAccuracy);
+        chart.addLoss(reply.step, smoothedLoss);
         break;
       }
+      case 'evaluated':
+        stats.accuracy.textContent = `${(reply.testAccuracy * 100).toFixed(1)}%`;
+        stats.accuracy.dataset.step = String(reply.step);
+        chart.addAccuracy(reply.step, reply.testAccuracy);
+        break;
       case 'paused':
         status.textContent = `paused at step ${reply.step}`;
         break;

@@ -15,6 +15,8 @@ const SLICE_MS = 100;
 const EVAL_EVERY_STEPS = 100;
 
 let running = false;
+/** The step of the last evaluation, so a pause and a restart do not measure the same network twice. */
+let evaluatedAt = -1;
 
 function post(message: TrainingReply, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
@@ -25,7 +27,15 @@ function yieldToMessages(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/** Measures the test accuracy every EVAL_EVERY_STEPS steps, from step 0 (chance, before training). */
+function evaluateWhenDue(trainer: Trainer): void {
+  if (trainer.steps % EVAL_EVERY_STEPS !== 0 || trainer.steps === evaluatedAt) return;
+  evaluatedAt = trainer.steps;
+  post({ type: 'evaluated', step: trainer.steps, testAccuracy: trainer.testAccuracy() });
+}
+
 async function trainWhileRunning(trainer: Trainer): Promise<void> {
+  evaluateWhenDue(trainer);
   while (running) {
     const started = performance.now();
     let lossSum = 0;
@@ -34,10 +44,8 @@ async function trainWhileRunning(trainer: Trainer): Promise<void> {
       lossSum += trainer.step();
       steps++;
     }
-    // The speed counts training alone, so it is measured before the slice's evaluation.
-    const stepsPerSecond = steps / ((performance.now() - started) / 1000);
-    const testAccuracy = trainer.steps % EVAL_EVERY_STEPS === 0 ? trainer.testAccuracy() : null;
-    post({ type: 'progress', step: trainer.steps, epoch: trainer.epochs, loss: lossSum / steps, stepsPerSecond, testAccuracy });
+    post({ type: 'progress', step: trainer.steps, epoch: trainer.epochs, loss: lossSum / steps, stepsPerSecond: steps / ((performance.now() - started) / 1000) });
+    evaluateWhenDue(trainer);
     await yieldToMessages();
   }
   post({ type: 'paused', step: trainer.steps });
