@@ -121,7 +121,8 @@ function narrowInt(v: bigint): number | bigint {
 /** Runs one pickle from `start`; returns the (finished) value and the offset after its STOP. */
 export function unpickle(bytes: Uint8Array, hooks: UnpicklerHooks, start = 0): { value: PickleValue; end: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const tuples = new WeakSet<unknown[]>();
+  // A Set, not a WeakSet: it lives only while unpickling, and adding to a WeakSet is many times slower.
+  const tuples = new Set<unknown[]>();
   const memo = new Map<number, unknown>();
   const metastack: unknown[][] = [];
   let stack: unknown[] = [];
@@ -344,7 +345,7 @@ function encodeLatin1(args: readonly unknown[]): Uint8Array {
 const MAX_DEPTH = 1000;
 
 /** Turns the unpickled objects into their final JavaScript forms, visiting each object once. */
-function finish(raw: unknown, tuples: WeakSet<unknown[]>): PickleValue {
+function finish(raw: unknown, tuples: ReadonlySet<unknown[]>): PickleValue {
   const done = new Map<object, PickleValue>();
   const visit = (v: unknown, depth: number): PickleValue => {
     if (v === null || typeof v !== 'object') return v as PickleValue;

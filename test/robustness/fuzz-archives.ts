@@ -187,12 +187,14 @@ export const ZIP_FORMAT = defineFormat<ZipSeed>({
 interface PtSeed extends SeedFile {
   /** The records of a zip checkpoint; null for the legacy format. */
   readonly records: ZipRecord[] | null;
+  readonly layout: ZipLayout | null;
 }
 
 const ptSeeds = (): PtSeed[] =>
   PT_FILES.map((name) => {
     const bytes = new Uint8Array(readFileSync(new URL(name, GOLDEN)));
-    return { name, bytes, records: name === 'legacy.pt' ? null : zipLayout(bytes).records };
+    const layout = name === 'legacy.pt' ? null : zipLayout(bytes);
+    return { name, bytes, records: layout?.records ?? null, layout };
   });
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -237,6 +239,8 @@ const RECORD_EDITS: readonly ((rng: Rng, records: ZipRecord[], prefix: string) =
 ];
 
 const PT_MUTATORS: readonly (readonly [Mutator<PtSeed>, number])[] = [
+  // Bytes of the archive the reader skips: the checkpoint must load as before.
+  [(rng, s) => (s.layout === null ? null : mutateIgnored(rng, s.bytes, s.layout.ignored)), 1],
   // A byte-level change inside one record, behind a valid CRC.
   [(rng, s, all) => {
     if (s.records === null) return null;

@@ -112,7 +112,7 @@ const TRANSIENT_SLACK = 4 * 2 ** 20;
 /** The time one input may take; a parser should take milliseconds. */
 export const TIME_LIMIT_MS = 3000;
 
-/** Runs one input and checks the property. `expected` is the seed's digest for unchanged mutants. */
+/** Runs one input and checks the property. `expected` is what the seed loads as, for unchanged mutants. */
 export async function runInput(format: FuzzFormat, mutant: Mutant, expected?: string): Promise<Outcome> {
   const before = process.memoryUsage().arrayBuffers;
   const start = performance.now();
@@ -135,6 +135,7 @@ export async function runInput(format: FuzzFormat, mutant: Mutant, expected?: st
   if (threw) {
     kind = errorKind(error);
     problems.push(...errorProblems(format, error));
+    if (mutant.unchanged === true && expected !== undefined && `error ${kind}` !== expected) problems.push(`only ignored bytes were changed, but it raised ${kind} instead of ${expected}`);
   } else {
     let digest = '';
     try {
@@ -155,8 +156,9 @@ export async function runInput(format: FuzzFormat, mutant: Mutant, expected?: st
 
 function errorKind(error: unknown): string {
   if (!(error instanceof Error)) return `non-Error ${typeof error}`;
-  // Numbers, tensor names and entry names blanked: one kind of error counts once however many files raise it.
-  return `${error.name}: ${error.message}`.replace(/\d+/g, 'N').replace(/`[^`]*`/g, '`…`').replace(/(entry|entries|file) \S+/g, '$1 …').slice(0, 160);
+  // Numbers, tensor and entry names, and the snippets of JSON.parse's messages blanked: one kind of
+  // error counts once however many inputs raise it.
+  return `${error.name}: ${error.message}`.replace(/\d+/g, 'N').replace(/`[^`]*`/g, '`…`').replace(/(entry|entries|locating file) \S+/g, '$1 …').replace(/\.\.\."[\s\S]*?"\.\.\./g, '…').replace(/token '[\s\S]'/g, "token '…'").slice(0, 160);
 }
 
 function errorProblems(format: FuzzFormat, error: unknown): string[] {
@@ -424,10 +426,15 @@ export interface CampaignOptions {
 /** The digests of the seeds' own values, for mutants that must load as their seed. */
 const seedDigests = new WeakMap<SeedFile, string>();
 
+/** What a seed loads as: its value's digest, or the error it raises (some seeds are refused on purpose). */
 async function seedDigest(format: FuzzFormat, seed: SeedFile): Promise<string> {
   let digest = seedDigests.get(seed);
   if (digest === undefined) {
-    digest = describeValue(await format.parse(seed.bytes)).digest;
+    try {
+      digest = describeValue(await format.parse(seed.bytes)).digest;
+    } catch (e) {
+      digest = `error ${errorKind(e)}`;
+    }
     seedDigests.set(seed, digest);
   }
   return digest;
