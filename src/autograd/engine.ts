@@ -202,8 +202,8 @@ class StealPolicy {
   private readonly firstFresh = storageCount();
   /** Set once user code runs: from then on a buffer may be referenced from outside. */
   private userCodeRan = false;
-  /** Storages handed to more than one consumer, or already taken by a leaf. */
-  private readonly taken = new Set<Storage>();
+  /** Storages handed to more than one consumer, or already taken by a leaf (made on first need). */
+  private taken: Set<Storage> | null = null;
 
   noteUserCode(): void {
     this.userCodeRan = true;
@@ -216,7 +216,7 @@ class StealPolicy {
       if (a === null) continue;
       for (let j = i + 1; j < outputs.length; j++) {
         const b = outputs[j];
-        if (b !== null && b.storage_ === a.storage_) this.taken.add(a.storage_);
+        if (b !== null && b.storage_ === a.storage_) (this.taken ??= new Set()).add(a.storage_);
       }
     }
   }
@@ -227,7 +227,7 @@ class StealPolicy {
     const owned =
       !this.userCodeRan &&
       storage.serial >= this.firstFresh &&
-      !this.taken.has(storage) &&
+      !(this.taken?.has(storage) ?? false) &&
       grad.viewInfo === null &&
       grad.gradFn_ === null &&
       !grad.ownRequiresGrad &&
@@ -236,7 +236,7 @@ class StealPolicy {
       storage.length === variable.numel() &&
       sameShape(grad.strides_, variable.strides_) &&
       grad.isContiguous();
-    if (owned) this.taken.add(storage);
+    if (owned) (this.taken ??= new Set()).add(storage);
     return owned;
   }
 }
@@ -510,9 +510,14 @@ function validateOutputs(node: Node, outputs: MaybeTensor[]): MaybeTensor[] {
   if (outputs.length !== node.nextEdges.length) {
     throw new Error(`invalid number of gradients - expected ${node.nextEdges.length}, but got ${outputs.length}`);
   }
-  return outputs.map((g, i) => {
+  const checked: MaybeTensor[] = [];
+  for (let i = 0; i < outputs.length; i++) {
+    const g = outputs[i];
     const meta = node.inputMetadata[i];
-    if (g === null || g === undefined || meta === null || node.nextEdges[i][0] === null) return g ?? null;
+    if (g === null || g === undefined || meta === null || node.nextEdges[i][0] === null) {
+      checked.push(g ?? null);
+      continue;
+    }
     let grad = g;
     if (!sameShape(grad.shape_, meta.shape)) {
       if (!isExpandableTo(meta.shape, grad.shape_)) {
@@ -523,8 +528,9 @@ function validateOutputs(node: Node, outputs: MaybeTensor[]): MaybeTensor[] {
       grad = sumTo(grad, meta.shape);
     }
     if (grad.dtype !== meta.dtype) grad = grad.to(meta.dtype);
-    return grad;
-  });
+    checked.push(grad);
+  }
+  return checked;
 }
 
 /**

@@ -222,9 +222,10 @@ export class OpNode extends Node {
 
   apply(gradOutputs: MaybeTensor[]): MaybeTensor[] {
     // Slots the op chose not to save are null; formulas read them only for gradients that are needed.
-    const saved = this.saved.map((s) => (s === null ? null : s.unpack())) as Tensor[];
+    const saved: (Tensor | null)[] = [];
+    for (const s of this.saved) saved.push(s === null ? null : s.unpack());
     if (gradOutputs.every((g) => g === null)) return this.nextEdges.map(() => null);
-    return this.formula(gradOutputs, saved, this.needs);
+    return this.formula(gradOutputs, saved as Tensor[], this.needs);
   }
 
   override releaseVariables(): void {
