@@ -60,9 +60,16 @@ declare module '../tensor/tensor.js' {
   }
 }
 
+/** [0, 1, ..., ndim - 1] (a loop: this runs in every reduction, Array.from with a callback is slow). */
+function allDims(ndim: number): number[] {
+  const dims = new Array<number>(ndim);
+  for (let i = 0; i < ndim; i++) dims[i] = i;
+  return dims;
+}
+
 /** Normalised, sorted, de-duplicated dims; an empty or missing list means all dims. */
 export function reductionDims(dim: Dims | undefined, ndim: number, fn = 'reduction'): number[] {
-  if (dim === null || dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (dim === null || dim === undefined) return allDims(ndim);
   if (!Array.isArray(dim) && typeof dim !== 'number') {
     throw new TypeError(`${fn}(): argument 'dim' must be tuple of ints, not ${pyTypeName(dim)}`);
   }
@@ -77,7 +84,7 @@ export function reductionDims(dim: Dims | undefined, ndim: number, fn = 'reducti
     out.add(n);
   }
   // A 0-d tensor accepts dim 0 or -1 but has no dims to reduce.
-  if (list.length === 0 || ndim === 0) return Array.from({ length: ndim }, (_, i) => i);
+  if (list.length === 0 || ndim === 0) return allDims(ndim);
   return [...out].sort((a, b) => a - b);
 }
 
@@ -114,8 +121,8 @@ export function reducedShape(shape: readonly number[], dims: readonly number[], 
  */
 export function groupedForReduction(x: Tensor, dims: readonly number[]): { data: TypedArray; offset: number; groups: number; groupSize: number } {
   const nd = x.dim();
-  const kept = Array.from({ length: nd }, (_, i) => i).filter((i) => !dims.includes(i));
-  const order = [...kept, ...dims];
+  const kept = dims.length === nd ? [] : allDims(nd).filter((i) => !dims.includes(i));
+  const order = kept.length === 0 ? dims : [...kept, ...dims];
   const shape = order.map((d) => x.shape_[d]);
   const strides = order.map((d) => x.strides_[d]);
   const groupSize = numelOf(dims.map((d) => x.shape_[d]));
