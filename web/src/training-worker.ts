@@ -15,6 +15,8 @@ const SLICE_MS = 100;
 const EVAL_EVERY_STEPS = 100;
 
 let running = false;
+/** The training loop, while it runs: a 'start' that comes before a 'pause' took effect keeps it going. */
+let loop: Promise<void> | null = null;
 /** The step of the last evaluation, so a pause and a restart do not measure the same network twice. */
 let evaluatedAt = -1;
 
@@ -54,13 +56,13 @@ async function trainWhileRunning(trainer: Trainer): Promise<void> {
 function handle(trainer: Trainer, request: TrainingRequest): void {
   switch (request.type) {
     case 'start':
-      if (!running) {
-        running = true;
-        void trainWhileRunning(trainer).catch((e: unknown) => {
+      running = true;
+      loop ??= trainWhileRunning(trainer)
+        .catch((e: unknown) => {
           running = false;
           post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
-        });
-      }
+        })
+        .finally(() => (loop = null));
       break;
     case 'pause':
       running = false;
