@@ -6,6 +6,7 @@
 // splitting: the library, which both workers use, is one shared chunk that the browser fetches once. The output in dist/web is a
 // static site (index.html, the bundles, the shipped data) that any file server can host.
 import { build } from 'esbuild';
+import { browserOptions } from './bundle.mjs';
 import { createServer } from 'node:http';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { extname, join, normalize, relative, resolve, sep } from 'node:path';
@@ -29,22 +30,13 @@ const CONTENT_TYPES = {
 export async function buildPage(outdir) {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
+  // The library's browser build options (class names kept, node: modules only behind Node checks).
   await build({
+    ...browserOptions(),
     entryPoints: ['main', 'playground-worker', 'training-worker'].map((name) => join(root, `web/src/${name}.ts`)),
     outdir,
-    bundle: true,
     splitting: true,
-    format: 'esm',
-    platform: 'browser',
-    // `using` declarations are lowered, so browsers without explicit resource management run the page.
-    target: 'es2022',
     minify: true,
-    // Class names are part of what the library prints (`Linear(in_features=3, ...)`), so they survive.
-    keepNames: true,
-    sourcemap: true,
-    // The library reads files with node:fs only on Node, behind a run-time check.
-    external: ['node:*'],
-    logLevel: 'warning',
   });
   for (const name of ['index.html', 'style.css']) cpSync(join(root, 'web', name), join(outdir, name));
   cpSync(join(root, 'web/data'), join(outdir, 'data'), { recursive: true, filter: (path) => !path.endsWith('.mjs') });
