@@ -8,7 +8,7 @@ import { emptyTensor, ones } from '../tensor/factory.js';
 import { warn } from '../tensor/warnings.js';
 import { castTensor, checkTensor, offerRuns, operand } from './elementwise.js';
 import { sumNumbers } from '../backends/js/elementwise.js';
-import type { FloatArray } from '../backends/backend.js';
+import { isFloatArray, type FloatArray } from '../backends/backend.js';
 import { legacyScalarName } from './pointwise.js';
 import { where } from './binary.js';
 import { cat } from './join.js';
@@ -195,10 +195,29 @@ function backendSum(x: Tensor): number | null {
   return total;
 }
 
+/**
+ * Sums of a contiguous float tensor over its leading dims (a broadcast gradient reduced to a bias):
+ * rows added in order into double accumulators, each sum in the same order as sumGroup's, while
+ * reading memory in order (groupedForReduction would copy it column by column). Null for other cases.
+ */
+function leadingDimsSum(x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType): Tensor | null {
+  const data = x.storage_.data;
+  if (!isFloatArray(data) || !x.isContiguous() || dims.length === x.dim() || dims.some((d, i) => d !== i)) return null;
+  const rows = reductionSize(x.shape_, dims);
+  const width = numelOf(x.shape_.slice(dims.length));
+  const acc = new Float64Array(width);
+  for (let r = 0, p = x.offset_; r < rows; r++, p += width) {
+    for (let j = 0; j < width; j++) acc[j] += data[p + j];
+  }
+  const out = emptyTensor(reducedShape(x.shape_, dims, keepdim), dtype);
+  (out.storage_.data as FloatArray).set(acc);
+  return out;
+}
+
 /** The sums of `x` over `dims`; a whole sum is offered to the backends first. */
 function sumKernel(x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType): Tensor {
   const total = dims.length === x.dim() ? backendSum(x) : null;
-  if (total === null) return reduceKernel(x, dims, keepdim, dtype, sumGroup);
+  if (total === null) return leadingDimsSum(x, dims, keepdim, dtype) ?? reduceKernel(x, dims, keepdim, dtype, sumGroup);
   const out = emptyTensor(reducedShape(x.shape_, dims, keepdim), dtype);
   (out.storage_.data as FloatArray)[0] = total;
   return out;
