@@ -198,7 +198,6 @@ const CONV_CASES: ConvCase[] = [
   { batch: 9, groups: 1, inC: 2, outC: 4, inH: 1, inW: 17, kH: 1, kW: 4, stride: [1, 2], pad: [0, 3], dilation: [1, 1] },
   { batch: 2, groups: 1, inC: 16, outC: 8, inH: 14, inW: 14, kH: 3, kW: 3, stride: [1, 1], pad: [1, 1], dilation: [1, 1] },
   { batch: 0, groups: 1, inC: 2, outC: 3, inH: 5, inW: 5, kH: 3, kW: 3, stride: [1, 1], pad: [0, 0], dilation: [1, 1] },
-  // Small planes are multiplied several images at a time: runs of 6, 6 and 1 images here.
   { batch: 13, groups: 2, inC: 2, outC: 4, inH: 10, inW: 10, kH: 3, kW: 3, stride: [1, 1], pad: [1, 1], dilation: [1, 1] },
 ];
 

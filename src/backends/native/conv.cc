@@ -1,7 +1,5 @@
 #include "conv.h"
 
-#include <cstring>
-
 #include "buffer.h"
 #include "gemm.h"
 #include "threadpool.h"
@@ -56,31 +54,33 @@ void for_each_tap_run(int64_t channels, const Window& w, F run) {
 
 /**
  * One image's `channels` channels (strides cs, hs, ws from src) unfolded into cols: a row per tap
- * (c, kh, kw) and a column per window position, at (row * row_stride + col * col_stride). Taps in
- * the padding are not written: the buffer starts at zero and they stay zero for the same window.
+ * (c, kh, kw) and a column per window position. Taps in the padding are not written: the buffer
+ * starts at zero and they stay zero for the same window.
  */
 template <typename T>
-void im2col(const T* src, int64_t cs, int64_t hs, int64_t ws, int64_t channels, const Window& w, T* cols, int64_t row_stride, int64_t col_stride) {
+void im2col(const T* src, int64_t cs, int64_t hs, int64_t ws, int64_t channels, const Window& w, T* cols) {
+  const int64_t grid = w.grid_h * w.grid_w;
   const int64_t step = w.g->stride_w * ws;
   for_each_tap_run(channels, w, [&](int64_t row, int64_t c, int64_t ih, int64_t iw, int64_t col, int64_t count) {
     const T* from = src + c * cs + ih * hs + iw * ws;
-    T* to = cols + row * row_stride + col * col_stride;
-    if (step == 1 && col_stride == 1) {
+    T* to = cols + row * grid + col;
+    if (step == 1) {
       for (int64_t i = 0; i < count; i++) to[i] = from[i];
     } else {
-      for (int64_t i = 0; i < count; i++) to[i * col_stride] = from[i * step];
+      for (int64_t i = 0; i < count; i++) to[i] = from[i * step];
     }
   });
 }
 
-/** The adjoint of im2col: adds cols [channels*kH*kW, grid] (rows row_stride apart) into a contiguous image. */
+/** The adjoint of im2col: adds cols [channels*kH*kW, grid] into a contiguous image. */
 template <typename T>
-void col2im(const T* cols, int64_t row_stride, int64_t channels, const Window& w, T* dst) {
+void col2im(const T* cols, int64_t channels, const Window& w, T* dst) {
+  const int64_t grid = w.grid_h * w.grid_w;
   const int64_t plane = w.img_h * w.img_w;
   const int64_t step = w.g->stride_w;
   for_each_tap_run(channels, w, [&](int64_t row, int64_t c, int64_t ih, int64_t iw, int64_t col, int64_t count) {
     T* to = dst + c * plane + ih * w.img_w + iw;
-    const T* from = cols + row * row_stride + col;
+    const T* from = cols + row * grid + col;
     for (int64_t i = 0; i < count; i++) to[i * step] += from[i];
   });
 }
@@ -97,68 +97,26 @@ void fill_bias(T* out, const T* bias, int64_t batch, int64_t channels, int64_t p
 }
 
 /**
- * Runs per_chunk(begin, end) over chunks of images: in parallel (each product serial, the BLAS held
- * to one thread) when there are at least two, else on the calling thread with threaded products.
+ * Runs per_image(begin, end) over `count` items (images, or spans of them): in parallel (each product
+ * serial, the BLAS held to one thread) when there are at least two, else on the calling thread with
+ * threaded products.
  */
 template <typename F>
-void over_chunks(int64_t chunks, int64_t work_per_chunk, F per_chunk) {
-  // Below about a million multiply-adds a chunk, one thread is faster than waking another.
-  const int64_t grain = work_per_chunk >= (1 << 20) ? 1 : (((1 << 20) + work_per_chunk - 1) / (work_per_chunk > 0 ? work_per_chunk : 1));
-  const bool parallel = threads_for(chunks, grain) > 1;
+void over_images(int64_t count, int64_t work_per_item, F per_image) {
+  // Below about a million multiply-adds an item, one thread is faster than waking another.
+  const int64_t grain = work_per_item >= (1 << 20) ? 1 : (((1 << 20) + work_per_item - 1) / (work_per_item > 0 ? work_per_item : 1));
+  const bool parallel = threads_for(count, grain) > 1;
   SerialBlasScope serial(parallel);
-  parallel_for(chunks, grain, per_chunk);
+  parallel_for(count, grain, per_image);
 }
 
-/**
- * The images of a batch in runs that share one product. Small planes are laid side by side, so that
- * a product has at least kMinColumns columns: thin products and the BLAS's per-call overhead are what
- * make small convolutions slow. Runs depend on the shapes only (never on the thread count).
- */
-struct ImageRuns {
-  static constexpr int64_t kMinColumns = 512;
-
-  ImageRuns(int64_t batch, int64_t plane) : batch(batch), plane(plane) {
-    const int64_t wanted = plane >= kMinColumns ? 1 : (kMinColumns + plane - 1) / plane;
-    per_run = wanted < batch ? wanted : (batch > 0 ? batch : 1);
-    runs = (batch + per_run - 1) / per_run;
-  }
-
-  int64_t first(int64_t run) const { return run * per_run; }
-  int64_t count(int64_t run) const { return batch - first(run) < per_run ? batch - first(run) : per_run; }
-
-  int64_t batch, plane, per_run, runs;
-};
-
-/** Copies planes [first, first + count) of `channels` channels from (N, C, plane) `src` side by side into dst [channels, count * plane]. */
+/** Unfolds image n, group grp of `input` into cols [k, plane] (the forward layout). */
 template <typename T>
-void gather_planes(const T* src, int64_t src_channels, int64_t channel0, int64_t channels, int64_t first, int64_t count, int64_t plane, T* dst) {
-  const int64_t width = count * plane;
-  for (int64_t i = 0; i < count; i++)
-    for (int64_t c = 0; c < channels; c++)
-      std::memcpy(dst + c * width + i * plane, src + ((first + i) * src_channels + channel0 + c) * plane, static_cast<size_t>(plane) * sizeof(T));
+void unfold(const ConvGeometry& g, const Window& w, Image<T> input, int64_t n, int64_t grp, T* cols) {
+  const int64_t in_g = g.in_channels / g.groups;
+  const T* src = input.data + n * input.strides[0] + grp * in_g * input.strides[1];
+  im2col(src, input.strides[1], input.strides[2], input.strides[3], in_g, w, cols);
 }
-
-/**
- * An im2col buffer for runs of images: the padding taps it never writes must be zero, so it is
- * cleared whenever a run of another length (another row stride) moves them.
- */
-template <typename T>
-class RunColumns {
- public:
-  RunColumns(int64_t rows, int64_t per_run, int64_t plane) : buffer_(rows * per_run * plane), count_(per_run) {}
-
-  T* for_run(int64_t count) {
-    if (count != count_) {
-      buffer_.zero();
-      count_ = count;
-    }
-    return buffer_.data();
-  }
-
- private:
-  Buffer<T> buffer_;
-  int64_t count_;
-};
 
 }  // namespace
 
@@ -171,31 +129,13 @@ void convolution_forward(const ConvGeometry& g, Image<T> input, const T* weight,
   fill_bias(out, bias, g.batch, g.out_channels, plane);
   if (plane == 0 || out_g == 0 || k == 0) return;
   const Window w = {g.in_h, g.in_w, g.out_h, g.out_w, &g};
-  const ImageRuns runs(g.batch, plane);
-  over_chunks(runs.runs, runs.per_run * g.out_channels * k * plane, [&](int64_t begin, int64_t end) {
-    RunColumns<T> columns(k, runs.per_run, plane);
-    Buffer<T> product(runs.per_run > 1 ? out_g * runs.per_run * plane : 0);
-    for (int64_t run = begin; run < end; run++) {
-      const int64_t first = runs.first(run), count = runs.count(run), width = count * plane;
-      T* cols = columns.for_run(count);
+  over_images(g.batch, g.out_channels * k * plane, [&](int64_t begin, int64_t end) {
+    Buffer<T> cols(k * plane);
+    for (int64_t n = begin; n < end; n++) {
       for (int64_t grp = 0; grp < g.groups; grp++) {
-        for (int64_t i = 0; i < count; i++) {
-          const T* src = input.data + (first + i) * input.strides[0] + grp * in_g * input.strides[1];
-          im2col(src, input.strides[1], input.strides[2], input.strides[3], in_g, w, cols + i * plane, width, 1);
-        }
-        const MatrixRef<T> filters = {weight + grp * out_g * k, k, 1};
-        if (count == 1) {
-          gemm<T>(out_g, plane, k, filters, {cols, plane, 1}, out + (first * g.out_channels + grp * out_g) * plane, plane);
-          continue;
-        }
-        product.zero();
-        gemm<T>(out_g, width, k, filters, {cols, width, 1}, product.data(), width);
-        for (int64_t i = 0; i < count; i++)
-          for (int64_t o = 0; o < out_g; o++) {
-            T* dst = out + ((first + i) * g.out_channels + grp * out_g + o) * plane;
-            const T* from = product.data() + o * width + i * plane;
-            for (int64_t p = 0; p < plane; p++) dst[p] += from[p];
-          }
+        unfold(g, w, input, n, grp, cols.data());
+        gemm<T>(out_g, plane, k, {weight + grp * out_g * k, k, 1}, {cols.data(), plane, 1},
+                out + (n * g.out_channels + grp * out_g) * plane, plane);
       }
     }
   });
@@ -211,22 +151,14 @@ void convolution_transpose_forward(const ConvGeometry& g, const T* input, const 
   fill_bias(out, bias, g.batch, g.out_channels, plane);
   if (rows == 0 || grid == 0 || in_g == 0) return;
   const Window w = {g.out_h, g.out_w, g.in_h, g.in_w, &g};
-  const ImageRuns runs(g.batch, grid);
-  over_chunks(runs.runs, runs.per_run * g.groups * rows * grid * in_g, [&](int64_t begin, int64_t end) {
-    Buffer<T> cols(rows * runs.per_run * grid);
-    Buffer<T> gathered(runs.per_run > 1 ? in_g * runs.per_run * grid : 0);
-    for (int64_t run = begin; run < end; run++) {
-      const int64_t first = runs.first(run), count = runs.count(run), width = count * grid;
+  over_images(g.batch, g.groups * rows * grid * in_g, [&](int64_t begin, int64_t end) {
+    Buffer<T> cols(rows * grid);
+    for (int64_t n = begin; n < end; n++) {
       for (int64_t grp = 0; grp < g.groups; grp++) {
-        MatrixRef<T> images = {input + (first * g.in_channels + grp * in_g) * grid, grid, 1};
-        if (count > 1) {
-          gather_planes(input, g.in_channels, grp * in_g, in_g, first, count, grid, gathered.data());
-          images = {gathered.data(), width, 1};
-        }
         cols.zero();
-        gemm<T>(rows, width, in_g, {weight + grp * in_g * rows, 1, rows}, images, cols.data(), width);
-        for (int64_t i = 0; i < count; i++)
-          col2im(cols.data() + i * grid, width, out_g, w, out + ((first + i) * g.out_channels + grp * out_g) * plane);
+        gemm<T>(rows, grid, in_g, {weight + grp * in_g * rows, 1, rows},
+                {input + (n * g.in_channels + grp * in_g) * grid, grid, 1}, cols.data(), grid);
+        col2im(cols.data(), out_g, w, out + (n * g.out_channels + grp * out_g) * plane);
       }
     }
   });
@@ -240,34 +172,24 @@ void convolution_weight_grad(const ConvGeometry& g, Image<T> input, const T* gra
   const int64_t plane = g.out_h * g.out_w;
   if (plane == 0 || k == 0 || out_g == 0 || g.batch == 0) return;
   const Window w = {g.in_h, g.in_w, g.out_h, g.out_w, &g};
-  const ImageRuns runs(g.batch, plane);
-  // The runs are summed in a fixed number of partial sums, each over a fixed span of runs, added in
-  // order at the end: the result is then the same for any thread count.
-  const int64_t parts = runs.runs < 8 ? runs.runs : 8;
-  const int64_t per_part = (runs.runs + parts - 1) / parts;
+  // The images are summed in a fixed number of partial sums, each over a fixed span of images, added
+  // in order at the end: the result is then the same for any thread count.
+  const int64_t parts = g.batch < 8 ? g.batch : 8;
+  const int64_t per_part = (g.batch + parts - 1) / parts;
   const int64_t size = g.out_channels * k;
   Buffer<T> partials(parts > 1 ? (parts - 1) * size : 0);
-  over_chunks(parts, per_part * runs.per_run * g.out_channels * k * plane, [&](int64_t begin, int64_t end) {
-    RunColumns<T> columns(k, runs.per_run, plane);
-    Buffer<T> gathered(runs.per_run > 1 ? out_g * runs.per_run * plane : 0);
+  over_images(parts, per_part * g.out_channels * k * plane, [&](int64_t begin, int64_t end) {
+    Buffer<T> cols(k * plane);
     for (int64_t part = begin; part < end; part++) {
       T* acc = part == 0 ? out : partials.data() + (part - 1) * size;
-      const int64_t last = (part + 1) * per_part < runs.runs ? (part + 1) * per_part : runs.runs;
-      for (int64_t run = part * per_part; run < last; run++) {
-        const int64_t first = runs.first(run), count = runs.count(run), width = count * plane;
-        T* cols = columns.for_run(count);
+      const int64_t last = (part + 1) * per_part < g.batch ? (part + 1) * per_part : g.batch;
+      for (int64_t n = part * per_part; n < last; n++) {
         for (int64_t grp = 0; grp < g.groups; grp++) {
-          for (int64_t i = 0; i < count; i++) {
-            const T* src = input.data + (first + i) * input.strides[0] + grp * in_g * input.strides[1];
-            im2col(src, input.strides[1], input.strides[2], input.strides[3], in_g, w, cols + i * plane, width, 1);
-          }
-          MatrixRef<T> grads = {grad_output + (first * g.out_channels + grp * out_g) * plane, plane, 1};
-          if (count > 1) {
-            gather_planes(grad_output, g.out_channels, grp * out_g, out_g, first, count, plane, gathered.data());
-            grads = {gathered.data(), width, 1};
-          }
-          // The unfolded images enter transposed ([width, k] read down the columns of cols).
-          gemm<T>(out_g, k, width, grads, {cols, 1, width}, acc + grp * out_g * k, k);
+          unfold(g, w, input, n, grp, cols.data());
+          // The unfolded image enters transposed ([plane, k], read down the columns of cols): the
+          // unfolding then writes contiguous runs, as in the forward pass.
+          gemm<T>(out_g, k, plane, {grad_output + (n * g.out_channels + grp * out_g) * plane, plane, 1},
+                  {cols.data(), 1, plane}, acc + grp * out_g * k, k);
         }
       }
     }
