@@ -5,11 +5,13 @@
 // Arguments follow PyTorch's positional order; any of them, and `generator`, may also be given in a
 // trailing options object: `kaimingUniform_(w, Math.sqrt(5))`, `kaimingUniform_(w, { a: Math.sqrt(5) })`.
 import { Tensor } from '../tensor/tensor.js';
-import { bool, float64 } from '../tensor/dtype.js';
+import { bool, float64, isDType } from '../tensor/dtype.js';
+import { floatArg, intArg, optionsArg, strOption } from '../tensor/args.js';
 import { empty, eye } from '../tensor/factory.js';
 import { warn } from '../tensor/warnings.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { Generator, randperm } from '../ops/random.js';
+import { checkTensor } from '../ops/elementwise.js';
 
 export type Nonlinearity =
   | 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
@@ -23,16 +25,35 @@ interface WithGenerator {
 
 type GainOptions = { gain?: number } & WithGenerator;
 
+/** A trailing options object (a plain object, not a list, tensor, dtype or generator). */
+function isOptionsObject(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Tensor) && !isDType(v) && !(v instanceof Generator);
+}
+
+const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
 /**
- * Binds positional arguments (in the order of `defaults`' keys) and a trailing options object into
- * one set of arguments, as Python binds keyword arguments.
+ * Checks `fn`'s tensor and binds its positional arguments (in the order of `defaults`' keys) and a
+ * trailing options object into one set of arguments, as Python binds keyword arguments. Each value
+ * must have its default's type (float or str), except those in `unchecked`, which `fn` checks itself.
  */
-function bind<T extends object>(defaults: T, args: readonly unknown[]): T & WithGenerator {
+function bind<T extends object>(fn: string, tensor: unknown, defaults: T, args: readonly unknown[], unchecked: readonly string[] = []): T & WithGenerator {
+  checkTensor(tensor, fn, 'tensor');
   const out = { ...defaults } as Record<string, unknown>;
   const names = Object.keys(defaults);
   args.forEach((v, i) => {
-    if (v !== null && typeof v === 'object' && !(v instanceof Generator)) Object.assign(out, v);
-    else if (v !== undefined) out[names[i]] = v;
+    if (i < names.length && !isOptionsObject(v)) {
+      if (v !== undefined) out[names[i]] = v;
+      return;
+    }
+    const options = optionsArg(v as Record<string, unknown> | undefined, fn);
+    for (const name of [...names, 'generator']) if (name in options) out[name] = options[name];
+  });
+  names.forEach((name, i) => {
+    if (unchecked.includes(name)) return;
+    const value = out[name];
+    const fallback = (defaults as Record<string, unknown>)[name];
+    out[name] = typeof fallback === 'string' ? strOption(value, fn, snake(name), i + 2) ?? fallback : floatArg(value, fn, snake(name), i + 2);
   });
   return out as T & WithGenerator;
 }
@@ -65,6 +86,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number | null)
 
 /** Fan-in and fan-out of a weight: dims 1 and 0 times the receptive field (dims 2...). */
 export function calculateFanInAndFanOut(tensor: Tensor): [number, number] {
+  checkTensor(tensor, 'calculate_fan_in_and_fan_out', 'tensor');
   if (tensor.dim() < 2) throw new Error('Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');
   const receptive = tensor.shape.slice(2).reduce((a, b) => a * b, 1);
   return [tensor.shape[1] * receptive, tensor.shape[0] * receptive];
@@ -80,14 +102,14 @@ function correctFan(tensor: Tensor, mode: string): number {
 type UniformOptions = { a?: number; b?: number } & WithGenerator;
 
 export function uniform_(tensor: Tensor, a?: number | UniformOptions, b?: number | UniformOptions, options?: UniformOptions): Tensor {
-  const o = bind({ a: 0, b: 1 }, [a, b, options]);
+  const o = bind('uniform_', tensor, { a: 0, b: 1 }, [a, b, options]);
   return noGrad(() => tensor.uniform_(o.a, o.b, genOptions(o.generator)));
 }
 
 type NormalOptions = { mean?: number; std?: number } & WithGenerator;
 
 export function normal_(tensor: Tensor, mean?: number | NormalOptions, std?: number | NormalOptions, options?: NormalOptions): Tensor {
-  const o = bind({ mean: 0, std: 1 }, [mean, std, options]);
+  const o = bind('normal_', tensor, { mean: 0, std: 1 }, [mean, std, options]);
   return noGrad(() => tensor.normal_(o.mean, o.std, genOptions(o.generator)));
 }
 
@@ -141,7 +163,7 @@ export function truncNormal_(
   b?: number | TruncNormalOptions,
   options?: TruncNormalOptions,
 ): Tensor {
-  const o = bind({ mean: 0, std: 1, a: -2, b: 2 }, [mean, std, a, b, options]);
+  const o = bind('trunc_normal_', tensor, { mean: 0, std: 1, a: -2, b: 2 }, [mean, std, a, b, options]);
   if (o.mean < o.a - 2 * o.std || o.mean > o.b + 2 * o.std) {
     warn('mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.');
   }
@@ -155,25 +177,33 @@ export function truncNormal_(
 }
 
 export function constant_(tensor: Tensor, val: number): Tensor {
+  checkTensor(tensor, 'constant_', 'tensor');
   return noGrad(() => tensor.fill_(val));
 }
 
 export function ones_(tensor: Tensor): Tensor {
+  checkTensor(tensor, 'ones_', 'tensor');
   return noGrad(() => tensor.fill_(1));
 }
 
 export function zeros_(tensor: Tensor): Tensor {
+  checkTensor(tensor, 'zeros_', 'tensor');
   return noGrad(() => tensor.zero_());
 }
 
 /** The identity matrix, in a 2-D tensor. */
 export function eye_(tensor: Tensor): Tensor {
+  checkTensor(tensor, 'eye_', 'tensor');
   if (tensor.dim() !== 2) throw new Error('Only tensors with 2 dimensions are supported');
   return noGrad(() => tensor.copy_(eye(tensor.shape[0], tensor.shape[1], { dtype: tensor.dtype })));
 }
 
 /** The Dirac delta in a 3-, 4- or 5-D convolution weight (identity per group). */
 export function dirac_(tensor: Tensor, groups = 1): Tensor {
+  checkTensor(tensor, 'dirac_', 'tensor');
+  intArg(groups, 'dirac_', 'groups', 2);
+  // PyTorch's Python raises ZeroDivisionError here; a negative count gives zeros there and here.
+  if (groups === 0) throw new Error("dirac_(): argument 'groups' must not be 0");
   const dims = tensor.dim();
   if (dims < 3 || dims > 5) throw new Error('Only tensors with 3, 4, or 5 dimensions are supported');
   const shape = tensor.shape;
@@ -190,7 +220,7 @@ export function dirac_(tensor: Tensor, groups = 1): Tensor {
 }
 
 export function xavierUniform_(tensor: Tensor, gain?: number | GainOptions, options?: GainOptions): Tensor {
-  const o = bind({ gain: 1 }, [gain, options]);
+  const o = bind('xavier_uniform_', tensor, { gain: 1 }, [gain, options]);
   const [fanIn, fanOut] = calculateFanInAndFanOut(tensor);
   const std = o.gain * Math.sqrt(2.0 / (fanIn + fanOut));
   const bound = Math.sqrt(3.0) * std;
@@ -198,7 +228,7 @@ export function xavierUniform_(tensor: Tensor, gain?: number | GainOptions, opti
 }
 
 export function xavierNormal_(tensor: Tensor, gain?: number | GainOptions, options?: GainOptions): Tensor {
-  const o = bind({ gain: 1 }, [gain, options]);
+  const o = bind('xavier_normal_', tensor, { gain: 1 }, [gain, options]);
   const [fanIn, fanOut] = calculateFanInAndFanOut(tensor);
   const std = o.gain * Math.sqrt(2.0 / (fanIn + fanOut));
   return noGrad(() => tensor.normal_(0, std, genOptions(o.generator)));
@@ -209,6 +239,9 @@ interface KaimingOptions extends WithGenerator {
   mode?: FanMode;
   nonlinearity?: Nonlinearity;
 }
+
+// `a` is checked by calculateGain, with PyTorch's message ("negative_slope x not a valid number").
+const KAIMING_DEFAULTS = { a: 0, mode: 'fan_in' as FanMode, nonlinearity: 'leaky_relu' as Nonlinearity };
 
 /** The std of kaiming_*, or null for a zero-element tensor (a no-op, with PyTorch's warning). */
 function kaimingStd(tensor: Tensor, o: Required<Omit<KaimingOptions, 'generator'>>): number | null {
@@ -221,7 +254,7 @@ function kaimingStd(tensor: Tensor, o: Required<Omit<KaimingOptions, 'generator'
 }
 
 export function kaimingUniform_(tensor: Tensor, a?: number | KaimingOptions, mode?: FanMode | KaimingOptions, nonlinearity?: Nonlinearity | KaimingOptions, options?: KaimingOptions): Tensor {
-  const o = bind({ a: 0, mode: 'fan_in' as FanMode, nonlinearity: 'leaky_relu' as Nonlinearity }, [a, mode, nonlinearity, options]);
+  const o = bind('kaiming_uniform_', tensor, KAIMING_DEFAULTS, [a, mode, nonlinearity, options], ['a']);
   const std = kaimingStd(tensor, o);
   if (std === null) return tensor;
   const bound = Math.sqrt(3.0) * std;
@@ -229,7 +262,7 @@ export function kaimingUniform_(tensor: Tensor, a?: number | KaimingOptions, mod
 }
 
 export function kaimingNormal_(tensor: Tensor, a?: number | KaimingOptions, mode?: FanMode | KaimingOptions, nonlinearity?: Nonlinearity | KaimingOptions, options?: KaimingOptions): Tensor {
-  const o = bind({ a: 0, mode: 'fan_in' as FanMode, nonlinearity: 'leaky_relu' as Nonlinearity }, [a, mode, nonlinearity, options]);
+  const o = bind('kaiming_normal_', tensor, KAIMING_DEFAULTS, [a, mode, nonlinearity, options], ['a']);
   const std = kaimingStd(tensor, o);
   if (std === null) return tensor;
   return noGrad(() => tensor.normal_(0, std, genOptions(o.generator)));
@@ -285,7 +318,7 @@ function householderQr(a: Float64Array, m: number, n: number): { q: Float64Array
  * tensor's dtype), so values match PyTorch within float tolerance, not bit for bit.
  */
 export function orthogonal_(tensor: Tensor, gain?: number | GainOptions, options?: GainOptions): Tensor {
-  const o = bind({ gain: 1 }, [gain, options]);
+  const o = bind('orthogonal_', tensor, { gain: 1 }, [gain, options]);
   if (tensor.dim() < 2) throw new Error('Only tensors with 2 or more dimensions are supported');
   if (tensor.numel() === 0) return tensor;
   const rows = tensor.shape[0];
@@ -304,10 +337,11 @@ export function orthogonal_(tensor: Tensor, gain?: number | GainOptions, options
 
 /** A 2-D tensor with normal_(0, std) values and, in each column, `ceil(sparsity * rows)` zeros. */
 export function sparse_(tensor: Tensor, sparsity: number, std?: number | { std?: number } & WithGenerator, options?: { std?: number } & WithGenerator): Tensor {
-  const o = bind({ std: 0.01 }, [std, options]);
+  // sparsity is required: missing, it is None to the check.
+  const o = bind('sparse_', tensor, { sparsity: 0, std: 0.01 }, [sparsity ?? null, std, options]);
   if (tensor.dim() !== 2) throw new Error('Only tensors with 2 dimensions are supported');
   const [rows, cols] = tensor.shape;
-  const numZeros = Math.ceil(sparsity * rows);
+  const numZeros = Math.ceil(o.sparsity * rows);
   return noGrad(() => {
     tensor.normal_(0, o.std, genOptions(o.generator));
     const mask = new Uint8Array(rows * cols);

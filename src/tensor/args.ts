@@ -25,10 +25,10 @@ export function boolOption(value: unknown, fn: string, name: string, position?: 
   return value;
 }
 
-/** A str keyword argument, or undefined when not given. */
-export function strOption(value: unknown, fn: string, name: string): string | undefined {
+/** A str argument (keyword, or positional with its position), or undefined when not given. */
+export function strOption(value: unknown, fn: string, name: string, position?: number): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new TypeError(`${fn}(): argument '${name}' must be str, not ${pyTypeName(value)}`);
+  if (typeof value !== 'string') throw new TypeError(`${fn}(): argument '${name}'${at(position)} must be str, not ${pyTypeName(value)}`);
   return value;
 }
 
