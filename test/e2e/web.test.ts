@@ -56,6 +56,8 @@ before(async () => {
   mkdirSync(join(ROOT, 'dist/e2e'), { recursive: true });
   [url, browser] = await Promise.all([startServer(), chromium.launch({ executablePath: CHROMIUM, headless: true })]);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // Waits get twice Playwright's default: the test machines are shared and can be heavily loaded.
+  page.setDefaultTimeout(60_000);
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(`${message.text()} (${message.location().url})`);
