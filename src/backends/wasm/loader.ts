@@ -239,63 +239,56 @@ export class WasmBackend implements Backend {
 
   convolutionForward(g: ConvGeometry, input: ImageOperand, weight: FloatArray, bias: FloatArray | null, out: FloatArray): boolean {
     const type = this.typeOf(out, input.data as FloatArray, weight, ...(bias ? [bias] : []));
-    if (type === null) return false;
-    this.arena.reset();
-    const geometry = this.placeInts(CONV_FIELDS.map((f) => g[f]));
-    if (geometry === null) return false;
-    const x = this.place(type, input.data as FloatArray, input.offset, [g.batch, g.inChannels, g.inH, g.inW], input.strides);
-    const w = this.placeDense(type, weight, 0, weight.length);
-    const b = bias ? this.placeDense(type, bias, 0, bias.length) : null;
-    const result = this.arena.reserve(out.length * type.bytes);
-    const scratch = this.arena.reserve(type.kernels.conv_scratch(geometry, 0) * type.bytes);
-    if (x === null || !this.arena.commit()) return false;
-    x.copy();
-    w.copy();
-    b?.copy();
-    type.view(this.arena.buffer, result, out.length).fill(0);
-    type.kernels.conv_forward(geometry, x.ptr, ...(x.strides as Quad), w.ptr, b?.ptr ?? 0, result, scratch);
-    this.copyOut(type, result, out);
-    return true;
+    return type !== null && this.convolution(
+      g, type, out, false,
+      () => [this.placeImage(type, g, input), this.placeDense(type, weight, 0, weight.length), ...(bias ? [this.placeDense(type, bias, 0, bias.length)] : [])],
+      (geometry, [x, w, b], result, scratch) => type.kernels.conv_forward(geometry, x.ptr, ...(x.strides as Quad), w.ptr, b?.ptr ?? 0, result, scratch),
+    );
   }
 
   convolutionTransposeForward(g: ConvGeometry, input: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray): boolean {
     const type = this.typeOf(out, input, weight, ...(bias ? [bias] : []));
-    if (type === null) return false;
-    this.arena.reset();
-    const geometry = this.placeInts(CONV_FIELDS.map((f) => g[f]));
-    if (geometry === null) return false;
-    const x = this.placeDense(type, input, 0, input.length);
-    const w = this.placeDense(type, weight, 0, weight.length);
-    const b = bias ? this.placeDense(type, bias, 0, bias.length) : null;
-    const result = this.arena.reserve(out.length * type.bytes);
-    const scratch = this.arena.reserve(type.kernels.conv_scratch(geometry, 1) * type.bytes);
-    if (!this.arena.commit()) return false;
-    x.copy();
-    w.copy();
-    b?.copy();
-    type.view(this.arena.buffer, result, out.length).fill(0);
-    type.kernels.conv_transpose_forward(geometry, x.ptr, w.ptr, b?.ptr ?? 0, result, scratch);
-    this.copyOut(type, result, out);
-    return true;
+    return type !== null && this.convolution(
+      g, type, out, true,
+      () => [this.placeDense(type, input, 0, input.length), this.placeDense(type, weight, 0, weight.length), ...(bias ? [this.placeDense(type, bias, 0, bias.length)] : [])],
+      (geometry, [x, w, b], result, scratch) => type.kernels.conv_transpose_forward(geometry, x.ptr, w.ptr, b?.ptr ?? 0, result, scratch),
+    );
   }
 
   convolutionWeightGrad(g: ConvGeometry, input: ImageOperand, gradOutput: FloatArray, out: FloatArray): boolean {
     const type = this.typeOf(out, input.data as FloatArray, gradOutput);
-    if (type === null) return false;
+    return type !== null && this.convolution(
+      g, type, out, false,
+      () => [this.placeImage(type, g, input), this.placeDense(type, gradOutput, 0, gradOutput.length)],
+      (geometry, [x, dy], result, scratch) => type.kernels.conv_weight_grad(geometry, x.ptr, ...(x.strides as Quad), dy.ptr, result, scratch),
+    );
+  }
+
+  /**
+   * The frame of the three convolutions: the geometry, the operands `place` reserves (a null one is
+   * declined), the result and the kernel's scratch; the result starts at zero, since the kernels add
+   * into it.
+   */
+  private convolution(
+    g: ConvGeometry, type: ElementType, out: FloatArray, transposed: boolean,
+    place: () => (Placed | null)[], kernel: (geometry: Ptr, operands: Placed[], result: Ptr, scratch: Ptr) => void,
+  ): boolean {
     this.arena.reset();
     const geometry = this.placeInts(CONV_FIELDS.map((f) => g[f]));
     if (geometry === null) return false;
-    const x = this.place(type, input.data as FloatArray, input.offset, [g.batch, g.inChannels, g.inH, g.inW], input.strides);
-    const dy = this.placeDense(type, gradOutput, 0, gradOutput.length);
+    const operands = place();
     const result = this.arena.reserve(out.length * type.bytes);
-    const scratch = this.arena.reserve(type.kernels.conv_scratch(geometry, 0) * type.bytes);
-    if (x === null || !this.arena.commit()) return false;
-    x.copy();
-    dy.copy();
+    const scratch = this.arena.reserve(type.kernels.conv_scratch(geometry, transposed ? 1 : 0) * type.bytes);
+    if (!operands.every((p): p is Placed => p !== null) || !this.arena.commit()) return false;
+    for (const operand of operands) operand.copy();
     type.view(this.arena.buffer, result, out.length).fill(0);
-    type.kernels.conv_weight_grad(geometry, x.ptr, ...(x.strides as Quad), dy.ptr, result, scratch);
+    kernel(geometry, operands, result, scratch);
     this.copyOut(type, result, out);
     return true;
+  }
+
+  private placeImage(type: ElementType, g: ConvGeometry, image: ImageOperand): Placed | null {
+    return this.place(type, image.data as FloatArray, image.offset, [g.batch, g.inChannels, g.inH, g.inW], image.strides);
   }
 
   maxPool2d(g: PoolGeometry, input: PlaneOperand<FloatArray>, out: FloatArray, indices: BigInt64Array): boolean {
