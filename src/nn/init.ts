@@ -5,8 +5,8 @@
 // Arguments follow PyTorch's positional order; any of them, and `generator`, may also be given in a
 // trailing options object: `kaimingUniform_(w, Math.sqrt(5))`, `kaimingUniform_(w, { a: Math.sqrt(5) })`.
 import { Tensor } from '../tensor/tensor.js';
-import { bool, float64, isDType } from '../tensor/dtype.js';
-import { floatArg, intArg, optionsArg, strOption } from '../tensor/args.js';
+import { bool, float64 } from '../tensor/dtype.js';
+import { floatArg, intArg, isOptionsObject, optionsArg, strOption } from '../tensor/args.js';
 import { empty, eye } from '../tensor/factory.js';
 import { warn } from '../tensor/warnings.js';
 import { noGrad } from '../autograd/grad-mode.js';
@@ -25,11 +25,6 @@ interface WithGenerator {
 
 type GainOptions = { gain?: number } & WithGenerator;
 
-/** A trailing options object (a plain object, not a list, tensor, dtype or generator). */
-function isOptionsObject(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Tensor) && !isDType(v) && !(v instanceof Generator);
-}
-
 const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /**
@@ -42,7 +37,7 @@ function bind<T extends object>(fn: string, tensor: unknown, defaults: T, args: 
   const out = { ...defaults } as Record<string, unknown>;
   const names = Object.keys(defaults);
   args.forEach((v, i) => {
-    if (i < names.length && !isOptionsObject(v)) {
+    if (i < names.length && (!isOptionsObject(v) || v instanceof Generator)) {
       if (v !== undefined) out[names[i]] = v;
       return;
     }

@@ -12,10 +12,15 @@ import { Tensor, pyTypeName } from './tensor.js';
  */
 export function optionsArg<T extends object>(value: T | null | undefined, fn: string): T {
   if (value === undefined || value === null) return {} as T;
-  if (typeof value !== 'object' || Array.isArray(value) || value instanceof Tensor || isDType(value)) {
+  if (!isOptionsObject(value)) {
     throw new TypeError(`${fn}(): expected an options object for the keyword arguments, but got ${pyTypeName(value)}`);
   }
   return value;
+}
+
+/** Whether `value` is a plain options object: an object that is not a list, a tensor or a dtype. */
+export function isOptionsObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Tensor) && !isDType(value);
 }
 
 /** A bool argument (keyword, or positional with its position), or undefined when not given. */
