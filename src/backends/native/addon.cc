@@ -51,9 +51,8 @@ class Args {
   int array(size_t i, void** data, int64_t* length) {
     napi_typedarray_type type;
     size_t len = 0;
-    bool is_typed = false;
-    if (i >= argc_ || napi_is_typedarray(env_, argv_[i], &is_typed) != napi_ok || !is_typed ||
-        napi_get_typedarray_info(env_, argv_[i], &type, &len, data, nullptr, nullptr) != napi_ok) {
+    // napi_get_typedarray_info fails on anything that is not a typed array, which is the check.
+    if (i >= argc_ || napi_get_typedarray_info(env_, argv_[i], &type, &len, data, nullptr, nullptr) != napi_ok) {
       ok_ = false;
       return -1;
     }
