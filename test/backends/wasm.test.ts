@@ -61,6 +61,16 @@ test('loads, describes itself, and is a torch.backends choice', () => {
   assert.ok(torch.backends.available().includes('wasm'));
 });
 
+test('no backend where the engine rejects the module (no SIMD128)', () => {
+  const validate = WebAssembly.validate;
+  WebAssembly.validate = () => false;
+  try {
+    assert.equal(loadWasmBackend(), null);
+  } finally {
+    WebAssembly.validate = validate;
+  }
+});
+
 test('the committed module is the build of its sources', (t) => {
   let compiler: string;
   try {
