@@ -47,23 +47,47 @@ class Args {
     return type == napi_null || type == napi_undefined;
   }
 
-  /** A typed array's type, data and length; type -1 when the argument is not one. */
+  /**
+   * A typed array's type, data and length; type -1 when the argument is not one. Remembered per
+   * argument: by_dtype reads the output's type before the primitive reads the array itself, and
+   * napi_get_typedarray_info is the most expensive part of a call.
+   */
   int array(size_t i, void** data, int64_t* length) {
-    napi_typedarray_type type;
-    size_t len = 0;
-    // napi_get_typedarray_info fails on anything that is not a typed array, which is the check.
-    if (i >= argc_ || napi_get_typedarray_info(env_, argv_[i], &type, &len, data, nullptr, nullptr) != napi_ok) {
+    if (i >= argc_) {
       ok_ = false;
       return -1;
     }
-    *length = static_cast<int64_t>(len);
-    return static_cast<int>(type);
+    TypedArrayInfo& info = arrays_[i];
+    if (info.type == kUnread) {
+      napi_typedarray_type type;
+      size_t len = 0;
+      // napi_get_typedarray_info fails on anything that is not a typed array, which is the check.
+      if (napi_get_typedarray_info(env_, argv_[i], &type, &len, &info.data, nullptr, nullptr) == napi_ok) {
+        info.type = static_cast<int>(type);
+        info.length = static_cast<int64_t>(len);
+      } else {
+        info.type = kNotTypedArray;
+      }
+    }
+    if (info.type == kNotTypedArray) ok_ = false;
+    *data = info.data;
+    *length = info.length;
+    return info.type;
   }
 
  private:
+  static constexpr int kUnread = -2;
+  static constexpr int kNotTypedArray = -1;
+  struct TypedArrayInfo {
+    int type = kUnread;
+    void* data = nullptr;
+    int64_t length = 0;
+  };
+
   napi_env env_;
   size_t argc_ = kMaxArgs;
   napi_value argv_[kMaxArgs];
+  TypedArrayInfo arrays_[kMaxArgs];
   bool ok_ = true;
 };
 

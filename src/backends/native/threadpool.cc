@@ -138,13 +138,7 @@ int threads_for(int64_t count, int64_t grain) {
   return n < 1 ? 1 : static_cast<int>(n);
 }
 
-void parallel_for(int64_t count, int64_t grain, const std::function<void(int64_t, int64_t)>& body) {
-  if (count <= 0) return;
-  int threads = threads_for(count, grain);
-  if (threads <= 1) {
-    body(0, count);
-    return;
-  }
+void parallel_run(int64_t count, int64_t grain, int threads, const std::function<void(int64_t, int64_t)>& body) {
   // A few chunks per thread, so one slow chunk (a busy core) does not hold the others back.
   int64_t chunks = static_cast<int64_t>(threads) * 4;
   if (grain > 0 && count / grain < chunks) chunks = count / grain;

@@ -15,13 +15,26 @@ namespace tstorch {
 void set_num_threads(int n);
 int num_threads();
 
-/**
- * Runs body(begin, end) over [0, count) in chunks of at least `grain` items, on up to num_threads()
- * threads, and returns when every chunk is done. Runs inline when one chunk covers everything.
- */
-void parallel_for(int64_t count, int64_t grain, const std::function<void(int64_t, int64_t)>& body);
-
 /** Threads a parallel_for over `count` items of at least `grain` each would use (1 inside a worker). */
 int threads_for(int64_t count, int64_t grain);
+
+/** parallel_for's dispatch to the pool, for `threads` > 1. */
+void parallel_run(int64_t count, int64_t grain, int threads, const std::function<void(int64_t, int64_t)>& body);
+
+/**
+ * Runs body(begin, end) over [0, count) in chunks of at least `grain` items, on up to num_threads()
+ * threads, and returns when every chunk is done. Runs inline when one chunk covers everything, without
+ * wrapping the body in a std::function (an allocation that small calls would notice).
+ */
+template <typename F>
+inline void parallel_for(int64_t count, int64_t grain, F&& body) {
+  if (count <= 0) return;
+  const int threads = threads_for(count, grain);
+  if (threads <= 1) {
+    body(static_cast<int64_t>(0), count);
+    return;
+  }
+  parallel_run(count, grain, threads, body);
+}
 
 }  // namespace tstorch
