@@ -1,10 +1,11 @@
 // Checks of the JavaScript shape of arguments, shared by the public functions: the trailing options
-// object, int, int-list, float and Number (Scalar) arguments, optional tensors, bool, str and dtype
-// options. JavaScript passes anything anywhere, so
+// object, int, int-list, float and Number (Scalar) arguments, optional tensors, bool, str, dtype and
+// generator options. JavaScript passes anything anywhere, so
 // these stand where Python's argument parser stands in PyTorch, with its wording
 // ("permute(): argument 'dims' must be tuple of ints, but found element of type str at pos 2").
 import { isDType, type DType } from './dtype.js';
 import { Tensor, pyTypeName } from './tensor.js';
+import { Generator } from './random.js';
 
 /**
  * The options object of `fn` (its keyword arguments): undefined and null (Python's None) give {};
@@ -112,4 +113,11 @@ export function intListArg(value: unknown, fn: string, name: string, position?: 
     if (typeof v === 'number' && Number.isInteger(v)) return v;
     throw new TypeError(`${fn}(): argument '${name}' must be tuple of ints, but found element of type ${typeName(v)} at pos ${i + 1}`);
   });
+}
+
+/** A generator argument (keyword, or positional with its position): undefined and null give null. */
+export function generatorOption(value: unknown, fn: string, position?: number): Generator | null {
+  if (value === undefined || value === null) return null;
+  if (!(value instanceof Generator)) throw new TypeError(`${fn}(): argument 'generator'${at(position)} must be torch.Generator, not ${pyTypeName(value)}`);
+  return value;
 }

@@ -108,6 +108,13 @@ const ACCEPTS_ANYTHING: Record<string, string> = {
   UnpicklingError: 'an error class: takes its message',
 };
 
+/** Functions whose list arguments are samples, which may be strings (PyTorch collates a batch of strings into a list). */
+const LISTS_HOLD_DATA: Record<string, string> = {
+  defaultCollate: 'a batch of strings stays a list of strings',
+  SequentialSampler: 'its data source may be a list of anything',
+  RandomSampler: 'its data source may be a list of anything',
+};
+
 /** Undoing what a successful call installed that is not global state the walk can snapshot. */
 const CLEANUP: Record<string, (result: unknown) => void> = {
   // The result restores the previous warnings handler.
@@ -120,6 +127,7 @@ export function functionsOf(namespace: object, prefix: string): Callable[] {
     .map(([name, f]) => ({ name: `${prefix}${name}`, fn: f as (...args: unknown[]) => unknown,
       cleanup: CLEANUP[name],
       acceptsAnything: ACCEPTS_ANYTHING[name] !== undefined,
+      listsHoldData: LISTS_HOLD_DATA[name] !== undefined,
     }));
 }
 
@@ -129,7 +137,8 @@ function constructorsOf(namespace: object, prefix: string): Callable[] {
     .filter(([name, c]) => isClass(c) && NOT_WALKED[name] === undefined)
     .map(([name, c]) => {
       const cls = c as new (...args: unknown[]) => unknown;
-      return { name: `new ${prefix}${name}`, fn: (...args: unknown[]) => new cls(...args), signature: c as Callable['fn'], acceptsAnything: ACCEPTS_ANYTHING[name] !== undefined };
+      return { name: `new ${prefix}${name}`, fn: (...args: unknown[]) => new cls(...args), signature: c as Callable['fn'],
+        acceptsAnything: ACCEPTS_ANYTHING[name] !== undefined, listsHoldData: LISTS_HOLD_DATA[name] !== undefined };
     });
 }
 

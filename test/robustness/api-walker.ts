@@ -281,9 +281,10 @@ function isBad(v: unknown): boolean {
   return v === BAD_STRING || (typeof v === 'number' && !Number.isInteger(v)) || v === 9;
 }
 
-/** The positions (below `declared`) where a bad string was passed, alone or inside a list. */
-function stringPositions(args: readonly unknown[], declared: number): number[] {
-  return args.flatMap((a, i) => (i < declared && (a === BAD_STRING || (Array.isArray(a) && a.includes(BAD_STRING))) ? [i] : []));
+/** The positions (below `declared`) where a bad string was passed, alone or (unless lists hold data) inside a list. */
+function stringPositions(args: readonly unknown[], declared: number, listsHoldData: boolean): number[] {
+  const inList = (a: unknown): boolean => !listsHoldData && Array.isArray(a) && a.includes(BAD_STRING);
+  return args.flatMap((a, i) => (i < declared && (a === BAD_STRING || inList(a)) ? [i] : []));
 }
 
 export interface Callable {
@@ -295,6 +296,8 @@ export interface Callable {
   signature?: (...args: unknown[]) => unknown;
   /** Takes any value by design (a predicate like isTensor): accepting a string is right. */
   acceptsAnything?: boolean;
+  /** Its list arguments hold samples (a batch, a data source), which may be strings. */
+  listsHoldData?: boolean;
   /** Undoes what a successful call set up (beyond the global state the hooks restore). */
   cleanup?: (result: unknown) => void;
 }
@@ -353,7 +356,7 @@ export function walk(callables: readonly Callable[], lists: readonly ArgList[], 
         continue;
       }
       report.succeeded++;
-      const positions = c.acceptsAnything ? [] : stringPositions(args, declared);
+      const positions = c.acceptsAnything ? [] : stringPositions(args, declared, c.listsHoldData ?? false);
       if (positions.length > 0) fail(`accepted the string '${BAD_STRING}' as argument ${positions.map((p) => p + 1).join(', ')}`);
       const coerced = watched.readBad();
       if (coerced.length > 0) fail(`accepted a bad value for option ${coerced.join(', ')}`);

@@ -9,7 +9,8 @@ import { Generator, defaultGenerator } from '../../tensor/random.js';
 import { bool, float64, int64 } from '../../tensor/dtype.js';
 import { tensor } from '../../tensor/factory.js';
 import { stack } from '../../ops/join.js';
-import type { MapDataset } from './dataset.js';
+import { datasetArg, type MapDataset } from './dataset.js';
+import { boolOption, generatorOption, optionsArg } from '../../tensor/args.js';
 import { BatchSampler, RandomSampler, SequentialSampler, drawSeed, type Sized } from './sampler.js';
 
 /** What default collation makes of a sample type: tensors and numbers stack, containers recurse. */
@@ -30,10 +31,18 @@ export type Collated<T> = T extends Tensor | number | bigint | boolean
  * strings stay a list; arrays and plain objects are collated element by element.
  */
 export function defaultCollate<T>(batch: readonly T[]): Collated<T> {
+  if (!Array.isArray(batch)) throw new TypeError(`default_collate(): argument 'batch' (position 1) must be a list of samples, not ${pyTypeName(batch)}`);
   return collate(batch as readonly unknown[]) as Collated<T>;
 }
 
+function unsupported(elem: unknown): TypeError {
+  return new TypeError(`default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found ${pyTypeName(elem)}`);
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+
 function collate(batch: readonly unknown[]): unknown {
+  if (batch.length === 0) throw new Error('default_collate: the batch is empty');
   const elem = batch[0];
   if (elem instanceof Tensor) return stack(batch as Tensor[], 0);
   if (typeof elem === 'number') {
@@ -45,13 +54,15 @@ function collate(batch: readonly unknown[]): unknown {
   if (typeof elem === 'string') return [...batch];
   if (Array.isArray(elem)) {
     const size = elem.length;
-    if (!batch.every((b) => (b as unknown[]).length === size)) throw new Error('each element in list of batch should be of equal size');
+    if (!batch.every((b) => Array.isArray(b) && b.length === size)) throw new Error('each element in list of batch should be of equal size');
     return elem.map((_, i) => collate(batch.map((b) => (b as unknown[])[i])));
   }
-  if (elem !== null && typeof elem === 'object' && Object.getPrototypeOf(elem) === Object.prototype) {
+  if (isPlainObject(elem)) {
+    const other = batch.find((b) => !isPlainObject(b));
+    if (other !== undefined) throw unsupported(other);
     return Object.fromEntries(Object.keys(elem).map((k) => [k, collate(batch.map((b) => (b as Record<string, unknown>)[k]))]));
   }
-  throw new TypeError(`default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found ${pyTypeName(elem)}`);
+  throw unsupported(elem);
 }
 
 export interface DataLoaderOptions<T, B> {
@@ -81,15 +92,28 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
   readonly collateFn: (batch: Awaited<T>[]) => B;
   readonly generator: Generator | null;
 
-  constructor(dataset: MapDataset<T>, options: DataLoaderOptions<T, B> = {}) {
-    this.dataset = dataset;
-    let batchSize = options.batchSize === undefined ? 1 : options.batchSize;
-    let dropLast = options.dropLast ?? false;
-    const shuffle = options.shuffle ?? false;
-    this.generator = options.generator ?? null;
-    if (options.sampler !== undefined && shuffle) throw new Error('sampler option is mutually exclusive with shuffle');
-    if (options.batchSampler !== undefined) {
-      if (batchSize !== 1 || shuffle || options.sampler !== undefined || dropLast) {
+  constructor(dataset: MapDataset<T>, options?: DataLoaderOptions<T, B> | null) {
+    const fn = 'DataLoader';
+    this.dataset = datasetArg(dataset, fn, 'dataset', 1);
+    const o = optionsArg(options, fn);
+    let batchSize = o.batchSize === undefined ? 1 : o.batchSize;
+    let dropLast = o.dropLast ?? false;
+    const shuffle = boolOption(o.shuffle, fn, 'shuffle') ?? false;
+    this.generator = generatorOption(o.generator, fn);
+    // null is None: not given.
+    const sampler = o.sampler ?? undefined;
+    const batchSampler = o.batchSampler ?? undefined;
+    for (const [name, value] of [['sampler', sampler], ['batch_sampler', batchSampler]] as const) {
+      if (value !== undefined && (typeof value !== 'object' || !(Symbol.iterator in value))) {
+        throw new TypeError(`${fn}(): argument '${name}' must be an iterable of indices, not ${pyTypeName(value)}`);
+      }
+    }
+    if (o.collateFn !== undefined && o.collateFn !== null && typeof o.collateFn !== 'function') {
+      throw new TypeError(`${fn}(): argument 'collate_fn' must be a function, not ${pyTypeName(o.collateFn)}`);
+    }
+    if (sampler !== undefined && shuffle) throw new Error('sampler option is mutually exclusive with shuffle');
+    if (batchSampler !== undefined) {
+      if (batchSize !== 1 || shuffle || sampler !== undefined || dropLast) {
         throw new Error('batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last');
       }
       batchSize = null;
@@ -97,12 +121,12 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
     } else if (batchSize === null && dropLast) {
       throw new Error('batch_size=None option disables auto-batching and is mutually exclusive with drop_last');
     }
-    this.sampler = options.sampler ?? (shuffle ? new RandomSampler(dataset, { generator: this.generator }) : new SequentialSampler(dataset));
-    this.batchSampler = options.batchSampler ?? (batchSize !== null ? new BatchSampler(this.sampler, batchSize, dropLast) : null);
+    this.sampler = sampler ?? (shuffle ? new RandomSampler(dataset, { generator: this.generator }) : new SequentialSampler(dataset));
+    this.batchSampler = batchSampler ?? (batchSize !== null ? new BatchSampler(this.sampler, batchSize, dropLast) : null);
     this.batchSize = batchSize;
     this.dropLast = dropLast;
     const autoCollation = this.batchSampler !== null;
-    this.collateFn = options.collateFn ?? ((autoCollation ? defaultCollate : (batch: unknown) => batch) as (batch: Awaited<T>[]) => B);
+    this.collateFn = o.collateFn ?? ((autoCollation ? defaultCollate : (batch: unknown) => batch) as (batch: Awaited<T>[]) => B);
   }
 
   /** Batches per pass (samples, without batching). */

@@ -7,11 +7,23 @@ import { Tensor, pyTypeName } from '../../tensor/tensor.js';
 import { Generator, defaultGenerator } from '../../tensor/random.js';
 import { warn } from '../../tensor/warnings.js';
 import { randperm } from '../../ops/random.js';
+import { generatorOption, intListArg } from '../../tensor/args.js';
+import { pyValue } from './sampler.js';
 
 /** A map-style dataset: samples by index, and their count. */
 export interface MapDataset<T> {
   getItem(index: number): T;
   readonly length: number;
+}
+
+/** `fn`'s dataset argument: any object with a `getItem` method and a numeric `length`. */
+export function datasetArg<T>(value: unknown, fn: string, name = 'dataset', position?: number): MapDataset<T> {
+  const d = value as Partial<MapDataset<T>> | null;
+  if (typeof d !== 'object' || d === null || typeof d.getItem !== 'function' || typeof d.length !== 'number') {
+    const at = position === undefined ? '' : ` (position ${position})`;
+    throw new TypeError(`${fn}(): argument '${name}'${at} must be a dataset (an object with getItem() and a length), not ${pyTypeName(value)}`);
+  }
+  return d as MapDataset<T>;
 }
 
 /** Base class for map-style datasets (PyTorch's `Dataset`). */
@@ -45,11 +57,13 @@ export class TensorDataset extends Dataset<Tensor[]> {
 
 /** The samples of `dataset` at `indices`, in that order. */
 export class Subset<T> extends Dataset<T> {
-  constructor(
-    readonly dataset: MapDataset<T>,
-    readonly indices: readonly number[],
-  ) {
+  readonly dataset: MapDataset<T>;
+  readonly indices: readonly number[];
+
+  constructor(dataset: MapDataset<T>, indices: readonly number[]) {
     super();
+    this.dataset = datasetArg(dataset, 'Subset', 'dataset', 1);
+    this.indices = intListArg(indices, 'Subset', 'indices', 2);
   }
 
   getItem(index: number): T {
@@ -71,7 +85,9 @@ export class ConcatDataset<T> extends Dataset<T> {
 
   constructor(datasets: Iterable<MapDataset<T>>) {
     super();
-    this.datasets = [...datasets];
+    const iterable = typeof datasets === 'object' && datasets !== null && Symbol.iterator in datasets;
+    if (!iterable) throw new TypeError(`ConcatDataset(): argument 'datasets' (position 1) must be an iterable of datasets, not ${pyTypeName(datasets)}`);
+    this.datasets = [...datasets].map((d, i) => datasetArg<T>(d, 'ConcatDataset', `datasets[${i}]`));
     if (this.datasets.length === 0) throw new Error('datasets should not be an empty iterable');
     let total = 0;
     this.cumulativeSizes = this.datasets.map((d) => (total += d.length));
@@ -107,6 +123,16 @@ function isClose(a: number, b: number): boolean {
  * generator (the default generator when none is given).
  */
 export function randomSplit<T>(dataset: MapDataset<T>, lengths: readonly number[], generator: Generator = defaultGenerator): Subset<T>[] {
+  const fn = 'random_split';
+  datasetArg(dataset, fn, 'dataset', 1);
+  if (!Array.isArray(lengths)) throw new TypeError(`${fn}(): argument 'lengths' (position 2) must be a list of ints or fractions, not ${pyTypeName(lengths)}`);
+  lengths.forEach((v: unknown, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      const found = typeof v === 'number' ? pyValue(v) : `element of type ${pyTypeName(v)}`;
+      throw new TypeError(`${fn}(): argument 'lengths' must be a list of ints or fractions, but found ${found} at pos ${i + 1}`);
+    }
+  });
+  const g = generatorOption(generator, fn, 3) ?? defaultGenerator;
   let sizes = [...lengths];
   const total = sizes.reduce((a, b) => a + b, 0);
   if (isClose(total, 1) && total <= 1) {
@@ -122,7 +148,9 @@ export function randomSplit<T>(dataset: MapDataset<T>, lengths: readonly number[
   }
   const n = sizes.reduce((a, b) => a + b, 0);
   if (n !== dataset.length) throw new Error('Sum of input lengths does not equal the length of the input dataset!');
-  const indices = randperm(n, { generator }).tolist() as number[];
+  const bad = sizes.findIndex((v) => !Number.isInteger(v) || v < 0);
+  if (bad >= 0) throw new Error(`${fn}(): lengths must be non-negative ints (or fractions summing to 1), but found ${pyValue(sizes[bad])} at pos ${bad + 1}`);
+  const indices = randperm(n, { generator: g }).tolist() as number[];
   let offset = 0;
   return sizes.map((size) => new Subset(dataset, indices.slice(offset, (offset += size))));
 }

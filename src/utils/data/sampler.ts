@@ -1,6 +1,7 @@
 // torch.utils.data samplers: iterables of dataset indices (or of batches of indices), drawing random
 // numbers exactly as PyTorch does, so the same seed gives the same order.
-import { Tensor } from '../../tensor/tensor.js';
+import { Tensor, pyTypeName } from '../../tensor/tensor.js';
+import { generatorOption, intListArg, optionsArg } from '../../tensor/args.js';
 import { Generator, defaultGenerator } from '../../tensor/random.js';
 import { float64, int64 } from '../../tensor/dtype.js';
 import { empty, tensor } from '../../tensor/factory.js';
@@ -18,16 +19,29 @@ export interface Sized {
   readonly length: number;
 }
 
-function pyValue(v: unknown): string {
+/** A value as Python prints it in the samplers' messages. */
+export function pyValue(v: unknown): string {
   if (typeof v === 'number') return pyNumberStr(v);
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (v === null || v === undefined) return 'None';
   return String(v);
 }
 
+/** `fn`'s data source: any object with a numeric length (a dataset, an array). */
+function sizedArg(value: unknown, fn: string): Sized {
+  if (typeof value !== 'object' || value === null || typeof (value as Partial<Sized>).length !== 'number') {
+    throw new TypeError(`${fn}(): argument 'data_source' (position 1) must be an object with a length, not ${pyTypeName(value)}`);
+  }
+  return value as Sized;
+}
+
 /** 0, 1, ..., n - 1. */
 export class SequentialSampler implements Sampler {
-  constructor(readonly dataSource: Sized) {}
+  readonly dataSource: Sized;
+
+  constructor(dataSource: Sized) {
+    this.dataSource = sizedArg(dataSource, 'SequentialSampler');
+  }
 
   *[Symbol.iterator](): Iterator<number> {
     for (let i = 0; i < this.dataSource.length; i++) yield i;
@@ -48,15 +62,17 @@ export class RandomSampler implements Sampler {
   readonly generator: Generator | null;
   private readonly numSamples_: number | null;
 
-  constructor(dataSource: Sized, options: { replacement?: boolean; numSamples?: number; generator?: Generator | null } = {}) {
-    this.dataSource = dataSource;
-    const replacement = options.replacement ?? false;
+  constructor(dataSource: Sized, options?: { replacement?: boolean; numSamples?: number; generator?: Generator | null }) {
+    const fn = 'RandomSampler';
+    this.dataSource = sizedArg(dataSource, fn);
+    const o = optionsArg(options, fn);
+    const replacement = o.replacement ?? false;
     if (typeof replacement !== 'boolean') {
       throw new TypeError(`replacement should be a boolean value, but got replacement=${pyValue(replacement)}`);
     }
     this.replacement = replacement;
-    this.numSamples_ = options.numSamples ?? null;
-    this.generator = options.generator ?? null;
+    this.numSamples_ = o.numSamples ?? null;
+    this.generator = generatorOption(o.generator, fn);
     const n = this.numSamples;
     if (!Number.isInteger(n) || n <= 0) throw new Error(`num_samples should be a positive integer value, but got num_samples=${pyValue(n)}`);
   }
@@ -90,10 +106,13 @@ export function drawSeed(generator: Generator): bigint {
 
 /** The given indices in a random order (a fresh permutation each pass). */
 export class SubsetRandomSampler implements Sampler {
-  constructor(
-    readonly indices: readonly number[],
-    readonly generator: Generator | null = null,
-  ) {}
+  readonly indices: readonly number[];
+  readonly generator: Generator | null;
+
+  constructor(indices: readonly number[], generator: Generator | null = null) {
+    this.indices = intListArg(indices, 'SubsetRandomSampler', 'indices', 1);
+    this.generator = generatorOption(generator, 'SubsetRandomSampler', 2);
+  }
 
   *[Symbol.iterator](): Iterator<number> {
     const perm = randperm(this.indices.length, { generator: this.generator ?? defaultGenerator }).tolist() as number[];

@@ -4,6 +4,7 @@ import { Tensor } from '../../../tensor/tensor.js';
 import { float32, int64 } from '../../../tensor/dtype.js';
 import { readIdx } from '../../../io/idx.js';
 import { Dataset } from '../dataset.js';
+import { checkTensor } from '../../../ops/elementwise.js';
 
 export interface FashionMNISTOptions {
   /** The folder holding the files, or its parent in torchvision's layout (`<root>/FashionMNIST/raw`). */
@@ -18,6 +19,7 @@ export interface FashionMNISTOptions {
 
 /** torchvision's ToTensor for a grayscale image: uint8 [H, W] -> float32 [1, H, W] in [0, 1]. */
 export function toTensor(image: Tensor): Tensor {
+  checkTensor(image, 'to_tensor', 'pic');
   return image.to(float32).div(255).unsqueeze(0);
 }
 
