@@ -26,9 +26,9 @@ const OUT = 'dist/browser-test';
 const SUITES = ['test/ops', 'test/nn'];
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHIMS = Object.fromEntries(Object.entries({
-  'node:test': 'test/browser/shims/node-test.ts',
-  'node:assert/strict': 'test/browser/shims/node-assert.ts',
-  'node:fs': 'test/browser/shims/node-fs.ts',
+  'node:test': 'dist/test/browser/shims/node-test.js',
+  'node:assert/strict': 'dist/test/browser/shims/node-assert.js',
+  'node:fs': 'dist/test/browser/shims/node-fs.js',
 }).map(([name, file]) => [name, join(ROOT, file)]));
 
 // tools/bundle.mjs is not compiled into dist, so it is imported from the source tree.
@@ -37,18 +37,25 @@ const { browserOptions } = (await import(pathToFileURL(join(ROOT, 'tools/bundle.
 /** The golden test files, as paths from the repository's root ('test/ops/view.test.ts'). */
 const testFiles = SUITES.flatMap((dir) => readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `${dir}/${f}`));
 
+/** Where tsc put `file` (a path from the repository's root) under dist. */
+function compiled(file: string): string {
+  return join(ROOT, 'dist', file.replace(/\.ts$/, '.js'));
+}
+
 /**
  * Bundles the page and the test files, one module each, sharing the library and the shims as chunks;
- * returns the files by URL path (under /dist/browser-test/, which is never written).
+ * returns the files by URL path (under /dist/browser-test/, which is never written). It bundles what tsc
+ * compiled, as Node runs it, not the sources, which may have changed since.
  */
 async function bundleSuite(): Promise<Map<string, Uint8Array>> {
   const { outputFiles } = await build({
     ...browserOptions(SHIMS),
     write: false,
     absWorkingDir: ROOT,
-    entryPoints: ['test/browser/page.ts', ...testFiles],
+    entryPoints: [compiled('test/browser/page.ts'), ...testFiles.map(compiled)],
+    alias: { tstorch: join(ROOT, 'dist/src/index.js') },
     outdir: OUT,
-    outbase: '.',
+    outbase: 'dist',
     splitting: true,
   });
   return new Map(outputFiles.map((f) => [`/${relative(ROOT, f.path).split(sep).join('/')}`, f.contents]));
@@ -56,13 +63,12 @@ async function bundleSuite(): Promise<Map<string, Uint8Array>> {
 
 /** The tests Node has in the same files: Node runs them with a name pattern that matches none. */
 async function listNodeTests(): Promise<ListedTest[]> {
-  const compiled = testFiles.map((f) => join(ROOT, 'dist', f.replace(/\.ts$/, '.js')));
   // node --test marks the processes it runs with this variable; a runner that sees it reports in the
   // parent's protocol instead of through the given reporter.
   const env = { ...process.env, NODE_TEST_CONTEXT: undefined };
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--test', `--test-reporter=${join(ROOT, 'dist/test/browser/list-reporter.js')}`, '--test-name-pattern=(?!)', ...compiled],
+    ['--test', `--test-reporter=${join(ROOT, 'dist/test/browser/list-reporter.js')}`, '--test-name-pattern=(?!)', ...testFiles.map(compiled)],
     { env, maxBuffer: 1 << 26 },
   );
   const listed = stdout.trim().split('\n').map((line) => JSON.parse(line) as ListedTest);
