@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { FORMATS, formatNamed } from '../test/robustness/fuzz-formats.js';
 import {
-  runCampaign, runInput, mutantOf, makeInput, describeFailure, type CampaignReport, type Failure, type FuzzFormat,
+  runCampaign, runInput, mutantOf, makeInput, inputSeed as inputSeedOf, describeFailure, type CampaignReport, type Failure, type FuzzFormat,
 } from '../test/robustness/fuzz-engine.js';
 
 const HANG_SECONDS = 30;
@@ -100,8 +100,14 @@ async function watchedCampaign(format: FuzzFormat, seed: number, seconds: number
       break;
     }
     const index = Atomics.load(current, 0);
-    const { mutant, inputSeed } = makeInput(format, seed, index);
-    const failure: Failure = { format: format.name, campaignSeed: seed, index, inputSeed, recipe: mutant.recipe, problem: outcome };
+    const inputSeed = inputSeedOf(seed, format.name, index);
+    let recipe: readonly string[];
+    try {
+      recipe = makeInput(format, seed, index).mutant.recipe;
+    } catch (e) {
+      recipe = [`making the input failed (a bug of the fuzzer's): ${e instanceof Error ? e.stack : String(e)}`];
+    }
+    const failure: Failure = { format: format.name, campaignSeed: seed, index, inputSeed, recipe, problem: outcome };
     print(describeFailure(failure));
     total.failures.push(failure);
     total.inputs += index - start + 1;

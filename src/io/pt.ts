@@ -177,6 +177,7 @@ class TorchHooks implements UnpicklerHooks {
         `setStorage: sizes [${shape.join(', ')}], strides [${strides.join(', ')}], storage offset ${start}, and itemsize ${item} requiring a storage size of ${end * item} are out of bounds for storage of size ${storage.length * item}`,
       );
     }
+    if (requiresGrad && !dtype.isDifferentiable) throw new Error(`torch.load: a tensor of dtype ${dtype.name} is marked requires_grad; only Tensors of floating point dtype can require gradients`);
     const t = new Tensor(storage, shape, strides, start, dtype);
     if (requiresGrad) t.requiresGrad_(true);
     return t;

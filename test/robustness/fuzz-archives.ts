@@ -230,7 +230,7 @@ const RECORD_EDITS: readonly ((rng: Rng, records: ZipRecord[], prefix: string) =
   },
   (rng, r) => {
     const i = rng.below(r.length);
-    const n = rng.pick([0, r[i].data.length >> 1, r[i].data.length - 1, r[i].data.length + 8]);
+    const n = Math.max(0, rng.pick([0, r[i].data.length >> 1, r[i].data.length - 1, r[i].data.length + 8]));
     const data = new Uint8Array(n);
     data.set(r[i].data.subarray(0, n));
     r[i] = { name: r[i].name, data };

@@ -158,7 +158,7 @@ function errorKind(error: unknown): string {
   if (!(error instanceof Error)) return `non-Error ${typeof error}`;
   // Numbers, tensor and entry names, and the snippets of JSON.parse's messages blanked: one kind of
   // error counts once however many inputs raise it.
-  return `${error.name}: ${error.message}`.replace(/\d+/g, 'N').replace(/`[^`]*`/g, '`…`').replace(/(entry|entries|locating file) \S+/g, '$1 …').replace(/\.\.\."[\s\S]*?"\.\.\./g, '…').replace(/token '[\s\S]'/g, "token '…'").slice(0, 160);
+  return `${error.name}: ${error.message}`.replace(/\d+/g, 'N').replace(/`[^`]*`/g, '`…`').replace(/entries \S+ and \S+/g, 'entries … and …').replace(/(entry|entries|locating file) \S+/g, '$1 …').replace(/\.\.\."[\s\S]*?"\.\.\./g, '…').replace(/token '[\s\S]'/g, "token '…'").slice(0, 160);
 }
 
 function errorProblems(format: FuzzFormat, error: unknown): string[] {
@@ -207,8 +207,12 @@ export function describeValue(root: unknown): { digest: string; bytes: number } 
         storages.add(storage);
         bytes += storage.data.byteLength;
       }
-      const data = v.contiguousData();
-      return `T(${v.dtype.name}[${shape}]#${fnv(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))}${v.requiresGrad ? ',grad' : ''})`;
+      // A view repeating elements (zero strides, as PyTorch allows) may stand for more elements than
+      // memory holds: fingerprint its storage and layout instead of its elements.
+      const repeats = shape.reduce((n, s) => n * s, 1) > storage.length;
+      const data = repeats ? storage.data : v.contiguousData();
+      const layout = repeats ? `/${strides}+${offset}` : '';
+      return `T(${v.dtype.name}[${shape}]${layout}#${fnv(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))}${v.requiresGrad ? ',grad' : ''})`;
     }
     if (v instanceof Uint8Array) return `b#${fnv(v)}`;
     if (v instanceof Map) return `M{${[...v].map(([k, x]) => `${walk(k)}:${walk(x)}`).join(',')}}`;

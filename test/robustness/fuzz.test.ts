@@ -46,10 +46,17 @@ test('corrupt gzip data raises an error naming gzip', async () => {
   assert.equal(await check(formatNamed('idx'), gz), 'Error: gunzip: corrupt gzip data (incorrect data check)');
 });
 
-/** A checkpoint whose data.pkl is `pickle`. */
-function checkpoint(pickle: number[]): Uint8Array {
-  return writeZip([{ name: 'archive/data.pkl', data: Uint8Array.from(pickle) }, { name: 'archive/version', data: new TextEncoder().encode('3\n') }]);
+/** A checkpoint whose data.pkl is `pickle`, with a storage record data/0 of `storage` bytes. */
+function checkpoint(pickle: number[], storage = 0): Uint8Array {
+  return writeZip([
+    { name: 'archive/data.pkl', data: Uint8Array.from(pickle) },
+    { name: 'archive/data/0', data: new Uint8Array(storage) },
+    { name: 'archive/version', data: new TextEncoder().encode('3\n') },
+  ]);
 }
+
+const text = (s: string): number[] => [...new TextEncoder().encode(s)];
+const global = (m: string, n: string): number[] => [0x63, ...text(`${m}\n${n}\n`)];
 
 test('a pickle integer of 300,000 bytes is decoded in linear time', async () => {
   const n = 300_000;
@@ -59,7 +66,6 @@ test('a pickle integer of 300,000 bytes is decoded in linear time', async () => 
 });
 
 test('arguments of _rebuild_from_type_v2 nested 20,000 deep raise an error, not a stack overflow', async () => {
-  const global = (m: string, n: string): number[] => [0x63, ...new TextEncoder().encode(`${m}\n${n}\n`)];
   const depth = 20000;
   const pickle = [0x80, 2, ...global('torch._tensor', '_rebuild_from_type_v2'), 0x71, 0, ...global('torch', 'Tensor'), 0x71, 1, 0x30];
   for (let i = 0; i < depth; i++) pickle.push(0x28, 0x68, 0, 0x68, 1);
@@ -67,6 +73,15 @@ test('arguments of _rebuild_from_type_v2 nested 20,000 deep raise an error, not 
   for (let i = 0; i < depth; i++) pickle.push(0x7d, 0x74);
   pickle.push(0x52, 0x2e);
   assert.match(await check(formatNamed('pickle'), checkpoint(pickle)), /cannot rebuild through another _rebuild_from_type_v/);
+});
+
+test('a view repeating one element 2**40 times loads without allocating them (as in PyTorch)', async () => {
+  const str = (v: string): number[] => [0x8c, v.length, ...text(v)];
+  const int = (v: number): number[] => [0x4a, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24];
+  const storage = [0x28, ...str('storage'), ...global('torch', 'FloatStorage'), ...str('0'), ...str('cpu'), ...int(1), 0x74, 0x51];
+  const size = [...int(2 ** 20), ...int(2 ** 20), 0x86];
+  const pickle = [0x80, 2, ...global('torch._utils', '_rebuild_tensor_v2'), 0x28, ...storage, ...int(0), ...size, ...int(0), ...int(0), 0x86, 0x89, 0x7d, 0x74, 0x52, 0x2e];
+  assert.equal(await check(formatNamed('pickle'), checkpoint(pickle, 4)), 'ok');
 });
 
 test('zip entries that share their bytes are refused', async () => {
