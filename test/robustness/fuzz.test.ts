@@ -75,13 +75,21 @@ test('arguments of _rebuild_from_type_v2 nested 20,000 deep raise an error, not 
   assert.match(await check(formatNamed('pickle'), checkpoint(pickle)), /cannot rebuild through another _rebuild_from_type_v/);
 });
 
-test('a view repeating one element 2**40 times loads without allocating them (as in PyTorch)', async () => {
+/** The pickle of `_rebuild_tensor_v2(storage data/0 of one element of `type`, 0, size, stride, requiresGrad)`. */
+function tensorPickle(type: string, size: [number, number], stride: [number, number], requiresGrad: boolean): number[] {
   const str = (v: string): number[] => [0x8c, v.length, ...text(v)];
   const int = (v: number): number[] => [0x4a, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24];
-  const storage = [0x28, ...str('storage'), ...global('torch', 'FloatStorage'), ...str('0'), ...str('cpu'), ...int(1), 0x74, 0x51];
-  const size = [...int(2 ** 20), ...int(2 ** 20), 0x86];
-  const pickle = [0x80, 2, ...global('torch._utils', '_rebuild_tensor_v2'), 0x28, ...storage, ...int(0), ...size, ...int(0), ...int(0), 0x86, 0x89, 0x7d, 0x74, 0x52, 0x2e];
-  assert.equal(await check(formatNamed('pickle'), checkpoint(pickle, 4)), 'ok');
+  const storage = [0x28, ...str('storage'), ...global('torch', type), ...str('0'), ...str('cpu'), ...int(1), 0x74, 0x51];
+  const pair = ([a, b]: [number, number]): number[] => [...int(a), ...int(b), 0x86];
+  return [0x80, 2, ...global('torch._utils', '_rebuild_tensor_v2'), 0x28, ...storage, ...int(0), ...pair(size), ...pair(stride), requiresGrad ? 0x88 : 0x89, 0x7d, 0x74, 0x52, 0x2e];
+}
+
+test('a view repeating one element 2**40 times loads without allocating them (as in PyTorch)', async () => {
+  assert.equal(await check(formatNamed('pickle'), checkpoint(tensorPickle('FloatStorage', [2 ** 20, 2 ** 20], [0, 0], false), 4)), 'ok');
+});
+
+test('an integer tensor marked requires_grad fails naming torch.load', async () => {
+  assert.match(await check(formatNamed('pickle'), checkpoint(tensorPickle('LongStorage', [1, 1], [1, 1], true), 8)), /^Error: torch\.load: a tensor of dtype intN is marked requires_grad/);
 });
 
 test('zip entries that share their bytes are refused', async () => {
