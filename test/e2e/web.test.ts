@@ -52,17 +52,26 @@ before(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM}: the page's end-to-end tests need it. Install it with \`apt-get install chromium\` (Debian, as .ci/run does), or point CHROMIUM_PATH at a Chromium binary.`);
   }
+  if (!existsSync(join(ROOT, 'tools/web.mjs'))) {
+    throw new Error(`${join(ROOT, 'tools/web.mjs')} not found: this test runs as dist/test/e2e/web.test.js in the repository, which it builds the page from`);
+  }
   mkdirSync(SCREENSHOTS, { recursive: true });
   mkdirSync(join(ROOT, 'dist/e2e'), { recursive: true });
-  [url, browser] = await Promise.all([startServer(), chromium.launch({ executablePath: CHROMIUM, headless: true })]);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // Both are awaited even when one fails, so that a browser that did start is closed by after() and
+  // never keeps the test process alive.
+  const [served, launched] = await Promise.allSettled([startServer(), chromium.launch({ executablePath: CHROMIUM, headless: true })]);
+  if (launched.status === 'fulfilled') browser = launched.value;
+  if (served.status === 'rejected') throw served.reason;
+  if (launched.status === 'rejected') throw launched.reason;
+  url = served.value;
+  page = await launched.value.newPage({ viewport: { width: 1280, height: 900 } });
   // Waits get twice Playwright's default: the test machines are shared and can be heavily loaded.
   page.setDefaultTimeout(60_000);
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(`${message.text()} (${message.location().url})`);
   });
-});
+}, { timeout: 120_000 });
 
 after(async () => {
   await browser?.close();
@@ -94,7 +103,7 @@ async function runExample(title: string): Promise<void> {
 }
 
 test('the page\'s sources type-check (strict, as the library; esbuild only strips types)', () => {
-  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'web/tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
+  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'web/tsconfig.json'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
   assert.equal(tsc.status, 0, `tsc -p web/tsconfig.json:\n${tsc.stdout}${tsc.stderr}`);
 });
 
