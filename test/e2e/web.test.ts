@@ -31,6 +31,8 @@ let browser: Browser | null = null;
 let page: Page;
 let url: string;
 const pageErrors: string[] = [];
+/** The chart's description of the test accuracy before training, as the training test read it. */
+let untrainedAccuracy = '';
 
 /** Starts the page's server and resolves to the URL it prints. */
 function startServer(): Promise<string> {
@@ -204,6 +206,7 @@ test('training in the worker lowers the loss, beats chance on the test images, a
   const accuracy = parseFloat(await text('#accuracy'));
   const [before] = /test accuracy ([\d.]+)% at step 0,/.exec((await page.locator('#chart').getAttribute('aria-label')) ?? '')?.slice(1) ?? [];
   assert.ok(Number(before) > 2 && Number(before) < 25, `test accuracy before training ${before}% (chance is 10%)`);
+  untrainedAccuracy = before;
   const lastLoss = Number(await text('#loss'));
   const step = Number(await text('#step'));
   t.diagnostic(`step ${step}: loss ${firstLoss} -> ${lastLoss}, test accuracy ${before}% -> ${accuracy}%, ${await text('#speed')} on ${backend}; a click took ${clickMs} ms, timers at most ${longestTimerGap.toFixed(0)} ms late`);
@@ -260,5 +263,17 @@ test('a picked test image and a drawing get a prediction with class probabilitie
   assert.equal(await page.locator('#prediction li').count(), 10);
   await runExample('The autograd tutorial');
   await page.screenshot({ path: join(SCREENSHOTS, 'web-page.png'), fullPage: true });
+});
+
+test('Start over gives a new network, initialised as the first was', async () => {
+  await page.locator('#reset').click();
+  await page.waitForFunction(() => document.getElementById('chart')?.getAttribute('aria-label') === 'Training chart: no training yet');
+  assert.deepEqual([await text('#step'), await text('#accuracy')], ['0', '–']);
+  await page.locator('#train').click();
+  await page.waitForFunction(() => document.getElementById('accuracy')?.dataset.step === '0');
+  // The same seed: the same initial weights, so the same accuracy before training as the first time.
+  assert.equal(await text('#accuracy'), `${untrainedAccuracy}%`);
+  await page.locator('#train').click();
+  await page.waitForFunction(() => /^paused at step \d+/.test(document.getElementById('train-status')?.textContent ?? ''));
   assert.deepEqual(pageErrors, []);
 });

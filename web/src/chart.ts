@@ -32,6 +32,12 @@ export class TrainingChart {
     this.draw();
   }
 
+  clear(): void {
+    this.loss.length = 0;
+    this.accuracy.length = 0;
+    this.draw();
+  }
+
   addLoss(step: number, loss: number): void {
     this.loss.push({ step, value: loss });
     this.draw();

@@ -16,7 +16,9 @@ export type TrainingRequest =
   /** Send a random test image (answered by 'picked'). */
   | { type: 'pick' }
   /** Send the network's weights as a PyTorch checkpoint (answered by 'saved'). */
-  | { type: 'save' };
+  | { type: 'save' }
+  /** Start over with a new network (answered by 'reset'); training goes on if it was running. */
+  | { type: 'reset' };
 
 /** Training worker -> page. */
 export type TrainingReply =
@@ -30,4 +32,5 @@ export type TrainingReply =
   | { type: 'picked'; pixels: Uint8Array; label: number; index: number }
   /** The state_dict in PyTorch's .pt format, as trained after `step` steps. */
   | { type: 'saved'; checkpoint: Blob; step: number }
+  | { type: 'reset' }
   | { type: 'error'; message: string };

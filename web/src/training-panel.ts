@@ -76,6 +76,8 @@ export function setUpTrainingPanel(): void {
   pickButton.addEventListener('click', () => send({ type: 'pick' }));
   const saveButton = byId<HTMLButtonElement>('save');
   saveButton.addEventListener('click', () => send({ type: 'save' }));
+  const resetButton = byId<HTMLButtonElement>('reset');
+  resetButton.addEventListener('click', () => send({ type: 'reset' }));
   byId<HTMLButtonElement>('clear').addEventListener('click', () => {
     sketch.clear();
     picked = null;
@@ -96,6 +98,7 @@ export function setUpTrainingPanel(): void {
         trainButton.disabled = false;
         pickButton.disabled = false;
         saveButton.disabled = false;
+        resetButton.disabled = false;
         break;
       case 'progress': {
         smoothedLoss = smooth(smoothedLoss, reply.loss);
@@ -140,6 +143,15 @@ export function setUpTrainingPanel(): void {
         setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
         break;
       }
+      case 'reset':
+        smoothedLoss = null;
+        smoothedSpeed = null;
+        stats.step.textContent = '0';
+        for (const dd of [stats.epoch, stats.loss, stats.accuracy, stats.speed]) dd.textContent = '–';
+        delete stats.accuracy.dataset.step;
+        chart.clear();
+        if (!running) status.textContent = 'a new network: start training';
+        break;
       case 'error':
         setRunning(false);
         status.textContent = `error: ${reply.message}`;

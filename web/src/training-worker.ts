@@ -37,8 +37,9 @@ function evaluateWhenDue(trainer: Trainer): void {
 }
 
 async function trainWhileRunning(trainer: Trainer): Promise<void> {
-  evaluateWhenDue(trainer);
   while (running) {
+    // Before a slice too: the network is new at step 0, at the start and after a reset.
+    evaluateWhenDue(trainer);
     const started = performance.now();
     let lossSum = 0;
     let steps = 0;
@@ -80,6 +81,12 @@ function handle(trainer: Trainer, request: TrainingRequest): void {
     }
     case 'save':
       post({ type: 'saved', checkpoint: torch.io.saveBlob(trainer.net.stateDict()), step: trainer.steps });
+      break;
+    case 'reset':
+      trainer.reset();
+      evaluatedAt = -1;
+      post({ type: 'reset' });
+      // A running loop goes on with the new network, measuring it at step 0 first.
       break;
   }
 }

@@ -16,27 +16,54 @@ const EVAL_BATCH_SIZE = 500;
 type Loader = torch.utils.data.DataLoader<[Tensor, number]>;
 type FashionMNIST = torch.utils.data.datasets.FashionMNIST;
 
-export class Trainer {
+/** What training changes: the network and its optimizer, where the data pass is, the counts. */
+interface Run {
   readonly net: Net;
-  private readonly optimizer: torch.optim.SGD;
+  readonly optimizer: torch.optim.SGD;
+  batches: Iterator<[Tensor, Tensor]>;
+  /** Optimizer steps taken, and full passes over the training images. */
+  steps: number;
+  epochs: number;
+}
+
+export class Trainer {
   private readonly criterion = new nn.CrossEntropyLoss();
   private readonly trainLoader: Loader;
   private readonly testLoader: Loader;
-  private batches: Iterator<[Tensor, Tensor]>;
-  /** Optimizer steps taken, and full passes over the training images. */
-  steps = 0;
-  epochs = 0;
+  private run: Run;
 
   private constructor(
     readonly train: FashionMNIST,
     readonly test: FashionMNIST,
   ) {
-    torch.manualSeed(0);
-    this.net = new Net();
-    this.optimizer = new optim.SGD(this.net.parameters(), { lr: LEARNING_RATE, momentum: MOMENTUM });
     this.trainLoader = new DataLoader(train, { batchSize: BATCH_SIZE, shuffle: true });
     this.testLoader = new DataLoader(test, { batchSize: EVAL_BATCH_SIZE });
-    this.batches = this.trainLoader[Symbol.iterator]();
+    this.run = this.freshRun();
+  }
+
+  /** A network initialised from seed 0, as the first one was, and a first shuffled pass. */
+  private freshRun(): Run {
+    torch.manualSeed(0);
+    const net = new Net();
+    const optimizer = new optim.SGD(net.parameters(), { lr: LEARNING_RATE, momentum: MOMENTUM });
+    return { net, optimizer, batches: this.trainLoader[Symbol.iterator](), steps: 0, epochs: 0 };
+  }
+
+  /** Starts over with a new network (the same initial weights and data order as the first). */
+  reset(): void {
+    this.run = this.freshRun();
+  }
+
+  get net(): Net {
+    return this.run.net;
+  }
+
+  get steps(): number {
+    return this.run.steps;
+  }
+
+  get epochs(): number {
+    return this.run.epochs;
   }
 
   /** Reads the training and test images from the folder (or URL) `root`. */
@@ -48,19 +75,20 @@ export class Trainer {
 
   /** One optimizer step on the next batch (a new shuffled pass when one ends); returns the batch's loss. */
   step(): number {
-    let next = this.batches.next();
+    const run = this.run;
+    let next = run.batches.next();
     if (next.done === true) {
-      this.epochs++;
-      this.batches = this.trainLoader[Symbol.iterator]();
-      next = this.batches.next();
+      run.epochs++;
+      run.batches = this.trainLoader[Symbol.iterator]();
+      next = run.batches.next();
     }
     const [images, labels] = next.value;
-    this.net.train();
-    this.optimizer.zeroGrad();
-    const loss = this.criterion.call(this.net.call(images), labels);
+    run.net.train();
+    run.optimizer.zeroGrad();
+    const loss = this.criterion.call(run.net.call(images), labels);
     loss.backward();
-    this.optimizer.step();
-    this.steps++;
+    run.optimizer.step();
+    run.steps++;
     return loss.item();
   }
 
