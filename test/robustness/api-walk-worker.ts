@@ -15,6 +15,7 @@ const NOT_WALKED: Record<string, string> = {
   Generator: 'a class',
   Slice: 'a class (index values, checked by t.index)',
   ValuesIndices: 'a class (a result type)',
+  IncompatibleKeys: "a class (loadStateDict's result type)",
   // Tensor internals, marked @internal: not part of the API and allowed to trust their callers.
   aliasWithLayout: '@internal',
   contiguousData: '@internal',
@@ -54,12 +55,21 @@ export const FUNCTION_GROUPS = {
   misc: [[torch.autograd.function, 'torch.autograd.function.'], [torch.optim, 'optim.']],
 } as const satisfies Record<string, readonly Namespace[]>;
 
-/** The namespaces whose classes the `constructors` group calls with `new`. */
-export const CLASS_NAMESPACES: readonly Namespace[] = [
-  [torch, 'torch.'], [torch.nn, 'nn.'], [torch.optim, 'optim.'], [torch.optim.lrScheduler, 'optim.lrScheduler.'],
-  [torch.utils.data, 'utils.data.'], [torch.utils.data.datasets, 'utils.data.datasets.'], [torch.autograd, 'torch.autograd.'],
-  [torch.autograd.function, 'torch.autograd.function.'], [torch.io, 'torch.io.'],
-];
+/**
+ * The namespaces whose classes are called with `new`: by the `constructors` group, and torch.io's by the
+ * io group (with its functions, owned and fixed together).
+ */
+export const CLASS_GROUPS = {
+  constructors: [
+    [torch, 'torch.'], [torch.nn, 'nn.'], [torch.optim, 'optim.'], [torch.optim.lrScheduler, 'optim.lrScheduler.'],
+    [torch.utils.data, 'utils.data.'], [torch.utils.data.datasets, 'utils.data.datasets.'], [torch.autograd, 'torch.autograd.'],
+    [torch.autograd.function, 'torch.autograd.function.'],
+  ],
+  io: [[torch.io, 'torch.io.']],
+} as const satisfies Partial<Record<Group, readonly Namespace[]>>;
+
+/** Every namespace whose classes are walked. */
+export const CLASS_NAMESPACES: readonly Namespace[] = Object.values(CLASS_GROUPS).flat();
 
 type FunctionGroup = keyof typeof FUNCTION_GROUPS;
 export type Group = FunctionGroup | 'constructors' | 'tensorFull' | 'tensorReceivers' | 'layoutsT' | 'layoutsO';
@@ -101,6 +111,8 @@ const ACCEPTS_ANYTHING: Record<string, string> = {
   isTensor: 'a predicate over any value',
   GradcheckError: 'an error class: takes its message',
   Identity: "PyTorch's Identity ignores its arguments",
+  // PyTorch's GELU stores any string; F.gelu rejects an unknown one (PyTorch's message) at the first forward.
+  GELU: 'takes any approximation string, checked at forward as in PyTorch',
   // torch.save's byte forms pickle any value (a string too).
   saveBytes: 'pickles any value',
   saveBlob: 'pickles any value',
@@ -182,7 +194,11 @@ function layoutCallables(): Callable[] {
 function callablesOf(group: Exclude<Group, 'layoutsT' | 'layoutsO'>): { callables: Callable[]; lists: ArgList[] } {
   switch (group) {
     case 'constructors':
-      return { callables: CLASS_NAMESPACES.flatMap(([ns, prefix]) => constructorsOf(ns, prefix)), lists: argumentLists() };
+      return { callables: CLASS_GROUPS.constructors.flatMap(([ns, prefix]) => constructorsOf(ns, prefix)), lists: argumentLists() };
+    case 'io': {
+      const callables = [...FUNCTION_GROUPS.io.flatMap(([ns, prefix]) => functionsOf(ns, prefix)), ...CLASS_GROUPS.io.flatMap(([ns, prefix]) => constructorsOf(ns, prefix))];
+      return { callables, lists: argumentLists() };
+    }
     case 'tensorFull':
       return { callables: tensorMethods().map((name) => methodCallable(name, 'f')), lists: argumentLists() };
     case 'tensorReceivers': {

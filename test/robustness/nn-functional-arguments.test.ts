@@ -7,13 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from 'tstorch';
+import { testMessages, type Case } from './message-cases.js';
 
 const F = torch.nn.functional;
 
 /** A value of the wrong type, passed where the types would not allow it. */
 const bad = (v: unknown): never => v as never;
-
-type Case = [call: () => unknown, message: string];
 
 function x(): torch.Tensor {
   return torch.tensor([[-1, 0, 2], [3, -4, 5]]);
@@ -121,17 +120,7 @@ const OURS: Record<string, Case> = {
   'MultiheadAttention query': [() => new torch.nn.MultiheadAttention(3, 1).forward(bad('a'), x(), x()), "MultiheadAttention.forward(): argument 'query' (position 1) must be Tensor, not str"],
 };
 
-for (const [source, cases] of [['PyTorch', PYTORCH], ['tstorch', OURS]] as const) {
-  test(`nn.functional's argument errors (${source}'s messages)`, () => {
-    for (const [label, [call, message]] of Object.entries(cases)) {
-      assert.throws(call, (e: unknown) => {
-        assert.ok(e instanceof Error, label);
-        assert.equal(e.message, message, label);
-        return true;
-      });
-    }
-  });
-}
+testMessages("nn.functional's argument errors", { PyTorch: PYTORCH, tstorch: OURS });
 
 test('null options are Python None: the defaults', () => {
   const input = torch.tensor([[0.5, -1], [2, 0.25]]);

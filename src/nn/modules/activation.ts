@@ -3,6 +3,7 @@
 import type { Tensor } from '../../tensor/tensor.js';
 import { warn } from '../../tensor/warnings.js';
 import { Module, pyFloatRepr } from '../module.js';
+import { boolOption, intArg, scalarArg, strOption } from '../../tensor/args.js';
 import { relu, sigmoid, tanh } from '../../ops/pointwise.js';
 import { logSoftmax, softmax } from '../../ops/reductions.js';
 import { celu, elu, gelu, hardtanh, leakyRelu, logsigmoid, mish, relu6, selu, silu, softplus, type GeluApproximate } from '../../ops/activation.js';
@@ -16,6 +17,7 @@ function inplaceRepr(inplace: boolean, alone = false): string {
 export class ReLU extends Module {
   constructor(readonly inplace = false) {
     super();
+    boolOption(inplace, 'ReLU', 'inplace', 1);
   }
 
   override forward(input: Tensor): Tensor {
@@ -33,6 +35,8 @@ export class LeakyReLU extends Module {
     readonly inplace = false,
   ) {
     super();
+    scalarArg(negativeSlope, 'LeakyReLU', 'negative_slope', 1);
+    boolOption(inplace, 'LeakyReLU', 'inplace', 2);
   }
 
   override forward(input: Tensor): Tensor {
@@ -50,6 +54,8 @@ export class ELU extends Module {
     readonly inplace = false,
   ) {
     super();
+    scalarArg(alpha, 'ELU', 'alpha', 1);
+    boolOption(inplace, 'ELU', 'inplace', 2);
   }
 
   override forward(input: Tensor): Tensor {
@@ -67,6 +73,8 @@ export class CELU extends Module {
     readonly inplace = false,
   ) {
     super();
+    scalarArg(alpha, 'CELU', 'alpha', 1);
+    boolOption(inplace, 'CELU', 'inplace', 2);
   }
 
   override forward(input: Tensor): Tensor {
@@ -81,6 +89,7 @@ export class CELU extends Module {
 export class SELU extends Module {
   constructor(readonly inplace = false) {
     super();
+    boolOption(inplace, 'SELU', 'inplace', 1);
   }
 
   override forward(input: Tensor): Tensor {
@@ -95,6 +104,8 @@ export class SELU extends Module {
 export class GELU extends Module {
   constructor(readonly approximate: GeluApproximate = 'none') {
     super();
+    // Its value is checked by F.gelu, as in PyTorch.
+    strOption(approximate, 'GELU', 'approximate', 1);
   }
 
   override forward(input: Tensor): Tensor {
@@ -109,6 +120,7 @@ export class GELU extends Module {
 export class SiLU extends Module {
   constructor(readonly inplace = false) {
     super();
+    boolOption(inplace, 'SiLU', 'inplace', 1);
   }
 
   override forward(input: Tensor): Tensor {
@@ -123,6 +135,7 @@ export class SiLU extends Module {
 export class Mish extends Module {
   constructor(readonly inplace = false) {
     super();
+    boolOption(inplace, 'Mish', 'inplace', 1);
   }
 
   override forward(input: Tensor): Tensor {
@@ -141,6 +154,8 @@ export class Softplus extends Module {
     readonly threshold = 20.0,
   ) {
     super();
+    scalarArg(beta, 'Softplus', 'beta', 1);
+    scalarArg(threshold, 'Softplus', 'threshold', 2);
   }
 
   override forward(input: Tensor): Tensor {
@@ -159,6 +174,9 @@ export class Hardtanh extends Module {
     readonly inplace = false,
   ) {
     super();
+    scalarArg(minVal, 'Hardtanh', 'min_val', 1);
+    scalarArg(maxVal, 'Hardtanh', 'max_val', 2);
+    boolOption(inplace, 'Hardtanh', 'inplace', 3);
     // PyTorch asserts this (an AssertionError without a message).
     if (!(maxVal > minVal)) throw new Error(`Hardtanh: max_val (${pyFloatRepr(maxVal)}) must be greater than min_val (${pyFloatRepr(minVal)})`);
   }
@@ -176,6 +194,7 @@ export class Hardtanh extends Module {
 export class ReLU6 extends Module {
   constructor(readonly inplace = false) {
     super();
+    boolOption(inplace, 'ReLU6', 'inplace', 1);
   }
 
   override forward(input: Tensor): Tensor {
@@ -214,6 +233,7 @@ function implicitDim(name: string, ndim: number): number {
 export class Softmax extends Module {
   constructor(readonly dim: number | null = null) {
     super();
+    if (dim !== null) intArg(dim, 'Softmax', 'dim', 1);
   }
 
   override forward(input: Tensor): Tensor {
@@ -228,6 +248,7 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   constructor(readonly dim: number | null = null) {
     super();
+    if (dim !== null) intArg(dim, 'LogSoftmax', 'dim', 1);
   }
 
   override forward(input: Tensor): Tensor {

@@ -338,6 +338,9 @@ export class ParameterList extends Module {
   }
 
   extend(values: Iterable<Tensor>): this {
+    if (typeof values !== 'object' || values === null || !(Symbol.iterator in values)) {
+      throw new TypeError(`ParameterList.extend should be called with an iterable, but got ${typename(values)}`);
+    }
     for (const v of values) this.append(v);
     return this;
   }
@@ -388,7 +391,16 @@ export class ParameterDict extends MemberDict<Parameter> {
       Symbol.iterator in parameters
         ? (parameters as Iterable<readonly [string, Tensor]>)
         : Object.entries(parameters as Record<string, Tensor>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const [key, value] of pairs) this.set(key, value);
+    let i = 0;
+    for (const pair of pairs as Iterable<unknown>) {
+      if (typeof pair !== 'object' || pair === null || !(Symbol.iterator in pair)) {
+        throw new TypeError(`ParameterDict update sequence element #${i} should be Iterable; is${typename(pair)}`);
+      }
+      const items = [...(pair as Iterable<unknown>)];
+      if (items.length !== 2) throw new Error(`ParameterDict update sequence element #${i} has length ${items.length}; 2 is required`);
+      this.set(items[0] as string, items[1] as Tensor);
+      i++;
+    }
   }
 
   override extraRepr(): string {

@@ -8,6 +8,7 @@ import { pad } from '../../ops/shape.js';
 import { conv1d, conv2d, convTranspose1d, convTranspose2d, intList, type IntOrList } from '../../ops/conv.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
+import { boolOption, dtypeOption, intArg, optionsArg, strOption } from '../../tensor/args.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -64,12 +65,18 @@ abstract class ConvNd extends Module {
 
   protected constructor(
     spatial: number, inChannels: number, outChannels: number, kernelSize: IntOrList, transposed: boolean,
-    options: ConvModuleOptions & { outputPadding?: IntOrList },
+    options: (ConvModuleOptions & { outputPadding?: IntOrList }) | null | undefined,
   ) {
     super();
     const name = this.constructor.name;
-    const groups = options.groups ?? 1;
-    const paddingMode = options.paddingMode ?? 'zeros';
+    intArg(inChannels, name, 'in_channels', 1);
+    intArg(outChannels, name, 'out_channels', 2);
+    const o = optionsArg(options, name);
+    const groups = o.groups ?? 1;
+    intArg(groups, name, 'groups');
+    const paddingMode = (strOption(o.paddingMode, name, 'padding_mode') ?? 'zeros') as PaddingMode;
+    const bias = boolOption(o.bias, name, 'bias') ?? true;
+    const dtype = dtypeOption(o.dtype, name);
     if (transposed && paddingMode !== 'zeros') throw new Error(`Only "zeros" padding mode is supported for ${name}`);
     if (!(groups > 0)) throw new Error('groups must be a positive integer');
     if (inChannels % groups !== 0) throw new Error('in_channels must be divisible by groups');
@@ -78,8 +85,8 @@ abstract class ConvNd extends Module {
       const l = intList(v, spatial, name, arg);
       return l.length === 1 ? new Array<number>(spatial).fill(l[0]) : l;
     };
-    this.stride = list(options.stride ?? 1, 'stride');
-    const padding = options.padding ?? 0;
+    this.stride = list(o.stride ?? 1, 'stride');
+    const padding = o.padding ?? 0;
     if (typeof padding === 'string') {
       if (padding !== 'same' && padding !== 'valid') throw new Error(`Invalid padding string '${String(padding)}', should be one of ${pySet(['same', 'valid'])}`);
       if (padding === 'same' && this.stride.some((s) => s !== 1)) throw new Error("padding='same' is not supported for strided convolutions");
@@ -93,14 +100,14 @@ abstract class ConvNd extends Module {
     this.inChannels = inChannels;
     this.outChannels = outChannels;
     this.kernelSize = list(kernelSize, 'kernel_size');
-    this.dilation = list(options.dilation ?? 1, 'dilation');
+    this.dilation = list(o.dilation ?? 1, 'dilation');
     this.transposed = transposed;
-    this.outputPadding = list(options.outputPadding ?? 0, 'output_padding');
+    this.outputPadding = list(o.outputPadding ?? 0, 'output_padding');
     this.groups = groups;
     this.paddingMode = paddingMode;
     const shape = transposed ? [inChannels, outChannels / groups] : [outChannels, inChannels / groups];
-    this.weight = new Parameter(empty([...shape, ...this.kernelSize], { dtype: options.dtype }));
-    if (options.bias ?? true) this.bias = new Parameter(empty([outChannels], { dtype: options.dtype }));
+    this.weight = new Parameter(empty([...shape, ...this.kernelSize], { dtype }));
+    if (bias) this.bias = new Parameter(empty([outChannels], { dtype }));
     else this.registerParameter('bias', null);
     this.resetParameters();
   }
@@ -169,8 +176,8 @@ abstract class PaddedConvNd extends ConvNd {
 
 /** 1-d convolution over (N, C, L) or (C, L) inputs; weight (out, in/groups, k). */
 export class Conv1d extends PaddedConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, options: ConvModuleOptions | null = {}) {
-    super(1, inChannels, outChannels, kernelSize, false, options ?? {});
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, options?: ConvModuleOptions | null) {
+    super(1, inChannels, outChannels, kernelSize, false, options);
   }
 
   override forward(input: Tensor): Tensor {
@@ -181,8 +188,8 @@ export class Conv1d extends PaddedConvNd {
 
 /** 2-d convolution over (N, C, H, W) or (C, H, W) inputs; weight (out, in/groups, kH, kW). */
 export class Conv2d extends PaddedConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, options: ConvModuleOptions | null = {}) {
-    super(2, inChannels, outChannels, kernelSize, false, options ?? {});
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, options?: ConvModuleOptions | null) {
+    super(2, inChannels, outChannels, kernelSize, false, options);
   }
 
   override forward(input: Tensor): Tensor {
@@ -221,8 +228,8 @@ abstract class ConvTransposeNd extends ConvNd {
 
 /** 1-d transposed convolution over (N, C, L) or (C, L) inputs; weight (in, out/groups, k). */
 export class ConvTranspose1d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, options: ConvTransposeModuleOptions | null = {}) {
-    super(1, inChannels, outChannels, kernelSize, true, options ?? {});
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, options?: ConvTransposeModuleOptions | null) {
+    super(1, inChannels, outChannels, kernelSize, true, options);
   }
 
   override forward(input: Tensor, outputSize?: readonly number[]): Tensor {
@@ -234,8 +241,8 @@ export class ConvTranspose1d extends ConvTransposeNd {
 
 /** 2-d transposed convolution over (N, C, H, W) or (C, H, W) inputs; weight (in, out/groups, kH, kW). */
 export class ConvTranspose2d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, options: ConvTransposeModuleOptions | null = {}) {
-    super(2, inChannels, outChannels, kernelSize, true, options ?? {});
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, options?: ConvTransposeModuleOptions | null) {
+    super(2, inChannels, outChannels, kernelSize, true, options);
   }
 
   override forward(input: Tensor, outputSize?: readonly number[]): Tensor {

@@ -1,6 +1,7 @@
 // Dropout layers: active in training mode, the identity in eval mode.
 import type { Tensor } from '../../tensor/tensor.js';
 import { Module, pyBool, pyFloatRepr } from '../module.js';
+import { boolOption } from '../../tensor/args.js';
 import { checkDropoutP, dropout, dropout1d, dropout2d, dropout3d } from '../functional-core.js';
 
 /** PyTorch's _DropoutNd: the probability and in-place flag every dropout layer has. */
@@ -12,7 +13,7 @@ abstract class DropoutNd extends Module {
     super();
     checkDropoutP(p);
     this.p = p;
-    this.inplace = inplace;
+    this.inplace = boolOption(inplace, this.constructor.name, 'inplace', 2) ?? false;
   }
 
   override extraRepr(): string {

@@ -4,6 +4,7 @@ import type { DType } from '../../tensor/dtype.js';
 import { empty } from '../../tensor/factory.js';
 import { Module, pyBool } from '../module.js';
 import { Parameter } from '../parameter.js';
+import { boolOption, dtypeOption, intArg, optionsArg } from '../../tensor/args.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
 import { bilinear, linear } from '../functional-core.js';
 
@@ -12,9 +13,10 @@ export interface LinearOptions {
   dtype?: DType;
 }
 
-/** The third argument of Linear/Bilinear: PyTorch's positional `bias`, or the keyword options. */
-function linearOptions(arg: boolean | LinearOptions | undefined): LinearOptions {
-  return typeof arg === 'boolean' ? { bias: arg } : arg ?? {};
+/** The last argument of Linear/Bilinear (`fn`): PyTorch's positional `bias`, or the keyword options. */
+function linearOptions(arg: boolean | LinearOptions | null | undefined, fn: string): { bias: boolean; dtype: DType | undefined } {
+  const o = typeof arg === 'boolean' ? { bias: arg } : optionsArg(arg, fn);
+  return { bias: boolOption(o.bias, fn, 'bias') ?? true, dtype: dtypeOption(o.dtype, fn) };
 }
 
 /** `y = x Wᵀ + b`. Weight (out, in) ~ kaiming_uniform_(a=√5), bias ~ U(-1/√in, 1/√in), as PyTorch. */
@@ -25,13 +27,13 @@ export class Linear extends Module {
   readonly outFeatures: number;
 
   /** `new Linear(in, out)`, `new Linear(in, out, false)` or `new Linear(in, out, { bias: false, dtype })`. */
-  constructor(inFeatures: number, outFeatures: number, options?: boolean | LinearOptions) {
+  constructor(inFeatures: number, outFeatures: number, options?: boolean | LinearOptions | null) {
     super();
-    const o = linearOptions(options);
+    const o = linearOptions(options, 'Linear');
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.weight = new Parameter(empty([outFeatures, inFeatures], { dtype: o.dtype }));
-    if (o.bias ?? true) this.bias = new Parameter(empty([outFeatures], { dtype: o.dtype }));
+    if (o.bias) this.bias = new Parameter(empty([outFeatures], { dtype: o.dtype }));
     else this.registerParameter('bias', null);
     this.resetParameters();
   }
@@ -62,14 +64,14 @@ export class Bilinear extends Module {
   readonly in2Features: number;
   readonly outFeatures: number;
 
-  constructor(in1Features: number, in2Features: number, outFeatures: number, options?: boolean | LinearOptions) {
+  constructor(in1Features: number, in2Features: number, outFeatures: number, options?: boolean | LinearOptions | null) {
     super();
-    const o = linearOptions(options);
+    const o = linearOptions(options, 'Bilinear');
     this.in1Features = in1Features;
     this.in2Features = in2Features;
     this.outFeatures = outFeatures;
     this.weight = new Parameter(empty([outFeatures, in1Features, in2Features], { dtype: o.dtype }));
-    if (o.bias ?? true) this.bias = new Parameter(empty([outFeatures], { dtype: o.dtype }));
+    if (o.bias) this.bias = new Parameter(empty([outFeatures], { dtype: o.dtype }));
     else this.registerParameter('bias', null);
     this.resetParameters();
   }
@@ -107,6 +109,8 @@ export class Flatten extends Module {
 
   constructor(startDim = 1, endDim = -1) {
     super();
+    intArg(startDim, 'Flatten', 'start_dim', 1);
+    intArg(endDim, 'Flatten', 'end_dim', 2);
     this.startDim = startDim;
     this.endDim = endDim;
   }

@@ -3,6 +3,7 @@
 // in the state dict.
 import type { Tensor } from '../../tensor/tensor.js';
 import { Module } from '../module.js';
+import { boolOption, floatArg, intArg, optionalTensorArg, optionsArg, strOption } from '../../tensor/args.js';
 import {
   binaryCrossEntropy, binaryCrossEntropyWithLogits, cosineEmbeddingLoss, crossEntropy, huberLoss, klDiv, l1Loss, mseLoss, nllLoss,
   smoothL1Loss, type KlReduction, type Reduction,
@@ -21,9 +22,11 @@ export interface WeightedLossOptions extends LossModuleOptions {
 abstract class Loss extends Module {
   readonly reduction: Reduction;
 
-  constructor(options: LossModuleOptions = {}) {
+  constructor(options?: LossModuleOptions | null) {
     super();
-    this.reduction = options.reduction ?? 'mean';
+    const fn = this.constructor.name;
+    // Its value is checked by the functional loss, as in PyTorch.
+    this.reduction = (strOption(optionsArg(options, fn).reduction, fn, 'reduction') ?? 'mean') as Reduction;
   }
 }
 
@@ -31,10 +34,17 @@ abstract class Loss extends Module {
 abstract class WeightedLoss extends Loss {
   declare weight: Tensor | null;
 
-  constructor(options: WeightedLossOptions = {}) {
+  constructor(options?: WeightedLossOptions | null) {
     super(options);
-    this.registerBuffer('weight', options.weight ?? null);
+    this.registerBuffer('weight', optionalTensorArg(optionsArg(options, this.constructor.name).weight, this.constructor.name, 'weight'));
   }
+}
+
+/** The ignore_index option of a class loss (an int, -100 by default). */
+function ignoreIndexOption(options: { ignoreIndex?: number } | null | undefined, fn: string): number {
+  const ignoreIndex = optionsArg(options, fn).ignoreIndex ?? -100;
+  intArg(ignoreIndex, fn, 'ignore_index');
+  return ignoreIndex;
 }
 
 export class MSELoss extends Loss {
@@ -52,9 +62,9 @@ export class L1Loss extends Loss {
 export class SmoothL1Loss extends Loss {
   readonly beta: number;
 
-  constructor(options: LossModuleOptions & { beta?: number } = {}) {
+  constructor(options?: (LossModuleOptions & { beta?: number }) | null) {
     super(options);
-    this.beta = options.beta ?? 1.0;
+    this.beta = floatArg(optionsArg(options, 'SmoothL1Loss').beta ?? 1.0, 'SmoothL1Loss', 'beta');
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
@@ -65,9 +75,9 @@ export class SmoothL1Loss extends Loss {
 export class HuberLoss extends Loss {
   readonly delta: number;
 
-  constructor(options: LossModuleOptions & { delta?: number } = {}) {
+  constructor(options?: (LossModuleOptions & { delta?: number }) | null) {
     super(options);
-    this.delta = options.delta ?? 1.0;
+    this.delta = floatArg(optionsArg(options, 'HuberLoss').delta ?? 1.0, 'HuberLoss', 'delta');
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
@@ -78,9 +88,9 @@ export class HuberLoss extends Loss {
 export class NLLLoss extends WeightedLoss {
   readonly ignoreIndex: number;
 
-  constructor(options: WeightedLossOptions & { ignoreIndex?: number } = {}) {
+  constructor(options?: (WeightedLossOptions & { ignoreIndex?: number }) | null) {
     super(options);
-    this.ignoreIndex = options.ignoreIndex ?? -100;
+    this.ignoreIndex = ignoreIndexOption(options, 'NLLLoss');
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
@@ -92,10 +102,10 @@ export class CrossEntropyLoss extends WeightedLoss {
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
 
-  constructor(options: WeightedLossOptions & { ignoreIndex?: number; labelSmoothing?: number } = {}) {
+  constructor(options?: (WeightedLossOptions & { ignoreIndex?: number; labelSmoothing?: number }) | null) {
     super(options);
-    this.ignoreIndex = options.ignoreIndex ?? -100;
-    this.labelSmoothing = options.labelSmoothing ?? 0.0;
+    this.ignoreIndex = ignoreIndexOption(options, 'CrossEntropyLoss');
+    this.labelSmoothing = floatArg(optionsArg(options, 'CrossEntropyLoss').labelSmoothing ?? 0.0, 'CrossEntropyLoss', 'label_smoothing');
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
@@ -115,9 +125,9 @@ export class BCELoss extends WeightedLoss {
 }
 
 export class BCEWithLogitsLoss extends WeightedLoss {
-  constructor(options: WeightedLossOptions & { posWeight?: Tensor | null } = {}) {
+  constructor(options?: (WeightedLossOptions & { posWeight?: Tensor | null }) | null) {
     super(options);
-    this.registerBuffer('pos_weight', options.posWeight ?? null);
+    this.registerBuffer('pos_weight', optionalTensorArg(optionsArg(options, 'BCEWithLogitsLoss').posWeight, 'BCEWithLogitsLoss', 'pos_weight'));
   }
 
   /** The buffer `pos_weight`. */
@@ -134,10 +144,11 @@ export class KLDivLoss extends Module {
   readonly reduction: KlReduction;
   readonly logTarget: boolean;
 
-  constructor(options: { reduction?: KlReduction; logTarget?: boolean } = {}) {
+  constructor(options?: { reduction?: KlReduction; logTarget?: boolean } | null) {
     super();
-    this.reduction = options.reduction ?? 'mean';
-    this.logTarget = options.logTarget ?? false;
+    const o = optionsArg(options, 'KLDivLoss');
+    this.reduction = (strOption(o.reduction, 'KLDivLoss', 'reduction') ?? 'mean') as KlReduction;
+    this.logTarget = boolOption(o.logTarget, 'KLDivLoss', 'log_target') ?? false;
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
@@ -148,9 +159,9 @@ export class KLDivLoss extends Module {
 export class CosineEmbeddingLoss extends Loss {
   readonly margin: number;
 
-  constructor(options: LossModuleOptions & { margin?: number } = {}) {
+  constructor(options?: (LossModuleOptions & { margin?: number }) | null) {
     super(options);
-    this.margin = options.margin ?? 0.0;
+    this.margin = floatArg(optionsArg(options, 'CosineEmbeddingLoss').margin ?? 0.0, 'CosineEmbeddingLoss', 'margin');
   }
 
   override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {

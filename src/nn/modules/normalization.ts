@@ -8,6 +8,7 @@ import { noGrad } from '../../autograd/grad-mode.js';
 import { Module, pyBool, pyFloatRepr } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { batchNorm, groupNorm, layerNorm } from '../../ops/normalization.js';
+import { boolOption, dtypeOption, floatArg, intArg, intListArg, optionsArg } from '../../tensor/args.js';
 
 /**
  * Registers a normalization's affine parameters: weight ones and bias zeros of `shape`, or None for
@@ -47,14 +48,17 @@ abstract class BatchNorm extends Module {
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
 
-  constructor(numFeatures: number, options: BatchNormModuleOptions = {}) {
+  constructor(numFeatures: number, options?: BatchNormModuleOptions | null) {
     super();
+    const fn = this.constructor.name;
+    intArg(numFeatures, fn, 'num_features', 1);
+    const o = optionsArg(options, fn);
     this.numFeatures = numFeatures;
-    this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    this.affine = options.affine ?? true;
-    this.trackRunningStats = options.trackRunningStats ?? true;
-    const dtype = options.dtype;
+    this.eps = floatArg(o.eps ?? 1e-5, fn, 'eps');
+    this.momentum = o.momentum === undefined ? 0.1 : o.momentum === null ? null : floatArg(o.momentum, fn, 'momentum');
+    this.affine = boolOption(o.affine, fn, 'affine') ?? true;
+    this.trackRunningStats = boolOption(o.trackRunningStats, fn, 'track_running_stats') ?? true;
+    const dtype = dtypeOption(o.dtype, fn);
     registerAffine(this, [numFeatures], dtype, this.affine, true);
     if (this.trackRunningStats) {
       this.registerBuffer('running_mean', zeros([numFeatures], { dtype }));
@@ -173,13 +177,15 @@ export class LayerNorm extends Module {
   readonly eps: number;
   readonly elementwiseAffine: boolean;
 
-  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
+  constructor(normalizedShape: number | readonly number[], options?: LayerNormOptions | null) {
     super();
-    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
-    this.eps = options.eps ?? 1e-5;
-    this.elementwiseAffine = options.elementwiseAffine ?? true;
-    const dtype = options.dtype;
-    registerAffine(this, this.normalizedShape, dtype, this.elementwiseAffine, options.bias ?? true);
+    const fn = 'LayerNorm';
+    this.normalizedShape = intListArg(normalizedShape, fn, 'normalized_shape', 1, true);
+    const o = optionsArg(options, fn);
+    this.eps = floatArg(o.eps ?? 1e-5, fn, 'eps');
+    this.elementwiseAffine = boolOption(o.elementwiseAffine, fn, 'elementwise_affine') ?? true;
+    const bias = boolOption(o.bias, fn, 'bias') ?? true;
+    registerAffine(this, this.normalizedShape, dtypeOption(o.dtype, fn), this.elementwiseAffine, bias);
   }
 
   resetParameters(): void {
@@ -212,14 +218,18 @@ export class GroupNorm extends Module {
   readonly eps: number;
   readonly affine: boolean;
 
-  constructor(numGroups: number, numChannels: number, options: GroupNormOptions = {}) {
+  constructor(numGroups: number, numChannels: number, options?: GroupNormOptions | null) {
     super();
+    const fn = 'GroupNorm';
+    intArg(numGroups, fn, 'num_groups', 1);
+    intArg(numChannels, fn, 'num_channels', 2);
+    const o = optionsArg(options, fn);
     if (numChannels % numGroups !== 0) throw new Error('num_channels must be divisible by num_groups');
     this.numGroups = numGroups;
     this.numChannels = numChannels;
-    this.eps = options.eps ?? 1e-5;
-    this.affine = options.affine ?? true;
-    registerAffine(this, [numChannels], options.dtype, this.affine, true);
+    this.eps = floatArg(o.eps ?? 1e-5, fn, 'eps');
+    this.affine = boolOption(o.affine, fn, 'affine') ?? true;
+    registerAffine(this, [numChannels], dtypeOption(o.dtype, fn), this.affine, true);
   }
 
   resetParameters(): void {

@@ -5,6 +5,8 @@ import { tupleStr } from '../../tensor/layout.js';
 import type { IntOrList } from '../../ops/conv.js';
 import { adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d, type AdaptiveSize, type AvgPool1dOptions, type AvgPool2dOptions } from '../../ops/pooling.js';
 import { Module, pyBool } from '../module.js';
+import { boolOption, intArg, intListArg, optionsArg } from '../../tensor/args.js';
+import { pyTypeName } from '../../tensor/tensor.js';
 
 export interface MaxPoolModuleOptions<R extends boolean = boolean> {
   /** Defaults to the kernel size. */
@@ -27,12 +29,27 @@ function pyValue(v: number | readonly (number | null)[]): string {
 }
 
 /**
- * The options of a pooling layer given after the kernel size: an options object, or the stride as PyTorch's
- * second positional argument (`new nn.MaxPool2d(2, 2)`).
+ * The options of pooling layer `fn` given after the kernel size: an options object, or the stride as
+ * PyTorch's second positional argument (`new nn.MaxPool2d(2, 2)`).
  */
-function poolingOptions<O extends { stride?: IntOrList | null }>(arg: O | IntOrList | null): O {
-  if (arg === null) return {} as O;
-  return typeof arg === 'number' || Array.isArray(arg) ? ({ stride: arg } as O) : (arg as O);
+function poolingOptions<O extends { stride?: IntOrList | null }>(arg: O | IntOrList | null | undefined, fn: string): O {
+  return typeof arg === 'number' || Array.isArray(arg) ? ({ stride: arg } as O) : optionsArg(arg as O | null | undefined, fn);
+}
+
+/** An int or a list of ints (a size, stride, padding or dilation), kept in the form given. */
+function intOrList(value: unknown, fn: string, name: string, position?: number): IntOrList {
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  return intListArg(value, fn, name, position);
+}
+
+/** An adaptive pooling's output size: an int, or a list of ints and nulls (None: the input's size). */
+function adaptiveSize(value: unknown, fn: string): AdaptiveSize {
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (!Array.isArray(value)) throw new TypeError(`${fn}(): argument 'output_size' (position 1) must be int or tuple of ints, not ${pyTypeName(value)}`);
+  return value.map((v: unknown, i) => {
+    if (v === null || (typeof v === 'number' && Number.isInteger(v))) return v;
+    throw new TypeError(`${fn}(): argument 'output_size' must be tuple of ints or None, but found element of type ${pyTypeName(v)} at pos ${i + 1}`);
+  });
 }
 
 /** The shared part of MaxPool1d and MaxPool2d (PyTorch's _MaxPoolNd). */
@@ -44,15 +61,16 @@ abstract class MaxPoolNd<R extends boolean> extends Module {
   readonly returnIndices: R;
   readonly ceilMode: boolean;
 
-  constructor(kernelSize: IntOrList, optionsArg: MaxPoolModuleOptions<R> | IntOrList | null = {}) {
+  constructor(kernelSize: IntOrList, options?: MaxPoolModuleOptions<R> | IntOrList | null) {
     super();
-    const options = poolingOptions(optionsArg);
-    this.kernelSize = kernelSize;
-    this.stride = options.stride ?? kernelSize;
-    this.padding = options.padding ?? 0;
-    this.dilation = options.dilation ?? 1;
-    this.returnIndices = (options.returnIndices ?? false) as R;
-    this.ceilMode = options.ceilMode ?? false;
+    const fn = this.constructor.name;
+    this.kernelSize = intOrList(kernelSize, fn, 'kernel_size', 1);
+    const o = poolingOptions(options, fn);
+    this.stride = intOrList(o.stride ?? kernelSize, fn, 'stride', 2);
+    this.padding = intOrList(o.padding ?? 0, fn, 'padding', 3);
+    this.dilation = intOrList(o.dilation ?? 1, fn, 'dilation', 4);
+    this.returnIndices = (boolOption(o.returnIndices, fn, 'return_indices', 5) ?? false) as R;
+    this.ceilMode = boolOption(o.ceilMode, fn, 'ceil_mode', 6) ?? false;
   }
 
   protected get options(): { stride: IntOrList; padding: IntOrList; dilation: IntOrList; ceilMode: boolean } {
@@ -88,15 +106,15 @@ export class AvgPool1d extends Module {
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
 
-  constructor(kernelSize: IntOrList, optionsArg: AvgPool1dOptions | IntOrList | null = {}) {
+  constructor(kernelSize: IntOrList, options?: AvgPool1dOptions | IntOrList | null) {
     super();
-    const options = poolingOptions(optionsArg);
-    const single = (v: IntOrList): number[] => (typeof v === 'number' ? [v] : [...v]);
-    this.kernelSize = single(kernelSize);
-    this.stride = single(options.stride ?? kernelSize);
-    this.padding = single(options.padding ?? 0);
-    this.ceilMode = options.ceilMode ?? false;
-    this.countIncludePad = options.countIncludePad ?? true;
+    const fn = 'AvgPool1d';
+    this.kernelSize = intListArg(kernelSize, fn, 'kernel_size', 1, true);
+    const o = poolingOptions(options, fn);
+    this.stride = intListArg(o.stride ?? kernelSize, fn, 'stride', 2, true);
+    this.padding = intListArg(o.padding ?? 0, fn, 'padding', 3, true);
+    this.ceilMode = boolOption(o.ceilMode, fn, 'ceil_mode', 4) ?? false;
+    this.countIncludePad = boolOption(o.countIncludePad, fn, 'count_include_pad', 5) ?? true;
   }
 
   override forward(input: Tensor): Tensor {
@@ -117,15 +135,18 @@ export class AvgPool2d extends Module {
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | null;
 
-  constructor(kernelSize: IntOrList, optionsArg: AvgPool2dOptions | IntOrList | null = {}) {
+  constructor(kernelSize: IntOrList, options?: AvgPool2dOptions | IntOrList | null) {
     super();
-    const options = poolingOptions(optionsArg);
-    this.kernelSize = kernelSize;
-    this.stride = options.stride ?? kernelSize;
-    this.padding = options.padding ?? 0;
-    this.ceilMode = options.ceilMode ?? false;
-    this.countIncludePad = options.countIncludePad ?? true;
-    this.divisorOverride = options.divisorOverride ?? null;
+    const fn = 'AvgPool2d';
+    this.kernelSize = intOrList(kernelSize, fn, 'kernel_size', 1);
+    const o = poolingOptions(options, fn);
+    this.stride = intOrList(o.stride ?? kernelSize, fn, 'stride', 2);
+    this.padding = intOrList(o.padding ?? 0, fn, 'padding', 3);
+    this.ceilMode = boolOption(o.ceilMode, fn, 'ceil_mode', 4) ?? false;
+    this.countIncludePad = boolOption(o.countIncludePad, fn, 'count_include_pad', 5) ?? true;
+    const divisorOverride = o.divisorOverride ?? null;
+    if (divisorOverride !== null) intArg(divisorOverride, fn, 'divisor_override', 6);
+    this.divisorOverride = divisorOverride;
   }
 
   override forward(input: Tensor): Tensor {
@@ -145,7 +166,7 @@ export class AdaptiveAvgPool2d extends Module {
 
   constructor(outputSize: AdaptiveSize) {
     super();
-    this.outputSize = outputSize;
+    this.outputSize = adaptiveSize(outputSize, 'AdaptiveAvgPool2d');
   }
 
   override forward(input: Tensor): Tensor {
@@ -162,11 +183,11 @@ export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
   readonly outputSize: AdaptiveSize;
   readonly returnIndices: R;
 
-  constructor(outputSize: AdaptiveSize, optionsArg: { returnIndices?: R } | null = {}) {
+  constructor(outputSize: AdaptiveSize, options?: { returnIndices?: R } | null) {
     super();
-    const options = optionsArg ?? {};
-    this.outputSize = outputSize;
-    this.returnIndices = (options.returnIndices ?? false) as R;
+    const fn = 'AdaptiveMaxPool2d';
+    this.outputSize = adaptiveSize(outputSize, fn);
+    this.returnIndices = (boolOption(optionsArg(options, fn).returnIndices, fn, 'return_indices', 2) ?? false) as R;
   }
 
   override forward(input: Tensor): MaxPoolResult<R> {

@@ -16,6 +16,7 @@ import { warn } from '../../tensor/warnings.js';
 import { cat, stack } from '../../ops/join.js';
 import { Module, pyBool, pyFloatRepr } from '../module.js';
 import { Parameter } from '../parameter.js';
+import { boolOption, dtypeOption, intArg, optionsArg } from '../../tensor/args.js';
 import { uniform_ } from '../init.js';
 import { dropout, linear } from '../functional-core.js';
 
@@ -365,11 +366,14 @@ abstract class RNNCellBase extends Module {
 
   constructor(inputSize: number, hiddenSize: number, options: boolean | CellOptions | undefined, numChunks: number) {
     super();
-    const o = typeof options === 'boolean' ? { bias: options } : options ?? {};
+    const fn = this.constructor.name;
+    intArg(inputSize, fn, 'input_size', 1);
+    intArg(hiddenSize, fn, 'hidden_size', 2);
+    const o = typeof options === 'boolean' ? { bias: options } : optionsArg(options, fn);
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
-    this.bias = o.bias ?? true;
-    const dtype = o.dtype;
+    this.bias = boolOption(o.bias, fn, 'bias', 3) ?? true;
+    const dtype = dtypeOption(o.dtype, fn);
     this.weight_ih = new Parameter(empty([numChunks * hiddenSize, inputSize], { dtype }));
     this.weight_hh = new Parameter(empty([numChunks * hiddenSize, hiddenSize], { dtype }));
     if (this.bias) {
@@ -434,7 +438,7 @@ export class RNNCell extends RNNCellBase {
 
   constructor(inputSize: number, hiddenSize: number, bias?: boolean | RNNCellOptions, nonlinearity?: RNNNonlinearity) {
     super(inputSize, hiddenSize, bias, 1);
-    const n = nonlinearity ?? (typeof bias === 'object' ? bias.nonlinearity : undefined) ?? 'tanh';
+    const n = nonlinearity ?? (typeof bias === 'object' && bias !== null ? bias.nonlinearity : undefined) ?? 'tanh';
     if (n !== 'tanh' && n !== 'relu') throw new Error(`Unknown nonlinearity: ${String(n)}`);
     this.nonlinearity = n;
   }

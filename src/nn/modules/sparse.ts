@@ -5,6 +5,7 @@ import { empty } from '../../tensor/factory.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { Module, pyFloatRepr } from '../module.js';
 import { Parameter } from '../parameter.js';
+import { boolOption, dtypeOption, floatArg, intArg, optionalTensorArg, optionsArg } from '../../tensor/args.js';
 import { normal_ } from '../init.js';
 import { embedding, resolvePaddingIdx, type EmbeddingOptions } from '../functional-core.js';
 
@@ -27,24 +28,30 @@ export class Embedding extends Module {
   readonly scaleGradByFreq: boolean;
   readonly sparse: boolean;
 
-  constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingModuleOptions = {}) {
+  constructor(numEmbeddings: number, embeddingDim: number, options?: EmbeddingModuleOptions | null) {
     super();
+    const fn = 'Embedding';
+    intArg(numEmbeddings, fn, 'num_embeddings', 1);
+    intArg(embeddingDim, fn, 'embedding_dim', 2);
+    const o = optionsArg(options, fn);
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
-    this.paddingIdx = resolvePaddingIdx(options.paddingIdx, numEmbeddings);
-    this.maxNorm = options.maxNorm ?? null;
-    this.normType = options.normType ?? 2;
-    this.scaleGradByFreq = options.scaleGradByFreq ?? false;
-    this.sparse = options.sparse ?? false;
-    if (options.weight === undefined) {
-      this.weight = new Parameter(empty([numEmbeddings, embeddingDim], { dtype: options.dtype }), !(options.freeze ?? false));
+    this.paddingIdx = resolvePaddingIdx(o.paddingIdx, numEmbeddings);
+    this.maxNorm = o.maxNorm === undefined || o.maxNorm === null ? null : floatArg(o.maxNorm, fn, 'max_norm');
+    this.normType = floatArg(o.normType ?? 2, fn, 'norm_type');
+    this.scaleGradByFreq = boolOption(o.scaleGradByFreq, fn, 'scale_grad_by_freq') ?? false;
+    this.sparse = boolOption(o.sparse, fn, 'sparse') ?? false;
+    const requiresGrad = !(boolOption(o.freeze, fn, 'freeze') ?? false);
+    const weight = optionalTensorArg(o.weight, fn, 'weight');
+    if (weight === null) {
+      this.weight = new Parameter(empty([numEmbeddings, embeddingDim], { dtype: dtypeOption(o.dtype, fn) }), requiresGrad);
       this.resetParameters();
     } else {
-      const shape = options.weight.shape;
+      const shape = weight.shape;
       if (shape.length !== 2 || shape[0] !== numEmbeddings || shape[1] !== embeddingDim) {
         throw new Error('Shape of weight does not match num_embeddings and embedding_dim');
       }
-      this.weight = new Parameter(options.weight, !(options.freeze ?? false));
+      this.weight = new Parameter(weight, requiresGrad);
     }
   }
 
