@@ -5,6 +5,7 @@
 // an array. loader.ts documents the argument lists.
 #include <node_api.h>
 
+#include <climits>
 #include <cstdint>
 
 #include "conv.h"
@@ -104,6 +105,17 @@ struct Dim {
 };
 
 /**
+ * The product of sizes, or -1 when a factor is negative or the product overflows: numbers come from
+ * JavaScript unchecked, and a wrapped product would let a check below pass for memory not there.
+ */
+int64_t size_of(std::initializer_list<int64_t> factors) {
+  int64_t product = 1;
+  for (int64_t f : factors)
+    if (f < 0 || __builtin_mul_overflow(product, f, &product)) return -1;
+  return product;
+}
+
+/**
  * Whether every element offset + sum of i_d * stride_d (0 <= i_d < size_d) lies in [0, length).
  * Nothing is touched when a size is 0.
  */
@@ -111,8 +123,9 @@ bool in_bounds(int64_t length, int64_t offset, std::initializer_list<Dim> dims) 
   int64_t lo = offset, hi = offset;
   for (const Dim& d : dims) {
     if (d.size <= 0) return d.size == 0;
-    const int64_t reach = (d.size - 1) * d.stride;
-    if (reach < 0) lo += reach; else hi += reach;
+    int64_t reach;
+    if (__builtin_mul_overflow(d.size - 1, d.stride, &reach)) return false;
+    if (__builtin_add_overflow(reach < 0 ? lo : hi, reach, reach < 0 ? &lo : &hi)) return false;
   }
   return lo >= 0 && hi < length;
 }
@@ -167,7 +180,7 @@ struct Gemm {
     const int64_t b_off = args.integer(10), b_bs = args.integer(11), b_rs = args.integer(12), b_cs = args.integer(13);
     if (!args.ok() || batch < 0 || m < 0 || n < 0 || k < 0) return false;
     if (!in_bounds(a.length, a_off, {{batch, a_bs}, {m, a_rs}, {k, a_cs}}) ||
-        !in_bounds(b.length, b_off, {{batch, b_bs}, {k, b_rs}, {n, b_cs}}) || batch * m * n > out.length) {
+        !in_bounds(b.length, b_off, {{batch, b_bs}, {k, b_rs}, {n, b_cs}}) || size_of({batch, m, n}) < 0 || size_of({batch, m, n}) > out.length) {
       return false;
     }
     // Small products of a batch go one per thread; large ones are threaded inside.
@@ -190,8 +203,9 @@ bool conv_geometry(Args& args, ConvGeometry* g) {
                        &g->k_h, &g->k_w, &g->stride_h, &g->stride_w, &g->pad_h, &g->pad_w, &g->dilation_h, &g->dilation_w};
   for (size_t i = 0; i < 16; i++) *fields[i] = args.integer(i);
   if (!args.ok()) return false;
+  // Every size below 2^31 keeps the kernels' products of sizes far from overflowing.
   for (size_t i = 0; i < 16; i++)
-    if (*fields[i] < 0) return false;
+    if (*fields[i] < 0 || *fields[i] > INT32_MAX) return false;
   return g->groups > 0 && g->in_channels % g->groups == 0 && g->out_channels % g->groups == 0 && g->stride_h > 0 &&
          g->stride_w > 0 && g->dilation_h > 0 && g->dilation_w > 0;
 }
@@ -216,7 +230,7 @@ bool dense_arg(Args& args, size_t i, int64_t size, bool nullable, T** data) {
     return true;
   }
   FloatArg<T> arg;
-  if (!float_arg(args, i, &arg) || arg.length < size) return false;
+  if (size < 0 || !float_arg(args, i, &arg) || arg.length < size) return false;
   *data = arg.data;
   return true;
 }
@@ -229,9 +243,9 @@ struct ConvForward {
     Image<T> input;
     T *weight, *bias, *out;
     if (!conv_geometry(args, &g) || !image_arg(args, 16, g.batch, g.in_channels, g.in_h, g.in_w, &input) ||
-        !dense_arg(args, 22, g.out_channels * (g.in_channels / g.groups) * g.k_h * g.k_w, false, &weight) ||
+        !dense_arg(args, 22, size_of({g.out_channels, g.in_channels / g.groups, g.k_h, g.k_w}), false, &weight) ||
         !dense_arg(args, 23, g.out_channels, true, &bias) ||
-        !dense_arg(args, 24, g.batch * g.out_channels * g.out_h * g.out_w, false, &out)) {
+        !dense_arg(args, 24, size_of({g.batch, g.out_channels, g.out_h, g.out_w}), false, &out)) {
       return false;
     }
     convolution_forward<T>(g, input, weight, bias, out);
@@ -245,10 +259,10 @@ struct ConvTransposeForward {
   static bool run(Args& args) {
     ConvGeometry g;
     T *input, *weight, *bias, *out;
-    if (!conv_geometry(args, &g) || !dense_arg(args, 16, g.batch * g.in_channels * g.in_h * g.in_w, false, &input) ||
-        !dense_arg(args, 17, g.in_channels * (g.out_channels / g.groups) * g.k_h * g.k_w, false, &weight) ||
+    if (!conv_geometry(args, &g) || !dense_arg(args, 16, size_of({g.batch, g.in_channels, g.in_h, g.in_w}), false, &input) ||
+        !dense_arg(args, 17, size_of({g.in_channels, g.out_channels / g.groups, g.k_h, g.k_w}), false, &weight) ||
         !dense_arg(args, 18, g.out_channels, true, &bias) ||
-        !dense_arg(args, 19, g.batch * g.out_channels * g.out_h * g.out_w, false, &out)) {
+        !dense_arg(args, 19, size_of({g.batch, g.out_channels, g.out_h, g.out_w}), false, &out)) {
       return false;
     }
     convolution_transpose_forward<T>(g, input, weight, bias, out);
@@ -264,8 +278,8 @@ struct ConvWeightGrad {
     Image<T> input;
     T *grad_output, *out;
     if (!conv_geometry(args, &g) || !image_arg(args, 16, g.batch, g.in_channels, g.in_h, g.in_w, &input) ||
-        !dense_arg(args, 22, g.batch * g.out_channels * g.out_h * g.out_w, false, &grad_output) ||
-        !dense_arg(args, 23, g.out_channels * (g.in_channels / g.groups) * g.k_h * g.k_w, false, &out)) {
+        !dense_arg(args, 22, size_of({g.batch, g.out_channels, g.out_h, g.out_w}), false, &grad_output) ||
+        !dense_arg(args, 23, size_of({g.out_channels, g.in_channels / g.groups, g.k_h, g.k_w}), false, &out)) {
       return false;
     }
     convolution_weight_grad<T>(g, input, grad_output, out);
@@ -291,8 +305,9 @@ struct MaxPool2d {
       if (*fields[i] < 0) return false;
     if (g.stride_h <= 0 || g.stride_w <= 0 || g.dilation_h <= 0 || g.dilation_w <= 0 || g.k_h <= 0 || g.k_w <= 0) return false;
     // Every read stays inside its plane whatever the padding: the window loops clip to the image.
-    const int64_t outputs = g.planes * g.out_h * g.out_w;
-    if (!in_bounds(input.length, offset, {{g.planes * g.in_h * g.in_w, 1}}) || out.length < outputs || indices_length < outputs) return false;
+    const int64_t outputs = size_of({g.planes, g.out_h, g.out_w});
+    const int64_t inputs = size_of({g.planes, g.in_h, g.in_w});
+    if (outputs < 0 || inputs < 0 || !in_bounds(input.length, offset, {{inputs, 1}}) || out.length < outputs || indices_length < outputs) return false;
     max_pool2d<T>(g, input.data + offset, out.data, static_cast<int64_t*>(indices));
     return true;
   }
