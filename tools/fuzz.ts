@@ -50,14 +50,17 @@ function integerOption(argv: readonly string[], name: string, fallback: number):
 function merge(into: CampaignReport, part: CampaignReport): void {
   into.inputs += part.inputs;
   into.loaded += part.loaded;
-  into.slowest = Math.max(into.slowest, part.slowest);
+  if (part.slowest > into.slowest) {
+    into.slowest = part.slowest;
+    into.slowestInput = part.slowestInput;
+  }
   for (const [k, n] of part.errors) into.errors.set(k, (into.errors.get(k) ?? 0) + n);
   into.failures.push(...part.failures);
 }
 
 /** A campaign in worker threads: restarted after the input that hung or killed the previous one. */
 async function watchedCampaign(format: FuzzFormat, seed: number, seconds: number, print: Print): Promise<CampaignReport> {
-  const total: CampaignReport = { format: format.name, inputs: 0, loaded: 0, seconds: 0, errors: new Map(), failures: [], slowest: 0 };
+  const total: CampaignReport = { format: format.name, inputs: 0, loaded: 0, seconds: 0, errors: new Map(), failures: [], slowest: 0, slowestInput: 0 };
   const started = performance.now();
   let start = 0;
   for (;;) {
@@ -119,7 +122,7 @@ async function watchedCampaign(format: FuzzFormat, seed: number, seconds: number
 
 function printReport(r: CampaignReport, print: Print): void {
   print(`${r.format}: ${r.inputs} inputs in ${r.seconds.toFixed(1)} s (${Math.round(r.inputs / r.seconds)} inputs/s), ${r.loaded} loaded, ` +
-    `${r.errors.size} distinct errors, slowest input ${r.slowest.toFixed(0)} ms, ${r.failures.length} failures`);
+    `${r.errors.size} distinct errors, slowest input ${r.slowest.toFixed(0)} ms (--replay ${r.slowestInput}), ${r.failures.length} failures`);
   const errors = [...r.errors].sort((a, b) => b[1] - a[1]);
   for (const [message, n] of errors.slice(0, 25)) print(`  ${String(n).padStart(7)}  ${message}`);
   if (errors.length > 25) print(`  ... and ${errors.length - 25} more`);

