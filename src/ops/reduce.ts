@@ -196,18 +196,30 @@ function backendSum(x: Tensor): number | null {
 }
 
 /**
- * Sums of a contiguous float tensor over its leading dims (a broadcast gradient reduced to a bias):
- * rows added in order into double accumulators, each sum in the same order as sumGroup's, while
- * reading memory in order (groupedForReduction would copy it column by column). Null for other cases.
+ * Sums of a contiguous float tensor whose kept dims are one consecutive block (a bias gradient: the
+ * leading dims reduced; a convolution's bias gradient: batch and spatial dims), read in memory order
+ * into double accumulators. Each sum adds the same elements in the same order as sumGroup does on
+ * groupedForReduction's copy, which this avoids (it reads memory column by column). Null otherwise.
  */
-function leadingDimsSum(x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType): Tensor | null {
+function keptBlockSum(x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType): Tensor | null {
   const data = x.storage_.data;
-  if (!isFloatArray(data) || !x.isContiguous() || dims.length === x.dim() || dims.some((d, i) => d !== i)) return null;
-  const rows = reductionSize(x.shape_, dims);
-  const width = numelOf(x.shape_.slice(dims.length));
+  const nd = x.dim();
+  const lead = dims.findIndex((d, i) => d !== i);
+  const first = lead === -1 ? dims.length : lead; // the first kept dim
+  const kept = nd - dims.length;
+  const consecutive = dims.every((d, i) => (i < first ? d === i : d === i + kept));
+  if (!isFloatArray(data) || !x.isContiguous() || kept === 0 || !consecutive) return null;
+  const outer = numelOf(x.shape_.slice(0, first));
+  const width = numelOf(x.shape_.slice(first, first + kept));
+  const inner = numelOf(x.shape_.slice(first + kept));
   const acc = new Float64Array(width);
-  for (let r = 0, p = x.offset_; r < rows; r++, p += width) {
-    for (let j = 0; j < width; j++) acc[j] += data[p + j];
+  let p = x.offset_;
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < width; k++) {
+      let a = acc[k];
+      for (let i = 0; i < inner; i++) a += data[p++];
+      acc[k] = a;
+    }
   }
   const out = emptyTensor(reducedShape(x.shape_, dims, keepdim), dtype);
   (out.storage_.data as FloatArray).set(acc);
@@ -217,7 +229,7 @@ function leadingDimsSum(x: Tensor, dims: readonly number[], keepdim: boolean, dt
 /** The sums of `x` over `dims`; a whole sum is offered to the backends first. */
 function sumKernel(x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType): Tensor {
   const total = dims.length === x.dim() ? backendSum(x) : null;
-  if (total === null) return leadingDimsSum(x, dims, keepdim, dtype) ?? reduceKernel(x, dims, keepdim, dtype, sumGroup);
+  if (total === null) return keptBlockSum(x, dims, keepdim, dtype) ?? reduceKernel(x, dims, keepdim, dtype, sumGroup);
   const out = emptyTensor(reducedShape(x.shape_, dims, keepdim), dtype);
   (out.storage_.data as FloatArray)[0] = total;
   return out;
