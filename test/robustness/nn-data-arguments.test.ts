@@ -39,6 +39,8 @@ const PYTORCH: Record<string, Case> = {
   'RandomSampler replacement': [() => new data.RandomSampler(dataset(), { replacement: bad('a') }), 'replacement should be a boolean value, but got replacement=a'],
   'RandomSampler num_samples': [() => new data.RandomSampler(dataset(), { numSamples: -1 }), 'num_samples should be a positive integer value, but got num_samples=-1'],
   'DataLoader batch_size': [() => new data.DataLoader(dataset(), { batchSize: 0 }), 'batch_size should be a positive integer value, but got batch_size=0'],
+  'Unflatten unflattened_size': [() => new nn.Unflatten(1, bad('a')), 'unflattened_size must be a tuple of ints, but found type str'],
+  'Unflatten unflattened_size element': [() => new nn.Unflatten(1, bad([2, 'a'])), 'unflattened_size must be tuple of ints, but found element of type str at pos 1'],
   'DataLoader drop_last': [() => new data.DataLoader(dataset(), { dropLast: bad('a') }), 'drop_last should be a boolean value, but got drop_last=a'],
 };
 

@@ -1,5 +1,5 @@
 // Linear, Bilinear, Identity, Flatten, Unflatten.
-import type { Tensor } from '../../tensor/tensor.js';
+import { pyTypeName, type Tensor } from '../../tensor/tensor.js';
 import type { DType } from '../../tensor/dtype.js';
 import { empty } from '../../tensor/factory.js';
 import { Module, pyBool } from '../module.js';
@@ -131,13 +131,13 @@ export class Unflatten extends Module {
 
   constructor(dim: number, unflattenedSize: readonly number[]) {
     super();
-    if (typeof dim !== 'number') throw new TypeError('invalid argument type for dim parameter');
+    if (typeof dim !== 'number' || !Number.isInteger(dim)) throw new TypeError('invalid argument type for dim parameter');
     if (!Array.isArray(unflattenedSize)) {
-      throw new TypeError(`unflattened_size must be a tuple of ints, but found type ${typeof unflattenedSize === 'number' ? 'int' : typeof unflattenedSize}`);
+      throw new TypeError(`unflattened_size must be a tuple of ints, but found type ${pyTypeName(unflattenedSize)}`);
     }
     unflattenedSize.forEach((s: unknown, i) => {
       if (typeof s !== 'number' || !Number.isInteger(s)) {
-        throw new TypeError(`unflattened_size must be tuple of ints, but found element of type ${typeof s === 'number' ? 'float' : typeof s} at pos ${i}`);
+        throw new TypeError(`unflattened_size must be tuple of ints, but found element of type ${pyTypeName(s)} at pos ${i}`);
       }
     });
     this.dim = dim;
