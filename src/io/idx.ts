@@ -39,9 +39,13 @@ export function readIdxHeader(bytes: Uint8Array): IdxHeader | undefined {
   if (bytes.length < headerSize) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape = Array.from({ length: bytes[3] }, (_, i) => view.getUint32(4 + 4 * i));
-  // Exact while it matters: a product beyond 2**53 is far past MAX_IDX_BYTES anyway.
+  // Exact while it matters: a product beyond 2**53 is far past MAX_IDX_BYTES anyway. A size of 0 does
+  // not excuse the others: the strides of an empty [0, 2**32-1, 2**32-1] would still pass 2**53.
   const fileSize = headerSize + shape.reduce((a, b) => a * b, 1) * type.size;
-  if (fileSize > MAX_IDX_BYTES) throw new Error(`parseIdx: shape [${shape.join(', ')}] needs ${fileSize} bytes, more than an IDX file read into memory may hold (${MAX_IDX_BYTES})`);
+  const extent = shape.reduce((a, b) => a * Math.max(b, 1), 1) * type.size;
+  if (fileSize > MAX_IDX_BYTES || extent > MAX_IDX_BYTES) {
+    throw new Error(`parseIdx: shape [${shape.join(', ')}] is too large: an IDX file read into memory holds at most ${MAX_IDX_BYTES} bytes`);
+  }
   return { type, shape, headerSize, fileSize };
 }
 

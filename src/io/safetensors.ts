@@ -146,7 +146,9 @@ function parseHeader(json: Uint8Array, fileSize: number): Header {
     end = e;
     let bits = BITS[info.dtype];
     for (const size of info.shape) bits *= size;
-    if (!Number.isSafeInteger(bits)) throw headerError('overflow computing buffer size from shape and/or element type');
+    // A size of 0 empties the tensor but not its strides, which tstorch keeps as exact integers.
+    const extent = info.shape.reduce((a, size) => a * Math.max(size, 1), BITS[info.dtype]);
+    if (!Number.isSafeInteger(bits) || !Number.isSafeInteger(extent)) throw headerError('overflow computing buffer size from shape and/or element type');
     if (bits % 8 !== 0) throw headerError(`tensor \`${name}\` does not end at a byte boundary`);
     if (e - s !== bits / 8) throw headerError(`invalid shape, data type, or offset for tensor \`${name}\``);
   }

@@ -39,6 +39,16 @@ test('a gzip bomb is refused after inflating what its IDX header declares', asyn
   assert.equal(kind, 'Error: gunzip: the gzip data inflates to more than the N bytes its contents declare');
 });
 
+test('empty tensors whose other sizes would give strides beyond 2**53 are refused', async () => {
+  const idx = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+  assert.match(await check(formatNamed('idx'), idx), /^Error: parseIdx: shape \[N, N, N\] is too large/);
+  const json = new TextEncoder().encode('{"a":{"dtype":"F32","shape":[0,4503599627370496],"data_offsets":[0,0]}}');
+  const st = new Uint8Array(8 + json.length);
+  new DataView(st.buffer).setBigUint64(0, BigInt(json.length), true);
+  st.set(json, 8);
+  assert.match(await check(formatNamed('safetensors'), st), /overflow computing buffer size/);
+});
+
 test('corrupt gzip data raises an error naming gzip', async () => {
   const gz = new Uint8Array(gzipSync(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3])));
   assert.equal(await check(formatNamed('idx'), gz.subarray(0, gz.length - 3)), 'Error: gunzip: corrupt gzip data (unexpected end of file)');
