@@ -228,9 +228,6 @@ class StealPolicy {
       !this.userCodeRan &&
       storage.serial >= this.firstFresh &&
       !(this.taken?.has(storage) ?? false) &&
-      grad.viewInfo === null &&
-      grad.gradFn_ === null &&
-      !grad.ownRequiresGrad &&
       grad.offset_ === 0 &&
       sameShape(grad.shape_, variable.shape_) &&
       storage.length === variable.numel() &&
@@ -554,7 +551,9 @@ function accumulateGrad(node: AccumulateGrad, incoming: MaybeTensor, createGraph
       // A copy_ that is recorded (as CopyBackwards), laid out like the leaf.
       variable.grad_ = noGrad(() => variable.detach().clone()).copy_(grad);
     } else if (hooks === null && steal.take(grad, variable)) {
-      variable.grad_ = grad;
+      // PyTorch stores `new_grad.detach()`: `.grad` is no view (the gradient often is one, a transpose
+      // of a product) and has no history.
+      variable.grad_ = grad.viewInfo === null && grad.gradFn_ === null && !grad.ownRequiresGrad ? grad : grad.detach();
     } else if (variable.isContiguous()) {
       variable.grad_ = contiguousCopyFor(variable, grad);
     } else {

@@ -75,10 +75,22 @@ test('.grad keeps the leaf layout and later backwards accumulate into the same t
   x.matmul(w).sum().backward();
   const first = grad(w);
   assert.deepEqual(first.stride(), w.stride());
+  assert.equal(first.isView(), false);
+  assert.equal(first.gradFn, null);
   assert.deepEqual(values(first), [[4, 4], [4, 4], [4, 4]]);
   x.matmul(w).sum().backward();
   assert.equal(grad(w), first);
   assert.deepEqual(values(first), [[8, 8], [8, 8], [8, 8]]);
+});
+
+test('the transposed weight gradient of a linear layer becomes .grad as a plain tensor', () => {
+  const layer = new torch.nn.Linear(3, 2);
+  layer.call(torch.ones(4, 3)).sum().backward();
+  const g = grad(layer.weight);
+  assert.equal(g.isView(), false);
+  assert.equal(g.base, null);
+  assert.deepEqual(g.stride(), layer.weight.stride());
+  assert.deepEqual(values(g), [[4, 4, 4], [4, 4, 4]]);
 });
 
 test('a post-accumulate hook sees the accumulated gradient', () => {
