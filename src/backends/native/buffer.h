@@ -21,7 +21,6 @@ class Buffer {
   Buffer& operator=(const Buffer&) = delete;
 
   T* data() { return data_; }
-  int64_t size() const { return size_; }
   void zero() { std::memset(data_, 0, static_cast<size_t>(size_) * sizeof(T)); }
 
  private:
