@@ -73,6 +73,7 @@ function missingTools() {
   if (process.platform === 'win32') return null;
   if (!runs(process.env.CXX ?? 'c++')) return `no C++ compiler (${process.env.CXX ?? 'c++'})`;
   if (!runs(process.env.MAKE ?? 'make')) return 'no make';
+  if (!runs(process.env.PYTHON ?? 'python3')) return 'no Python 3, which node-gyp runs';
   return null;
 }
 
