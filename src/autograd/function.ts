@@ -249,6 +249,7 @@ export class Function {
 export function onceDifferentiable<A extends unknown[], R>(
   backward: (ctx: FunctionCtx, ...grads: A) => R,
 ): (ctx: FunctionCtx, ...grads: A) => R {
+  if (typeof backward !== 'function') throw new TypeError(`onceDifferentiable(): expected a backward function, got ${pyTypeName(backward)}`);
   return (ctx, ...grads) => {
     const outputs = noGrad(() => backward(ctx, ...grads));
     if (!isGradEnabled()) return outputs;

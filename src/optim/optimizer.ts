@@ -40,6 +40,7 @@ export type Closure = () => Tensor | number;
 
 /** PyTorch's name for a tstorch key: `weightDecay` -> `weight_decay`, `paramGroups` -> `param_groups`. */
 export function pytorchName(key: string): string {
+  if (typeof key !== 'string') throw new TypeError(`pytorchName(): argument 'key' (position 1) must be str, not ${pyTypeName(key)}`);
   return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 

@@ -106,8 +106,9 @@ export function isClass(f: unknown): boolean {
   return typeof f === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(f));
 }
 
-/** Functions that take any value by design. */
+/** Functions that take any value (or any string) by design: an accepted string is not a failure. */
 const ACCEPTS_ANYTHING: Record<string, string> = {
+  pytorchName: 'maps any string key to its snake_case form',
   isTensor: 'a predicate over any value',
   GradcheckError: 'an error class: takes its message',
   Identity: "PyTorch's Identity ignores its arguments",
