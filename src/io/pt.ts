@@ -68,6 +68,11 @@ const CALLABLES = new Map(
   [REBUILD_TENSOR_V2, REBUILD_TENSOR, REBUILD_PARAMETER, REBUILD_PARAMETER_WITH_STATE, REBUILD_FROM_TYPE_V2, PARAMETER_CLASS, TENSOR_CLASS, TORCH_SIZE, TORCH_DEVICE].map((g) => [String(g), g]),
 );
 
+/** PyTorch refuses requires_grad on integer tensors; a file asking for it is corrupt. */
+function checkRequiresGrad(dtype: DType): void {
+  if (!dtype.isDifferentiable) throw new Error(`torch.load: a tensor of dtype ${dtype.name} is marked requires_grad; only Tensors of floating point dtype can require gradients`);
+}
+
 function isTuple(v: unknown): v is unknown[] {
   return Array.isArray(v);
 }
@@ -157,6 +162,7 @@ class TorchHooks implements UnpicklerHooks {
   private parameter(data: unknown, requiresGrad: unknown): Parameter {
     if (!(data instanceof Tensor)) throw weightsOnlyError(`Parameter data must be a tensor, got ${pyTypeOf(data)}`);
     if (typeof requiresGrad !== 'boolean') throw weightsOnlyError(`Parameter requires_grad must be a bool, got ${pyTypeOf(requiresGrad)}`);
+    if (requiresGrad) checkRequiresGrad(data.dtype);
     return new Parameter(data, requiresGrad);
   }
 
@@ -177,7 +183,7 @@ class TorchHooks implements UnpicklerHooks {
         `setStorage: sizes [${shape.join(', ')}], strides [${strides.join(', ')}], storage offset ${start}, and itemsize ${item} requiring a storage size of ${end * item} are out of bounds for storage of size ${storage.length * item}`,
       );
     }
-    if (requiresGrad && !dtype.isDifferentiable) throw new Error(`torch.load: a tensor of dtype ${dtype.name} is marked requires_grad; only Tensors of floating point dtype can require gradients`);
+    if (requiresGrad) checkRequiresGrad(dtype);
     const t = new Tensor(storage, shape, strides, start, dtype);
     if (requiresGrad) t.requiresGrad_(true);
     return t;

@@ -100,8 +100,13 @@ test('a view repeating one element 2**40 times loads without allocating them (as
   assert.equal(await check(formatNamed('pickle'), checkpoint(tensorPickle('FloatStorage', [2 ** 20, 2 ** 20], [0, 0], false), 4)), 'ok');
 });
 
-test('an integer tensor marked requires_grad fails naming torch.load', async () => {
-  assert.match(await check(formatNamed('pickle'), checkpoint(tensorPickle('LongStorage', [1, 1], [1, 1], true), 8)), /^Error: torch\.load: a tensor of dtype intN is marked requires_grad/);
+test('an integer tensor or parameter marked requires_grad fails naming torch.load', async () => {
+  const pickle = formatNamed('pickle');
+  const message = /^Error: torch\.load: a tensor of dtype intN is marked requires_grad/;
+  assert.match(await check(pickle, checkpoint(tensorPickle('LongStorage', [1, 1], [1, 1], true), 8)), message);
+  const tensor = tensorPickle('LongStorage', [1, 1], [1, 1], false).slice(2, -1);
+  const parameter = [0x80, 2, ...global('torch._utils', '_rebuild_parameter'), 0x28, ...tensor, 0x88, 0x7d, 0x74, 0x52, 0x2e];
+  assert.match(await check(pickle, checkpoint(parameter, 8)), message);
 });
 
 test('zip entries that share their bytes are refused', async () => {
