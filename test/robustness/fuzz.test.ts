@@ -109,6 +109,24 @@ test('an integer tensor or parameter marked requires_grad fails naming torch.loa
   assert.match(await check(pickle, checkpoint(parameter, 8)), message);
 });
 
+test('persistent ids that are short or nested 50,000 deep fail with a message, not an engine error', async () => {
+  const pickle = formatNamed('pickle');
+  const storageId = (items: number[]): number[] => [0x80, 2, 0x28, ...items, 0x74, 0x51, 0x2e];
+  const short = storageId([0x8c, 7, ...text('storage'), ...global('torch', 'FloatStorage')]);
+  assert.match(await check(pickle, checkpoint(short)), /persistent id has N items/);
+  const deep = storageId([...Array<number>(50000).fill(0x5d), ...Array<number>(49999).fill(0x61)]);
+  assert.match(await check(pickle, checkpoint(deep)), /Only persistent_load of storage is allowed, but got <class 'list'>$/);
+});
+
+test('a safetensors uint64 beyond int64 names the format and the tensor', async () => {
+  const json = new TextEncoder().encode('{"big":{"dtype":"U64","shape":[1],"data_offsets":[0,8]}}');
+  const st = new Uint8Array(8 + json.length + 8);
+  new DataView(st.buffer).setBigUint64(0, BigInt(json.length), true);
+  st.set(json, 8);
+  st[st.length - 1] = 0x80;
+  assert.equal(await check(formatNamed('safetensors'), st), "SafetensorError: tensor `…`: uintN value N does not fit tstorch's intN");
+});
+
 test('zip entries that share their bytes are refused', async () => {
   const zip = formatNamed('zip');
   const bytes = writeZip([{ name: 'a/x', data: new Uint8Array(8) }, { name: 'a/y', data: new Uint8Array(8) }]);
