@@ -22,6 +22,7 @@
         "src/backends/native/gemm.cc",
         "src/backends/native/kernels.cc",
         "src/backends/native/kernels_generic.cc",
+        "src/backends/native/optim.cc",
         "src/backends/native/pooling.cc",
         "src/backends/native/threadpool.cc",
       ],

@@ -41,6 +41,16 @@ export interface RunOperand {
   readonly step: 0 | 1;
 }
 
+/** The hyperparameters of one SGD step (torch.optim.SGD's, by the same names). */
+export interface SgdStepOptions {
+  readonly lr: number;
+  readonly momentum: number;
+  readonly dampening: number;
+  readonly weightDecay: number;
+  readonly nesterov: boolean;
+  readonly maximize: boolean;
+}
+
 export interface Backend {
   readonly name: BackendName;
   /** What it runs on, for people: e.g. "native addon, OpenBLAS 0.3.21, AVX2+FMA, 2 threads". */
@@ -68,6 +78,12 @@ export interface Backend {
   binary?(op: BinaryOpName, a: RunOperand, b: RunOperand, out: FloatArray, n: number): boolean;
   /** The sum of a contiguous run, accumulated at least as precisely as a pairwise float sum. */
   sum?(a: RunOperand, n: number): number | null;
+
+  /**
+   * One torch.optim.SGD step in place over float32 arrays of one length (`buf`, the momentum buffer,
+   * null without momentum), bit-identical to src/optim/sgd.ts's fused loop.
+   */
+  sgdStep?(param: Float32Array, grad: Float32Array, buf: Float32Array | null, options: SgdStepOptions): boolean;
 
   /** Threads used by large kernels; backends without threads leave these out. */
   setNumThreads?(n: number): void;

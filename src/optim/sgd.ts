@@ -1,6 +1,7 @@
 // torch.optim.SGD: PyTorch 2.x's single-tensor algorithm, operation for operation (fused into one loop
-// over the typed arrays where fused.ts allows).
+// over the typed arrays where fused.ts allows, which the active backend may run instead).
 import { Tensor } from '../tensor/tensor.js';
+import { activeBackend } from '../backends/registry.js';
 import { Optimizer, checkOption, type ParamGroup, type ParamState, type Params } from './optimizer.js';
 import { bumpVersion, fusedArrays, f32, gradSign } from './fused.js';
 
@@ -36,7 +37,7 @@ export class SGD extends Optimizer<SGDOptions> {
       // The first step with momentum creates the buffer, which the tensor ops do.
       const arrays = state === null ? fusedArrays([param, grad]) : buf === undefined ? null : fusedArrays([param, grad, buf]);
       if (arrays !== null) {
-        sgdLoop(arrays, group);
+        if (!activeBackend().sgdStep?.(arrays[0], arrays[1], arrays[2] ?? null, group)) sgdLoop(arrays, group);
         bumpVersion(param);
         if (buf !== undefined) bumpVersion(buf, 2);
       } else {

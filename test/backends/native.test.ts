@@ -406,3 +406,42 @@ test('torch.backends lists the native backend and describes it', { skip }, () =>
   const described = (native as NativeBackend).describe();
   assert.match(described, /^native addon: .*(sgemm\/dgemm|own packed GEMM), .* kernels, \d+ threads?$/);
 });
+
+test('sgdStep: bit-identical to the JS loop in every configuration, declined for mismatched lengths', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(41);
+  const n = 1000;
+  const configs = [
+    { lr: 0.01, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false },
+    { lr: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0, nesterov: false, maximize: true },
+    { lr: 0.03, momentum: 0.8, dampening: 0, weightDecay: 1e-3, nesterov: true, maximize: false },
+    { lr: 0.3, momentum: 0, dampening: 0, weightDecay: 0.01, nesterov: false, maximize: false },
+  ];
+  for (const options of configs) {
+    const tensors = (): torch.Tensor[] => {
+      const r = random(7);
+      return [0, 1, 2].map(() => torch.tensor(Array.from({ length: n }, () => r() * 2 - 1)));
+    };
+    const run = (name: 'js' | 'native'): Float32Array => {
+      torch.backends.use(name);
+      const [p, g, g2] = tensors();
+      p.requiresGrad_(true);
+      const opt = new torch.optim.SGD([p], options);
+      for (const grad of [g, g2, g]) {
+        p.grad = grad.clone();
+        opt.step();
+      }
+      return new Float32Array(p.detach().tolist() as number[]);
+    };
+    const before = torch.backends.current();
+    try {
+      assert.deepEqual(run('native'), run('js'), JSON.stringify(options));
+    } finally {
+      torch.backends.use(before);
+    }
+  }
+  const a = randomArray(Float32Array, n, rand) as Float32Array;
+  assert.equal(backend.sgdStep?.(a, new Float32Array(n), null, configs[0]), true);
+  assert.equal(backend.sgdStep?.(a, new Float32Array(n - 1), null, configs[0]), false);
+  assert.equal(backend.sgdStep?.(a, new Float32Array(n), new Float32Array(n + 1), configs[0]), false);
+});

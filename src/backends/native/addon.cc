@@ -12,6 +12,7 @@
 #include "elementwise.h"
 #include "gemm.h"
 #include "kernels.h"
+#include "optim.h"
 #include "pooling.h"
 #include "threadpool.h"
 
@@ -33,6 +34,12 @@ class Args {
   int64_t integer(size_t i) {
     int64_t v = 0;
     if (i >= argc_ || napi_get_value_int64(env_, argv_[i], &v) != napi_ok) ok_ = false;
+    return v;
+  }
+
+  double number(size_t i) {
+    double v = 0;
+    if (i >= argc_ || napi_get_value_double(env_, argv_[i], &v) != napi_ok) ok_ = false;
     return v;
   }
 
@@ -371,6 +378,19 @@ napi_value Sum(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// sgdStep(param, grad, buf | null, lr, momentum, dampening, weightDecay, nesterov, maximize): float32
+// arrays of one length, updated in place.
+napi_value SgdStep(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  FloatArg<float> param, grad, buf;
+  const bool has_buf = !args.is_null(2);
+  const SgdOptions o{args.number(3), args.number(4), args.number(5), args.number(6), args.boolean(7), args.boolean(8)};
+  const bool ok = float_arg(args, 0, &param) && float_arg(args, 1, &grad) && (!has_buf || float_arg(args, 2, &buf)) && args.ok() &&
+                  grad.length == param.length && (!has_buf || buf.length == param.length);
+  if (ok) sgd_step(param.data, grad.data, has_buf ? buf.data : nullptr, param.length, o);
+  return boolean_value(env, ok);
+}
+
 napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   Args args(env, info);
   const int64_t n = args.integer(0);
@@ -424,6 +444,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"unary", nullptr, Unary_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sgdStep", nullptr, SgdStep, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"getNumThreads", nullptr, GetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

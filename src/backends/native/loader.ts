@@ -7,7 +7,8 @@
 // addon is loaded through process.getBuiltinModule (Node 20.16 and later), and anything missing (a
 // browser, no build, an addon built for another Node ABI) means "no native backend" (null).
 import type {
-  Backend, BinaryOpName, ConvGeometry, FloatArray, ImageOperand, MatrixOperand, PlaneOperand, PoolGeometry, RunOperand, UnaryOpName,
+  Backend, BinaryOpName, ConvGeometry, FloatArray, ImageOperand, MatrixOperand, PlaneOperand, PoolGeometry, RunOperand, SgdStepOptions,
+  UnaryOpName,
 } from '../backend.js';
 import { registerBackendLoader } from '../registry.js';
 import type { TypedArray } from '../../tensor/dtype.js';
@@ -27,6 +28,10 @@ interface Addon {
   unary(op: number, a: FloatArray, aOffset: number, aStep: number, out: FloatArray, n: number): boolean;
   binary(op: number, a: FloatArray, aOffset: number, aStep: number, b: FloatArray, bOffset: number, bStep: number, out: FloatArray, n: number): boolean;
   sum(a: FloatArray, offset: number, n: number): number | null;
+  sgdStep(
+    param: Float32Array, grad: Float32Array, buf: Float32Array | null,
+    lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, maximize: boolean,
+  ): boolean;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   /** The BLAS gemm uses (null without one, or while switched off) and the kernels' instruction set. */
@@ -134,6 +139,10 @@ export function loadNativeBackend(): NativeBackend | null {
     sum(a: RunOperand, n: number): number | null {
       // A repeated single value is rare (a broadcast scalar) and left to the JS loop.
       return a.step === 1 && n >= MIN_RUN ? addon.sum(a.data, a.offset, n) : null;
+    },
+    sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStepOptions): boolean {
+      return param.length >= MIN_RUN &&
+        addon.sgdStep(param, grad, buf, o.lr, o.momentum, o.dampening, o.weightDecay, o.nesterov, o.maximize);
     },
     setNumThreads(n: number): void {
       addon.setNumThreads(n);
