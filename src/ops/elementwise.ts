@@ -1,6 +1,6 @@
 // The machinery under every elementwise op: operand checks, type promotion, casting, broadcasting,
 // and the unary/binary/ternary kernels of the JS backend. No autograd here.
-import { DType, float32, int64, resultType, type PromotionOperand } from '../tensor/dtype.js';
+import { DType, float32, int64, resultType } from '../tensor/dtype.js';
 import { castArray, castElement, type Element } from '../tensor/storage.js';
 import { broadcastShapes, expandedStrides } from '../tensor/layout.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
@@ -38,10 +38,6 @@ export function invalidArguments(fn: string, args: readonly unknown[], signature
   return new TypeError(`${fn}() received an invalid combination of arguments - got (${got}), but expected one of:\n${expected}`);
 }
 
-export function promotionOperand(x: TensorOrScalar): PromotionOperand {
-  return x instanceof Tensor ? { dtype: x.dtype, dim: x.dim() } : x;
-}
-
 const RESULT_TYPE_SIGNATURES = [
   '(Tensor tensor, Tensor other)',
   '(Tensor tensor, Number other)',
@@ -54,7 +50,8 @@ export function resultTypeOf(...operands: TensorOrScalar[]): DType {
   if (operands.length === 0 || !operands.every((x) => x instanceof Tensor || isScalar(x))) {
     throw invalidArguments('result_type', operands, RESULT_TYPE_SIGNATURES);
   }
-  return resultType(...operands.map(promotionOperand));
+  // Tensors are promotion operands themselves: nothing is copied per call.
+  return resultType(...operands);
 }
 
 const INT64_MIN = -(2n ** 63n);

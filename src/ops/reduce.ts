@@ -155,6 +155,8 @@ export function restoreReducedDims(t: Tensor, dims: readonly number[], keepdim: 
 
 /** Grad of a reduction: `grad` put back to the input's shape (unsqueezing reduced dims) and expanded. */
 export function expandReducedGrad(grad: Tensor, inputShape: readonly number[], dims: readonly number[], keepdim: boolean): Tensor {
+  // A full reduction's 0-dim grad expands to any shape as it is: the unsqueezes would only add views.
+  if (grad.dim() === 0) return grad.expand(inputShape);
   return restoreReducedDims(grad, dims, keepdim).expand(inputShape);
 }
 

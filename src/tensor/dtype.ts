@@ -131,9 +131,9 @@ function checkPromoteArg(t: unknown, position: number): void {
   if (!isDType(t)) throw new TypeError(`promote_types(): argument 'type${position}' (position ${position}) must be torch.dtype, not ${typeNameOf(t)}`);
 }
 
-/** One operand of `resultType`: a tensor's dtype and rank, or a JavaScript scalar. */
+/** One operand of `resultType`: a tensor (read for its dtype and rank) or a JavaScript scalar. */
 export type PromotionOperand =
-  | { readonly dtype: DType; readonly dim: number }
+  | { readonly dtype: DType; dim(): number }
   | number
   | boolean
   | bigint;
@@ -167,7 +167,7 @@ export function resultType(...operands: PromotionOperand[]): DType {
   // A floating tensor with dims beside scalars and tensors of its own dtype (most elementwise calls)
   // keeps its dtype: nothing of lower priority can be of a higher kind.
   const first = operands[0];
-  if (typeof first === 'object' && first.dim > 0 && first.dtype.kind === 'float') {
+  if (typeof first === 'object' && first.dtype.kind === 'float' && first.dim() > 0) {
     let same = true;
     for (let i = 1; i < operands.length && same; i++) {
       const op = operands[i];
@@ -180,7 +180,7 @@ export function resultType(...operands: PromotionOperand[]): DType {
   let scalarResult: DType | undefined;
   for (const op of operands) {
     if (typeof op === 'object') {
-      if (op.dim > 0) dimResult = promoteSkipUndefined(dimResult, op.dtype);
+      if (op.dim() > 0) dimResult = promoteSkipUndefined(dimResult, op.dtype);
       else zeroDimResult = promoteSkipUndefined(zeroDimResult, op.dtype);
     } else {
       scalarResult = promoteSkipUndefined(scalarResult, scalarKindDtype(op));
