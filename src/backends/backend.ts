@@ -61,6 +61,13 @@ export interface Backend {
    * three arrays of the same type; `out` is contiguous [batch, m, n] and zero-filled.
    */
   gemm?(batch: number, m: number, n: number, k: number, a: MatrixOperand, b: MatrixOperand, out: FloatArray): boolean;
+  /**
+   * As gemm, but `out` holds the values the product is added to (addmm's broadcast input, with beta
+   * and alpha 1), so one pass over `out` replaces a separate addition. Only a backend whose gemm adds
+   * to `out` has it; its results differ from the JS path's (product rounded, then the input added) by
+   * the rounding of the partial sums.
+   */
+  gemmAdd?(batch: number, m: number, n: number, k: number, a: MatrixOperand, b: MatrixOperand, out: FloatArray): boolean;
 
   /** As js/conv.ts's convolutionForward, with `out` of the input's float type (not a float64 accumulator). */
   convolutionForward?(g: ConvGeometry, input: ImageOperand, weight: FloatArray, bias: FloatArray | null, out: FloatArray): boolean;

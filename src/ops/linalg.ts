@@ -10,6 +10,7 @@ import { emptyTensor } from '../tensor/factory.js';
 import { gemm, type MatrixOperand } from '../backends/js/gemm.js';
 import { isFloatArray } from '../backends/backend.js';
 import { activeBackend } from '../backends/registry.js';
+import { gather } from '../backends/js/strided.js';
 import { binaryKernel, unaryKernel, type Kernel2 } from './elementwise.js';
 import { legacyScalarName } from './pointwise.js';
 import { optionsArg } from '../tensor/args.js';
@@ -139,6 +140,25 @@ function runGemm(shape: readonly number[], dtype: DType, dims: [number, number, 
   const offered = isFloatArray(dst) && activeBackend().gemm?.(batch, m, n, k, a, b, dst) === true;
   if (!offered) gemm(batch, m, n, k, a, b, dst);
   return out;
+}
+
+/**
+ * addmm's input + mat1 @ mat2 (beta and alpha 1) by a backend GEMM that adds to its output, the
+ * output first filled with the broadcast input: one pass fewer over the result than the product and
+ * then an addition (linear's bias). Null where no backend takes it.
+ */
+function productAddedTo(self: Tensor, mat1: Tensor, mat2: Tensor, beta: Scale, alpha: Scale): Tensor | null {
+  const [m, k] = mat1.shape_;
+  const n = mat2.shape_[1];
+  const backend = activeBackend();
+  if (beta.raw !== 1 || alpha.raw !== 1 || m * n * k === 0 || backend.gemmAdd === undefined) return null;
+  const out = emptyTensor([m, n], self.dtype);
+  const dst = out.storage_.data;
+  if (!isFloatArray(dst)) return null;
+  gather({ data: self.storage_.data, strides: self.strides_, offset: self.offset_ }, self.shape_, dst);
+  const a = matrixOf(mat1, 0, mat1.strides_[0], mat1.strides_[1]);
+  const b = matrixOf(mat2, 0, mat2.strides_[0], mat2.strides_[1]);
+  return backend.gemmAdd(1, m, n, k, a, b, dst) ? out : null;
 }
 
 /** [m, k] @ [k, n] of checked operands of one dtype (addmm_impl_cpu_). */
@@ -386,7 +406,8 @@ function addmmImpl(input: Tensor, mat1: Tensor, mat2: Tensor, options: ScaleOpti
   const shape = [mat1.shape_[0], mat2.shape_[1]];
   checkInplaceShape(inplace ? input : null, shape);
   const self = expandedInput(input, shape);
-  const out = addScaled(self, matrixProduct(mat1, mat2), mat1.shape_[1], beta, alpha, inputTimesBetaInPlace(self, beta));
+  const out = productAddedTo(self, mat1, mat2, beta, alpha) ??
+    addScaled(self, matrixProduct(mat1, mat2), mat1.shape_[1], beta, alpha, inputTimesBetaInPlace(self, beta));
   const layouts = [isColumnMajor(mat1), isColumnMajor(mat2)];
   record({
     name: 'AddmmBackward0',

@@ -172,6 +172,25 @@ test('gemm: a product big enough for several cache blocks and both threads, agai
   });
 });
 
+test('gemmAdd: adds the product to what out holds, on every GEMM path', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(3);
+  const [m, n, k] = [37, 150, 300];
+  for (const [, Ctor] of FLOATS) {
+    const a = matrix(Ctor, 1, m, k, 'rowMajor', rand);
+    const b = matrix(Ctor, 1, k, n, 'transposed', rand);
+    const start = randomArray(Ctor, m * n, rand);
+    const expected = new Ctor(m * n);
+    jsGemm(1, m, n, k, a, b, expected);
+    for (let i = 0; i < expected.length; i++) expected[i] += start[i];
+    eachPath(backend, (path) => {
+      const out = Ctor.from(start);
+      assert.equal(backend.gemmAdd?.(1, m, n, k, a, b, out), true);
+      assertClose(out, expected, ...tolerances(Ctor, k), `${Ctor.name} (${path})`);
+    });
+  }
+});
+
 test('gemm: declines tiny products, other dtypes, mixed dtypes and operands reaching outside their arrays', { skip }, () => {
   const backend = native as NativeBackend;
   const f32 = (n: number) => new Float32Array(n);

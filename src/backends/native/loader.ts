@@ -94,6 +94,13 @@ export function loadNativeBackend(): NativeBackend | null {
   const addon = loadAddon();
   if (addon === null) return null;
   const builtWith = addon.info().blas;
+  const gemm = (batch: number, m: number, n: number, k: number, a: MatrixOperand, b: MatrixOperand, out: FloatArray): boolean =>
+    batch * m * n * k >= MIN_GEMM_MULTIPLY_ADDS && addon.gemm(
+      batch, m, n, k,
+      a.data, a.offset, a.batchStride, a.rowStride, a.colStride,
+      b.data, b.offset, b.batchStride, b.rowStride, b.colStride,
+      out,
+    );
   return {
     name: 'native',
     blas: builtWith,
@@ -105,14 +112,9 @@ export function loadNativeBackend(): NativeBackend | null {
     configure({ blas, genericKernels }) {
       addon.configure(blas, genericKernels);
     },
-    gemm(batch: number, m: number, n: number, k: number, a: MatrixOperand, b: MatrixOperand, out: FloatArray): boolean {
-      return batch * m * n * k >= MIN_GEMM_MULTIPLY_ADDS && addon.gemm(
-        batch, m, n, k,
-        a.data, a.offset, a.batchStride, a.rowStride, a.colStride,
-        b.data, b.offset, b.batchStride, b.rowStride, b.colStride,
-        out,
-      );
-    },
+    gemm,
+    // The addon's GEMM always adds to `out` (BLAS with beta 1, the packed GEMM's tiles).
+    gemmAdd: gemm,
     convolutionForward(g: ConvGeometry, input: ImageOperand, weight: FloatArray, bias: FloatArray | null, out: FloatArray): boolean {
       return addon.convolutionForward(...convArgs(g), input.data, input.offset, ...input.strides, weight, bias, out);
     },
