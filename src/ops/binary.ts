@@ -159,12 +159,19 @@ function checkSubtraction(input: TensorOrScalar, other: TensorOrScalar): void {
 
 // ---- arithmetic ----
 
+// The kernels of the common arithmetic calls are made once: small ops spend a visible share of
+// their time allocating per-call kernel objects.
+const ADD: Kernel2 = { num: (x, y) => x + y, big: (x, y) => x + y, name: 'add' };
+// x + (-1 * y) is x - y exactly, in doubles and in bigints.
+const SUB: Kernel2 = { num: (x, y) => x - y, big: (x, y) => x - y, name: 'sub' };
+const MUL: Kernel2 = { num: (x, y) => x * y, big: (x, y) => x * y, name: 'mul' };
+const TRUE_DIVIDE: Kernel2 = { num: (x, y) => x / y, name: 'div' };
+
 /** x + alpha * y in `dtype` (alpha already checked against it: integral unless dtype is floating). */
 function addKernel(dtype: DType, alpha: number): Kernel2 {
   if (dtype === bool) return { num: (x, y) => (x || (alpha ? y : 0)) };
-  if (alpha === 1) return { num: (x, y) => x + y, big: (x, y) => x + y, name: 'add' };
-  // x + (-1 * y) is x - y exactly, in doubles and in bigints.
-  if (alpha === -1) return { num: (x, y) => x - y, big: (x, y) => x - y, name: 'sub' };
+  if (alpha === 1) return ADD;
+  if (alpha === -1) return SUB;
   // The scalar takes the tensor's precision first, as ATen casts alpha to the compute type.
   const a = precisionOf(dtype)(alpha);
   const big = dtype === int64 ? BigInt(alpha) : 0n;
@@ -220,7 +227,7 @@ function mulKernel(dtype: DType): Kernel2 {
   if (dtype === bool) return { num: (x, y) => x && y };
   // int32 products can pass 2**53, where doubles lose the low bits that the wrap-around keeps.
   if (dtype === int32) return { num: Math.imul };
-  return { num: (x, y) => x * y, big: (x, y) => x * y, name: 'mul' };
+  return MUL;
 }
 
 export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
@@ -320,7 +327,7 @@ export function trueDivide(input: TensorOrScalar, other: TensorOrScalar): Tensor
   const dtype = promoted.isFloatingPoint ? promoted : getDefaultDtype();
   const a = asOperand(input, dtype);
   const b = asOperand(other, dtype);
-  const out = binaryKernel(a, b, { num: (x, y) => x / y, name: 'div' }, dtype, dtype);
+  const out = binaryKernel(a, b, TRUE_DIVIDE, dtype, dtype);
   const self = input instanceof Tensor ? input : a;
   const oth = other instanceof Tensor ? other : b;
   record({

@@ -2,7 +2,7 @@
 // and the unary/binary/ternary kernels of the JS backend. No autograd here.
 import { DType, float32, int64, resultType } from '../tensor/dtype.js';
 import { castArray, castElement, type Element } from '../tensor/storage.js';
-import { broadcastShapes, expandedStrides } from '../tensor/layout.js';
+import { broadcastShapes, expandedStrides, sameShape } from '../tensor/layout.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { emptyTensor, scalarTensor, type Scalar } from '../tensor/factory.js';
 import { map1, map2, map3, runStep, type StridedOperand } from '../backends/js/strided.js';
@@ -84,7 +84,9 @@ export function castTensor(t: Tensor, dtype: DType): Tensor {
 }
 
 export function operand(t: Tensor, shape: readonly number[]): StridedOperand {
-  return { data: t.storage_.data, strides: expandedStrides(t.shape_, t.strides_, shape), offset: t.offset_ };
+  // An operand of the iteration's own shape (most calls) is read through its strides as they are.
+  const strides = sameShape(t.shape_, shape) ? t.strides_ : expandedStrides(t.shape_, t.strides_, shape);
+  return { data: t.storage_.data, strides, offset: t.offset_ };
 }
 
 export type NumberFn1 = (x: number) => number;
