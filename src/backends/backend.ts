@@ -78,6 +78,8 @@ export interface Backend {
 
   /** As js/pooling.ts's maxPool2d. */
   maxPool2d?(g: PoolGeometry, input: PlaneOperand<FloatArray>, out: FloatArray, indices: BigInt64Array): boolean;
+  /** As js/pooling.ts's maxPoolBackward, the gradient of `out`'s float type. */
+  maxPoolBackward?(planes: number, inPlane: number, outPlane: number, grad: PlaneOperand<FloatArray>, indices: PlaneOperand<BigInt64Array>, out: FloatArray): boolean;
 
   /** out[i] = op(a[i]) for i < n. */
   unary?(op: UnaryOpName, a: RunOperand, out: FloatArray, n: number): boolean;

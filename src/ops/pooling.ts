@@ -151,7 +151,13 @@ function zeroInputGrad(input: Tensor, needs: readonly boolean[]): Tensor | null 
 function maxPoolBackwardOp(grad: Tensor, input: Tensor, indices: Tensor, name: string): Tensor {
   const out = emptyTensor(input.shape_, grad.dtype);
   const outPlane = indices.size(-2) * indices.size(-1);
-  maxPoolBackward(numelOf(input.shape_.slice(0, -2)), input.size(-2) * input.size(-1), outPlane, planesOf(grad), planesOf<BigInt64Array>(indices), out.storage_.data as NumberArray);
+  const planes = numelOf(input.shape_.slice(0, -2));
+  const inPlane = input.size(-2) * input.size(-1);
+  const g = planesOf(grad);
+  const idx = planesOf<BigInt64Array>(indices);
+  const dst = out.storage_.data;
+  const offered = isFloatArray(dst) && isFloatArray(g.data) && activeBackend().maxPoolBackward?.(planes, inPlane, outPlane, { data: g.data, offset: g.offset }, idx, dst) === true;
+  if (!offered) maxPoolBackward(planes, inPlane, outPlane, g, idx, dst as NumberArray);
   record({
     name,
     inputs: [grad, input],

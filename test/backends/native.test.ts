@@ -15,7 +15,7 @@ import {
   convolutionWeightGrad as jsConvolutionWeightGrad,
   type ConvGeometry,
 } from '../../src/backends/js/conv.js';
-import { maxPool2d as jsMaxPool2d, type PoolGeometry } from '../../src/backends/js/pooling.js';
+import { maxPool2d as jsMaxPool2d, maxPoolBackward as jsMaxPoolBackward, type PoolGeometry } from '../../src/backends/js/pooling.js';
 
 const native = loadNativeBackend();
 const skip = native === null ? 'native addon not built (npm install builds it; or run node tools/build-native.mjs)' : false;
@@ -332,6 +332,31 @@ test('maxPool2d: values and indices equal the JS kernel, nan and -inf windows in
       assert.deepEqual(actual, expected, what);
       assert.deepEqual(actualIndices, expectedIndices, what);
     }
+  }
+});
+
+test('maxPoolBackward: the same sums as the JS kernel (repeated indices too); an index outside its plane declined', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(5);
+  const [planes, inPlane, outPlane, offset] = [70, 36, 16, 3];
+  const indices = new BigInt64Array(offset + planes * outPlane);
+  // Windows overlap (stride below the kernel size), so an input element gets several gradients.
+  for (let i = offset; i < indices.length; i++) indices[i] = BigInt(Math.floor(rand() * 12));
+  for (const [dtype, Ctor] of FLOATS) {
+    const grad = { data: randomArray(Ctor, offset + planes * outPlane, rand), offset };
+    const expected = new Ctor(planes * inPlane);
+    jsMaxPoolBackward(planes, inPlane, outPlane, grad, { data: indices, offset }, expected);
+    const actual = sameWithThreads(backend, () => {
+      const out = new Ctor(planes * inPlane);
+      assert.equal(backend.maxPoolBackward?.(planes, inPlane, outPlane, grad, { data: indices, offset }, out), true);
+      return out;
+    }, 'maxPoolBackward');
+    assert.deepEqual(actual, expected, dtype);
+    const bad = indices.slice();
+    bad[bad.length - 1] = BigInt(inPlane);
+    const out = new Ctor(planes * inPlane);
+    assert.equal(backend.maxPoolBackward?.(planes, inPlane, outPlane, grad, { data: bad, offset }, out), false);
+    assert.ok(out.every((v) => v === 0), `${dtype}: zero-filled again after declining`);
   }
 });
 

@@ -320,6 +320,27 @@ struct MaxPool2d {
   }
 };
 
+// maxPoolBackward(planes, inPlane, outPlane, grad, gradOffset, indices, indicesOffset, out)
+template <typename T>
+struct MaxPoolBackward {
+  static bool run(Args& args) {
+    const int64_t planes = args.integer(0), in_plane = args.integer(1), out_plane = args.integer(2);
+    const int64_t grad_off = args.integer(4), indices_off = args.integer(6);
+    FloatArg<T> grad, out;
+    void* indices = nullptr;
+    int64_t indices_length = 0;
+    if (!float_arg(args, 3, &grad) || !float_arg(args, 7, &out) || args.array(5, &indices, &indices_length) != napi_bigint64_array || !args.ok()) {
+      return false;
+    }
+    const int64_t outputs = size_of({planes, out_plane}), inputs = size_of({planes, in_plane});
+    if (outputs < 0 || inputs < 0 || !in_bounds(grad.length, grad_off, {{outputs, 1}}) ||
+        !in_bounds(indices_length, indices_off, {{outputs, 1}}) || out.length < inputs) {
+      return false;
+    }
+    return max_pool_backward<T>(planes, in_plane, out_plane, grad.data + grad_off, static_cast<int64_t*>(indices) + indices_off, out.data);
+  }
+};
+
 // unary(op, a, aOffset, aStep, out, n)
 template <typename T>
 struct Unary {
@@ -357,6 +378,7 @@ napi_value ConvForward_(napi_env env, napi_callback_info info) { return by_dtype
 napi_value ConvTransposeForward_(napi_env env, napi_callback_info info) { return by_dtype<ConvTransposeForward>(env, info, 19); }
 napi_value ConvWeightGrad_(napi_env env, napi_callback_info info) { return by_dtype<ConvWeightGrad>(env, info, 23); }
 napi_value MaxPool2d_(napi_env env, napi_callback_info info) { return by_dtype<MaxPool2d>(env, info, 15); }
+napi_value MaxPoolBackward_(napi_env env, napi_callback_info info) { return by_dtype<MaxPoolBackward>(env, info, 7); }
 napi_value Unary_(napi_env env, napi_callback_info info) { return by_dtype<Unary>(env, info, 4); }
 napi_value Binary_(napi_env env, napi_callback_info info) { return by_dtype<Binary>(env, info, 7); }
 
@@ -441,6 +463,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"convolutionTransposeForward", nullptr, ConvTransposeForward_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionWeightGrad", nullptr, ConvWeightGrad_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPool2d", nullptr, MaxPool2d_, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPoolBackward", nullptr, MaxPoolBackward_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -25,6 +25,9 @@ interface Addon {
   convolutionTransposeForward(...args: [...ConvArgs, FloatArray, FloatArray, FloatArray | null, FloatArray]): boolean;
   convolutionWeightGrad(...args: [...ConvArgs, TypedArray, number, number, number, number, number, FloatArray, FloatArray]): boolean;
   maxPool2d(...args: [...PoolArgs, FloatArray, number, FloatArray, BigInt64Array]): boolean;
+  maxPoolBackward(
+    planes: number, inPlane: number, outPlane: number, grad: FloatArray, gradOffset: number, indices: BigInt64Array, indicesOffset: number, out: FloatArray,
+  ): boolean;
   unary(op: number, a: FloatArray, aOffset: number, aStep: number, out: FloatArray, n: number): boolean;
   binary(op: number, a: FloatArray, aOffset: number, aStep: number, b: FloatArray, bOffset: number, bStep: number, out: FloatArray, n: number): boolean;
   sum(a: FloatArray, offset: number, n: number): number | null;
@@ -129,6 +132,9 @@ export function loadNativeBackend(): NativeBackend | null {
         g.planes, g.inH, g.inW, g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW,
         input.data, input.offset, out, indices,
       );
+    },
+    maxPoolBackward(planes: number, inPlane: number, outPlane: number, grad: PlaneOperand<FloatArray>, indices: PlaneOperand<BigInt64Array>, out: FloatArray): boolean {
+      return planes * outPlane >= MIN_RUN && addon.maxPoolBackward(planes, inPlane, outPlane, grad.data, grad.offset, indices.data, indices.offset, out);
     },
     unary(op: UnaryOpName, a: RunOperand, out: FloatArray, n: number): boolean {
       const code = UNARY_CODES[op];

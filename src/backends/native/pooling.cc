@@ -1,5 +1,6 @@
 #include "pooling.h"
 
+#include <atomic>
 #include <cstring>
 #include <limits>
 
@@ -113,5 +114,32 @@ void max_pool2d(const PoolGeometry& g, const T* input, T* out, int64_t* indices)
 
 template void max_pool2d<float>(const PoolGeometry&, const float*, float*, int64_t*);
 template void max_pool2d<double>(const PoolGeometry&, const double*, double*, int64_t*);
+
+template <typename T>
+bool max_pool_backward(int64_t planes, int64_t in_plane, int64_t out_plane, const T* grad, const int64_t* indices, T* out) {
+  // Indices come from JavaScript unchecked: one outside its plane stops the kernel, which declines.
+  std::atomic<bool> bad{false};
+  parallel_for(planes, out_plane >= (1 << 14) ? 1 : ((1 << 14) + out_plane - 1) / (out_plane > 0 ? out_plane : 1), [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; p++) {
+      const T* g = grad + p * out_plane;
+      const int64_t* idx = indices + p * out_plane;
+      T* o = out + p * in_plane;
+      for (int64_t j = 0; j < out_plane; j++) {
+        const uint64_t i = static_cast<uint64_t>(idx[j]);
+        if (i >= static_cast<uint64_t>(in_plane)) {
+          bad.store(true, std::memory_order_relaxed);
+          return;
+        }
+        o[i] += g[j];
+      }
+    }
+  });
+  if (!bad.load()) return true;
+  std::memset(out, 0, static_cast<size_t>(planes * in_plane) * sizeof(T));
+  return false;
+}
+
+template bool max_pool_backward<float>(int64_t, int64_t, int64_t, const float*, const int64_t*, float*);
+template bool max_pool_backward<double>(int64_t, int64_t, int64_t, const double*, const int64_t*, double*);
 
 }  // namespace tstorch
