@@ -4,7 +4,7 @@ import { DType, float32, int64, resultType } from '../tensor/dtype.js';
 import { castArray, castElement, type Element } from '../tensor/storage.js';
 import { broadcastShapes, expandedStrides, sameShape } from '../tensor/layout.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
-import { emptyTensor, scalarTensor, type Scalar } from '../tensor/factory.js';
+import { emptyTensor, scalarData, scalarTensor, type Scalar } from '../tensor/factory.js';
 import { map1, map2, map3, runStep, type StridedOperand } from '../backends/js/strided.js';
 import { isFloatArray, jsBackend, type Backend, type BinaryOpName, type RunOperand, type UnaryOpName } from '../backends/backend.js';
 import { activeBackend } from '../backends/registry.js';
@@ -57,14 +57,27 @@ export function resultTypeOf(...operands: TensorOrScalar[]): DType {
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
+/** A scalar operand, checked: a bigint is a Python int, which PyTorch unpacks into an int64. */
+function checkedScalar(x: Scalar): Scalar {
+  if (typeof x === 'bigint' && (x < INT64_MIN || x > INT64_MAX)) throw new Error('Overflow when unpacking long');
+  return x;
+}
+
 /** The operand as a tensor of `dtype`: scalars become 0-dim tensors; tensors are cast (copied) if needed. */
 export function asOperand(x: TensorOrScalar, dtype: DType): Tensor {
-  if (!(x instanceof Tensor)) {
-    // A bigint is a Python int, which PyTorch unpacks into an int64.
-    if (typeof x === 'bigint' && (x < INT64_MIN || x > INT64_MAX)) throw new Error('Overflow when unpacking long');
-    return scalarTensor(x, dtype);
-  }
+  if (!(x instanceof Tensor)) return scalarTensor(checkedScalar(x), dtype);
   return x.dtype === dtype ? x : castTensor(x, dtype);
+}
+
+const SCALAR_SHAPE: readonly number[] = [];
+
+/**
+ * A kernel's operand of `dtype` broadcast to `shape`. A scalar is read as one repeated value from a
+ * one-element array: wrapping it in a 0-dim tensor would cost more than the kernel on small tensors.
+ */
+function kernelOperand(x: TensorOrScalar, dtype: DType, shape: readonly number[]): StridedOperand {
+  if (x instanceof Tensor) return operand(asOperand(x, dtype), shape);
+  return { data: scalarData(checkedScalar(x), dtype), strides: new Array<number>(shape.length).fill(0), offset: 0 };
 }
 
 const exact = (x: number): number => x;
@@ -160,12 +173,10 @@ export function unaryKernel(x: Tensor, kernel: Kernel1, computeDtype: DType, out
 
 /** Applies a binary kernel with broadcasting, computing in `computeDtype` and writing `outDtype`. */
 export function binaryKernel(x: TensorOrScalar, y: TensorOrScalar, kernel: Kernel2, computeDtype: DType, outDtype: DType): Tensor {
-  const a = asOperand(x, computeDtype);
-  const b = asOperand(y, computeDtype);
-  const shape = broadcastShapes(a.shape_, b.shape_);
+  const shape = broadcastShapes(x instanceof Tensor ? x.shape_ : SCALAR_SHAPE, y instanceof Tensor ? y.shape_ : SCALAR_SHAPE);
+  const srcA = kernelOperand(x, computeDtype, shape);
+  const srcB = kernelOperand(y, computeDtype, shape);
   const out = emptyTensor(shape, outDtype);
-  const srcA = operand(a, shape);
-  const srcB = operand(b, shape);
   const dst = out.storage_.data;
   const name = kernel.name;
   if (name !== undefined && computeDtype === outDtype && isFloatArray(dst)) {

@@ -372,5 +372,12 @@ export function eye(n: number, m?: number | TensorOptions, options: TensorOption
 
 /** @internal A 0-dim tensor holding a JavaScript scalar (a "wrapped number"). */
 export function scalarTensor(value: Scalar, dtype: DType): Tensor {
-  return filled([], dtype, value);
+  return Tensor.fromData(scalarData(value, dtype), [], dtype);
+}
+
+/** A one-element array holding `value` cast to `dtype`: a wrapped scalar's storage. */
+export function scalarData(value: Scalar, dtype: DType): TypedArray {
+  const data = allocate(dtype, 1);
+  (data as unknown as Element[])[0] = castElement(value, dtype);
+  return data;
 }
