@@ -15,12 +15,16 @@ export function isScalar(value: unknown): value is Scalar {
   return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint';
 }
 
+function isOperand(value: unknown): value is TensorOrScalar {
+  return value instanceof Tensor || isScalar(value);
+}
+
 /**
  * Checks that an operand is a tensor or a JavaScript scalar. With its position, the message is PyTorch's
  * for arguments that accept numbers as tensors (`add(): argument 'other' (position 2) must be Tensor, not str`).
  */
 export function checkOperand(value: unknown, fn: string, arg: string, position?: number): asserts value is TensorOrScalar {
-  if (value instanceof Tensor || isScalar(value)) return;
+  if (isOperand(value)) return;
   if (position === undefined) throw new TypeError(`${fn}(): argument '${arg}' must be Tensor or Number, not ${pyTypeName(value)}`);
   throw new TypeError(`${fn}(): argument '${arg}' (position ${position}) must be Tensor, not ${pyTypeName(value)}`);
 }
@@ -47,7 +51,7 @@ const RESULT_TYPE_SIGNATURES = [
 
 /** `torch.result_type` for tensors and scalars. */
 export function resultTypeOf(...operands: TensorOrScalar[]): DType {
-  if (operands.length === 0 || !operands.every((x) => x instanceof Tensor || isScalar(x))) {
+  if (operands.length === 0 || !operands.every(isOperand)) {
     throw invalidArguments('result_type', operands, RESULT_TYPE_SIGNATURES);
   }
   // Tensors are promotion operands themselves: nothing is copied per call.

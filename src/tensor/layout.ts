@@ -57,8 +57,13 @@ export function tupleStr(shape: Shape): string {
 }
 
 export function broadcastShapes(...shapes: Shape[]): number[] {
-  // Operands of one shape are the common case of elementwise ops: nothing to broadcast.
-  if (shapes.length === 2 && sameShape(shapes[0], shapes[1])) return shapes[0].slice();
+  // Operands of one shape, or a tensor and a scalar (of no dims), are the common cases of elementwise
+  // ops: nothing to broadcast.
+  if (shapes.length === 2) {
+    const [a, b] = shapes;
+    if (b.length === 0 || sameShape(a, b)) return a.slice();
+    if (a.length === 0) return b.slice();
+  }
   let ndim = 0;
   for (const shape of shapes) if (shape.length > ndim) ndim = shape.length;
   const out: number[] = [];
