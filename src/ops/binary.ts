@@ -8,6 +8,7 @@ import { zerosLike, type Scalar } from '../tensor/factory.js';
 import { warn } from '../tensor/warnings.js';
 import { boolOption, floatArg, optionsArg } from '../tensor/args.js';
 import { crossSaved, record } from '../autograd/record.js';
+import type { BackwardFormula } from '../autograd/node.js';
 import {
   asOperand,
   binaryKernel,
@@ -230,6 +231,9 @@ function mulKernel(dtype: DType): Kernel2 {
   return MUL;
 }
 
+// Formulas that capture nothing are made once rather than per recorded call.
+const mulBackward: BackwardFormula = ([g], [s, o], needs) => [needs[0] ? (g as Tensor).mul(o) : null, needs[1] ? (g as Tensor).mul(s) : null];
+
 export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
   checkNumbersAsTensors('mul', input, other);
   const dtype = resultTypeOf(input, other);
@@ -244,7 +248,7 @@ export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
     inputs: [graphInput(input), graphInput(other)],
     outputs: [out],
     save: crossSaved(self, oth),
-    backward: ([g], [s, o], needs) => [needs[0] ? (g as Tensor).mul(o) : null, needs[1] ? (g as Tensor).mul(s) : null],
+    backward: mulBackward,
   });
   return out;
 }
@@ -321,6 +325,12 @@ export function div(input: TensorOrScalar, other: TensorOrScalar, options?: { ro
 }
 
 /** `input / other` in floating point: integral operands give the default float dtype. */
+const trueDivideBackward: BackwardFormula = ([g], [s, o], needs) => [
+  needs[0] ? (g as Tensor).div(o) : null,
+  // ATen's -grad * ((self / other) / other): dividing twice does not overflow where other ** 2 would.
+  needs[1] ? (g as Tensor).neg().mul(s.div(o).div(o)) : null,
+];
+
 export function trueDivide(input: TensorOrScalar, other: TensorOrScalar): Tensor {
   checkNumbersAsTensors('true_divide', input, other);
   const promoted = resultTypeOf(input, other);
@@ -335,11 +345,7 @@ export function trueDivide(input: TensorOrScalar, other: TensorOrScalar): Tensor
     inputs: [graphInput(input), graphInput(other)],
     outputs: [out],
     save: (needs) => [needs[1] ? self : null, oth],
-    backward: ([g], [s, o], needs) => [
-      needs[0] ? (g as Tensor).div(o) : null,
-      // ATen's -grad * ((self / other) / other): dividing twice does not overflow where other ** 2 would.
-      needs[1] ? (g as Tensor).neg().mul(s.div(o).div(o)) : null,
-    ],
+    backward: trueDivideBackward,
   });
   return out;
 }

@@ -269,6 +269,8 @@ export function sum(input: Tensor, dim?: Dims | ReduceOptions, options?: ReduceO
   return out;
 }
 
+const meanGroup = (data: TypedArray, start: number, length: number): number => (sumGroup(data, start, length) as number) / length;
+
 export function mean(input: Tensor, dim?: Dims | ReduceOptions, options?: ReduceOptions): Tensor {
   checkTensor(input, 'mean');
   const split = splitReduceArgs<Dims, ReduceOptions>(dim, options, 'mean');
@@ -280,7 +282,7 @@ export function mean(input: Tensor, dim?: Dims | ReduceOptions, options?: Reduce
   }
   const keepdim = split.options.keepdim ?? false;
   const dims = reductionDims(split.dim, input.dim(), 'mean');
-  const out = reduceKernel(asDtype(input, dtype), dims, keepdim, dtype, (data, start, length) => (sumGroup(data, start, length) as number) / length);
+  const out = reduceKernel(asDtype(input, dtype), dims, keepdim, dtype, meanGroup);
   const inputShape = input.shape;
   const count = reductionSize(inputShape, dims);
   record({
