@@ -189,6 +189,11 @@ export type BackwardFormula = (
   needsInputGrad: readonly boolean[],
 ) => MaybeTensor[];
 
+// Module-level rather than an arrow per call: apply runs once per node of every backward.
+function isNullGrad(g: MaybeTensor): boolean {
+  return g === null;
+}
+
 /** The node of a built-in op: a name, saved tensors and a backward formula. */
 export class OpNode extends Node {
   private readonly saved: (SavedTensor | null)[];
@@ -224,7 +229,7 @@ export class OpNode extends Node {
     // Slots the op chose not to save are null; formulas read them only for gradients that are needed.
     const saved: (Tensor | null)[] = [];
     for (const s of this.saved) saved.push(s === null ? null : s.unpack());
-    if (gradOutputs.every((g) => g === null)) return this.nextEdges.map(() => null);
+    if (gradOutputs.every(isNullGrad)) return this.nextEdges.map(() => null);
     return this.formula(gradOutputs, saved as Tensor[], this.needs);
   }
 
