@@ -7,6 +7,21 @@
 // rounding so that a saved file holds the bytes PyTorch's own `.to(dtype)` would have produced.
 import { DType, bool, uint8, int8, int16, int32, int64, float32, float64, type TypedArray } from '../tensor/dtype.js';
 import { castArray } from '../tensor/storage.js';
+import { pyTypeName } from '../tensor/tensor.js';
+import { optionsArg, dtypeOption } from '../tensor/args.js';
+
+/** A checkpoint reader's options object, checked: null is none; `dtype` must be a dtype. */
+export function loaderOptions<T extends { dtype?: DType }>(options: T | null | undefined, fn: string): T {
+  const checked = optionsArg(options, fn);
+  dtypeOption(checked.dtype, fn);
+  return checked;
+}
+
+/** The bytes given to a checkpoint reader, checked (paths, URLs and ArrayBuffers go to torch.load). */
+export function bytesArg(value: unknown, fn: string): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${fn}(): argument 'bytes' must be Uint8Array, not ${pyTypeName(value)}`);
+  return value;
+}
 
 export const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 

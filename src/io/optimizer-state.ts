@@ -62,6 +62,9 @@ export function optimizerStateDictFromPyTorch(value: PickleValue): OptimizerStat
 
 /** `optimizer.stateDict()` in PyTorch's layout, for torch.save files that PyTorch's optimizers load. */
 export function optimizerStateDictToPyTorch(stateDict: OptimizerStateDict): PickleObject {
+  if (stateDict === null || typeof stateDict !== 'object' || typeof stateDict.state !== 'object' || stateDict.state === null || !Array.isArray(stateDict.paramGroups)) {
+    throw new TypeError(`optimizerStateDictToPyTorch: expected an optimizer's stateDict() ({state, paramGroups}), got ${pyTypeOf(stateDict)}`);
+  }
   const state = new Map<PickleValue, PickleValue>();
   for (const [key, entry] of Object.entries(stateDict.state)) {
     state.set(Number(key), Object.fromEntries(Object.entries(entry).map(([k, v]) => [pytorchName(k), v])));

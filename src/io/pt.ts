@@ -8,13 +8,14 @@
 //
 // Loading follows `torch.load(weights_only=True)`: only the globals that loader accepts are resolved, to
 // code of ours. Saving writes the archive PyTorch 1.13's torch.save writes for the same objects.
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { DType, bool, uint8, int8, int16, int32, int64, float32, float64 } from '../tensor/dtype.js';
 import { Storage } from '../tensor/storage.js';
 import { Parameter } from '../nn/parameter.js';
 import { readZipEntries, zipEntryData, writeZip, printable, type ZipEntry } from './zip.js';
 import { unpickle, pickle, PyGlobal, GlobalRef, PyDict, UnpicklingError, weightsOnlyError, pyTypeOf, pyShort, type PickleValue, type UnpicklerHooks, type PicklerHooks } from './pickle.js';
-import { decodeElements, encodeElements, nativeFormatOf, FLOAT16, BFLOAT16, type ElementFormat } from './elements.js';
+import { decodeElements, encodeElements, nativeFormatOf, bytesArg, loaderOptions, FLOAT16, BFLOAT16, type ElementFormat } from './elements.js';
+import { optionsArg } from '../tensor/args.js';
 
 export interface PtLoadOptions {
   /** The dtype of tensors stored in a dtype tstorch lacks (float16, bfloat16); float32 by default. */
@@ -210,9 +211,11 @@ export function isLegacyPt(bytes: Uint8Array): boolean {
 }
 
 /** The object a PyTorch checkpoint (zip or legacy) holds. */
-export function loadPt(bytes: Uint8Array, options: PtLoadOptions = {}): PickleValue {
-  if (isZip(bytes)) return loadZip(bytes, options);
-  if (isLegacyPt(bytes)) return loadLegacy(bytes, options);
+export function loadPt(bytes: Uint8Array, options: PtLoadOptions | null = {}): PickleValue {
+  bytesArg(bytes, 'loadPt');
+  const checked = loaderOptions(options, 'loadPt');
+  if (isZip(bytes)) return loadZip(bytes, checked);
+  if (isLegacyPt(bytes)) return loadLegacy(bytes, checked);
   throw new UnpicklingError('Invalid magic number; corrupt file?');
 }
 
@@ -345,7 +348,9 @@ const REBUILD_TENSOR_V2_REF = new GlobalRef('torch._utils', '_rebuild_tensor_v2'
 const REBUILD_PARAMETER_REF = new GlobalRef('torch._utils', '_rebuild_parameter');
 
 /** A torch.save archive (zip format) of `obj`, as PyTorch 1.13 writes it. */
-export function savePt(obj: unknown, options: PtSaveOptions = {}): Uint8Array {
+export function savePt(obj: unknown, options: PtSaveOptions | null = {}): Uint8Array {
+  const { archiveName } = optionsArg(options, 'savePt');
+  if (archiveName !== undefined && typeof archiveName !== 'string') throw new TypeError(`savePt(): argument 'archiveName' must be str, not ${pyTypeName(archiveName)}`);
   const keys = new Map<Storage, string>();
   const dtypes = new Map<Storage, DType>();
   const hooks: PicklerHooks = {
@@ -376,7 +381,7 @@ export function savePt(obj: unknown, options: PtSaveOptions = {}): Uint8Array {
     },
   };
   const data = pickle(obj, hooks);
-  const prefix = `${options.archiveName ?? 'archive'}/`;
+  const prefix = `${archiveName ?? 'archive'}/`;
   const storages = [...keys].sort(([, a], [, b]) => (a < b ? -1 : 1));
   return writeZip([
     { name: `${prefix}data.pkl`, data },

@@ -6,8 +6,9 @@
 // name; the header padded with spaces to a multiple of 8 bytes so that every tensor stays aligned).
 import { Tensor } from '../tensor/tensor.js';
 import { DType, bool, uint8, int8, int16, int32, int64, float32, float64, type TypedArray } from '../tensor/dtype.js';
+import { optionsArg } from '../tensor/args.js';
 import {
-  decodeElements, encodeElements, nativeFormatOf, FLOAT16, BFLOAT16, FLOAT8_E4M3FN, FLOAT8_E5M2, FLOAT8_E8M0FNU,
+  bytesArg, loaderOptions, decodeElements, encodeElements, nativeFormatOf, FLOAT16, BFLOAT16, FLOAT8_E4M3FN, FLOAT8_E5M2, FLOAT8_E8M0FNU,
   UINT16, UINT32, UINT64, ElementRangeError, type ElementFormat,
 } from './elements.js';
 
@@ -185,6 +186,7 @@ export interface ByteSource {
 
 /** A source over bytes in memory (reads are views, not copies). */
 export function bytesSource(bytes: Uint8Array): ByteSource {
+  bytesArg(bytes, 'bytesSource');
   return { size: bytes.length, read: async (offset, length) => bytes.subarray(offset, offset + length) };
 }
 
@@ -216,11 +218,12 @@ export class SafetensorsFile {
     return info;
   }
 
-  async getTensor(name: string, options: SafetensorsLoadOptions = {}): Promise<Tensor> {
+  async getTensor(name: string, options: SafetensorsLoadOptions | null = {}): Promise<Tensor> {
+    const checked = loaderOptions(options, 'getTensor');
     const info = this.info(name);
     formatOf(name, info);
     const [s, e] = info.dataOffsets;
-    return tensorFromBytes(name, info, await this.source.read(this.header.dataStart + s, e - s), options);
+    return tensorFromBytes(name, info, await this.source.read(this.header.dataStart + s, e - s), checked);
   }
 
   async close(): Promise<void> {
@@ -234,20 +237,23 @@ export function isSafetensors(bytes: Uint8Array): boolean {
 }
 
 /** Every tensor of a safetensors file in memory, by name (sorted), as views of `bytes` where aligned. */
-export function loadSafetensors(bytes: Uint8Array, options: SafetensorsLoadOptions = {}): Map<string, Tensor> {
+export function loadSafetensors(bytes: Uint8Array, options: SafetensorsLoadOptions | null = {}): Map<string, Tensor> {
+  bytesArg(bytes, 'loadSafetensors');
+  const checked = loaderOptions(options, 'loadSafetensors');
   const n = headerLength(bytes, bytes.length);
   const header = parseHeader(bytes.subarray(8, 8 + n), bytes.length);
   const out = new Map<string, Tensor>();
   for (const name of [...header.tensors.keys()].sort(compareNames)) {
     const info = header.tensors.get(name) as TensorInfo;
     const [s, e] = info.dataOffsets;
-    out.set(name, tensorFromBytes(name, info, bytes.subarray(header.dataStart + s, header.dataStart + e), options));
+    out.set(name, tensorFromBytes(name, info, bytes.subarray(header.dataStart + s, header.dataStart + e), checked));
   }
   return out;
 }
 
 /** The metadata of a safetensors file in memory (null when it has none). */
 export function safetensorsMetadata(bytes: Uint8Array): Readonly<Record<string, string>> | null {
+  bytesArg(bytes, 'safetensorsMetadata');
   const n = headerLength(bytes, bytes.length);
   return parseHeader(bytes.subarray(8, 8 + n), bytes.length).metadata;
 }
@@ -261,7 +267,8 @@ function storedDtype(name: string, t: Tensor, options: SafetensorsSaveOptions): 
 }
 
 /** A safetensors file holding `tensors`, byte for byte as the reference serializer writes it. */
-export function saveSafetensors(tensors: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>, options: SafetensorsSaveOptions = {}): Uint8Array {
+export function saveSafetensors(tensors: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>, saveOptions: SafetensorsSaveOptions | null = {}): Uint8Array {
+  const options = optionsArg(saveOptions, 'saveSafetensors');
   const items = (tensors instanceof Map ? [...tensors] : Object.entries(tensors)) as [string, unknown][];
   const chosen = items.map(([name, t]) => {
     if (!(t instanceof Tensor)) throw new TypeError(`saveSafetensors: value of \`${name}\` is not a tensor`);
