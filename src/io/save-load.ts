@@ -2,7 +2,8 @@
 // bytes when loading). The in-memory forms work everywhere: `saveBytes`/`saveBlob` write, `loadBytes`
 // reads, and `load` and `safeOpen` also read Blobs, fetch Responses and URLs (see sources.ts). Paths are
 // files on Node; writing one elsewhere is an error that names the in-memory form to use.
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, pyTypeName } from '../tensor/tensor.js';
+import { optionsArg } from '../tensor/args.js';
 import type { DType } from '../tensor/dtype.js';
 import { isNode, writeFile } from './node-files.js';
 import type { PickleValue } from './pickle.js';
@@ -33,7 +34,8 @@ function tensorMap(obj: unknown): ReadonlyMap<string, Tensor> | Readonly<Record<
 }
 
 /** The bytes of a checkpoint of `obj` (the .pt format unless `format: 'safetensors'`). */
-export function saveBytes(obj: unknown, options: SaveOptions = {}): Uint8Array {
+export function saveBytes(obj: unknown, optionsArgument: SaveOptions | null = {}): Uint8Array {
+  const options = optionsArg(optionsArgument, 'torch.save');
   const format = options.format ?? 'pt';
   if (format === 'safetensors') return saveSafetensors(tensorMap(obj), options);
   if (format !== 'pt') throw new TypeError(`torch.save: unknown format '${String(format)}' (expected 'pt' or 'safetensors')`);
@@ -41,7 +43,7 @@ export function saveBytes(obj: unknown, options: SaveOptions = {}): Uint8Array {
 }
 
 /** A checkpoint of `obj` as a Blob, e.g. for a download link in a browser (`URL.createObjectURL`). */
-export function saveBlob(obj: unknown, options: SaveOptions = {}): Blob {
+export function saveBlob(obj: unknown, options: SaveOptions | null = {}): Blob {
   // saveBytes allocates a fresh ArrayBuffer; the DOM typings only accept ArrayBuffer-backed views.
   return new Blob([saveBytes(obj, options) as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
 }
@@ -50,7 +52,11 @@ export function saveBlob(obj: unknown, options: SaveOptions = {}): Blob {
  * The object in a checkpoint's bytes: a PyTorch .pt file (zip or legacy), or a safetensors file (a Map of
  * names to tensors). Tensors share the given bytes' memory where their alignment allows.
  */
-export function loadBytes<T = PickleValue>(data: Uint8Array | ArrayBuffer, options: LoadOptions = {}): T {
+export function loadBytes<T = PickleValue>(data: Uint8Array | ArrayBuffer, optionsArgument: LoadOptions | null = {}): T {
+  const options = optionsArg(optionsArgument, 'torch.load');
+  if (!(data instanceof Uint8Array) && !(data instanceof ArrayBuffer)) {
+    throw new TypeError(`torch.io.loadBytes(): argument 'data' (position 1) must be Uint8Array or ArrayBuffer, not ${pyTypeName(data)}`);
+  }
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
   if (isSafetensors(bytes)) return loadSafetensors(bytes, options) as T;
   if (isZip(bytes) || isLegacyPt(bytes)) return loadPt(bytes, options) as T;

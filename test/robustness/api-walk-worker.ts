@@ -16,6 +16,7 @@ const NOT_WALKED: Record<string, string> = {
   Slice: 'a class (index values, checked by t.index)',
   ValuesIndices: 'a class (a result type)',
   IncompatibleKeys: "a class (loadStateDict's result type)",
+  SafetensorsFile: 'a private constructor: instances come from SafetensorsFile.open and torch.io.safeOpen',
   // Tensor internals, marked @internal: not part of the API and allowed to trust their callers.
   aliasWithLayout: '@internal',
   contiguousData: '@internal',
