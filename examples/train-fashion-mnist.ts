@@ -71,6 +71,7 @@ function testAccuracy(): number {
 
 console.log(String(net));
 console.log(`${trainset.length} training and ${testset.length} test images; ${trainloader.length} steps of ${options['batch-size']} per epoch`);
+console.log(`kernels: ${torch.backends.describe()} (TSTORCH_BACKEND=js|wasm|native picks another)`);
 
 interface EpochRecord {
   epoch: number;
