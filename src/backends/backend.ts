@@ -83,7 +83,7 @@ export interface Backend {
 
   /** out[i] = op(a[i]) for i < n. */
   unary?(op: UnaryOpName, a: RunOperand, out: FloatArray, n: number): boolean;
-  /** out[i] = op(a[i], b[i]) for i < n; `reluBackward(grad, x)` is grad where x > 0, else 0. */
+  /** out[i] = op(a[i], b[i]) for i < n; `reluBackward(grad, result)` is 0 where result <= 0, else grad (NaN results pass grad, as ATen's threshold_backward). */
   binary?(op: BinaryOpName, a: RunOperand, b: RunOperand, out: FloatArray, n: number): boolean;
   /** The sum of a contiguous run, accumulated at least as precisely as a pairwise float sum. */
   sum?(a: RunOperand, n: number): number | null;
