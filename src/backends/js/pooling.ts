@@ -44,6 +44,31 @@ export interface PlaneOperand<A extends TypedArray = NumberArray> {
 }
 
 /**
+ * The largest element of one window (rows h0, h0+dh, ... below h1; columns likewise) of the plane at
+ * `base`, into out[o], and its flat index h * inW + w into the low word of output o's index. A NaN is
+ * taken as the maximum (the last NaN of the window); a window of -inf keeps its first element's index.
+ */
+function windowMax(
+  x: NumberArray, base: number, inW: number, h0: number, h1: number, dh: number, w0: number, w1: number, dw: number,
+  out: NumberArray, idx: Int32Array, o: number,
+): void {
+  let maxIndex = h0 * inW + w0;
+  let maxValue = -Infinity;
+  for (let h = h0; h < h1; h += dh) {
+    for (let w = w0; w < w1; w += dw) {
+      const i = h * inW + w;
+      const v = x[base + i];
+      if (v > maxValue || v !== v) {
+        maxValue = v;
+        maxIndex = i;
+      }
+    }
+  }
+  out[o] = maxValue;
+  idx[2 * o + LOW_WORD] = maxIndex;
+}
+
+/**
  * Max pooling: the largest element of each window and its flat index h * inW + w in its plane (into a
  * zero-filled `indices`). A NaN
  * is taken as the maximum (the last NaN of the window); a window of -inf (or all in the padding) keeps
@@ -64,20 +89,7 @@ export function maxPool2d(g: PoolGeometry, input: PlaneOperand, out: NumberArray
         let w0 = ow * g.strideW - g.padW;
         const w1 = Math.min(w0 + (g.kW - 1) * g.dilationW + 1, g.inW);
         while (w0 < 0) w0 += g.dilationW;
-        let maxIndex = h0 * g.inW + w0;
-        let maxValue = -Infinity;
-        for (let h = h0; h < h1; h += g.dilationH) {
-          for (let w = w0; w < w1; w += g.dilationW) {
-            const i = h * g.inW + w;
-            const v = x[base + i];
-            if (v > maxValue || v !== v) {
-              maxValue = v;
-              maxIndex = i;
-            }
-          }
-        }
-        out[o] = maxValue;
-        idx[2 * o + LOW_WORD] = maxIndex;
+        windowMax(x, base, g.inW, h0, h1, g.dilationH, w0, w1, g.dilationW, out, idx, o);
       }
     }
   }
@@ -237,20 +249,7 @@ export function adaptiveMaxPool2d(g: PlaneSizes, input: PlaneOperand, out: Numbe
       for (let ow = 0; ow < g.outW; ow++, o++) {
         const w0 = adaptiveStart(ow, g.outW, g.inW);
         const w1 = adaptiveEnd(ow, g.outW, g.inW);
-        let maxIndex = h0 * g.inW + w0;
-        let maxValue = -Infinity;
-        for (let h = h0; h < h1; h++) {
-          for (let w = w0; w < w1; w++) {
-            const i = h * g.inW + w;
-            const v = x[base + i];
-            if (v > maxValue || v !== v) {
-              maxValue = v;
-              maxIndex = i;
-            }
-          }
-        }
-        out[o] = maxValue;
-        idx[2 * o + LOW_WORD] = maxIndex;
+        windowMax(x, base, g.inW, h0, h1, 1, w0, w1, 1, out, idx, o);
       }
     }
   }
