@@ -19,9 +19,10 @@
 // gemm.ts's row-streaming loop on these shapes.
 import type { NumberArray, TypedArray } from '../../tensor/dtype.js';
 import { gemm } from './gemm.js';
+import type { WindowParams } from './pooling.js';
 
 /** Sizes and window parameters of a convolution over (N, C, H, W) images. */
-export interface ConvGeometry {
+export interface ConvGeometry extends WindowParams {
   readonly batch: number;
   readonly groups: number;
   readonly inChannels: number;
@@ -30,14 +31,6 @@ export interface ConvGeometry {
   readonly outChannels: number;
   readonly outH: number;
   readonly outW: number;
-  readonly kH: number;
-  readonly kW: number;
-  readonly strideH: number;
-  readonly strideW: number;
-  readonly padH: number;
-  readonly padW: number;
-  readonly dilationH: number;
-  readonly dilationW: number;
 }
 
 /** An (N, C, H, W) operand read through its strides. */
@@ -158,19 +151,11 @@ function productTail(i0: number, i1: number, j0: number, n: number, k: number, a
  * (gridH x gridW): position (gh, gw) with kernel tap (kh, kw) reads image pixel
  * (gh*strideH - padH + kh*dilationH, gw*strideW - padW + kw*dilationW).
  */
-interface Window {
+interface Window extends WindowParams {
   readonly imgH: number;
   readonly imgW: number;
   readonly gridH: number;
   readonly gridW: number;
-  readonly kH: number;
-  readonly kW: number;
-  readonly strideH: number;
-  readonly strideW: number;
-  readonly padH: number;
-  readonly padW: number;
-  readonly dilationH: number;
-  readonly dilationW: number;
 }
 
 function windowOf(g: ConvGeometry, imgH: number, imgW: number, gridH: number, gridW: number): Window {

@@ -14,8 +14,8 @@ export interface PlaneSizes {
   readonly outW: number;
 }
 
-/** Planes and window parameters of a pooling. */
-export interface PoolGeometry extends PlaneSizes {
+/** A sliding window over an image: its size, steps, zero padding and dilation (pooling and convolution). */
+export interface WindowParams {
   readonly kH: number;
   readonly kW: number;
   readonly strideH: number;
@@ -25,6 +25,9 @@ export interface PoolGeometry extends PlaneSizes {
   readonly dilationH: number;
   readonly dilationW: number;
 }
+
+/** Planes and window parameters of a pooling. */
+export interface PoolGeometry extends PlaneSizes, WindowParams {}
 
 /**
  * int64 indices are written and read through an Int32Array view of their low 32-bit words, which
