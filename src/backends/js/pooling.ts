@@ -197,45 +197,42 @@ function adaptiveEnd(i: number, n: number, size: number): number {
   return Math.floor(((i + 1) * size - 1) / n) + 1;
 }
 
+/**
+ * Visits the adaptive windows in output order: plane p, output element o (counted over all planes),
+ * input rows [h0, h1) and columns [w0, w1) of that plane.
+ */
+function forEachAdaptiveWindow(g: PlaneSizes, visit: (p: number, o: number, h0: number, h1: number, w0: number, w1: number) => void): void {
+  let o = 0;
+  for (let p = 0; p < g.planes; p++) {
+    for (let oh = 0; oh < g.outH; oh++) {
+      const h0 = adaptiveStart(oh, g.outH, g.inH);
+      const h1 = adaptiveEnd(oh, g.outH, g.inH);
+      for (let ow = 0; ow < g.outW; ow++, o++) visit(p, o, h0, h1, adaptiveStart(ow, g.outW, g.inW), adaptiveEnd(ow, g.outW, g.inW));
+    }
+  }
+}
+
 /** Adaptive average pooling: each window's sum / height / width (PyTorch's order of divisions). */
 export function adaptiveAvgPool2d(g: PlaneSizes, input: PlaneOperand, out: NumberArray): void {
   const x = input.data;
   const inPlane = g.inH * g.inW;
-  let o = 0;
-  for (let p = 0; p < g.planes; p++) {
+  forEachAdaptiveWindow(g, (p, o, h0, h1, w0, w1) => {
     const base = input.offset + p * inPlane;
-    for (let oh = 0; oh < g.outH; oh++) {
-      const h0 = adaptiveStart(oh, g.outH, g.inH);
-      const h1 = adaptiveEnd(oh, g.outH, g.inH);
-      for (let ow = 0; ow < g.outW; ow++, o++) {
-        const w0 = adaptiveStart(ow, g.outW, g.inW);
-        const w1 = adaptiveEnd(ow, g.outW, g.inW);
-        let sum = 0;
-        for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) sum += x[base + h * g.inW + w];
-        out[o] = sum / (h1 - h0) / (w1 - w0);
-      }
-    }
-  }
+    let sum = 0;
+    for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) sum += x[base + h * g.inW + w];
+    out[o] = sum / (h1 - h0) / (w1 - w0);
+  });
 }
 
 /** The adjoint of adaptiveAvgPool2d. */
 export function adaptiveAvgPool2dBackward(g: PlaneSizes, grad: PlaneOperand, out: NumberArray): void {
   const gd = grad.data;
   const inPlane = g.inH * g.inW;
-  let o = grad.offset;
-  for (let p = 0; p < g.planes; p++) {
+  forEachAdaptiveWindow(g, (p, o, h0, h1, w0, w1) => {
     const base = p * inPlane;
-    for (let oh = 0; oh < g.outH; oh++) {
-      const h0 = adaptiveStart(oh, g.outH, g.inH);
-      const h1 = adaptiveEnd(oh, g.outH, g.inH);
-      for (let ow = 0; ow < g.outW; ow++, o++) {
-        const w0 = adaptiveStart(ow, g.outW, g.inW);
-        const w1 = adaptiveEnd(ow, g.outW, g.inW);
-        const delta = gd[o] / (h1 - h0) / (w1 - w0);
-        for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) out[base + h * g.inW + w] += delta;
-      }
-    }
-  }
+    const delta = gd[grad.offset + o] / (h1 - h0) / (w1 - w0);
+    for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) out[base + h * g.inW + w] += delta;
+  });
 }
 
 /** Adaptive max pooling (into a zero-filled `indices`), with max pooling's treatment of NaN and of windows of -inf. */
@@ -243,17 +240,5 @@ export function adaptiveMaxPool2d(g: PlaneSizes, input: PlaneOperand, out: Numbe
   const x = input.data;
   const idx = words(indices);
   const inPlane = g.inH * g.inW;
-  let o = 0;
-  for (let p = 0; p < g.planes; p++) {
-    const base = input.offset + p * inPlane;
-    for (let oh = 0; oh < g.outH; oh++) {
-      const h0 = adaptiveStart(oh, g.outH, g.inH);
-      const h1 = adaptiveEnd(oh, g.outH, g.inH);
-      for (let ow = 0; ow < g.outW; ow++, o++) {
-        const w0 = adaptiveStart(ow, g.outW, g.inW);
-        const w1 = adaptiveEnd(ow, g.outW, g.inW);
-        windowMax(x, base, g.inW, h0, h1, 1, w0, w1, 1, out, idx, o);
-      }
-    }
-  }
+  forEachAdaptiveWindow(g, (p, o, h0, h1, w0, w1) => windowMax(x, input.offset + p * inPlane, g.inW, h0, h1, 1, w0, w1, 1, out, idx, o));
 }
