@@ -216,7 +216,12 @@ function keptBlockSum(x: Tensor, dims: readonly number[], keepdim: boolean, dtyp
   const inner = numelOf(x.shape_.slice(first + kept));
   const acc = new Float64Array(width);
   let p = x.offset_;
-  for (let o = 0; o < outer; o++) {
+  if (inner === 1) {
+    // Sums over leading dims (a bias gradient over the batch): whole rows added into the accumulators.
+    for (let o = 0; o < outer; o++, p += width) {
+      for (let k = 0; k < width; k++) acc[k] += data[p + k];
+    }
+  } else for (let o = 0; o < outer; o++) {
     for (let k = 0; k < width; k++) {
       let a = acc[k];
       for (let i = 0; i < inner; i++) a += data[p++];

@@ -103,10 +103,19 @@ export function gather(op: StridedOperand, shape: readonly number[], out: TypedA
   const dst = out as unknown as Element[];
   const size = shape[shape.length - 1];
   const stride = op.strides[shape.length - 1];
+  if (stride === 1 && size >= MIN_ROW_COPY) {
+    // Contiguous rows (a bias broadcast over a batch, say): one memcpy each.
+    const whole = op.data;
+    forEachRow(shape, op.strides, op.offset, (pos, k) => out.set(whole.subarray(pos, pos + size) as never, k));
+    return;
+  }
   forEachRow(shape, op.strides, op.offset, (pos, k) => {
     for (let j = 0, p = pos; j < size; j++, p += stride) dst[k + j] = src[p];
   });
 }
+
+/** Row length from which copying a contiguous row with TypedArray.set beats an element loop. */
+const MIN_ROW_COPY = 32;
 
 /** Writes contiguous `src` (same dtype as dst) into the strided destination. */
 export function scatter(src: TypedArray, dst: StridedOperand, shape: readonly number[]): void {
