@@ -87,6 +87,12 @@ export interface Backend {
   binary?(op: BinaryOpName, a: RunOperand, b: RunOperand, out: FloatArray, n: number): boolean;
   /** The sum of a contiguous run, accumulated at least as precisely as a pairwise float sum. */
   sum?(a: RunOperand, n: number): number | null;
+  /**
+   * out[k] = the sum over o < outer, i < inner of a[offset + (o * width + k) * inner + i] for k < width,
+   * each accumulated in double in that order (ops/reduce.ts's keptBlockSum: sums over the dims around
+   * a block of kept dims, a bias gradient's), so that it equals the JS loop's result.
+   */
+  sumBlocks?(a: FloatArray, offset: number, outer: number, width: number, inner: number, out: FloatArray): boolean;
 
   /**
    * One torch.optim.SGD step in place over float32 arrays of one length (`buf`, the momentum buffer,

@@ -9,6 +9,7 @@ import { warn } from '../tensor/warnings.js';
 import { castTensor, checkTensor, offerRuns, operand } from './elementwise.js';
 import { sumNumbers } from '../backends/js/elementwise.js';
 import { isFloatArray, type FloatArray } from '../backends/backend.js';
+import { activeBackend } from '../backends/registry.js';
 import { legacyScalarName } from './pointwise.js';
 import { where } from './binary.js';
 import { cat } from './join.js';
@@ -214,6 +215,9 @@ function keptBlockSum(x: Tensor, dims: readonly number[], keepdim: boolean, dtyp
   const outer = numelOf(x.shape_.slice(0, first));
   const width = numelOf(x.shape_.slice(first, first + kept));
   const inner = numelOf(x.shape_.slice(first + kept));
+  const out = emptyTensor(reducedShape(x.shape_, dims, keepdim), dtype);
+  const dst = out.storage_.data as FloatArray;
+  if (activeBackend().sumBlocks?.(data, x.offset_, outer, width, inner, dst) === true) return out;
   const acc = new Float64Array(width);
   let p = x.offset_;
   if (inner === 1) {
@@ -228,8 +232,7 @@ function keptBlockSum(x: Tensor, dims: readonly number[], keepdim: boolean, dtyp
       acc[k] = a;
     }
   }
-  const out = emptyTensor(reducedShape(x.shape_, dims, keepdim), dtype);
-  (out.storage_.data as FloatArray).set(acc);
+  dst.set(acc);
   return out;
 }
 

@@ -445,6 +445,36 @@ test('sum of a run: as precise as the JS sum, the same for any thread count; rep
   }
 });
 
+test('sumBlocks: the sums around a block of kept dims, bit-identical to double accumulation in memory order', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(7);
+  for (const [dtype, Ctor] of FLOATS) {
+    // Widths past the kernel's 256-column tile, inner 1 (a bias gradient) and inner > 1 (a conv's).
+    for (const [outer, width, inner] of [[128, 512, 1], [3, 700, 1], [32, 6, 784], [5, 300, 7], [1, 2000, 1]]) {
+      const offset = 5;
+      const a = randomArray(Ctor, offset + outer * width * inner, rand);
+      const acc = new Float64Array(width);
+      for (let o = 0, p = offset; o < outer; o++) {
+        for (let k = 0; k < width; k++) for (let i = 0; i < inner; i++) acc[k] += a[p++];
+      }
+      const expected = Ctor.from(acc);
+      const before = backend.getNumThreads?.() ?? 1;
+      for (const threads of [1, 2]) {
+        backend.setNumThreads?.(threads);
+        const out = new Ctor(width);
+        assert.equal(backend.sumBlocks?.(a, offset, outer, width, inner, out), true);
+        assert.deepEqual(out, expected, `${dtype} sumBlocks ${outer}x${width}x${inner}, ${threads} threads`);
+      }
+      backend.setNumThreads?.(before);
+    }
+    const a = new Ctor(4096);
+    assert.equal(backend.sumBlocks?.(a, 1, 64, 64, 1, new Ctor(64)), false, 'reaching past the end of a');
+    assert.equal(backend.sumBlocks?.(a, 0, 64, 64, 1, new Ctor(63)), false, 'out too short');
+    assert.equal(backend.sumBlocks?.(a, 0, 2, 4, 1, new Ctor(4)), false, 'too small to pay for the call');
+  }
+  assert.equal(backend.sumBlocks?.(new Float32Array(4096), 0, 64, 64, 1, new Float64Array(64)), false, 'mixed dtypes');
+});
+
 test('torch.backends lists the native backend and describes it', { skip }, () => {
   assert.ok(torch.backends.available().includes('native'));
   const described = (native as NativeBackend).describe();

@@ -403,6 +403,23 @@ napi_value Sum(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// sumBlocks(a, aOffset, outer, width, inner, out): out[k] for k < width as KernelSet::sum_blocks.
+template <typename T>
+struct SumBlocks {
+  static bool run(Args& args) {
+    const int64_t offset = args.integer(1), outer = args.integer(2), width = args.integer(3), inner = args.integer(4);
+    FloatArg<T> a, out;
+    if (!float_arg(args, 0, &a) || !float_arg(args, 5, &out) || !args.ok()) return false;
+    int64_t row = 0;
+    if (outer < 0 || width < 0 || inner < 0 || width > out.length || __builtin_mul_overflow(width, inner, &row)) return false;
+    if (!in_bounds(a.length, offset, {{outer, row}, {width, inner}, {inner, 1}})) return false;
+    sum_blocks<T>(a.data + offset, outer, width, inner, out.data);
+    return true;
+  }
+};
+
+napi_value SumBlocks_(napi_env env, napi_callback_info info) { return by_dtype<SumBlocks>(env, info, 5); }
+
 // sgdStep(param, grad, buf | null, lr, momentum, dampening, weightDecay, nesterov, maximize): float32
 // arrays of one length, updated in place.
 napi_value SgdStep(napi_env env, napi_callback_info info) {
@@ -486,6 +503,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"unary", nullptr, Unary_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sumBlocks", nullptr, SumBlocks_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sgdStep", nullptr, SgdStep, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"getNumThreads", nullptr, GetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -51,11 +51,22 @@ double sum(const T* a, int64_t n) {
   return total;
 }
 
+template <typename T>
+void sum_blocks(const T* a, int64_t outer, int64_t width, int64_t inner, T* out) {
+  auto kernel = kernels<T>().sum_blocks;
+  const int64_t per_column = outer * inner > 0 ? outer * inner : 1;
+  parallel_for(width, (kCheapGrain + per_column - 1) / per_column, [&](int64_t begin, int64_t end) {
+    kernel(a, outer, width, inner, begin, end, out);
+  });
+}
+
 template void unary<float>(int, const float*, int64_t, float*, int64_t);
 template void unary<double>(int, const double*, int64_t, double*, int64_t);
 template void binary<float>(int, const float*, int64_t, const float*, int64_t, float*, int64_t);
 template void binary<double>(int, const double*, int64_t, const double*, int64_t, double*, int64_t);
 template double sum<float>(const float*, int64_t);
 template double sum<double>(const double*, int64_t);
+template void sum_blocks<float>(const float*, int64_t, int64_t, int64_t, float*);
+template void sum_blocks<double>(const double*, int64_t, int64_t, int64_t, double*);
 
 }  // namespace tstorch

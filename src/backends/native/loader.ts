@@ -31,6 +31,7 @@ interface Addon {
   unary(op: number, a: FloatArray, aOffset: number, aStep: number, out: FloatArray, n: number): boolean;
   binary(op: number, a: FloatArray, aOffset: number, aStep: number, b: FloatArray, bOffset: number, bStep: number, out: FloatArray, n: number): boolean;
   sum(a: FloatArray, offset: number, n: number): number | null;
+  sumBlocks(a: FloatArray, offset: number, outer: number, width: number, inner: number, out: FloatArray): boolean;
   sgdStep(
     param: Float32Array, grad: Float32Array, buf: Float32Array | null,
     lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, maximize: boolean,
@@ -147,6 +148,9 @@ export function loadNativeBackend(): NativeBackend | null {
     sum(a: RunOperand, n: number): number | null {
       // A repeated single value is rare (a broadcast scalar) and left to the JS loop.
       return a.step === 1 && n >= MIN_RUN ? addon.sum(a.data, a.offset, n) : null;
+    },
+    sumBlocks(a: FloatArray, offset: number, outer: number, width: number, inner: number, out: FloatArray): boolean {
+      return outer * width * inner >= MIN_RUN && addon.sumBlocks(a, offset, outer, width, inner, out);
     },
     sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStepOptions): boolean {
       return param.length >= MIN_RUN &&
