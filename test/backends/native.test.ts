@@ -484,7 +484,8 @@ test('torch.backends lists the native backend and describes it', { skip }, () =>
 test('sgdStep: bit-identical to the JS loop in every configuration, declined for mismatched lengths', { skip }, () => {
   const backend = native as NativeBackend;
   const rand = random(41);
-  const n = 1000;
+  // Long enough for the addon to split the update between two threads.
+  const n = 70_000;
   const configs = [
     { lr: 0.01, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false },
     { lr: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0, nesterov: false, maximize: true },
@@ -508,10 +509,13 @@ test('sgdStep: bit-identical to the JS loop in every configuration, declined for
       return new Float32Array(p.detach().tolist() as number[]);
     };
     const before = torch.backends.current();
+    const threads = torch.getNumThreads();
     try {
+      torch.setNumThreads(2);
       assert.deepEqual(run('native'), run('js'), JSON.stringify(options));
     } finally {
       torch.backends.use(before);
+      torch.setNumThreads(threads);
     }
   }
   const a = randomArray(Float32Array, n, rand) as Float32Array;

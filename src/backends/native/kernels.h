@@ -4,6 +4,8 @@
 #pragma once
 #include <cstdint>
 
+#include "optim.h"
+
 namespace tstorch {
 
 // Codes of the elementwise ops; loader.ts maps the Backend interface's names to these.
@@ -39,6 +41,8 @@ struct KernelTable {
   const char* name;
   KernelSet<float> f32;
   KernelSet<double> f64;
+  /** optim.h's sgd_step over one chunk, unthreaded. */
+  void (*sgd_step)(float* param, const float* grad, float* buf, int64_t n, const SgdOptions& o);
 };
 
 const KernelTable& generic_kernels();
