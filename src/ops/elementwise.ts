@@ -6,7 +6,8 @@ import { broadcastShapes, expandedStrides, sameShape } from '../tensor/layout.js
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { emptyTensor, scalarData, scalarTensor, type Scalar } from '../tensor/factory.js';
 import { map1, map2, map3, runStep, type StridedOperand } from '../backends/js/strided.js';
-import { isFloatArray, jsBackend, type Backend, type BinaryOpName, type RunOperand, type UnaryOpName } from '../backends/backend.js';
+import { isFloatArray, jsBackend, type Backend, type BinaryOpName, type FloatArray, type RunOperand, type UnaryOpName } from '../backends/backend.js';
+import { binaryRun, unaryRun } from '../backends/js/elementwise.js';
 import { activeBackend } from '../backends/registry.js';
 
 export type TensorOrScalar = Tensor | Scalar;
@@ -152,6 +153,56 @@ export function offerRuns(
   return attempt(active, runs) === true || (active !== jsBackend && attempt(jsBackend, runs) === true);
 }
 
+/**
+ * A float tensor of the compute dtype read over `shape` (its own or one it broadcasts to) as a run, or
+ * null (another dtype, or a layout that is neither dense nor one repeated value). Small ops spend a
+ * visible share of their time building the generic kernel's operands, so the common case skips them.
+ */
+function tensorRun(t: Tensor, dtype: DType, shape: readonly number[]): RunOperand | null {
+  const data = t.storage_.data;
+  if (t.dtype_ !== dtype || !isFloatArray(data)) return null;
+  // A 0-dim tensor (a wrapped scalar, a full reduction's gradient) is one repeated value.
+  if (t.shape_.length === 0) return { data, offset: t.offset_, step: 0 };
+  const step = runStep(shape, sameShape(shape, t.shape_) ? t.strides_ : expandedStrides(t.shape_, t.strides_, shape));
+  return step === null ? null : { data, offset: t.offset_, step };
+}
+
+/** A JavaScript number as a repeated value of float `dtype`, stored (rounded) as the generic kernel's operand is. */
+function numberRun(x: number, dtype: DType): RunOperand {
+  const data = dtype === float32 ? new Float32Array(1) : new Float64Array(1);
+  data[0] = x;
+  return { data, offset: 0, step: 0 };
+}
+
+/** A binary operand as a float run over `shape`: a tensor as tensorRun, a JavaScript number repeated. */
+function binaryRunOperand(x: TensorOrScalar, dtype: DType, shape: readonly number[]): RunOperand | null {
+  if (x instanceof Tensor) return tensorRun(x, dtype, shape);
+  return typeof x === 'number' && dtype.kind === 'float' ? numberRun(x, dtype) : null;
+}
+
+/** Runs a named binary primitive on the active backend or, where it declines, on the JS backend's loops. */
+function offerBinary(name: BinaryOpName, a: RunOperand, b: RunOperand, out: FloatArray): boolean {
+  const active = activeBackend();
+  const n = out.length;
+  return active.binary?.(name, a, b, out, n) === true || (active !== jsBackend && binaryRun(name, a, b, out, n));
+}
+
+/** Runs a named unary primitive on the active backend or, where it declines, on the JS backend's loops. */
+function offerUnary(name: UnaryOpName, a: RunOperand, out: FloatArray): boolean {
+  const active = activeBackend();
+  const n = out.length;
+  return active.unary?.(name, a, out, n) === true || (active !== jsBackend && unaryRun(name, a, out, n));
+}
+
+/** The shape two operands broadcast to; an operand's own shape array when it is the result's. */
+function binaryShape(x: TensorOrScalar, y: TensorOrScalar): readonly number[] {
+  const a = x instanceof Tensor ? x.shape_ : SCALAR_SHAPE;
+  const b = y instanceof Tensor ? y.shape_ : SCALAR_SHAPE;
+  if (b.length === 0 || sameShape(a, b)) return a;
+  if (a.length === 0) return b;
+  return broadcastShapes(a, b);
+}
+
 function numberKernelOnBigints<F extends (...xs: number[]) => number>(fn: F, outDtype: DType): (...xs: Element[]) => Element {
   return (...xs) => {
     const r = fn(...xs.map(Number));
@@ -161,14 +212,18 @@ function numberKernelOnBigints<F extends (...xs: number[]) => number>(fn: F, out
 
 /** Applies a unary kernel, computing in `computeDtype` and writing `outDtype`. */
 export function unaryKernel(x: Tensor, kernel: Kernel1, computeDtype: DType, outDtype: DType): Tensor {
+  const name = kernel.name;
+  if (name !== undefined && computeDtype === outDtype) {
+    const run = tensorRun(x, computeDtype, x.shape_);
+    if (run !== null) {
+      const out = emptyTensor(x.shape_, outDtype);
+      if (offerUnary(name, run, out.storage_.data as FloatArray)) return out;
+    }
+  }
   const a = asOperand(x, computeDtype);
-  const out = emptyTensor(x.shape, outDtype);
+  const out = emptyTensor(x.shape_, outDtype);
   const src = operand(a, out.shape_);
   const dst = out.storage_.data;
-  const name = kernel.name;
-  if (name !== undefined && computeDtype === outDtype && isFloatArray(dst)) {
-    if (offerRuns([src], out.shape_, (backend, [r]) => backend.unary?.(name, r, dst, dst.length))) return out;
-  }
   const useBig = computeDtype === int64;
   const fn = (useBig ? kernel.big ?? numberKernelOnBigints(kernel.num, outDtype) : kernel.num) as (v: Element) => Element;
   map1(dst, out.shape_, src, fn);
@@ -177,18 +232,22 @@ export function unaryKernel(x: Tensor, kernel: Kernel1, computeDtype: DType, out
 
 /** Applies a binary kernel with broadcasting, computing in `computeDtype` and writing `outDtype`. */
 export function binaryKernel(x: TensorOrScalar, y: TensorOrScalar, kernel: Kernel2, computeDtype: DType, outDtype: DType): Tensor {
-  const shape = broadcastShapes(x instanceof Tensor ? x.shape_ : SCALAR_SHAPE, y instanceof Tensor ? y.shape_ : SCALAR_SHAPE);
+  const shape = binaryShape(x, y);
+  const name = kernel.name;
+  if (name !== undefined && computeDtype === outDtype) {
+    const ra = binaryRunOperand(x, computeDtype, shape);
+    const rb = ra === null ? null : binaryRunOperand(y, computeDtype, shape);
+    if (rb !== null) {
+      const out = emptyTensor(shape, outDtype);
+      if (offerBinary(name, ra as RunOperand, rb, out.storage_.data as FloatArray)) return out;
+    }
+  }
   const srcA = kernelOperand(x, computeDtype, shape);
   const srcB = kernelOperand(y, computeDtype, shape);
   const out = emptyTensor(shape, outDtype);
-  const dst = out.storage_.data;
-  const name = kernel.name;
-  if (name !== undefined && computeDtype === outDtype && isFloatArray(dst)) {
-    if (offerRuns([srcA, srcB], shape, (backend, [ra, rb]) => backend.binary?.(name, ra, rb, dst, dst.length))) return out;
-  }
   const useBig = computeDtype === int64;
   const fn = (useBig ? kernel.big ?? numberKernelOnBigints(kernel.num, outDtype) : kernel.num) as (u: Element, v: Element) => Element;
-  map2(dst, shape, srcA, srcB, fn);
+  map2(out.storage_.data, out.shape_, srcA, srcB, fn);
   return out;
 }
 

@@ -10,6 +10,10 @@ export function numelOf(shape: Shape): number {
 
 export function contiguousStrides(shape: Shape): number[] {
   const n = shape.length;
+  // Every new tensor needs its strides; the ranks of most small tensors get array literals.
+  if (n === 0) return [];
+  if (n === 1) return [1];
+  if (n === 2) return [shape[1] > 1 ? shape[1] : 1, 1];
   const strides: number[] = [];
   for (let i = 0; i < n; i++) strides.push(1);
   let stride = 1;
