@@ -51,6 +51,55 @@ export interface SgdStepOptions {
   readonly maximize: boolean;
 }
 
+/**
+ * The float32 scalars of optim/adam.ts's fused loop (Adam and AdamW without amsgrad), each already
+ * rounded as the loop uses it, so a backend's loop computes the same values bit for bit.
+ */
+export interface AdamConstants {
+  /** AdamW: the parameter is first scaled by `shrink`. */
+  readonly decoupled: boolean;
+  /** Adam with weight decay: `decay * param` is added to the gradient. */
+  readonly decayGrad: boolean;
+  readonly shrink: number;
+  readonly decay: number;
+  /** The first moment's lerp weight (1 - beta1). */
+  readonly w1: number;
+  readonly beta2: number;
+  /** 1 - beta2. */
+  readonly w2: number;
+  /** The square root of the second moment's bias correction. */
+  readonly root: number;
+  readonly eps: number;
+  /** -lr / (first moment's bias correction). */
+  readonly scale: number;
+  /** -1 to maximize, else 1. */
+  readonly sign: number;
+}
+
+/** The float32 scalars of optim/rmsprop.ts's fused loop (see AdamConstants). */
+export interface RmspropConstants {
+  readonly decayGrad: boolean;
+  readonly decay: number;
+  readonly alpha: number;
+  /** 1 - alpha. */
+  readonly w: number;
+  readonly eps: number;
+  readonly momentum: number;
+  /** -lr. */
+  readonly step: number;
+  readonly sign: number;
+}
+
+/** The float32 scalars of optim/adagrad.ts's fused loop (see AdamConstants). */
+export interface AdagradConstants {
+  readonly decayGrad: boolean;
+  readonly decay: number;
+  readonly eps: number;
+  /** -lr after lr_decay. */
+  readonly step: number;
+  readonly sign: number;
+}
+
 export interface Backend {
   readonly name: BackendName;
   /** What it runs on, for people: e.g. "native addon, OpenBLAS 0.3.21, AVX2+FMA, 2 threads". */
@@ -99,6 +148,15 @@ export interface Backend {
    * null without momentum), bit-identical to src/optim/sgd.ts's fused loop.
    */
   sgdStep?(param: Float32Array, grad: Float32Array, buf: Float32Array | null, options: SgdStepOptions): boolean;
+  /** optim/adam.ts's fused loop in place over float32 arrays of one length, bit-identical to it. */
+  adamStep?(param: Float32Array, grad: Float32Array, expAvg: Float32Array, expAvgSq: Float32Array, c: AdamConstants): boolean;
+  /** optim/rmsprop.ts's fused loop (`momentumBuffer` null without momentum, `gradAvg` null unless centered). */
+  rmspropStep?(
+    param: Float32Array, grad: Float32Array, squareAvg: Float32Array, momentumBuffer: Float32Array | null, gradAvg: Float32Array | null,
+    c: RmspropConstants,
+  ): boolean;
+  /** optim/adagrad.ts's fused loop. */
+  adagradStep?(param: Float32Array, grad: Float32Array, sum: Float32Array, c: AdagradConstants): boolean;
 
   /** Threads used by large kernels; backends without threads leave these out. */
   setNumThreads?(n: number): void;

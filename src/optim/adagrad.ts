@@ -5,6 +5,8 @@ import { float32 } from '../tensor/dtype.js';
 import { fullLike, tensor } from '../tensor/factory.js';
 import { Optimizer, addcdiv_, addcmul_, checkOption, type ParamGroup, type ParamState, type Params } from './optimizer.js';
 import { bumpVersion, fusedArrays, f32, gradSign } from './fused.js';
+import { activeBackend } from '../backends/registry.js';
+import type { AdagradConstants } from '../backends/backend.js';
 
 export interface AdagradOptions {
   lr: number;
@@ -51,7 +53,8 @@ export class Adagrad extends Optimizer<AdagradOptions> {
         adagradOps(param, grad, state, group, clr);
         continue;
       }
-      adagradLoop(arrays, group, clr);
+      const c = adagradConstants(group, clr);
+      if (!activeBackend().adagradStep?.(arrays[0], arrays[1], arrays[2], c)) adagradLoop(arrays, c);
       bumpVersion(param);
       bumpVersion(state.sum);
     }
@@ -68,18 +71,19 @@ function adagradOps(param: Tensor, gradIn: Tensor, state: ParamState, group: Ada
   addcdiv_(param, grad, std, -clr);
 }
 
+/** The float32 scalars of adagradLoop at learning rate `clr` (after lr_decay). */
+function adagradConstants(group: AdagradOptions, clr: number): AdagradConstants {
+  return { decayGrad: group.weightDecay !== 0, decay: f32(group.weightDecay), eps: f32(group.eps), step: f32(-clr), sign: gradSign(group.maximize) };
+}
+
 /** `adagradOps` over typed arrays (param, grad, sum of squares), op for op. */
-function adagradLoop([p, g, sum]: Float32Array[], group: AdagradOptions, clr: number): void {
-  const { weightDecay, eps, maximize } = group;
-  const decay = f32(weightDecay);
-  const epsilon = f32(eps);
-  const step = f32(-clr);
-  const sign = gradSign(maximize);
+function adagradLoop([p, g, sum]: Float32Array[], c: AdagradConstants): void {
+  const { decayGrad, decay, eps, step, sign } = c;
   for (let i = 0; i < p.length; i++) {
     let d = sign * g[i];
-    if (weightDecay !== 0) d = f32(d + decay * p[i]);
+    if (decayGrad) d = f32(d + decay * p[i]);
     const s = f32(sum[i] + f32(d * d));
     sum[i] = s;
-    p[i] = f32(p[i] + f32(f32(d * step) / f32(f32(Math.sqrt(s)) + epsilon)));
+    p[i] = f32(p[i] + f32(f32(d * step) / f32(f32(Math.sqrt(s)) + eps)));
   }
 }

@@ -6,6 +6,8 @@ import { tensor, zerosLike } from '../tensor/factory.js';
 import { maximum } from '../ops/binary.js';
 import { Optimizer, addcdiv_, addcmul_, checkOption, type ParamGroup, type ParamState, type Params } from './optimizer.js';
 import { bumpVersion, fusedArrays, lerpValue, f32, gradSign } from './fused.js';
+import { activeBackend } from '../backends/registry.js';
+import type { AdamConstants } from '../backends/backend.js';
 
 export interface AdamOptions {
   lr: number;
@@ -35,7 +37,9 @@ function adamUpdate(param: Tensor, state: ParamState, group: AdamOptions, decoup
     adamOps(param, grad, state, group, decoupled, step);
     return;
   }
-  adamLoop(arrays, group, decoupled, step);
+  const c = adamConstants(group, decoupled, step);
+  const [p, g, m, v] = arrays;
+  if (!activeBackend().adamStep?.(p, g, m, v, c)) adamLoop(arrays, c);
   bumpVersion(param, decoupled ? 2 : 1);
   bumpVersion(state.expAvg);
   bumpVersion(state.expAvgSq, 2);
@@ -68,30 +72,38 @@ function adamOps(param: Tensor, gradIn: Tensor, state: ParamState, group: AdamOp
   addcdiv_(param, state.expAvg, denom, -stepSize);
 }
 
-/** `adamOps` without amsgrad over typed arrays (param, grad, first and second moments), op for op. */
-function adamLoop(arrays: Float32Array[], group: AdamOptions, decoupled: boolean, step: number): void {
-  const [p, g, m, v] = arrays;
+/** The float32 scalars of adamLoop for step `step`. */
+function adamConstants(group: AdamOptions, decoupled: boolean, step: number): AdamConstants {
   const { lr, betas: [beta1, beta2], eps, weightDecay, maximize } = group;
   const { stepSize, biasCorrection2Sqrt } = corrections(group, step);
-  const shrink = f32(1 - lr * weightDecay);
-  const decay = f32(weightDecay);
-  const w1 = f32(1 - beta1);
-  const b2 = f32(beta2);
-  const w2 = f32(1 - beta2);
-  const root = f32(biasCorrection2Sqrt);
-  const epsilon = f32(eps);
-  const scale = f32(-stepSize);
-  const sign = gradSign(maximize);
+  return {
+    decoupled,
+    decayGrad: !decoupled && weightDecay !== 0,
+    shrink: f32(1 - lr * weightDecay),
+    decay: f32(weightDecay),
+    w1: f32(1 - beta1),
+    beta2: f32(beta2),
+    w2: f32(1 - beta2),
+    root: f32(biasCorrection2Sqrt),
+    eps: f32(eps),
+    scale: f32(-stepSize),
+    sign: gradSign(maximize),
+  };
+}
+
+/** `adamOps` without amsgrad over typed arrays (param, grad, first and second moments), op for op. */
+function adamLoop([p, g, m, v]: Float32Array[], c: AdamConstants): void {
+  const { decoupled, decayGrad, shrink, decay, w1, beta2, w2, root, eps, scale, sign } = c;
   for (let i = 0; i < p.length; i++) {
     let d = sign * g[i];
     let x = p[i];
     if (decoupled) x = f32(x * shrink);
-    else if (weightDecay !== 0) d = f32(d + decay * x);
+    else if (decayGrad) d = f32(d + decay * x);
     const mi = f32(lerpValue(m[i], d, w1));
     m[i] = mi;
-    const vi = f32(f32(v[i] * b2) + f32(f32(d * w2) * d));
+    const vi = f32(f32(v[i] * beta2) + f32(f32(d * w2) * d));
     v[i] = vi;
-    const denom = f32(f32(f32(Math.sqrt(vi)) / root) + epsilon);
+    const denom = f32(f32(f32(Math.sqrt(vi)) / root) + eps);
     p[i] = f32(x + f32(f32(mi * scale) / denom));
   }
 }

@@ -5,6 +5,8 @@ import { float32 } from '../tensor/dtype.js';
 import { tensor, zerosLike } from '../tensor/factory.js';
 import { Optimizer, addcdiv_, addcmul_, checkOption, type ParamGroup, type ParamState, type Params } from './optimizer.js';
 import { bumpVersion, fusedArrays, lerpValue, f32, gradSign } from './fused.js';
+import { activeBackend } from '../backends/registry.js';
+import type { RmspropConstants } from '../backends/backend.js';
 
 export interface RMSpropOptions {
   lr: number;
@@ -49,7 +51,11 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
         rmspropOps(param, grad, state, group);
         continue;
       }
-      rmspropLoop(arrays, group);
+      const [p, g, sq] = arrays;
+      const buf = momentum > 0 ? arrays[3] : null;
+      const ga = centered ? arrays[arrays.length - 1] : null;
+      const c = rmspropConstants(group);
+      if (!activeBackend().rmspropStep?.(p, g, sq, buf, ga, c)) rmspropLoop(p, g, sq, buf, ga, c);
       bumpVersion(param);
       bumpVersion(state.squareAvg, 2);
       if (momentum > 0) bumpVersion(state.momentumBuffer, 2);
@@ -81,26 +87,31 @@ function rmspropOps(param: Tensor, gradIn: Tensor, state: ParamState, group: RMS
   }
 }
 
+/** The float32 scalars of rmspropLoop. */
+function rmspropConstants(group: RMSpropOptions): RmspropConstants {
+  const { lr, alpha, eps, weightDecay, momentum, maximize } = group;
+  return {
+    decayGrad: weightDecay !== 0,
+    decay: f32(weightDecay),
+    alpha: f32(alpha),
+    w: f32(1 - alpha),
+    eps: f32(eps),
+    momentum: f32(momentum),
+    step: f32(-lr),
+    sign: gradSign(maximize),
+  };
+}
+
 /**
  * `rmspropOps` over typed arrays, op for op: param, grad, square average, then the momentum buffer
  * (with momentum) and the gradient average (centered).
  */
-function rmspropLoop(arrays: Float32Array[], group: RMSpropOptions): void {
-  const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
-  const [p, g, sq] = arrays;
-  const buf = momentum > 0 ? arrays[3] : null;
-  const ga = centered ? arrays[arrays.length - 1] : null;
-  const decay = f32(weightDecay);
-  const a = f32(alpha);
-  const w = f32(1 - alpha);
-  const epsilon = f32(eps);
-  const mom = f32(momentum);
-  const step = f32(-lr);
-  const sign = gradSign(maximize);
+function rmspropLoop(p: Float32Array, g: Float32Array, sq: Float32Array, buf: Float32Array | null, ga: Float32Array | null, c: RmspropConstants): void {
+  const { decayGrad, decay, alpha, w, eps, momentum, step, sign } = c;
   for (let i = 0; i < p.length; i++) {
     let d = sign * g[i];
-    if (weightDecay !== 0) d = f32(d + decay * p[i]);
-    const s = f32(f32(sq[i] * a) + f32(f32(d * w) * d));
+    if (decayGrad) d = f32(d + decay * p[i]);
+    const s = f32(f32(sq[i] * alpha) + f32(f32(d * w) * d));
     sq[i] = s;
     let avg: number;
     if (ga !== null) {
@@ -110,9 +121,9 @@ function rmspropLoop(arrays: Float32Array[], group: RMSpropOptions): void {
     } else {
       avg = f32(Math.sqrt(s));
     }
-    avg = f32(avg + epsilon);
+    avg = f32(avg + eps);
     if (buf !== null) {
-      const b = f32(f32(buf[i] * mom) + f32(d / avg));
+      const b = f32(f32(buf[i] * momentum) + f32(d / avg));
       buf[i] = b;
       p[i] = f32(p[i] + step * b);
     } else {

@@ -420,16 +420,64 @@ struct SumBlocks {
 
 napi_value SumBlocks_(napi_env env, napi_callback_info info) { return by_dtype<SumBlocks>(env, info, 5); }
 
+/** Argument `i` as a float32 array of `length` elements; where `optional`, null or undefined (data nullptr) too. */
+bool float32_of_length(Args& args, size_t i, int64_t length, FloatArg<float>* out, bool optional = false) {
+  if (optional && args.is_null(i)) return true;
+  return float_arg(args, i, out) && out->length == length;
+}
+
+/** A float32 scalar argument (the optimizers' constants arrive already rounded to float32). */
+float float32_number(Args& args, size_t i) { return static_cast<float>(args.number(i)); }
+
 // sgdStep(param, grad, buf | null, lr, momentum, dampening, weightDecay, nesterov, maximize): float32
 // arrays of one length, updated in place.
 napi_value SgdStep(napi_env env, napi_callback_info info) {
   Args args(env, info);
   FloatArg<float> param, grad, buf;
-  const bool has_buf = !args.is_null(2);
   const SgdOptions o{args.number(3), args.number(4), args.number(5), args.number(6), args.boolean(7), args.boolean(8)};
-  const bool ok = float_arg(args, 0, &param) && float_arg(args, 1, &grad) && (!has_buf || float_arg(args, 2, &buf)) && args.ok() &&
-                  grad.length == param.length && (!has_buf || buf.length == param.length);
-  if (ok) sgd_step(param.data, grad.data, has_buf ? buf.data : nullptr, param.length, o);
+  const bool ok = float_arg(args, 0, &param) && float32_of_length(args, 1, param.length, &grad) &&
+                  float32_of_length(args, 2, param.length, &buf, true) && args.ok();
+  if (ok) sgd_step(param.data, grad.data, buf.data, param.length, o);
+  return boolean_value(env, ok);
+}
+
+// adamStep(param, grad, expAvg, expAvgSq, decoupled, decayGrad, shrink, decay, w1, beta2, w2, root, eps,
+// scale, sign): backend.ts's AdamConstants after the four float32 arrays of one length.
+napi_value AdamStep(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  FloatArg<float> param, grad, exp_avg, exp_avg_sq;
+  const AdamConstants c{args.boolean(4), args.boolean(5), float32_number(args, 6), float32_number(args, 7), float32_number(args, 8),
+                        float32_number(args, 9), float32_number(args, 10), float32_number(args, 11), float32_number(args, 12),
+                        float32_number(args, 13), float32_number(args, 14)};
+  const bool ok = float_arg(args, 0, &param) && float32_of_length(args, 1, param.length, &grad) &&
+                  float32_of_length(args, 2, param.length, &exp_avg) && float32_of_length(args, 3, param.length, &exp_avg_sq) && args.ok();
+  if (ok) adam_step(param.data, grad.data, exp_avg.data, exp_avg_sq.data, param.length, c);
+  return boolean_value(env, ok);
+}
+
+// rmspropStep(param, grad, squareAvg, momentumBuffer | null, gradAvg | null, decayGrad, decay, alpha, w,
+// eps, momentum, step, sign)
+napi_value RmspropStep(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  FloatArg<float> param, grad, square_avg, buf, grad_avg;
+  const RmspropConstants c{args.boolean(5), float32_number(args, 6), float32_number(args, 7), float32_number(args, 8),
+                           float32_number(args, 9), float32_number(args, 10), float32_number(args, 11), float32_number(args, 12)};
+  const bool ok = float_arg(args, 0, &param) && float32_of_length(args, 1, param.length, &grad) &&
+                  float32_of_length(args, 2, param.length, &square_avg) && float32_of_length(args, 3, param.length, &buf, true) &&
+                  float32_of_length(args, 4, param.length, &grad_avg, true) && args.ok();
+  if (ok) rmsprop_step(param.data, grad.data, square_avg.data, buf.data, grad_avg.data, param.length, c);
+  return boolean_value(env, ok);
+}
+
+// adagradStep(param, grad, sum, decayGrad, decay, eps, step, sign)
+napi_value AdagradStep(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  FloatArg<float> param, grad, sum;
+  const AdagradConstants c{args.boolean(3), float32_number(args, 4), float32_number(args, 5), float32_number(args, 6),
+                           float32_number(args, 7)};
+  const bool ok = float_arg(args, 0, &param) && float32_of_length(args, 1, param.length, &grad) &&
+                  float32_of_length(args, 2, param.length, &sum) && args.ok();
+  if (ok) adagrad_step(param.data, grad.data, sum.data, param.length, c);
   return boolean_value(env, ok);
 }
 
@@ -505,6 +553,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sumBlocks", nullptr, SumBlocks_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sgdStep", nullptr, SgdStep, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adamStep", nullptr, AdamStep, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"rmspropStep", nullptr, RmspropStep, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adagradStep", nullptr, AdagradStep, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"getNumThreads", nullptr, GetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

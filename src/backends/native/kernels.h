@@ -41,8 +41,11 @@ struct KernelTable {
   const char* name;
   KernelSet<float> f32;
   KernelSet<double> f64;
-  /** optim.h's sgd_step over one chunk, unthreaded. */
+  /** optim.h's optimizer steps over one chunk, unthreaded. */
   void (*sgd_step)(float* param, const float* grad, float* buf, int64_t n, const SgdOptions& o);
+  void (*adam_step)(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, int64_t n, const AdamConstants& c);
+  void (*rmsprop_step)(float* param, const float* grad, float* square_avg, float* buf, float* grad_avg, int64_t n, const RmspropConstants& c);
+  void (*adagrad_step)(float* param, const float* grad, float* sum, int64_t n, const AdagradConstants& c);
 };
 
 const KernelTable& generic_kernels();

@@ -7,8 +7,8 @@
 // addon is loaded through process.getBuiltinModule (Node 20.16 and later), and anything missing (a
 // browser, no build, an addon built for another Node ABI) means "no native backend" (null).
 import type {
-  Backend, BinaryOpName, ConvGeometry, FloatArray, ImageOperand, MatrixOperand, PlaneOperand, PoolGeometry, RunOperand, SgdStepOptions,
-  UnaryOpName,
+  AdagradConstants, AdamConstants, Backend, BinaryOpName, ConvGeometry, FloatArray, ImageOperand, MatrixOperand, PlaneOperand, PoolGeometry, RmspropConstants, RunOperand,
+  SgdStepOptions, UnaryOpName,
 } from '../backend.js';
 import { registerBackendLoader } from '../registry.js';
 import type { TypedArray } from '../../tensor/dtype.js';
@@ -36,6 +36,16 @@ interface Addon {
     param: Float32Array, grad: Float32Array, buf: Float32Array | null,
     lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, maximize: boolean,
   ): boolean;
+  adamStep(
+    param: Float32Array, grad: Float32Array, expAvg: Float32Array, expAvgSq: Float32Array,
+    decoupled: boolean, decayGrad: boolean, shrink: number, decay: number, w1: number, beta2: number, w2: number, root: number, eps: number,
+    scale: number, sign: number,
+  ): boolean;
+  rmspropStep(
+    param: Float32Array, grad: Float32Array, squareAvg: Float32Array, momentumBuffer: Float32Array | null, gradAvg: Float32Array | null,
+    decayGrad: boolean, decay: number, alpha: number, w: number, eps: number, momentum: number, step: number, sign: number,
+  ): boolean;
+  adagradStep(param: Float32Array, grad: Float32Array, sum: Float32Array, decayGrad: boolean, decay: number, eps: number, step: number, sign: number): boolean;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   /** The BLAS gemm uses (null without one, or while switched off) and the kernels' instruction set. */
@@ -155,6 +165,22 @@ export function loadNativeBackend(): NativeBackend | null {
     sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStepOptions): boolean {
       return param.length >= MIN_RUN &&
         addon.sgdStep(param, grad, buf, o.lr, o.momentum, o.dampening, o.weightDecay, o.nesterov, o.maximize);
+    },
+    adamStep(param: Float32Array, grad: Float32Array, expAvg: Float32Array, expAvgSq: Float32Array, c: AdamConstants): boolean {
+      return param.length >= MIN_RUN && addon.adamStep(
+        param, grad, expAvg, expAvgSq, c.decoupled, c.decayGrad, c.shrink, c.decay, c.w1, c.beta2, c.w2, c.root, c.eps, c.scale, c.sign,
+      );
+    },
+    rmspropStep(
+      param: Float32Array, grad: Float32Array, squareAvg: Float32Array, momentumBuffer: Float32Array | null, gradAvg: Float32Array | null,
+      c: RmspropConstants,
+    ): boolean {
+      return param.length >= MIN_RUN && addon.rmspropStep(
+        param, grad, squareAvg, momentumBuffer, gradAvg, c.decayGrad, c.decay, c.alpha, c.w, c.eps, c.momentum, c.step, c.sign,
+      );
+    },
+    adagradStep(param: Float32Array, grad: Float32Array, sum: Float32Array, c: AdagradConstants): boolean {
+      return param.length >= MIN_RUN && addon.adagradStep(param, grad, sum, c.decayGrad, c.decay, c.eps, c.step, c.sign);
     },
     setNumThreads(n: number): void {
       addon.setNumThreads(n);

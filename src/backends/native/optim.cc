@@ -1,5 +1,5 @@
-// torch.optim.SGD's step over float32 arrays, threaded: each element's update is independent, so any
-// thread count gives the same result. The loop itself is in kernels.inc (AVX2 or portable).
+// The optimizers' steps over float32 arrays, threaded: each element's update is independent, so any
+// thread count gives the same result. The loops themselves are in kernels.inc (AVX2 or portable).
 #include "optim.h"
 
 #include "kernels.h"
@@ -7,12 +7,41 @@
 
 namespace tstorch {
 
+namespace {
+
+// A few loads, stores and arithmetic operations per element: a chunk pays for a second thread from 32768.
+constexpr int64_t kGrain = 1 << 15;
+
+/** The chunk of `a` (null stays null) a kernel call starting at `begin` sees. */
+inline float* from(float* a, int64_t begin) { return a == nullptr ? nullptr : a + begin; }
+
+}  // namespace
+
 void sgd_step(float* param, const float* grad, float* buf, int64_t n, const SgdOptions& o) {
-  // A few loads, stores and multiply-adds per element: a chunk pays for a second thread from 32768.
-  constexpr int64_t kGrain = 1 << 15;
   auto kernel = active_kernels().sgd_step;
   parallel_for(n, kGrain, [&](int64_t begin, int64_t end) {
-    kernel(param + begin, grad + begin, buf == nullptr ? nullptr : buf + begin, end - begin, o);
+    kernel(param + begin, grad + begin, from(buf, begin), end - begin, o);
+  });
+}
+
+void adam_step(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, int64_t n, const AdamConstants& c) {
+  auto kernel = active_kernels().adam_step;
+  parallel_for(n, kGrain, [&](int64_t begin, int64_t end) {
+    kernel(param + begin, grad + begin, exp_avg + begin, exp_avg_sq + begin, end - begin, c);
+  });
+}
+
+void rmsprop_step(float* param, const float* grad, float* square_avg, float* buf, float* grad_avg, int64_t n, const RmspropConstants& c) {
+  auto kernel = active_kernels().rmsprop_step;
+  parallel_for(n, kGrain, [&](int64_t begin, int64_t end) {
+    kernel(param + begin, grad + begin, square_avg + begin, from(buf, begin), from(grad_avg, begin), end - begin, c);
+  });
+}
+
+void adagrad_step(float* param, const float* grad, float* sum, int64_t n, const AdagradConstants& c) {
+  auto kernel = active_kernels().adagrad_step;
+  parallel_for(n, kGrain, [&](int64_t begin, int64_t end) {
+    kernel(param + begin, grad + begin, sum + begin, end - begin, c);
   });
 }
 
