@@ -310,6 +310,7 @@ export class WasmBackend implements Backend {
   }
 
   unary(op: UnaryOpName, a: RunOperand, out: FloatArray, n: number): boolean {
+    if (n < ELEMENTWISE_MIN) return false; // the usual case on small tensors: decline before any lookup
     const code = UNARY_OPS.indexOf(op);
     const type = this.typeOf(out, a.data);
     const transcendental = code >= TRANSCENDENTAL;
@@ -327,6 +328,7 @@ export class WasmBackend implements Backend {
   }
 
   binary(op: BinaryOpName, a: RunOperand, b: RunOperand, out: FloatArray, n: number): boolean {
+    if (n < ELEMENTWISE_MIN) return false;
     const code = BINARY_OPS.indexOf(op);
     const type = this.typeOf(out, a.data, b.data);
     if (code < 0 || type === null || !pays(type, n)) return false;
@@ -343,6 +345,7 @@ export class WasmBackend implements Backend {
   }
 
   sum(a: RunOperand, n: number): number | null {
+    if (n < ELEMENTWISE_MIN) return null;
     const type = a.data instanceof Float32Array ? this.f32 : this.f64;
     if (a.step === 0 || !pays(type, n)) return null;
     this.arena.reset();
