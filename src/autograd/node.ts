@@ -42,34 +42,48 @@ export type NodePostHook = (gradInputs: MaybeTensor[], gradOutputs: MaybeTensor[
 let sequenceCounter = 0;
 
 export abstract class Node {
+  // Declared here and set in the constructor, without class-field definitions: a node is made for
+  // every recorded op, so its construction cost is part of every small op's.
   /** Creation order; the engine runs later-created nodes first. */
-  readonly sequenceNr: number = sequenceCounter++;
+  declare readonly sequenceNr: number;
   /** A stable unique id shown where PyTorch shows an address. */
-  readonly address: number = nextAddress();
+  declare readonly address: number;
   /** Stack of the forward call that created the node, recorded in anomaly mode. */
-  readonly forwardStack: string | undefined = captureForwardStack();
+  declare readonly forwardStack: string | undefined;
 
   // The tables below are created on first use: a node is made for every recorded op and almost none
   // gets hooks, retained gradients or metadata, so eager Maps were most of the cost of a small node.
-  private metadata_: Record<string, unknown> | null = null;
-  preHooks: Map<number, NodePreHook> | null = null;
-  postHooks: Map<number, NodePostHook> | null = null;
+  private declare metadata_: Record<string, unknown> | null;
+  declare preHooks: Map<number, NodePreHook> | null;
+  declare postHooks: Map<number, NodePostHook> | null;
   /** Hooks registered on the tensors this node produced (`t.registerHook`), by output number. */
-  tensorPreHooks: Map<number, { outputNr: number; fn: TensorHook }> | null = null;
+  declare tensorPreHooks: Map<number, { outputNr: number; fn: TensorHook }> | null;
   /** For `retainGrad()`: the tensor whose `.grad` receives this output's gradient. */
-  retainGradTargets: Map<number, Tensor> | null = null;
+  declare retainGradTargets: Map<number, Tensor> | null;
   /** @internal The engine's record of this node during a backward that reached it. */
-  task: Task | null = null;
+  declare task: Task | null;
+  declare readonly nextEdges: Edge[];
+  declare readonly inputMetadata: (InputMetadata | null)[];
+  /**
+   * How many forward outputs this node has (the number of gradients it receives). Custom functions
+   * learn it only after their forward ran, so it is set then.
+   */
+  declare numOutputs: number;
 
-  constructor(
-    readonly nextEdges: Edge[],
-    readonly inputMetadata: (InputMetadata | null)[],
-    /**
-     * How many forward outputs this node has (the number of gradients it receives). Custom functions
-     * learn it only after their forward ran, so it is set then.
-     */
-    public numOutputs: number,
-  ) {}
+  constructor(nextEdges: Edge[], inputMetadata: (InputMetadata | null)[], numOutputs: number) {
+    this.sequenceNr = sequenceCounter++;
+    this.address = nextAddress();
+    this.forwardStack = captureForwardStack();
+    this.metadata_ = null;
+    this.preHooks = null;
+    this.postHooks = null;
+    this.tensorPreHooks = null;
+    this.retainGradTargets = null;
+    this.task = null;
+    this.nextEdges = nextEdges;
+    this.inputMetadata = inputMetadata;
+    this.numOutputs = numOutputs;
+  }
 
   /** Free-form per-node data (`grad_fn.metadata`). */
   get metadata(): Record<string, unknown> {
@@ -127,15 +141,15 @@ function checkFunction(fn: unknown): void {
 
 /** A tensor saved for backward: checked against in-place changes and freed after backward. */
 export class SavedTensor {
-  private tensor: Tensor | null;
-  private version: number;
+  // Set in the constructor without class-field definitions: most recorded ops save a tensor or two.
+  private declare tensor: Tensor | null;
+  private declare version: number;
+  /** The node that saved it, when the tensor is one of that node's own outputs. */
+  private declare readonly savedByOutputOf: Node | null;
 
-  constructor(
-    tensor: Tensor,
-    /** The node that saved it, when the tensor is one of that node's own outputs. */
-    private readonly savedByOutputOf: Node | null = null,
-  ) {
-    if (tensor.isInference()) {
+  constructor(tensor: Tensor, savedByOutputOf: Node | null = null) {
+    this.savedByOutputOf = savedByOutputOf;
+    if (tensor.inference) {
       throw new Error(
         'Inference tensors cannot be saved for backward. To work around you can make a clone to get a normal tensor and use it in autograd.',
       );
@@ -196,16 +210,18 @@ function isNullGrad(g: MaybeTensor): boolean {
 
 /** The node of a built-in op: a name, saved tensors and a backward formula. */
 export class OpNode extends Node {
-  private readonly saved: (SavedTensor | null)[];
+  private declare readonly opName: string;
+  private declare readonly formula: BackwardFormula;
+  private declare readonly saved: (SavedTensor | null)[];
   /** Which inputs need a gradient (fixed at recording: edges never change). */
-  private readonly needs: readonly boolean[];
+  private declare readonly needs: readonly boolean[];
 
   constructor(
-    private readonly opName: string,
+    opName: string,
     nextEdges: Edge[],
     inputMetadata: (InputMetadata | null)[],
     numOutputs: number,
-    private readonly formula: BackwardFormula,
+    formula: BackwardFormula,
     /** Tensors the formula receives, in order; null for slots not needed by the gradients asked for. */
     toSave: readonly (Tensor | null)[] = [],
     /** The op's outputs: a saved output is reported as this node's own in version errors. */
@@ -213,8 +229,21 @@ export class OpNode extends Node {
     needs: readonly boolean[] = nextEdges.map(([node]) => node !== null),
   ) {
     super(nextEdges, inputMetadata, numOutputs);
+    this.opName = opName;
+    this.formula = formula;
     this.needs = needs;
-    this.saved = toSave.map((t) => (t === null ? null : new SavedTensor(t, outputs.includes(t) ? this : null)));
+    const saved: (SavedTensor | null)[] = [];
+    for (let i = 0; i < toSave.length; i++) {
+      const t = toSave[i];
+      if (t === null) {
+        saved.push(null);
+        continue;
+      }
+      let ownOutput = false;
+      for (let j = 0; j < outputs.length; j++) if (outputs[j] === t) ownOutput = true;
+      saved.push(new SavedTensor(t, ownOutput ? this : null));
+    }
+    this.saved = saved;
   }
 
   name(): string {

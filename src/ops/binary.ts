@@ -12,6 +12,7 @@ import type { BackwardFormula } from '../autograd/node.js';
 import {
   asOperand,
   binaryKernel,
+  binaryResultType,
   checkOperand,
   checkTensor,
   invalidArguments,
@@ -181,7 +182,7 @@ function addKernel(dtype: DType, alpha: number): Kernel2 {
 
 export function add(input: TensorOrScalar, other: TensorOrScalar, options?: { alpha?: Scalar }): Tensor {
   checkNumbersAsTensors('add', input, other);
-  const dtype = resultTypeOf(input, other);
+  const dtype = binaryResultType(input, other);
   const alpha = checkAlpha('add', optionsArg(options, 'add').alpha ?? 1, dtype);
   const out = binaryKernel(input, other, addKernel(dtype, alpha), dtype, dtype);
   record({
@@ -196,7 +197,7 @@ export function add(input: TensorOrScalar, other: TensorOrScalar, options?: { al
 export function sub(input: TensorOrScalar, other: TensorOrScalar, options?: { alpha?: Scalar }): Tensor {
   checkNumbersAsTensors('sub', input, other);
   checkSubtraction(input, other);
-  const dtype = resultTypeOf(input, other);
+  const dtype = binaryResultType(input, other);
   const alpha = checkAlpha('sub', optionsArg(options, 'sub').alpha ?? 1, dtype);
   const out = binaryKernel(input, other, addKernel(dtype, -alpha), dtype, dtype);
   record({
@@ -212,7 +213,7 @@ export function rsub(input: Tensor, other: TensorOrScalar, options?: { alpha?: S
   checkTensor(input, 'rsub');
   checkOperand(other, 'rsub', 'other', 2);
   checkSubtraction(input, other);
-  const dtype = resultTypeOf(input, other);
+  const dtype = binaryResultType(input, other);
   const alpha = checkAlpha('rsub', optionsArg(options, 'rsub').alpha ?? 1, dtype);
   const out = binaryKernel(other, input, addKernel(dtype, -alpha), dtype, dtype);
   record({
@@ -236,7 +237,7 @@ const mulBackward: BackwardFormula = ([g], [s, o], needs) => [needs[0] ? (g as T
 
 export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
   checkNumbersAsTensors('mul', input, other);
-  const dtype = resultTypeOf(input, other);
+  const dtype = binaryResultType(input, other);
   const a = asOperand(input, dtype);
   const b = asOperand(other, dtype);
   const out = binaryKernel(a, b, mulKernel(dtype), dtype, dtype);
@@ -295,7 +296,7 @@ function recordNotImplemented(op: string, inputs: readonly TensorOrScalar[], out
 }
 
 function roundingDivide(input: TensorOrScalar, other: TensorOrScalar, mode: 'trunc' | 'floor'): Tensor {
-  const dtype = resultTypeOf(input, other);
+  const dtype = binaryResultType(input, other);
   if (dtype === bool) throw notImplemented(`div_${mode}_cpu`, dtype);
   let kernel: Kernel2;
   if (!dtype.isFloatingPoint) kernel = intDivide(mode);
@@ -333,7 +334,7 @@ const trueDivideBackward: BackwardFormula = ([g], [s, o], needs) => [
 
 export function trueDivide(input: TensorOrScalar, other: TensorOrScalar): Tensor {
   checkNumbersAsTensors('true_divide', input, other);
-  const promoted = resultTypeOf(input, other);
+  const promoted = binaryResultType(input, other);
   const dtype = promoted.isFloatingPoint ? promoted : getDefaultDtype();
   const a = asOperand(input, dtype);
   const b = asOperand(other, dtype);
@@ -449,7 +450,7 @@ export function pow(input: TensorOrScalar, exponent: TensorOrScalar): Tensor {
 
 function floatBinary(name: string, input: Tensor, other: Tensor, num: (x: number, y: number) => number): Tensor {
   checkTensors(name, input, other);
-  const promoted = resultTypeOf(input, other);
+  const promoted = binaryResultType(input, other);
   const dtype = promoted.isFloatingPoint ? promoted : getDefaultDtype();
   return binaryKernel(input, other, { num }, dtype, dtype);
 }
@@ -473,7 +474,7 @@ type ExtremumName = 'maximum' | 'minimum' | 'fmax' | 'fmin';
 
 function extremum(name: ExtremumName, input: Tensor, other: Tensor): Tensor {
   checkTensors(name, input, other);
-  const dtype = resultTypeOf(input, other);
+  const dtype = binaryResultType(input, other);
   const isMax = name === 'maximum' || name === 'fmax';
   const propagateNan = name === 'maximum' || name === 'minimum';
   const big = (x: bigint, y: bigint): bigint => (isMax ? (x >= y ? x : y) : x <= y ? x : y);
@@ -554,7 +555,7 @@ function fmodKernel(dtype: DType): Kernel2 {
 
 export function remainder(input: TensorOrScalar, other: TensorOrScalar): Tensor {
   checkOneTensor('remainder', input, other, SCALAR_SELF_SIGNATURES);
-  const dtype = resultTypeOf(input, other);
+  const dtype = binaryResultType(input, other);
   if (dtype === bool) throw notImplemented('remainder_cpu', dtype);
   const out = binaryKernel(input, other, remainderKernel(dtype), dtype, dtype);
   if (input instanceof Tensor) recordModulo(out, input, other, 'Remainder', 'floor');
@@ -564,7 +565,7 @@ export function remainder(input: TensorOrScalar, other: TensorOrScalar): Tensor 
 
 export function fmod(input: Tensor, other: TensorOrScalar): Tensor {
   checkTensorThenOperand('fmod', input, other);
-  const dtype = resultTypeOf(input, other);
+  const dtype = binaryResultType(input, other);
   if (dtype === bool) throw notImplemented('fmod_cpu', dtype);
   const out = binaryKernel(input, other, fmodKernel(dtype), dtype, dtype);
   recordModulo(out, input, other, 'Fmod', 'trunc');
@@ -603,7 +604,7 @@ function compare(name: CompareName, input: Tensor, other: TensorOrScalar): Tenso
   checkTensorThenOperand(name, input, other);
   const test = COMPARE[name];
   const kernel = (x: Element, y: Element): number => (test(x, y) ? 1 : 0);
-  return binaryKernel(input, other, { num: kernel, big: kernel }, resultTypeOf(input, other), bool);
+  return binaryKernel(input, other, { num: kernel, big: kernel }, binaryResultType(input, other), bool);
 }
 
 export const eq = (input: Tensor, other: TensorOrScalar): Tensor => compare('eq', input, other);
@@ -618,7 +619,7 @@ function logical(name: string, input: Tensor, other: Tensor, fn: (x: boolean, y:
   // Truthiness as in C++: nan is true.
   const truthy = (v: Element): boolean => v !== 0 && v !== 0n;
   const kernel = (x: Element, y: Element): number => (fn(truthy(x), truthy(y)) ? 1 : 0);
-  return binaryKernel(input, other, { num: kernel, big: kernel }, resultTypeOf(input, other), bool);
+  return binaryKernel(input, other, { num: kernel, big: kernel }, binaryResultType(input, other), bool);
 }
 
 export const logicalAnd = (a: Tensor, b: Tensor): Tensor => logical('logical_and', a, b, (x, y) => x && y);
@@ -627,7 +628,7 @@ export const logicalXor = (a: Tensor, b: Tensor): Tensor => logical('logical_xor
 
 function bitwise(name: string, input: TensorOrScalar, other: TensorOrScalar, num: (x: number, y: number) => number, big: (x: bigint, y: bigint) => bigint): Tensor {
   checkOneTensor(name, input, other, SCALAR_SELF_SIGNATURES);
-  const dtype = resultTypeOf(input, other);
+  const dtype = binaryResultType(input, other);
   if (dtype.isFloatingPoint) throw notImplemented(`${name}_cpu`, dtype);
   return binaryKernel(input, other, { num, big }, dtype, dtype);
 }
@@ -657,7 +658,7 @@ export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrS
   } else if (condition.dtype !== bool) {
     throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${legacyScalarName(condition.dtype)}`);
   }
-  const dtype = resultTypeOf(input, other);
+  const dtype = binaryResultType(input, other);
   const out = ternaryKernel(condition, asOperand(input, dtype), asOperand(other, dtype), dtype, (c, x, y) => (c ? x : y));
   record({
     name: 'WhereBackward0',

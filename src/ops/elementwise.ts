@@ -59,6 +59,15 @@ export function resultTypeOf(...operands: TensorOrScalar[]): DType {
   return resultType(...operands);
 }
 
+/**
+ * `resultTypeOf` for the two operands of an arithmetic op (already checked), without the varargs: a
+ * floating tensor with dims beside a scalar or a tensor of its dtype, most calls, keeps its dtype.
+ */
+export function binaryResultType(x: TensorOrScalar, y: TensorOrScalar): DType {
+  if (x instanceof Tensor && x.dtype_.kind === 'float' && x.shape_.length > 0 && (!(y instanceof Tensor) || y.dtype_ === x.dtype_)) return x.dtype_;
+  return resultType(x, y);
+}
+
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 

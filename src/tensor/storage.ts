@@ -17,12 +17,15 @@ export class Storage {
    * only when that buffer's storage was made during the same backward, so no tensor of the user's
    * shares it.
    */
-  readonly serial = storagesCreated++;
+  declare readonly serial: number;
+  /** The elements. Views of one storage share this array. */
+  declare readonly data: TypedArray;
 
-  constructor(
-    /** The elements. Views of one storage share this array. */
-    readonly data: TypedArray,
-  ) {}
+  // Fields set here rather than by class-field definitions: every new tensor makes a storage.
+  constructor(data: TypedArray) {
+    this.serial = storagesCreated++;
+    this.data = data;
+  }
 
   get length(): number {
     return this.data.length;

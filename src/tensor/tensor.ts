@@ -14,7 +14,10 @@ import { lateBound } from './late-bound.js';
 
 /** Shared by a tensor, its views and `detach()` results; bumped by every in-place change. */
 export class VersionCounter {
-  value = 0;
+  declare value: number;
+  constructor() {
+    this.value = 0;
+  }
 }
 
 /** How a view was created; some in-place changes of views are forbidden depending on it. */
@@ -44,7 +47,8 @@ export class Tensor {
   /** @internal */ declare strides_: number[];
   /** @internal */ declare offset_: number;
   /** @internal */ declare dtype_: DType;
-  /** @internal */ declare versionCounter: VersionCounter;
+  /** The version counter, made on first use: most results of small ops are never saved, viewed or changed. */
+  private declare version_: VersionCounter | null;
   /** @internal */ declare viewInfo: ViewInfo | null;
   /** @internal */ declare inference: boolean;
 
@@ -67,7 +71,7 @@ export class Tensor {
     this.strides_ = strides;
     this.offset_ = offset;
     this.dtype_ = dtype;
-    this.versionCounter = version ?? new VersionCounter();
+    this.version_ = version ?? null;
     this.viewInfo = null;
     this.inference = isInferenceModeEnabled();
     this.ownRequiresGrad = false;
@@ -78,6 +82,11 @@ export class Tensor {
     this.gradAccumulator = null;
     this.leafHooks = null;
     this.postAccumulateHooks = null;
+  }
+
+  /** @internal Shared by this tensor, its views and `detach()` results. */
+  get versionCounter(): VersionCounter {
+    return (this.version_ ??= new VersionCounter());
   }
 
   /** @internal A new contiguous tensor owning `data`. */
