@@ -137,9 +137,10 @@ export interface Backend {
   /** The sum of a contiguous run, accumulated at least as precisely as a pairwise float sum. */
   sum?(a: RunOperand, n: number): number | null;
   /**
-   * out[k] = the sum over o < outer, i < inner of a[offset + (o * width + k) * inner + i] for k < width,
-   * each accumulated in double in that order (ops/reduce.ts's keptBlockSum: sums over the dims around
-   * a block of kept dims, a bias gradient's), so that it equals the JS loop's result.
+   * out[k] = the sum over o < outer, i < inner of a[offset + (o * width + k) * inner + i] for k < width
+   * (ops/reduce.ts's keptBlockSum: sums over the dims around a block of kept dims, a bias gradient's),
+   * accumulated in double: with inner 1 in that order, so equal to the JS loop's result; runs over i
+   * at least as precisely as `sum`.
    */
   sumBlocks?(a: FloatArray, offset: number, outer: number, width: number, inner: number, out: FloatArray): boolean;
 
