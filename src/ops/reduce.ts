@@ -1,7 +1,7 @@
 // Reductions over dims: the shared reduction kernel and its helpers, and the reductions computed by
 // it directly: sum, mean, prod, var, std, logsumexp, the vector norm, all, any; also sumTo (used to
 // reduce broadcast gradients). Selections, sorting, scans and softmax live in reductions.ts.
-import { DType, bool, int64, uint8, getDefaultDtype, promoteTypes } from '../tensor/dtype.js';
+import { DType, bool, float32, int64, uint8, getDefaultDtype, promoteTypes } from '../tensor/dtype.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { isContiguousLayout, normalizeDim, numelOf } from '../tensor/layout.js';
 import { emptyTensor, ones } from '../tensor/factory.js';
@@ -14,6 +14,7 @@ import { legacyScalarName } from './pointwise.js';
 import { where } from './binary.js';
 import { cat } from './join.js';
 import { record } from '../autograd/record.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import { boolOption, dtypeOption, optionsArg } from '../tensor/args.js';
 import type { Element } from '../tensor/storage.js';
 import type { TypedArray } from '../tensor/dtype.js';
@@ -122,6 +123,8 @@ export function reducedShape(shape: readonly number[], dims: readonly number[], 
  */
 export function groupedForReduction(x: Tensor, dims: readonly number[]): { data: TypedArray; offset: number; groups: number; groupSize: number } {
   const nd = x.dim();
+  // A contiguous tensor reduced whole (a loss's mean) is one group read in place.
+  if (dims.length === nd && x.isContiguous()) return { data: x.storage_.data, offset: x.offset_, groups: 1, groupSize: x.numel() };
   const kept = dims.length === nd ? [] : allDims(nd).filter((i) => !dims.includes(i));
   const order = kept.length === 0 ? dims : [...kept, ...dims];
   const shape = order.map((d) => x.shape_[d]);
@@ -297,8 +300,26 @@ export function mean(input: Tensor, dim?: Dims | ReduceOptions, options?: Reduce
     name: isFullReduction(split.dim) ? 'MeanBackward0' : 'MeanBackward1',
     inputs: [input],
     outputs: [out],
-    backward: ([g]) => [expandReducedGrad(g as Tensor, inputShape, dims, keepdim).div(count)],
+    backward: ([g]) => [meanBackward(g as Tensor, inputShape, dims, keepdim, count)],
   });
+  return out;
+}
+
+/**
+ * MeanBackward: the gradient expanded back to the input's shape, divided by the count. A 0-dim gradient
+ * outside graph recording (a plain backward of a full mean) is divided once and filled into the result
+ * directly: the same division of the same float operands as the expand and div (the count stored in
+ * the gradient's dtype, as div stores a number), without the view and the wrapped scalar.
+ */
+function meanBackward(g: Tensor, inputShape: readonly number[], dims: readonly number[], keepdim: boolean, count: number): Tensor {
+  const data = g.storage_.data;
+  if (g.shape_.length > 0 || isGradEnabled() || !isFloatArray(data)) return expandReducedGrad(g, inputShape, dims, keepdim).div(count);
+  const divisor = g.dtype_ === float32 ? Math.fround(count) : count;
+  const out = emptyTensor(inputShape, g.dtype_);
+  const dst = out.storage_.data as FloatArray;
+  const value = data[g.offset_] / divisor;
+  if (dst.length === 1) dst[0] = value;
+  else dst.fill(value);
   return out;
 }
 
