@@ -199,24 +199,31 @@ export interface Task {
  */
 class StealPolicy {
   /** Storages from before the run belong to the user (given gradients, saved tensors). */
-  private readonly firstFresh = storageCount();
+  private declare readonly firstFresh: number;
   /** Set once user code runs: from then on a buffer may be referenced from outside. */
-  private userCodeRan = false;
-  /** Storages handed to more than one consumer, or already taken by a leaf (made on first need). */
-  private taken: Set<Storage> | null = null;
+  private declare userCodeRan: boolean;
+
+  constructor() {
+    this.firstFresh = storageCount();
+    this.userCodeRan = false;
+  }
 
   noteUserCode(): void {
     this.userCodeRan = true;
   }
 
-  /** Marks storages that a node gave to several of its edges (AddBackward passes one gradient on twice). */
+  /**
+   * Marks storages that a node gave to several of its edges (AddBackward passes one gradient on twice).
+   * A mark of this run is never mistaken for another's: a nested run (from a hook) starts after user
+   * code ran, when this one takes nothing more, and its own marks name it.
+   */
   noteOutputs(outputs: MaybeTensor[]): void {
     for (let i = 0; i < outputs.length; i++) {
       const a = outputs[i];
       if (a === null) continue;
       for (let j = i + 1; j < outputs.length; j++) {
         const b = outputs[j];
-        if (b !== null && b.storage_ === a.storage_) (this.taken ??= new Set()).add(a.storage_);
+        if (b !== null && b.storage_ === a.storage_) a.storage_.claimedBy = this;
       }
     }
   }
@@ -227,20 +234,23 @@ class StealPolicy {
     const owned =
       !this.userCodeRan &&
       storage.serial >= this.firstFresh &&
-      !(this.taken?.has(storage) ?? false) &&
+      storage.claimedBy !== this &&
       grad.offset_ === 0 &&
       sameShape(grad.shape_, variable.shape_) &&
       storage.length === variable.numel() &&
       sameShape(grad.strides_, variable.strides_) &&
       grad.isContiguous();
-    if (owned) (this.taken ??= new Set()).add(storage);
+    if (owned) storage.claimedBy = this;
     return owned;
   }
 }
 
 /** Max-heap of tasks by priority. */
 class ReadyQueue {
-  private readonly heap: Task[] = [];
+  private declare readonly heap: Task[];
+  constructor() {
+    this.heap = [];
+  }
   get size(): number {
     return this.heap.length;
   }
@@ -251,7 +261,9 @@ class ReadyQueue {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (h[parent].priority >= h[i].priority) break;
-      [h[parent], h[i]] = [h[i], h[parent]];
+      const t = h[parent];
+      h[parent] = h[i];
+      h[i] = t;
       i = parent;
     }
   }
@@ -269,7 +281,9 @@ class ReadyQueue {
         if (l < h.length && h[l].priority > h[m].priority) m = l;
         if (r < h.length && h[r].priority > h[m].priority) m = r;
         if (m === i) break;
-        [h[m], h[i]] = [h[i], h[m]];
+        const t = h[m];
+        h[m] = h[i];
+        h[i] = t;
         i = m;
       }
     }
@@ -334,7 +348,11 @@ function execute(roots: Edge[], rootGrads: MaybeTensor[], options: EngineOptions
 
   // Dependencies: how many edges from reachable nodes point at each node. Each node is expanded once.
   for (let k = 0; k < discovered.length; k++) {
-    for (const [child] of discovered[k].node.nextEdges) if (child !== null) reach(child).dependencies++;
+    const edges = discovered[k].node.nextEdges;
+    for (let i = 0; i < edges.length; i++) {
+      const child = edges[i][0];
+      if (child !== null) reach(child).dependencies++;
+    }
   }
 
   if (options.targets !== undefined) {
@@ -347,8 +365,8 @@ function execute(roots: Edge[], rootGrads: MaybeTensor[], options: EngineOptions
 
   const steal = new StealPolicy();
   const queue = new ReadyQueue();
-  for (const [node] of roots) {
-    const task = taskOf(node as Node);
+  for (let i = 0; i < roots.length; i++) {
+    const task = taskOf(roots[i][0] as Node);
     if (!task.queued && task.dependencies === 0) {
       task.queued = true;
       queue.push(task);

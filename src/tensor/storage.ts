@@ -21,10 +21,17 @@ export class Storage {
   /** The elements. Views of one storage share this array. */
   declare readonly data: TypedArray;
 
+  /**
+   * @internal The backward run (its steal policy) that handed this storage to several consumers or let
+   * a leaf take it as `.grad`: a mark here costs less than the Set per run that most backwards needed.
+   */
+  declare claimedBy: object | null;
+
   // Fields set here rather than by class-field definitions: every new tensor makes a storage.
   constructor(data: TypedArray) {
     this.serial = storagesCreated++;
     this.data = data;
+    this.claimedBy = null;
   }
 
   get length(): number {
