@@ -499,71 +499,16 @@ test('torch.backends lists the native backend and describes it', { skip }, () =>
   assert.match(described, /^native addon: .*(sgemm\/dgemm|own packed GEMM), .* kernels, \d+ threads?$/);
 });
 
-/**
- * Runs three steps of the optimizer `make` builds over 70,000 parameters (long enough for the addon to
- * split the update between two threads) on the native and the JS backend; the parameters must end
- * bit-identical.
- */
-function assertOptimizerMatchesJs(make: (params: torch.Tensor[]) => torch.optim.Optimizer, what: string): void {
-  const n = 70_000;
-  const tensors = (): torch.Tensor[] => {
-    const r = random(7);
-    return [0, 1, 2].map(() => torch.tensor(Array.from({ length: n }, () => r() * 2 - 1)));
-  };
-  const run = (name: 'js' | 'native'): Float32Array => {
-    torch.backends.use(name);
-    const [p, g, g2] = tensors();
-    p.requiresGrad_(true);
-    const opt = make([p]);
-    for (const grad of [g, g2, g]) {
-      p.grad = grad.clone();
-      opt.step();
-    }
-    return new Float32Array(p.detach().tolist() as number[]);
-  };
-  const before = torch.backends.current();
-  const threads = torch.getNumThreads();
-  try {
-    torch.setNumThreads(2);
-    assert.deepEqual(run('native'), run('js'), what);
-  } finally {
-    torch.backends.use(before);
-    torch.setNumThreads(threads);
-  }
-}
-
-test('sgdStep: bit-identical to the JS loop in every configuration, declined for mismatched lengths', { skip }, () => {
+test('sgdStep: declined for mismatched lengths', { skip }, () => {
   const backend = native as NativeBackend;
-  const configs = [
-    { lr: 0.01, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false },
-    { lr: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0, nesterov: false, maximize: true },
-    { lr: 0.03, momentum: 0.8, dampening: 0, weightDecay: 1e-3, nesterov: true, maximize: false },
-    { lr: 0.3, momentum: 0, dampening: 0, weightDecay: 0.01, nesterov: false, maximize: false },
-  ];
-  for (const options of configs) assertOptimizerMatchesJs((params) => new torch.optim.SGD(params, options), JSON.stringify(options));
+  const options = { lr: 0.01, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, maximize: false };
   const n = 1000;
   const a = randomArray(Float32Array, n, random(41)) as Float32Array;
-  assert.equal(backend.sgdStep?.(a, new Float32Array(n), null, configs[0]), true);
-  assert.equal(backend.sgdStep?.(a, new Float32Array(n - 1), null, configs[0]), false);
-  assert.equal(backend.sgdStep?.(a, new Float32Array(n), new Float32Array(n + 1), configs[0]), false);
+  assert.equal(backend.sgdStep?.(a, new Float32Array(n), null, options), true);
+  assert.equal(backend.sgdStep?.(a, new Float32Array(n - 1), null, options), false);
+  assert.equal(backend.sgdStep?.(a, new Float32Array(n), new Float32Array(n + 1), options), false);
 });
 
-test('adamStep, rmspropStep, adagradStep: bit-identical to the JS loops in every configuration', { skip }, () => {
-  // beta1 and alpha under 0.5 take the lerp's other formula (weight 1 - beta1 above 0.5).
-  const adam = [{}, { betas: [0.3, 0.9] as [number, number], weightDecay: 0.01 }, { lr: 0.01, eps: 1e-3, maximize: true }];
-  for (const options of adam) {
-    assertOptimizerMatchesJs((params) => new torch.optim.Adam(params, options), `Adam ${JSON.stringify(options)}`);
-    assertOptimizerMatchesJs((params) => new torch.optim.AdamW(params, options), `AdamW ${JSON.stringify(options)}`);
-  }
-  const rmsprop = [{}, { momentum: 0.9, centered: true, weightDecay: 0.01 }, { alpha: 0.3, centered: true, maximize: true }, { momentum: 0.5 }];
-  for (const options of rmsprop) {
-    assertOptimizerMatchesJs((params) => new torch.optim.RMSprop(params, options), `RMSprop ${JSON.stringify(options)}`);
-  }
-  const adagrad = [{}, { lrDecay: 0.1, weightDecay: 0.01, eps: 1e-4 }, { maximize: true, initialAccumulatorValue: 0.5 }];
-  for (const options of adagrad) {
-    assertOptimizerMatchesJs((params) => new torch.optim.Adagrad(params, options), `Adagrad ${JSON.stringify(options)}`);
-  }
-});
 
 test('the optimizer primitives decline arrays of different lengths', { skip }, () => {
   const backend = native as NativeBackend;

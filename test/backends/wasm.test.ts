@@ -376,3 +376,18 @@ test('memory: repeated calls reuse the arena, so it grows to the largest call an
   for (let i = 0; i < 5; i++) checkGemm(Float32Array, 1e-5, 2, 40, 40, 40, 'sparse', 'shared', r);
   assert.equal(wasm.memoryBytes, high);
 });
+
+test('the optimizer updates decline arrays of different lengths and runs too short to pay for the copies', () => {
+  const n = 1000;
+  const [p, g, m] = [0, 1, 2].map(() => new Float32Array(n));
+  const adam = { decoupled: false, decayGrad: false, shrink: 1, decay: 0, w1: 0.1, beta2: 0.999, w2: 0.001, root: 1, eps: 1e-8, scale: -1e-3, sign: 1 };
+  assert.equal(wasm.adamStep(p, g, m, new Float32Array(n), adam), true);
+  assert.equal(wasm.adamStep(p, g, m, new Float32Array(n - 1), adam), false);
+  assert.equal(wasm.adamStep(p.subarray(0, 100), g.subarray(0, 100), m.subarray(0, 100), new Float32Array(100), adam), false);
+  const rmsprop = { decayGrad: false, decay: 0, alpha: 0.99, w: 0.01, eps: 1e-8, momentum: 0, step: -0.01, sign: 1 };
+  assert.equal(wasm.rmspropStep(p, g, m, null, null, rmsprop), true);
+  assert.equal(wasm.rmspropStep(p, g, m, null, new Float32Array(n + 1), rmsprop), false);
+  const adagrad = { decayGrad: false, decay: 0, eps: 1e-10, step: -0.01, sign: 1 };
+  assert.equal(wasm.adagradStep(p, g, m, adagrad), true);
+  assert.equal(wasm.adagradStep(p, new Float32Array(n - 1), m, adagrad), false);
+});

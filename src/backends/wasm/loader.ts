@@ -12,8 +12,8 @@
 // shrink): the high-water mark of one call, never a sum over calls. Calls that would need more than
 // MAX_BYTES are declined and run in JS.
 import type {
-  Backend, BinaryOpName, ConvGeometry, FloatArray, ImageOperand, MatrixOperand, PlaneOperand, PoolGeometry, RunOperand,
-  UnaryOpName,
+  AdagradConstants, AdamConstants, Backend, BinaryOpName, ConvGeometry, FloatArray, ImageOperand, MatrixOperand, PlaneOperand, PoolGeometry, RmspropConstants,
+  RunOperand, UnaryOpName,
 } from '../backend.js';
 import { registerBackendLoader } from '../registry.js';
 import { elementOffsets } from '../js/strided.js';
@@ -76,6 +76,20 @@ interface TypedKernels {
 
 /** c/kernels.c's float32 exp, log, tanh and sigmoid. */
 type Transcendental = (op: number, a: Ptr, out: Ptr, n: number) => void;
+
+/** c/kernels.c's optimizer updates (float32, in place; flags as 0 or 1, a null array as address 0). */
+interface OptimizerKernels {
+  adam_step_f32(
+    p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, decoupled: number, decayGrad: number,
+    shrink: number, decay: number, w1: number, beta2: number, w2: number, root: number, eps: number, scale: number, sign: number,
+  ): void;
+  rmsprop_step_f32(
+    p: Ptr, g: Ptr, sq: Ptr, buf: Ptr, ga: Ptr, n: number, decayGrad: number,
+    decay: number, alpha: number, w: number, eps: number, momentum: number, step: number, sign: number,
+  ): void;
+  adagrad_step_f32(p: Ptr, g: Ptr, sum: Ptr, n: number, decayGrad: number, decay: number, eps: number, step: number, sign: number): void;
+}
+const OPTIMIZER_NAMES: readonly (keyof OptimizerKernels)[] = ['adam_step_f32', 'rmsprop_step_f32', 'adagrad_step_f32'];
 
 const KERNEL_NAMES: readonly (keyof TypedKernels)[] = [
   'gemm_scratch', 'gemm_batched', 'conv_scratch', 'conv_forward', 'conv_transpose_forward', 'conv_weight_grad',
@@ -146,16 +160,19 @@ export class WasmBackend implements Backend {
   private readonly f32: ElementType;
   private readonly f64: ElementType;
   private readonly transcendental: Transcendental;
+  private readonly optimizers: OptimizerKernels;
 
   constructor(private readonly arena: Arena, exports: WebAssembly.Exports) {
-    const kernels = (suffix: string): TypedKernels => {
-      const entries = KERNEL_NAMES.map((name) => {
-        const fn = exports[`${name}_${suffix}`];
-        if (typeof fn !== 'function') throw new Error(`the WebAssembly module lacks ${name}_${suffix}`);
+    const functions = <T>(names: readonly string[], exportName: (name: string) => string): T => {
+      const entries = names.map((name) => {
+        const fn = exports[exportName(name)];
+        if (typeof fn !== 'function') throw new Error(`the WebAssembly module lacks ${exportName(name)}`);
         return [name, fn];
       });
-      return Object.fromEntries(entries) as TypedKernels;
+      return Object.fromEntries(entries) as T;
     };
+    const kernels = (suffix: string): TypedKernels => functions(KERNEL_NAMES, (name) => `${name}_${suffix}`);
+    this.optimizers = functions(OPTIMIZER_NAMES, (name) => name);
     this.f32 = { kernels: kernels('f32'), bytes: 4, maxRun: Infinity, view: (buffer, ptr, length) => new Float32Array(buffer, ptr, length) };
     this.transcendental = exports.transcendental_f32 as Transcendental;
     this.f64 = { kernels: kernels('f64'), bytes: 8, maxRun: ELEMENTWISE_MAX_F64, view: (buffer, ptr, length) => new Float64Array(buffer, ptr, length) };
@@ -341,6 +358,47 @@ export class WasmBackend implements Backend {
     y.copy();
     type.kernels.binary(code, x.ptr, a.step, y.ptr, b.step, result, n);
     this.copyOut(type, result, out.subarray(0, n));
+    return true;
+  }
+
+  adamStep(param: Float32Array, grad: Float32Array, expAvg: Float32Array, expAvgSq: Float32Array, c: AdamConstants): boolean {
+    return this.updateInPlace([param, grad, expAvg, expAvgSq], [0, 2, 3], ([p, g, m, v], n) => this.optimizers.adam_step_f32(
+      p, g, m, v, n, Number(c.decoupled), Number(c.decayGrad), c.shrink, c.decay, c.w1, c.beta2, c.w2, c.root, c.eps, c.scale, c.sign,
+    ));
+  }
+
+  rmspropStep(
+    param: Float32Array, grad: Float32Array, squareAvg: Float32Array, momentumBuffer: Float32Array | null, gradAvg: Float32Array | null,
+    c: RmspropConstants,
+  ): boolean {
+    return this.updateInPlace([param, grad, squareAvg, momentumBuffer, gradAvg], [0, 2, 3, 4], ([p, g, sq, buf, ga], n) => this.optimizers.rmsprop_step_f32(
+      p, g, sq, buf, ga, n, Number(c.decayGrad), c.decay, c.alpha, c.w, c.eps, c.momentum, c.step, c.sign,
+    ));
+  }
+
+  adagradStep(param: Float32Array, grad: Float32Array, sum: Float32Array, c: AdagradConstants): boolean {
+    return this.updateInPlace([param, grad, sum], [0, 2], ([p, g, s], n) => this.optimizers.adagrad_step_f32(
+      p, g, s, n, Number(c.decayGrad), c.decay, c.eps, c.step, c.sign,
+    ));
+  }
+
+  /**
+   * An optimizer update in place over float32 arrays of one length (a null one is absent: address 0):
+   * copies them in, runs `kernel`, and copies back the arrays at the positions `written`. Declined
+   * below ELEMENTWISE_MIN elements, where the JS loop is as fast as the copies.
+   */
+  private updateInPlace(arrays: readonly (Float32Array | null)[], written: readonly number[], kernel: (ptrs: Ptr[], n: number) => void): boolean {
+    const n = (arrays[0] as Float32Array).length;
+    if (n < ELEMENTWISE_MIN || arrays.some((a) => a !== null && a.length !== n)) return false;
+    this.arena.reset();
+    const placed = arrays.map((a) => (a === null ? null : this.placeDense(this.f32, a, 0, n)));
+    if (!this.arena.commit()) return false;
+    for (const p of placed) p?.copy();
+    kernel(placed.map((p) => p?.ptr ?? 0), n);
+    for (const i of written) {
+      const a = arrays[i];
+      if (a !== null) this.copyOut(this.f32, (placed[i] as Placed).ptr, a);
+    }
     return true;
   }
 
