@@ -520,32 +520,35 @@ function reportAnomaly(node: Node): void {
   warn(`Error detected in ${node.name()}. Traceback of forward call that caused the error:\n${node.forwardStack ?? ''}`);
 }
 
-/** Reduces each gradient to its input's shape (sum over broadcast dims) and casts it to its dtype. */
+/**
+ * Reduces each gradient to its input's shape (sum over broadcast dims) and casts it to its dtype. The
+ * array a node's apply returned is its own, fresh per call: it is returned as it is when every gradient
+ * already fits (most calls), and copied on the first that does not.
+ */
 function validateOutputs(node: Node, outputs: MaybeTensor[]): MaybeTensor[] {
   if (outputs.length !== node.nextEdges.length) {
     throw new Error(`invalid number of gradients - expected ${node.nextEdges.length}, but got ${outputs.length}`);
   }
-  const checked: MaybeTensor[] = [];
+  let checked: MaybeTensor[] | null = null;
   for (let i = 0; i < outputs.length; i++) {
     const g = outputs[i];
     const meta = node.inputMetadata[i];
-    if (g === null || g === undefined || meta === null || node.nextEdges[i][0] === null) {
-      checked.push(g ?? null);
-      continue;
-    }
-    let grad = g;
-    if (!sameShape(grad.shape_, meta.shape)) {
-      if (!isExpandableTo(meta.shape, grad.shape_)) {
-        throw new Error(
-          `Function ${node.name()} returned an invalid gradient at index ${i} - got ${shapeStr(grad.shape_)} but expected shape compatible with ${shapeStr(meta.shape)}`,
-        );
+    let grad: MaybeTensor = g ?? null;
+    if (grad !== null && meta !== null && node.nextEdges[i][0] !== null) {
+      if (!sameShape(grad.shape_, meta.shape)) {
+        if (!isExpandableTo(meta.shape, grad.shape_)) {
+          throw new Error(
+            `Function ${node.name()} returned an invalid gradient at index ${i} - got ${shapeStr(grad.shape_)} but expected shape compatible with ${shapeStr(meta.shape)}`,
+          );
+        }
+        grad = sumTo(grad, meta.shape);
       }
-      grad = sumTo(grad, meta.shape);
+      if (grad.dtype !== meta.dtype) grad = grad.to(meta.dtype);
     }
-    if (grad.dtype !== meta.dtype) grad = grad.to(meta.dtype);
-    checked.push(grad);
+    if (checked === null && grad !== g) checked = outputs.slice(0, i);
+    if (checked !== null) checked.push(grad);
   }
-  return checked;
+  return checked ?? outputs;
 }
 
 /**

@@ -203,11 +203,6 @@ export type BackwardFormula = (
   needsInputGrad: readonly boolean[],
 ) => MaybeTensor[];
 
-// Module-level rather than an arrow per call: apply runs once per node of every backward.
-function isNullGrad(g: MaybeTensor): boolean {
-  return g === null;
-}
-
 /** The node of a built-in op: a name, saved tensors and a backward formula. */
 export class OpNode extends Node {
   private declare readonly opName: string;
@@ -257,8 +252,13 @@ export class OpNode extends Node {
   apply(gradOutputs: MaybeTensor[]): MaybeTensor[] {
     // Slots the op chose not to save are null; formulas read them only for gradients that are needed.
     const saved: (Tensor | null)[] = [];
-    for (const s of this.saved) saved.push(s === null ? null : s.unpack());
-    if (gradOutputs.every(isNullGrad)) return this.nextEdges.map(() => null);
+    for (let i = 0; i < this.saved.length; i++) {
+      const s = this.saved[i];
+      saved.push(s === null ? null : s.unpack());
+    }
+    let anyGrad = false;
+    for (let i = 0; i < gradOutputs.length; i++) if (gradOutputs[i] !== null) anyGrad = true;
+    if (!anyGrad) return this.nextEdges.map(() => null);
     return this.formula(gradOutputs, saved as Tensor[], this.needs);
   }
 

@@ -180,6 +180,9 @@ function addKernel(dtype: DType, alpha: number): Kernel2 {
   return { num: (x, y) => x + a * y, big: (x, y) => x + big * y };
 }
 
+// AddBackward0 without alpha (most calls): made once rather than a closure per call.
+const addBackward: BackwardFormula = ([g], _s, needs) => [g, needs[1] ? g : null];
+
 export function add(input: TensorOrScalar, other: TensorOrScalar, options?: { alpha?: Scalar }): Tensor {
   checkNumbersAsTensors('add', input, other);
   const dtype = binaryResultType(input, other);
@@ -189,7 +192,7 @@ export function add(input: TensorOrScalar, other: TensorOrScalar, options?: { al
     name: 'AddBackward0',
     inputs: [graphInput(input), graphInput(other)],
     outputs: [out],
-    backward: ([g], _s, needs) => [g, needs[1] ? (alpha === 1 ? g : (g as Tensor).mul(alpha)) : null],
+    backward: alpha === 1 ? addBackward : ([g], _s, needs) => [g, needs[1] ? (g as Tensor).mul(alpha) : null],
   });
   return out;
 }
