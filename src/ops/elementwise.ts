@@ -176,17 +176,22 @@ function tensorRun(t: Tensor, dtype: DType, shape: readonly number[]): RunOperan
   return step === null ? null : { data, offset: t.offset_, step };
 }
 
-/** A JavaScript number as a repeated value of float `dtype`, stored (rounded) as the generic kernel's operand is. */
-function numberRun(x: number, dtype: DType): RunOperand {
-  const data = dtype === float32 ? new Float32Array(1) : new Float64Array(1);
+// One-element arrays that hold a number operand for the duration of one primitive call (backends read
+// runs synchronously and keep no reference): a typed array per call was a visible share of small ops.
+// Each operand position has its own, so that two number operands never share one.
+const NUMBER_F32 = [new Float32Array(1), new Float32Array(1)] as const;
+const NUMBER_F64 = [new Float64Array(1), new Float64Array(1)] as const;
+
+/**
+ * A binary operand (at `position` 0 or 1) as a float run over `shape`: a tensor as tensorRun, a
+ * JavaScript number as one repeated value stored (rounded) in the dtype, as the generic kernel's is.
+ */
+function binaryRunOperand(x: TensorOrScalar, dtype: DType, shape: readonly number[], position: 0 | 1): RunOperand | null {
+  if (x instanceof Tensor) return tensorRun(x, dtype, shape);
+  if (typeof x !== 'number' || dtype.kind !== 'float') return null;
+  const data = dtype === float32 ? NUMBER_F32[position] : NUMBER_F64[position];
   data[0] = x;
   return { data, offset: 0, step: 0 };
-}
-
-/** A binary operand as a float run over `shape`: a tensor as tensorRun, a JavaScript number repeated. */
-function binaryRunOperand(x: TensorOrScalar, dtype: DType, shape: readonly number[]): RunOperand | null {
-  if (x instanceof Tensor) return tensorRun(x, dtype, shape);
-  return typeof x === 'number' && dtype.kind === 'float' ? numberRun(x, dtype) : null;
 }
 
 /** Runs a named binary primitive on the active backend or, where it declines, on the JS backend's loops. */
@@ -244,8 +249,8 @@ export function binaryKernel(x: TensorOrScalar, y: TensorOrScalar, kernel: Kerne
   const shape = binaryShape(x, y);
   const name = kernel.name;
   if (name !== undefined && computeDtype === outDtype) {
-    const ra = binaryRunOperand(x, computeDtype, shape);
-    const rb = ra === null ? null : binaryRunOperand(y, computeDtype, shape);
+    const ra = binaryRunOperand(x, computeDtype, shape, 0);
+    const rb = ra === null ? null : binaryRunOperand(y, computeDtype, shape, 1);
     if (rb !== null) {
       const out = emptyTensor(shape, outDtype);
       if (offerBinary(name, ra as RunOperand, rb, out.storage_.data as FloatArray)) return out;
