@@ -10,7 +10,7 @@ import { isAnomalyCheckNanEnabled, isAnomalyEnabled } from './anomaly.js';
 import { AccumulateGrad, Node, OpNode, type MaybeTensor, type Edge } from './node.js';
 import { sumTo } from '../ops/reduce.js';
 import { stack } from '../ops/join.js';
-import { onesLike, zerosLike } from '../tensor/factory.js';
+import { onesOf, zerosLike } from '../tensor/factory.js';
 import { lateBound } from '../tensor/late-bound.js';
 import { optionsArg } from '../tensor/args.js';
 
@@ -65,7 +65,7 @@ function makeGrads(outputs: Tensor[], grads: readonly unknown[], batched: boolea
     if (grad === null) {
       if (!out.requiresGrad) return null;
       if (out.numel() !== 1) throw new Error('grad can be implicitly created only for scalar outputs');
-      return onesLike(out);
+      return onesOf(out);
     }
     throw new TypeError(`gradients can be either Tensors or None, but got ${pyTypeName(grad)}`);
   });

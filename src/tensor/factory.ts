@@ -142,6 +142,11 @@ export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
   return finishFactory(filled(shape, dtype, 1), opts);
 }
 
+/** @internal `onesLike(t)` without options to check: the implicit gradient of every scalar backward. */
+export function onesOf(t: Tensor): Tensor {
+  return filled(t.shape_, t.dtype_, 1);
+}
+
 export function fullLike(t: Tensor, fillValue: Scalar, options: TensorOptions = {}): Tensor {
   const { shape, dtype, options: opts } = likeOptions(t, options, 'full_like');
   checkScalar(fillValue, 'full_like', 'fill_value');
