@@ -21,15 +21,23 @@ export function isInferenceModeEnabled(): boolean {
 
 /** Restores the previous mode when disposed (`using _ = torch.noGrad()`). */
 export class GradModeGuard implements Disposable {
-  private disposed = false;
-  private readonly address = nextAddress();
-  constructor(
-    private readonly restoreGrad: boolean,
-    private readonly restoreInference: boolean,
-    private readonly label: string,
-    /** The mode set_grad_enabled was given (shown in its repr). */
-    private readonly mode: boolean | null = null,
-  ) {}
+  // Set in the constructor without class-field definitions: every backward makes a guard.
+  private declare disposed: boolean;
+  private declare readonly address: number;
+  private declare readonly restoreGrad: boolean;
+  private declare readonly restoreInference: boolean;
+  private declare readonly label: string;
+  /** The mode set_grad_enabled was given (shown in its repr). */
+  private declare readonly mode: boolean | null;
+
+  constructor(restoreGrad: boolean, restoreInference: boolean, label: string, mode: boolean | null = null) {
+    this.disposed = false;
+    this.address = nextAddress();
+    this.restoreGrad = restoreGrad;
+    this.restoreInference = restoreInference;
+    this.label = label;
+    this.mode = mode;
+  }
 
   [Symbol.dispose](): void {
     if (this.disposed) return;
