@@ -296,8 +296,10 @@ function accumulateInto(task: Task, index: number, grad: MaybeTensor): void {
   if (grad === null) return;
   let buffer = task.buffer;
   if (buffer === null) {
-    buffer = [];
-    for (let i = 0; i < task.node.numOutputs; i++) buffer.push(null);
+    // Preallocated rather than grown by push: growing an empty array allocates room for many more.
+    const n = task.node.numOutputs;
+    buffer = new Array<MaybeTensor>(n);
+    for (let i = 0; i < n; i++) buffer[i] = null;
     task.buffer = buffer;
   }
   const existing = buffer[index];

@@ -227,16 +227,13 @@ export class OpNode extends Node {
     this.opName = opName;
     this.formula = formula;
     this.needs = needs;
-    const saved: (SavedTensor | null)[] = [];
+    // Preallocated rather than grown by push: growing an empty array allocates room for many more.
+    const saved = new Array<SavedTensor | null>(toSave.length);
     for (let i = 0; i < toSave.length; i++) {
       const t = toSave[i];
-      if (t === null) {
-        saved.push(null);
-        continue;
-      }
       let ownOutput = false;
       for (let j = 0; j < outputs.length; j++) if (outputs[j] === t) ownOutput = true;
-      saved.push(new SavedTensor(t, ownOutput ? this : null));
+      saved[i] = t === null ? null : new SavedTensor(t, ownOutput ? this : null);
     }
     this.saved = saved;
   }
@@ -251,10 +248,10 @@ export class OpNode extends Node {
 
   apply(gradOutputs: MaybeTensor[]): MaybeTensor[] {
     // Slots the op chose not to save are null; formulas read them only for gradients that are needed.
-    const saved: (Tensor | null)[] = [];
-    for (let i = 0; i < this.saved.length; i++) {
+    const saved = new Array<Tensor | null>(this.saved.length);
+    for (let i = 0; i < saved.length; i++) {
       const s = this.saved[i];
-      saved.push(s === null ? null : s.unpack());
+      saved[i] = s === null ? null : s.unpack();
     }
     let anyGrad = false;
     for (let i = 0; i < gradOutputs.length; i++) if (gradOutputs[i] !== null) anyGrad = true;

@@ -41,17 +41,18 @@ function needsRecording(inputs: readonly (Tensor | null | undefined)[], outputs:
 export function record(op: OpRecord): OpNode | null {
   const { inputs, outputs } = op;
   if (!needsRecording(inputs, outputs)) return null;
-  // Filled by push, not preallocated: arrays without holes keep the engine's reads of them fast.
-  const edges: Edge[] = [];
-  const metadata: (InputMetadata | null)[] = [];
-  const needs: boolean[] = [];
-  for (let i = 0; i < inputs.length; i++) {
+  // Preallocated rather than grown by push: growing an empty array allocates room for many more.
+  const n = inputs.length;
+  const edges = new Array<Edge>(n);
+  const metadata = new Array<InputMetadata | null>(n);
+  const needs = new Array<boolean>(n);
+  for (let i = 0; i < n; i++) {
     const t = inputs[i];
     const edge = t && t.requiresGrad ? t.gradientEdge() : NO_EDGE;
-    edges.push(edge);
-    needs.push(edge[0] !== null);
+    edges[i] = edge;
+    needs[i] = edge[0] !== null;
     // Shapes are never changed in place (a new layout is a new array), so the input's own is kept.
-    metadata.push(t ? { shape: t.shape_, dtype: t.dtype_ } : null);
+    metadata[i] = t ? { shape: t.shape_, dtype: t.dtype_ } : null;
   }
   const toSave = typeof op.save === 'function' ? op.save(needs) : (op.save ?? []);
   const node = new OpNode(op.name, edges, metadata, outputs.length, op.backward, toSave, outputs, needs);
