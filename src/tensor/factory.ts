@@ -28,14 +28,14 @@ export function parseSizeArgs(args: readonly unknown[], fn: string): { shape: nu
   }
   const list = count === 1 && Array.isArray(args[0]) ? (args[0] as readonly unknown[]) : args;
   const length = list === args ? count : list.length;
-  const shape: number[] = [];
   for (let i = 0; i < length; i++) {
     const s = list[i];
     if (typeof s !== 'number' || !Number.isInteger(s)) {
       throw new TypeError(`${fn}(): argument 'size' must be tuple of SymInts, but found element of type ${pyTypeName(s)} at pos ${i + 1}`);
     }
-    shape.push(s);
   }
+  // A copy at its length (an array grown from [] by push allocates room for many more elements).
+  const shape = list.slice(0, length) as number[];
   checkSizes(shape);
   return { shape, options: checkOptions(options, fn) };
 }
