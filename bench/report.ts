@@ -1,5 +1,5 @@
 // Statistics over samples and the markdown table printed at the end of a run (README shows the same).
-import type { BenchCase, Metric } from './workloads/cases.js';
+import type { BenchCase, Metric, SamplingPolicy } from './workloads/cases.js';
 import type { WorkerResult, WorkerSuccess } from './protocol.js';
 
 export interface Stat {
@@ -19,6 +19,20 @@ export function secondsStat(secondsPerIter: readonly number[]): Stat {
 export function metricStat(metric: Metric, seconds: Stat): Stat {
   const [low, high] = metric.higherIsBetter ? [seconds.max, seconds.min] : [seconds.min, seconds.max];
   return { median: metric.fromSeconds(seconds.median), min: metric.fromSeconds(low), max: metric.fromSeconds(high) };
+}
+
+/** A case's entry in a saved result file (bench/results/*.json); bench/summary.ts reads them back. */
+export interface SavedCase {
+  id: string;
+  params: BenchCase['params'];
+  policy: SamplingPolicy;
+  threads: number;
+  targetRatio: number | null;
+  ratio: number | null;
+  metrics: Array<{ unit: string; tstorch: Stat | null; pytorch: Stat | null }>;
+  backend: string;
+  tstorch: WorkerResult;
+  pytorch: WorkerResult | null;
 }
 
 /** One case at one requested thread count on one tstorch backend: both sides' results. */

@@ -10,7 +10,7 @@ import * as torch from 'tstorch';
 import { CASES, DEFAULT_POLICY, QUICK_POLICY, type BenchCase, type SamplingPolicy } from './workloads/cases.js';
 import { machineInfo, PYTHON } from './machine.js';
 import type { WorkerRequest, WorkerResult } from './protocol.js';
-import { fmt, metricStat, problems, secondsStat, speedRatio, succeeded, table, type Comparison } from './report.js';
+import { fmt, metricStat, problems, secondsStat, speedRatio, succeeded, table, type Comparison, type SavedCase } from './report.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--only W1,W2,...] [--threads 1,2] [--backends js,wasm,native]
   --quick     short warm-up and few samples; skips W3 n=2048
@@ -141,7 +141,7 @@ function main(): void {
     elapsedSec,
     quick: options.quick,
     machine: { ...machine, loadAverageStart: loadStart, loadAverageEnd: loadEnd },
-    cases: comparisons.map((c) => ({
+    cases: comparisons.map((c): SavedCase => ({
       id: c.benchCase.id,
       params: c.benchCase.params,
       policy: policyOf(c.benchCase),

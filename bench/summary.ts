@@ -1,31 +1,22 @@
 // The README's benchmark table from one or more result files of `npm run bench`: one row per case,
 // and per thread count a PyTorch column and one column per tstorch backend, each cell the median of
-// the case's first metric with the tstorch/PyTorch ratio measured beside it.
+// the case's first metric with the tstorch/PyTorch ratio measured beside it. Where several files
+// measured the same case, thread count and backend, the first file given wins.
 //
 //   node dist/bench/summary.js bench/results/<1-thread run>.json bench/results/<2-thread run>.json
 import { readFileSync } from 'node:fs';
-import { fmt } from './report.js';
-
-interface SideSummary {
-  median: number;
-}
-
-interface SavedCase {
-  id: string;
-  threads: number;
-  backend: string;
-  targetRatio?: number | null;
-  ratio: number | null;
-  metrics: Array<{ unit: string; tstorch: SideSummary | null; pytorch: SideSummary | null }>;
-}
+import { fmt, type SavedCase } from './report.js';
 
 interface SavedRun {
+  quick?: boolean;
   cases: SavedCase[];
 }
 
 function readRun(path: string): SavedRun {
   const run = JSON.parse(readFileSync(path, 'utf8')) as SavedRun;
   if (!Array.isArray(run.cases)) throw new Error(`${path}: not a result file of npm run bench (no "cases")`);
+  if (run.cases.some((c) => typeof c.backend !== 'string')) throw new Error(`${path}: written before runs recorded their backend`);
+  if (run.quick === true) console.error(`${path}: a --quick run (few samples)`);
   return run;
 }
 

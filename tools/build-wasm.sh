@@ -19,9 +19,11 @@ trap 'rm -rf "$tmp"' EXIT
 
 cd "$root/src/backends/wasm/c"
 # -mbulk-memory: the loops clang turns into memset/memcpy become memory.fill/memory.copy (no libc).
+# -ffp-contract=off: the optimizer loops round every operation as the JS loops do; no fusing, should
+# a target with fused multiply-add (relaxed SIMD) ever be enabled.
 # --stack-first: a stack overflow traps instead of running into the data. The JS loader owns the
 # memory above __heap_base.
-"$clang" --target=wasm32 -msimd128 -mbulk-memory -O3 -nostdlib -Wall -Wextra \
+"$clang" --target=wasm32 -msimd128 -mbulk-memory -ffp-contract=off -O3 -nostdlib -Wall -Wextra \
   -Wl,--no-entry -Wl,--export=__heap_base -Wl,--stack-first -Wl,-z,stack-size=65536 -Wl,--strip-all \
   -o "$tmp/kernels.wasm" kernels.c
 

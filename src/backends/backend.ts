@@ -104,6 +104,8 @@ export interface Backend {
   readonly name: BackendName;
   /** What it runs on, for people: e.g. "native addon, OpenBLAS 0.3.21, AVX2+FMA, 2 threads". */
   describe(): string;
+  /** Called when the backend becomes the active one (set-up that only its use justifies). */
+  activate?(): void;
 
   /**
    * out[b, i, j] += sum over p of a[b, i, p] * b[b, p, j] (as js/gemm.ts), float32 or float64, all
@@ -137,10 +139,9 @@ export interface Backend {
   /** The sum of a contiguous run, accumulated at least as precisely as a pairwise float sum. */
   sum?(a: RunOperand, n: number): number | null;
   /**
-   * out[k] = the sum over o < outer, i < inner of a[offset + (o * width + k) * inner + i] for k < width
-   * (ops/reduce.ts's keptBlockSum: sums over the dims around a block of kept dims, a bias gradient's),
-   * accumulated in double: with inner 1 in that order, so equal to the JS loop's result; runs over i
-   * at least as precisely as `sum`.
+   * out[k] = the sum over o < outer, i < inner of a[offset + (o * width + k) * inner + i] for k < width,
+   * each accumulated in double in that order (ops/reduce.ts's keptBlockSum: sums over the dims around
+   * a block of kept dims, a bias gradient's), so that it equals the JS loop's result.
    */
   sumBlocks?(a: FloatArray, offset: number, outer: number, width: number, inner: number, out: FloatArray): boolean;
 

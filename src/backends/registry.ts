@@ -55,9 +55,14 @@ export function activeBackend(): Backend {
   if (active === null) {
     const chosen = environmentChoice();
     if (chosen !== undefined) select(chosen, 'TSTORCH_BACKEND');
-    else active = available().map(load).find((b): b is Backend => b !== null) ?? jsBackend;
+    else activate(available().map(load).find((b): b is Backend => b !== null) ?? jsBackend);
   }
   return active as Backend;
+}
+
+function activate(backend: Backend): void {
+  if (backend !== active) backend.activate?.();
+  active = backend;
 }
 
 /** The backends that load in this process, fastest first; 'js' is always there. */
@@ -87,7 +92,7 @@ function select(name: unknown, source: string): void {
   if (backend === null) {
     throw new Error(`${source}: the '${name}' backend is not available here (available: ${available().join(', ')})`);
   }
-  active = backend;
+  activate(backend);
 }
 
 /** Registers the loader of an optional backend (the backend modules call this once, at import). */

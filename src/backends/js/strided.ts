@@ -86,6 +86,9 @@ function reader(op: StridedOperand, shape: readonly number[]): Reader {
   return (i) => data[offsets[i]];
 }
 
+/** Row length from which copying a contiguous row with TypedArray.set beats an element loop. */
+const MIN_ROW_COPY = 32;
+
 /** Reads all elements of a strided operand into `out` (contiguous, same dtype) in logical order. */
 export function gather(op: StridedOperand, shape: readonly number[], out: TypedArray): void {
   if (out.length === 0) return;
@@ -114,8 +117,6 @@ export function gather(op: StridedOperand, shape: readonly number[], out: TypedA
   });
 }
 
-/** Row length from which copying a contiguous row with TypedArray.set beats an element loop. */
-const MIN_ROW_COPY = 32;
 
 /** Writes contiguous `src` (same dtype as dst) into the strided destination. */
 export function scatter(src: TypedArray, dst: StridedOperand, shape: readonly number[]): void {

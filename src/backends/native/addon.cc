@@ -7,6 +7,7 @@
 
 #include <climits>
 #include <cstdint>
+#include <cstdlib>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -525,22 +526,33 @@ napi_value Configure(napi_env env, napi_callback_info info) {
 }
 
 /**
- * Keeps freed tensor buffers in the process heap for reuse. Node allocates every ArrayBuffer with
- * calloc, and glibc serves large blocks with mmap (or trims them off the heap top on free): every
- * fresh output then costs page faults and cold cache lines, which dominated elementwise chains (W2:
- * 2.3x slower) and halved 2-thread GEMM (both threads faulting on the product's pages). PyTorch's
- * tensors get the same reuse from glibc's dynamic thresholds (up to 32 MiB blocks, 64 MiB trim); a
- * JavaScript buffer outlives its last use until a garbage collection, so these are set outright.
+ * Keeps freed tensor buffers in the process heap for reuse (glibc only), once, when the backend is
+ * first chosen. Node allocates every ArrayBuffer with calloc, and glibc serves large blocks with mmap
+ * (or trims them off the heap top on free): every fresh output then costs page faults and cold cache
+ * lines, which dominated elementwise chains (W2: 2.3x slower) and halved 2-thread GEMM (both threads
+ * faulting on the product's pages). PyTorch's tensors get the same reuse from glibc's dynamic
+ * thresholds (up to 32 MiB blocks, 64 MiB trim); a JavaScript buffer outlives its last use until a
+ * garbage collection, so these are set outright. Settings the user made through glibc's environment
+ * variables are left alone. Returns whether the thresholds are set.
  */
-void keep_freed_buffers() {
+bool keep_freed_buffers() {
 #if defined(__GLIBC__)
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  static const bool applied = [] {
+    if (getenv("MALLOC_MMAP_THRESHOLD_") != nullptr || getenv("MALLOC_TRIM_THRESHOLD_") != nullptr || getenv("GLIBC_TUNABLES") != nullptr) {
+      return false;
+    }
+    return mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1 && mallopt(M_TRIM_THRESHOLD, 64 << 20) == 1;
+  }();
+  return applied;
+#else
+  return false;
 #endif
 }
 
+// keepFreedBuffers(): keep_freed_buffers(), as a boolean.
+napi_value KeepFreedBuffers(napi_env env, napi_callback_info) { return boolean_value(env, keep_freed_buffers()); }
+
 napi_value Init(napi_env env, napi_value exports) {
-  keep_freed_buffers();
   const napi_property_descriptor props[] = {
       {"gemm", nullptr, Gemm_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionForward", nullptr, ConvForward_, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -558,6 +570,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"adagradStep", nullptr, AdagradStep, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"getNumThreads", nullptr, GetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"keepFreedBuffers", nullptr, KeepFreedBuffers, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"configure", nullptr, Configure, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

@@ -53,6 +53,7 @@ double sum(const T* a, int64_t n) {
 
 template <typename T>
 void sum_blocks(const T* a, int64_t outer, int64_t width, int64_t inner, T* out) {
+  if (width == 0) return;
   auto kernel = kernels<T>().sum_blocks;
   const int64_t per_column = outer * inner > 0 ? outer * inner : 1;
   parallel_for(width, (kCheapGrain + per_column - 1) / per_column, [&](int64_t begin, int64_t end) {

@@ -26,9 +26,8 @@ struct KernelSet {
   /** The sum of a[0..n) accumulated in double. */
   double (*sum)(const T* a, int64_t n);
   /**
-   * out[k] = the sum over o < outer, i < inner of a[(o * width + k) * inner + i] in double, for begin
-   * <= k < end: the sums over the dims around a block of kept dims. Adds over o in order; each run
-   * over i (when inner > 1) is summed as `sum` sums, then added.
+   * out[k] = the sum over o < outer, i < inner of a[(o * width + k) * inner + i], in that order in
+   * double, for begin <= k < end: the sums over the dims around a block of kept dims.
    */
   void (*sum_blocks)(const T* a, int64_t outer, int64_t width, int64_t inner, int64_t begin, int64_t end, T* out);
   /**

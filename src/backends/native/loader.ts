@@ -48,6 +48,8 @@ interface Addon {
   adagradStep(param: Float32Array, grad: Float32Array, sum: Float32Array, decayGrad: boolean, decay: number, eps: number, step: number, sign: number): boolean;
   setNumThreads(n: number): void;
   getNumThreads(): number;
+  /** Sets glibc to keep freed buffers for reuse (addon.cc's keep_freed_buffers); whether it did. */
+  keepFreedBuffers(): boolean;
   /** The BLAS gemm uses (null without one, or while switched off) and the kernels' instruction set. */
   info(): { blas: string | null; kernels: string };
   configure(useBlas: boolean, genericKernels: boolean): void;
@@ -81,6 +83,8 @@ export interface NativeBackend extends Backend {
   readonly blas: string | null;
   /** `blas: false` runs the addon's own GEMM; `genericKernels: true` the portable (non-AVX2) kernels. */
   configure(options: { blas: boolean; genericKernels: boolean }): void;
+  /** Whether glibc keeps freed buffers for reuse, as `activate` asks it to (docs/native-backend.md). */
+  keepsFreedBuffers(): boolean;
 }
 
 /** Where the addon is, relative to this file: compiled (dist/src/backends/native) or as source. */
@@ -122,6 +126,12 @@ export function loadNativeBackend(): NativeBackend | null {
       const { blas, kernels } = addon.info();
       const threads = addon.getNumThreads();
       return `native addon: ${blas === null ? 'own packed GEMM' : `${blas} sgemm/dgemm`}, ${kernels} kernels, ${threads} thread${threads === 1 ? '' : 's'}`;
+    },
+    activate() {
+      addon.keepFreedBuffers();
+    },
+    keepsFreedBuffers() {
+      return addon.keepFreedBuffers();
     },
     configure({ blas, genericKernels }) {
       addon.configure(blas, genericKernels);

@@ -414,9 +414,12 @@ export class WasmBackend implements Backend {
   }
 }
 
-/** Whether an elementwise run of n elements is faster here than in the JS loops. */
+/**
+ * Whether an elementwise run of n elements (at least ELEMENTWISE_MIN, which the callers check first)
+ * is faster here than in the JS loops.
+ */
 function pays(type: ElementType, n: number): boolean {
-  return n >= ELEMENTWISE_MIN && n <= type.maxRun;
+  return n <= type.maxRun;
 }
 
 type Triple = [number, number, number];

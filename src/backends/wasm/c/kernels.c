@@ -265,8 +265,9 @@ EXPORT(sum_f64) double sum_f64(const double *a, int n) {
 
 // ---- Optimizer updates (float32), the fused loops of src/optim/adam.ts, rmsprop.ts and adagrad.ts ----
 // Every operation rounds to float32 as the JS loops' Math.fround does: for +, -, *, / and sqrt of
-// float32 operands, the float32 operation gives the double result rounded. WebAssembly has no fused
-// multiply-add (without relaxed SIMD), so nothing here is contracted. The constants arrive rounded.
+// float32 operands, the float32 operation gives the double result rounded. Nothing may be contracted
+// into a fused multiply-add (which would skip a rounding): WebAssembly SIMD128 has none, and
+// tools/build-wasm.sh passes -ffp-contract=off besides. The constants arrive rounded.
 
 /** src/optim/fused.ts's lerpValue: ATen's lerp of one element (exact at both ends), in double. */
 static double lerp_value(double x, double end, double weight) {
