@@ -99,6 +99,7 @@ test('setNumThreads/getNumThreads, with PyTorch 1.13\'s messages for bad counts'
     // torch.set_num_threads(0), (-1), (1.5), ('2') in PyTorch 1.13: RuntimeErrors.
     assertThrowsMessage(() => torch.setNumThreads(0), 'set_num_threads expects a positive integer');
     assertThrowsMessage(() => torch.setNumThreads(-1), 'set_num_threads expects a positive integer');
+    assertThrowsMessage(() => torch.setNumThreads(2 ** 40), 'set_num_threads expects a positive integer');
     assertThrowsMessage(() => torch.setNumThreads(1.5), 'set_num_threads expects an int, but got float');
     assertThrowsMessage(() => torch.setNumThreads('2' as never), 'set_num_threads expects an int, but got str');
     assert.equal(torch.getNumThreads(), 1, 'a rejected count changes nothing');
