@@ -108,7 +108,8 @@ export function setNumThreads(n: number | bigint): void {
   // PyTorch raises RuntimeError (not TypeError) for both, naming the Python type of a non-int.
   if (typeof n === 'bigint') n = Number(n);
   if (typeof n !== 'number' || !Number.isInteger(n)) throw new Error(`set_num_threads expects an int, but got ${pyTypeName(n)}`);
-  // PyTorch reads the count as a C int: 2**31 and beyond wrap to 0 or below and fail this check there.
+  // PyTorch truncates the count to a C int (2**40 becomes 0 and fails this check); counts past int32
+  // are rejected here rather than wrapped.
   if (n < 1 || n > 2 ** 31 - 1) throw new Error('set_num_threads expects a positive integer');
   numThreads = n;
   for (const backend of loaded.values()) backend?.setNumThreads?.(n);
