@@ -157,13 +157,16 @@ export function loadNativeBackend(): NativeBackend | null {
     maxPoolBackward(planes: number, inPlane: number, outPlane: number, grad: PlaneOperand<FloatArray>, indices: PlaneOperand<BigInt64Array>, out: FloatArray): boolean {
       return planes * outPlane >= MIN_RUN && addon.maxPoolBackward(planes, inPlane, outPlane, grad.data, grad.offset, indices.data, indices.offset, out);
     },
+    // Short runs (every op on small tensors) are declined before the op's code is looked up.
     unary(op: UnaryOpName, a: RunOperand, out: FloatArray, n: number): boolean {
+      if (n < MIN_RUN) return false;
       const code = UNARY_CODES[op];
-      return n >= MIN_RUN && code !== undefined && addon.unary(code, a.data, a.offset, a.step, out, n);
+      return code !== undefined && addon.unary(code, a.data, a.offset, a.step, out, n);
     },
     binary(op: BinaryOpName, a: RunOperand, b: RunOperand, out: FloatArray, n: number): boolean {
+      if (n < MIN_RUN) return false;
       const code = BINARY_CODES[op];
-      return n >= MIN_RUN && code !== undefined && addon.binary(code, a.data, a.offset, a.step, b.data, b.offset, b.step, out, n);
+      return code !== undefined && addon.binary(code, a.data, a.offset, a.step, b.data, b.offset, b.step, out, n);
     },
     sum(a: RunOperand, n: number): number | null {
       // A repeated single value is rare (a broadcast scalar) and left to the JS loop.
