@@ -1,10 +1,10 @@
 // Binary and ternary pointwise ops: arithmetic, comparisons, logical and bitwise ops, where, lerp, clamp.
 // Backward formulas follow PyTorch 2.x's derivatives.yaml, so gradients (and which of them are
 // themselves differentiable) agree at every point, including the conventions of spec 10.3.
-import { DType, bool, int32, int64, getDefaultDtype, scalarKindDtype } from '../tensor/dtype.js';
+import { DType, bool, float32, int32, int64, getDefaultDtype, scalarKindDtype } from '../tensor/dtype.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/layout.js';
-import { zerosLike, type Scalar } from '../tensor/factory.js';
+import { scalarTensor, zerosLike, type Scalar } from '../tensor/factory.js';
 import { warn } from '../tensor/warnings.js';
 import { boolOption, floatArg, optionsArg } from '../tensor/args.js';
 import { crossSaved, record } from '../autograd/record.js';
@@ -238,22 +238,53 @@ function mulKernel(dtype: DType): Kernel2 {
 // Formulas that capture nothing are made once rather than per recorded call.
 const mulBackward: BackwardFormula = ([g], [s, o], needs) => [needs[0] ? (g as Tensor).mul(o) : null, needs[1] ? (g as Tensor).mul(s) : null];
 
+/**
+ * The gradient times a number operand of mul, which PyTorch wraps as a 0-dim tensor of the result's
+ * dtype. A gradient of that dtype is multiplied by the number itself: the kernel stores the number in
+ * the dtype as the wrapping does, and the product's dtype is the same, without making the tensor.
+ */
+function mulByNumber(g: Tensor, value: Scalar, dtype: DType): Tensor {
+  return typeof value === 'number' && g.dtype_ === dtype ? g.mul(value) : g.mul(scalarTensor(value, dtype));
+}
+
+/**
+ * Saved in place of a number operand of mul. PyTorch saves the wrapped number, so backward frees it
+ * and a second backward through the node raises; the formula reads the number itself, and this one
+ * tensor, never changed, stands in for the wrapped ones in the saved slot.
+ */
+const NUMBER_SLOT = scalarTensor(0, float32);
+
 export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
   checkNumbersAsTensors('mul', input, other);
   const dtype = binaryResultType(input, other);
-  const a = asOperand(input, dtype);
-  const b = asOperand(other, dtype);
-  const out = binaryKernel(a, b, mulKernel(dtype), dtype, dtype);
-  // Saved operands are the original tensors, or the scalar wrapped as a 0-dim tensor (as PyTorch).
-  const self = input instanceof Tensor ? input : a;
-  const oth = other instanceof Tensor ? other : b;
-  record({
-    name: 'MulBackward0',
-    inputs: [graphInput(input), graphInput(other)],
-    outputs: [out],
-    save: crossSaved(self, oth),
-    backward: mulBackward,
-  });
+  // The kernel reads number operands in `dtype` itself, as it reads the 0-dim tensors they wrap into.
+  const out = binaryKernel(input, other, mulKernel(dtype), dtype, dtype);
+  if (input instanceof Tensor && other instanceof Tensor) {
+    record({
+      name: 'MulBackward0',
+      inputs: [input, other],
+      outputs: [out],
+      save: crossSaved(input, other),
+      backward: mulBackward,
+    });
+  } else if (input instanceof Tensor) {
+    // A number operand needs no gradient; the tensor's is the gradient times the number.
+    record({
+      name: 'MulBackward0',
+      inputs: [input, null],
+      outputs: [out],
+      save: [NUMBER_SLOT],
+      backward: ([g]) => [mulByNumber(g as Tensor, other as Scalar, dtype), null],
+    });
+  } else {
+    record({
+      name: 'MulBackward0',
+      inputs: [null, graphInput(other)],
+      outputs: [out],
+      save: [NUMBER_SLOT],
+      backward: ([g]) => [null, mulByNumber(g as Tensor, input, dtype)],
+    });
+  }
   return out;
 }
 
