@@ -4,7 +4,7 @@ import { DType, float32, int64, resultType } from '../tensor/dtype.js';
 import { castArray, castElement, type Element } from '../tensor/storage.js';
 import { broadcastShapes, expandedStrides, sameShape } from '../tensor/layout.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
-import { emptyTensor, scalarData, scalarTensor, type Scalar } from '../tensor/factory.js';
+import { emptyTensor, emptyTensorOfShape, scalarData, scalarTensor, type Scalar } from '../tensor/factory.js';
 import { map1, map2, map3, runStep, type StridedOperand } from '../backends/js/strided.js';
 import { isFloatArray, jsBackend, type Backend, type BinaryOpName, type FloatArray, type RunOperand, type UnaryOpName } from '../backends/backend.js';
 import { binaryRun, unaryRun } from '../backends/js/elementwise.js';
@@ -230,12 +230,12 @@ export function unaryKernel(x: Tensor, kernel: Kernel1, computeDtype: DType, out
   if (name !== undefined && computeDtype === outDtype) {
     const run = tensorRun(x, computeDtype, x.shape_);
     if (run !== null) {
-      const out = emptyTensor(x.shape_, outDtype);
+      const out = emptyTensorOfShape(x.shape_, outDtype);
       if (offerUnary(name, run, out.storage_.data as FloatArray)) return out;
     }
   }
   const a = asOperand(x, computeDtype);
-  const out = emptyTensor(x.shape_, outDtype);
+  const out = emptyTensorOfShape(x.shape_, outDtype);
   const src = operand(a, out.shape_);
   const dst = out.storage_.data;
   const useBig = computeDtype === int64;
@@ -246,19 +246,20 @@ export function unaryKernel(x: Tensor, kernel: Kernel1, computeDtype: DType, out
 
 /** Applies a binary kernel with broadcasting, computing in `computeDtype` and writing `outDtype`. */
 export function binaryKernel(x: TensorOrScalar, y: TensorOrScalar, kernel: Kernel2, computeDtype: DType, outDtype: DType): Tensor {
+  // An operand's own shape or one made for this result: the result keeps it uncopied.
   const shape = binaryShape(x, y);
   const name = kernel.name;
   if (name !== undefined && computeDtype === outDtype) {
     const ra = binaryRunOperand(x, computeDtype, shape, 0);
     const rb = ra === null ? null : binaryRunOperand(y, computeDtype, shape, 1);
     if (rb !== null) {
-      const out = emptyTensor(shape, outDtype);
+      const out = emptyTensorOfShape(shape, outDtype);
       if (offerBinary(name, ra as RunOperand, rb, out.storage_.data as FloatArray)) return out;
     }
   }
   const srcA = kernelOperand(x, computeDtype, shape);
   const srcB = kernelOperand(y, computeDtype, shape);
-  const out = emptyTensor(shape, outDtype);
+  const out = emptyTensorOfShape(shape, outDtype);
   const useBig = computeDtype === int64;
   const fn = (useBig ? kernel.big ?? numberKernelOnBigints(kernel.num, outDtype) : kernel.num) as (u: Element, v: Element) => Element;
   map2(out.storage_.data, out.shape_, srcA, srcB, fn);

@@ -1,7 +1,7 @@
 // Tensor creation: torch.tensor, zeros, ones, full, empty, arange, linspace, logspace, eye and the *Like forms.
 import { DType, bool, int64, float32, float64, int32, int16, int8, uint8, getDefaultDtype, type TypedArray } from './dtype.js';
-import { allocate, castElement, type Element } from './storage.js';
-import { checkSizes, numelOf, shapeStr } from './layout.js';
+import { Storage, allocate, castElement, type Element } from './storage.js';
+import { checkSizes, contiguousStrides, numelOf, shapeStr } from './layout.js';
 import { Tensor, pyTypeName } from './tensor.js';
 import { warn } from './warnings.js';
 import { boolOption, dtypeOption, optionsArg } from './args.js';
@@ -68,32 +68,51 @@ export function finishFactory(t: Tensor, options: TensorOptions): Tensor {
   return t;
 }
 
-/** @internal A new contiguous tensor of `shape` whose elements are uninitialised (zero). */
-export function emptyTensor(shape: readonly number[], dtype: DType): Tensor {
+/** The zeroed elements of a new contiguous tensor of `shape`. */
+function allocateFor(shape: readonly number[], dtype: DType): TypedArray {
   const numel = numelOf(shape);
   if (numel * dtype.itemSize >= 2 ** 63) throw new Error(`Storage size calculation overflowed with sizes=${shapeStr(shape)}`);
-  return Tensor.fromData(allocate(dtype, numel), shape, dtype);
+  return allocate(dtype, numel);
+}
+
+/** @internal A new contiguous tensor of `shape` whose elements are uninitialised (zero). */
+export function emptyTensor(shape: readonly number[], dtype: DType): Tensor {
+  return Tensor.fromData(allocateFor(shape, dtype), shape, dtype);
+}
+
+/**
+ * @internal emptyTensor keeping `shape` itself as the result's, uncopied: only for a shape a tensor
+ * already holds (no tensor's shape array is changed in place) or one made for this result. Small ops
+ * make results of an operand's shape, and copying it was a visible share of their cost.
+ */
+export function emptyTensorOfShape(shape: readonly number[], dtype: DType): Tensor {
+  return new Tensor(new Storage(allocateFor(shape, dtype)), shape as number[], contiguousStrides(shape), 0, dtype);
 }
 
 export function empty(...args: SizeArgs): Tensor {
+  // parseSizeArgs makes the shape array for this tensor.
   const { shape, options } = parseSizeArgs(args, 'empty');
-  return finishFactory(emptyTensor(shape, options.dtype ?? getDefaultDtype()), options);
+  return finishFactory(emptyTensorOfShape(shape, options.dtype ?? getDefaultDtype()), options);
 }
 
 export function zeros(...args: SizeArgs): Tensor {
   const { shape, options } = parseSizeArgs(args, 'zeros');
-  return finishFactory(emptyTensor(shape, options.dtype ?? getDefaultDtype()), options);
+  return finishFactory(emptyTensorOfShape(shape, options.dtype ?? getDefaultDtype()), options);
 }
 
 export function ones(...args: SizeArgs): Tensor {
   const { shape, options } = parseSizeArgs(args, 'ones');
-  return finishFactory(filled(shape, options.dtype ?? getDefaultDtype(), 1), options);
+  return finishFactory(fillWith(emptyTensorOfShape(shape, options.dtype ?? getDefaultDtype()), 1), options);
 }
 
 function filled(shape: readonly number[], dtype: DType, value: Scalar): Tensor {
-  const t = emptyTensor(shape, dtype);
+  return fillWith(emptyTensor(shape, dtype), value);
+}
+
+/** Fills a new tensor with `value` and returns it. */
+function fillWith(t: Tensor, value: Scalar): Tensor {
   const data = t.storage_.data as unknown as Element[] & { fill(v: Element): unknown };
-  const element = castElement(value, dtype);
+  const element = castElement(value, t.dtype_);
   // Most filled tensors are wrapped scalars, for which the fill builtin costs more than a store.
   if (data.length === 1) data[0] = element;
   else data.fill(element);
@@ -144,7 +163,7 @@ export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
 
 /** @internal `onesLike(t)` without options to check: the implicit gradient of every scalar backward. */
 export function onesOf(t: Tensor): Tensor {
-  return filled(t.shape_, t.dtype_, 1);
+  return fillWith(emptyTensorOfShape(t.shape_, t.dtype_), 1);
 }
 
 export function fullLike(t: Tensor, fillValue: Scalar, options: TensorOptions = {}): Tensor {
