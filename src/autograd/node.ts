@@ -203,6 +203,9 @@ export type BackwardFormula = (
   needsInputGrad: readonly boolean[],
 ) => MaybeTensor[];
 
+/** What formulas of ops that save nothing receive (they never write to it). */
+const NOTHING_SAVED: (Tensor | null)[] = [];
+
 /** The node of a built-in op: a name, saved tensors and a backward formula. */
 export class OpNode extends Node {
   private declare readonly opName: string;
@@ -248,7 +251,7 @@ export class OpNode extends Node {
 
   apply(gradOutputs: MaybeTensor[]): MaybeTensor[] {
     // Slots the op chose not to save are null; formulas read them only for gradients that are needed.
-    const saved = new Array<Tensor | null>(this.saved.length);
+    const saved = this.saved.length === 0 ? NOTHING_SAVED : new Array<Tensor | null>(this.saved.length);
     for (let i = 0; i < saved.length; i++) {
       const s = this.saved[i];
       saved[i] = s === null ? null : s.unpack();
@@ -269,10 +272,17 @@ export class OpNode extends Node {
   }
 }
 
+// AccumulateGrad nodes have no edges and no inputs: they share these (never changed) arrays.
+const NO_EDGES: Edge[] = [];
+const NO_METADATA: (InputMetadata | null)[] = [];
+
 /** The sink of a leaf's gradients: accumulates into `.grad`. One per leaf, cached on the tensor. */
 export class AccumulateGrad extends Node {
+  /** The edge into this node: the gradient edge of its leaf, made once rather than per recorded use. */
+  declare readonly edge: Edge;
   constructor(readonly variable: Tensor) {
-    super([], [], 1);
+    super(NO_EDGES, NO_METADATA, 1);
+    this.edge = [this, 0];
   }
 
   name(): string {

@@ -22,6 +22,22 @@ export interface OpRecord {
 /** The edge of an input that needs no gradient; shared, since edges are never mutated. */
 const NO_EDGE: Edge = [null, 0];
 
+/**
+ * Which inputs need a gradient, for ops of one or two inputs (most), indexed by 2 ** n - 2 plus the
+ * bits of the inputs that need one: shared, as formulas only read them, instead of an array per node.
+ */
+const SHARED_NEEDS: readonly (readonly boolean[])[] = [[false], [true], [false, false], [true, false], [false, true], [true, true]];
+
+/** Which of these edges lead to a node: the inputs whose gradients are needed. */
+function needsOf(edges: readonly Edge[]): readonly boolean[] {
+  const n = edges.length;
+  if (n === 1) return SHARED_NEEDS[edges[0][0] !== null ? 1 : 0];
+  if (n === 2) return SHARED_NEEDS[2 + (edges[0][0] !== null ? 1 : 0) + (edges[1][0] !== null ? 2 : 0)];
+  const needs = new Array<boolean>(n);
+  for (let i = 0; i < n; i++) needs[i] = edges[i][0] !== null;
+  return needs;
+}
+
 /** Whether an op with these inputs and outputs builds a graph node. */
 function needsRecording(inputs: readonly (Tensor | null | undefined)[], outputs: readonly Tensor[]): boolean {
   if (!isGradEnabled()) return false;
@@ -45,15 +61,13 @@ export function record(op: OpRecord): OpNode | null {
   const n = inputs.length;
   const edges = new Array<Edge>(n);
   const metadata = new Array<InputMetadata | null>(n);
-  const needs = new Array<boolean>(n);
   for (let i = 0; i < n; i++) {
     const t = inputs[i];
-    const edge = t && t.requiresGrad ? t.gradientEdge() : NO_EDGE;
-    edges[i] = edge;
-    needs[i] = edge[0] !== null;
+    edges[i] = t && t.requiresGrad ? t.gradientEdge() : NO_EDGE;
     // Shapes are never changed in place (a new layout is a new array), so the input's own is kept.
     metadata[i] = t ? { shape: t.shape_, dtype: t.dtype_ } : null;
   }
+  const needs = needsOf(edges);
   const toSave = typeof op.save === 'function' ? op.save(needs) : (op.save ?? []);
   const node = new OpNode(op.name, edges, metadata, outputs.length, op.backward, toSave, outputs, needs);
   for (let i = 0; i < outputs.length; i++) {

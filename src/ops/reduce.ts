@@ -4,7 +4,7 @@
 import { DType, bool, float32, int64, uint8, getDefaultDtype, promoteTypes } from '../tensor/dtype.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { isContiguousLayout, normalizeDim, numelOf } from '../tensor/layout.js';
-import { emptyTensor, ones } from '../tensor/factory.js';
+import { emptyTensor, emptyTensorOfShape, ones } from '../tensor/factory.js';
 import { warn } from '../tensor/warnings.js';
 import { castTensor, checkTensor, offerRuns, operand } from './elementwise.js';
 import { sumNumbers } from '../backends/js/elementwise.js';
@@ -108,11 +108,13 @@ export function splitReduceArgs<D, O extends object>(dimOrOptions: D | O | undef
 
 /** The output shape of reducing `dims` of `shape`. */
 export function reducedShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
+  // A full reduction without keepdim (a loss's mean or sum) has no dims left.
+  if (!keepdim && dims.length === shape.length) return [];
   const out: number[] = [];
-  shape.forEach((s, i) => {
-    if (!dims.includes(i)) out.push(s);
+  for (let i = 0; i < shape.length; i++) {
+    if (!dims.includes(i)) out.push(shape[i]);
     else if (keepdim) out.push(1);
-  });
+  }
   return out;
 }
 
@@ -144,7 +146,7 @@ export function reduceKernel(
   reduceGroup: (data: TypedArray, start: number, length: number) => Element,
 ): Tensor {
   const { data, offset, groups, groupSize } = groupedForReduction(x, dims);
-  const out = emptyTensor(reducedShape(x.shape_, dims, keepdim), outDtype);
+  const out = emptyTensorOfShape(reducedShape(x.shape_, dims, keepdim), outDtype);
   const dst = out.storage_.data as unknown as Element[];
   for (let g = 0; g < groups; g++) dst[g] = reduceGroup(data, offset + g * groupSize, groupSize);
   return out;
@@ -166,7 +168,9 @@ export function expandReducedGrad(grad: Tensor, inputShape: readonly number[], d
 
 /** Number of elements each output element of a reduction over `dims` reduces. */
 export function reductionSize(shape: readonly number[], dims: readonly number[]): number {
-  return numelOf(dims.map((d) => shape[d]));
+  let n = 1;
+  for (let i = 0; i < dims.length; i++) n *= shape[dims[i]];
+  return n;
 }
 
 /** A single `dim` argument, wrapped (a 0-d tensor accepts 0 and -1). */
@@ -294,7 +298,8 @@ export function mean(input: Tensor, dim?: Dims | ReduceOptions, options?: Reduce
   const keepdim = split.options.keepdim ?? false;
   const dims = reductionDims(split.dim, input.dim(), 'mean');
   const out = reduceKernel(asDtype(input, dtype), dims, keepdim, dtype, meanGroup);
-  const inputShape = input.shape;
+  // The input's own array: no tensor's shape array is changed in place.
+  const inputShape = input.shape_;
   const count = reductionSize(inputShape, dims);
   record({
     name: isFullReduction(split.dim) ? 'MeanBackward0' : 'MeanBackward1',
@@ -315,7 +320,7 @@ function meanBackward(g: Tensor, inputShape: readonly number[], dims: readonly n
   const data = g.storage_.data;
   if (g.shape_.length > 0 || isGradEnabled() || !isFloatArray(data)) return expandReducedGrad(g, inputShape, dims, keepdim).div(count);
   const divisor = g.dtype_ === float32 ? Math.fround(count) : count;
-  const out = emptyTensor(inputShape, g.dtype_);
+  const out = emptyTensorOfShape(inputShape, g.dtype_);
   const dst = out.storage_.data as FloatArray;
   const value = data[g.offset_] / divisor;
   if (dst.length === 1) dst[0] = value;

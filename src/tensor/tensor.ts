@@ -444,7 +444,7 @@ export class Tensor {
     if (fn !== null) return [fn, this.outputNr_];
     if (!this.requiresGrad) return [null, 0];
     if (this.gradAccumulator === null) this.gradAccumulator = new AccumulateGrad(this);
-    return [this.gradAccumulator, 0];
+    return this.gradAccumulator.edge;
   }
 
   /** @internal Records that `node` produced this tensor as output `outputNr`. */
