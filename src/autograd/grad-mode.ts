@@ -1,6 +1,6 @@
 // Grad modes: whether ops record the graph, and inference mode. JavaScript runs one thread, so the
 // modes are module state; each mode switch is a callback form or a disposable for `using`.
-import { nextAddress } from './address.js';
+import { addressOf, nextAddressId } from './address.js';
 
 // `using` compiles (TypeScript's downlevel helpers) to a lookup of Symbol.dispose, which Node added in
 // 20.4 and older browsers lack: define it where missing, before the classes below use it as a key.
@@ -23,7 +23,7 @@ export function isInferenceModeEnabled(): boolean {
 export class GradModeGuard implements Disposable {
   // Set in the constructor without class-field definitions: every backward makes a guard.
   private declare disposed: boolean;
-  private declare readonly address: number;
+  private declare readonly addressId: number;
   private declare readonly restoreGrad: boolean;
   private declare readonly restoreInference: boolean;
   private declare readonly label: string;
@@ -32,7 +32,7 @@ export class GradModeGuard implements Disposable {
 
   constructor(restoreGrad: boolean, restoreInference: boolean, label: string, mode: boolean | null = null) {
     this.disposed = false;
-    this.address = nextAddress();
+    this.addressId = nextAddressId();
     this.restoreGrad = restoreGrad;
     this.restoreInference = restoreInference;
     this.label = label;
@@ -49,7 +49,7 @@ export class GradModeGuard implements Disposable {
   /** PyTorch 2.x's repr of the context manager. */
   toString(): string {
     if (this.mode !== null) return `torch.autograd.grad_mode.${this.label}(mode=${this.mode ? 'True' : 'False'})`;
-    return `<torch.autograd.grad_mode.${this.label} object at 0x${this.address.toString(16)}>`;
+    return `<torch.autograd.grad_mode.${this.label} object at 0x${addressOf(this.addressId).toString(16)}>`;
   }
 }
 

@@ -2,7 +2,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import { captureForwardStack, isAnomalyEnabled } from './anomaly.js';
-import { nextAddress } from './address.js';
+import { addressOf, nextAddressId } from './address.js';
 import type { Task } from './engine.js';
 
 /** `[node, inputNr]`: where a gradient goes; `[null, 0]` for inputs that need no gradient. */
@@ -46,8 +46,8 @@ export abstract class Node {
   // every recorded op, so its construction cost is part of every small op's.
   /** Creation order; the engine runs later-created nodes first. */
   declare readonly sequenceNr: number;
-  /** A stable unique id shown where PyTorch shows an address. */
-  declare readonly address: number;
+  /** The number of the node's address (see address.ts). */
+  private declare readonly addressId: number;
   /** Stack of the forward call that created the node, recorded in anomaly mode. */
   declare readonly forwardStack: string | undefined;
 
@@ -72,7 +72,7 @@ export abstract class Node {
 
   constructor(nextEdges: Edge[], inputMetadata: (InputMetadata | null)[], numOutputs: number) {
     this.sequenceNr = sequenceCounter++;
-    this.address = nextAddress();
+    this.addressId = nextAddressId();
     this.forwardStack = captureForwardStack();
     this.metadata_ = null;
     this.preHooks = null;
@@ -83,6 +83,11 @@ export abstract class Node {
     this.nextEdges = nextEdges;
     this.inputMetadata = inputMetadata;
     this.numOutputs = numOutputs;
+  }
+
+  /** A stable unique id shown where PyTorch shows an address. */
+  get address(): number {
+    return addressOf(this.addressId);
   }
 
   /** Free-form per-node data (`grad_fn.metadata`). */
