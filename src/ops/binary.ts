@@ -7,7 +7,7 @@ import { shapeStr } from '../tensor/layout.js';
 import { scalarTensor, zerosLike, type Scalar } from '../tensor/factory.js';
 import { warn } from '../tensor/warnings.js';
 import { boolOption, floatArg, optionsArg } from '../tensor/args.js';
-import { crossSaved, record } from '../autograd/record.js';
+import { crossSaved, mayRecord, record } from '../autograd/record.js';
 import type { BackwardFormula } from '../autograd/node.js';
 import {
   asOperand,
@@ -188,6 +188,7 @@ export function add(input: TensorOrScalar, other: TensorOrScalar, options?: { al
   const dtype = binaryResultType(input, other);
   const alpha = checkAlpha('add', optionsArg(options, 'add').alpha ?? 1, dtype);
   const out = binaryKernel(input, other, addKernel(dtype, alpha), dtype, dtype);
+  if (!mayRecord(input, other)) return out;
   record({
     name: 'AddBackward0',
     inputs: [graphInput(input), graphInput(other)],
@@ -203,6 +204,7 @@ export function sub(input: TensorOrScalar, other: TensorOrScalar, options?: { al
   const dtype = binaryResultType(input, other);
   const alpha = checkAlpha('sub', optionsArg(options, 'sub').alpha ?? 1, dtype);
   const out = binaryKernel(input, other, addKernel(dtype, -alpha), dtype, dtype);
+  if (!mayRecord(input, other)) return out;
   record({
     name: 'SubBackward0',
     inputs: [graphInput(input), graphInput(other)],
@@ -259,6 +261,7 @@ export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
   const dtype = binaryResultType(input, other);
   // The kernel reads number operands in `dtype` itself, as it reads the 0-dim tensors they wrap into.
   const out = binaryKernel(input, other, mulKernel(dtype), dtype, dtype);
+  if (!mayRecord(input, other)) return out;
   if (input instanceof Tensor && other instanceof Tensor) {
     record({
       name: 'MulBackward0',
@@ -373,6 +376,7 @@ export function trueDivide(input: TensorOrScalar, other: TensorOrScalar): Tensor
   const a = asOperand(input, dtype);
   const b = asOperand(other, dtype);
   const out = binaryKernel(a, b, TRUE_DIVIDE, dtype, dtype);
+  if (!mayRecord(input, other)) return out;
   const self = input instanceof Tensor ? input : a;
   const oth = other instanceof Tensor ? other : b;
   record({
