@@ -132,9 +132,12 @@ function embeddingDenseBackward(grad: Tensor, indices: Tensor, numWeights: numbe
   return zeros([numWeights, dim], { dtype: grad.dtype }).indexAdd(0, indices, rows);
 }
 
-/** PyTorch's check of a dropout probability (functions and layers); NaN is rejected too. */
-export function checkDropoutP(p: unknown, fn = 'dropout'): number {
-  const value = floatArg(p, fn, 'p', 2);
+/**
+ * PyTorch's check of a dropout probability (functions and layers); NaN is rejected too. `position` is
+ * p's place in the call that names it (2 in the functions, after the input; 1 in a layer's constructor).
+ */
+export function checkDropoutP(p: unknown, fn = 'dropout', position = 2): number {
+  const value = floatArg(p, fn, 'p', position);
   if (!(value >= 0 && value <= 1)) throw new Error(`dropout probability has to be between 0 and 1, but got ${pyFloatRepr(value)}`);
   return value;
 }

@@ -11,7 +11,7 @@ abstract class DropoutNd extends Module {
 
   constructor(p = 0.5, inplace = false) {
     super();
-    checkDropoutP(p);
+    checkDropoutP(p, this.constructor.name, 1);
     this.p = p;
     this.inplace = boolOption(inplace, this.constructor.name, 'inplace', 2) ?? false;
   }
