@@ -13,6 +13,7 @@ import {
   asOperand,
   binaryKernel,
   binaryResultType,
+  castTensor,
   checkOperand,
   checkTensor,
   invalidArguments,
@@ -259,8 +260,11 @@ const NUMBER_SLOT = scalarTensor(0, float32);
 export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
   checkNumbersAsTensors('mul', input, other);
   const dtype = binaryResultType(input, other);
-  // The kernel reads number operands in `dtype` itself, as it reads the 0-dim tensors they wrap into.
-  const out = binaryKernel(input, other, mulKernel(dtype), dtype, dtype);
+  // Tensors of another dtype are cast first, so that the backends are offered the product. The kernel
+  // reads number operands in `dtype` itself, as it reads the 0-dim tensors they wrap into.
+  const a = input instanceof Tensor && input.dtype_ !== dtype ? castTensor(input, dtype) : input;
+  const b = other instanceof Tensor && other.dtype_ !== dtype ? castTensor(other, dtype) : other;
+  const out = binaryKernel(a, b, mulKernel(dtype), dtype, dtype);
   if (!mayRecord(input, other)) return out;
   if (input instanceof Tensor && other instanceof Tensor) {
     record({
