@@ -714,6 +714,14 @@ export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrS
 
 const LERP_SIGNATURES = ['(Tensor input, Tensor end, Tensor weight, *, Tensor out)', '(Tensor input, Tensor end, Number weight, *, Tensor out)'];
 
+/**
+ * `x.lerp(end, weight)` for one element, unrounded: ATen's formula, exact at both ends (the optimizers'
+ * fused loops use it too).
+ */
+export function lerpValue(x: number, end: number, weight: number): number {
+  return Math.abs(weight) < 0.5 ? x + weight * (end - x) : end - (end - x) * (1 - weight);
+}
+
 export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
   if (!(input instanceof Tensor) || !(end instanceof Tensor) || !(weight instanceof Tensor || isScalar(weight))) {
     throw invalidArguments('lerp', [input, end, weight], LERP_SIGNATURES);
@@ -724,13 +732,7 @@ export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar): Tensor
     throw new Error(`expected dtype ${dtype.cppName} for \`weight\` but got dtype ${weight.dtype.cppName}`);
   }
   if (!dtype.isFloatingPoint) throw notImplemented(`lerp_kernel_${weight instanceof Tensor ? 'tensor' : 'scalar'}`, dtype);
-  // ATen's formula, exact at both ends: weight < 0.5 ? start + w (end - start) : end - (end - start)(1 - w).
-  const out = ternaryKernel(input, end, asOperand(weight, dtype), dtype, (s, e, w) => {
-    const x = s as number;
-    const y = e as number;
-    const t = w as number;
-    return Math.abs(t) < 0.5 ? x + t * (y - x) : y - (y - x) * (1 - t);
-  });
+  const out = ternaryKernel(input, end, asOperand(weight, dtype), dtype, (s, e, w) => lerpValue(s as number, e as number, w as number));
   if (weight instanceof Tensor) {
     record({
       name: 'LerpBackward1',

@@ -36,8 +36,3 @@ export function gradSign(maximize: boolean): number {
 export function bumpVersion(t: Tensor, times = 1): void {
   t.versionCounter.value += times;
 }
-
-/** `x.lerp(end, weight)` for one element, with ATen's formula (exact at both ends), unrounded. */
-export function lerpValue(x: number, end: number, weight: number): number {
-  return Math.abs(weight) < 0.5 ? x + weight * (end - x) : end - (end - x) * (1 - weight);
-}

@@ -4,7 +4,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { float32 } from '../tensor/dtype.js';
 import { tensor, zerosLike } from '../tensor/factory.js';
 import { Optimizer, addcdiv_, addcmul_, checkOption, type ParamGroup, type ParamState, type Params } from './optimizer.js';
-import { bumpVersion, fusedArrays, lerpValue, f32, gradSign } from './fused.js';
+import { bumpVersion, fusedArrays, f32, gradSign } from './fused.js';
+import { lerpValue } from '../ops/binary.js';
 import { activeBackend } from '../backends/registry.js';
 import type { RmspropConstants } from '../backends/backend.js';
 

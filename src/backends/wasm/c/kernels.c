@@ -269,7 +269,7 @@ EXPORT(sum_f64) double sum_f64(const double *a, int n) {
 // into a fused multiply-add (which would skip a rounding): WebAssembly SIMD128 has none, and
 // tools/build-wasm.sh passes -ffp-contract=off besides. The constants arrive rounded.
 
-/** src/optim/fused.ts's lerpValue: ATen's lerp of one element (exact at both ends), in double. */
+/** ops/binary.ts's lerpValue: ATen's lerp of one element (exact at both ends), in double. */
 static double lerp_value(double x, double end, double weight) {
   return __builtin_fabs(weight) < 0.5 ? x + weight * (end - x) : end - (end - x) * (1 - weight);
 }
