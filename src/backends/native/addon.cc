@@ -179,6 +179,9 @@ napi_value by_dtype(napi_env env, napi_callback_info info, size_t i) {
   return boolean_value(env, done && args.ok());
 }
 
+/** See Gemm::run: about a millisecond of work on one core. */
+constexpr int64_t kSerialBlasWork = int64_t{1} << 22;
+
 // gemm(batch, m, n, k, a, aOffset, aBatchStride, aRowStride, aColStride, b, bOffset, bBatchStride,
 //      bRowStride, bColStride, out)
 template <typename T>
@@ -198,7 +201,11 @@ struct Gemm {
     const int64_t per_product = m * n * k;
     const int64_t grain = per_product >= (1 << 21) ? batch : ((1 << 20) + per_product - 1) / (per_product > 0 ? per_product : 1);
     const bool parallel = batch > 1 && threads_for(batch, grain) > 1;
-    SerialBlasScope serial(parallel);
+    // A product under kSerialBlasWork multiply-adds runs on one BLAS thread: waking OpenBLAS's
+    // workers for it costs more than they save, and their spinning afterwards takes the core the
+    // addon's own pool needs next (the training example's linear layers at batch 64 ran 7x slower on
+    // two threads than on one).
+    SerialBlasScope serial(parallel || per_product < kSerialBlasWork);
     parallel_for(batch, grain, [&](int64_t begin, int64_t end) {
       for (int64_t t = begin; t < end; t++) {
         gemm<T>(m, n, k, {a.data + a_off + t * a_bs, a_rs, a_cs}, {b.data + b_off + t * b_bs, b_rs, b_cs}, out.data + t * m * n, n);
