@@ -232,11 +232,13 @@ function keptBlockSum(x: Tensor, dims: readonly number[], keepdim: boolean, dtyp
     for (let o = 0; o < outer; o++, p += width) {
       for (let k = 0; k < width; k++) acc[k] += data[p + k];
     }
-  } else for (let o = 0; o < outer; o++) {
-    for (let k = 0; k < width; k++) {
-      let a = acc[k];
-      for (let i = 0; i < inner; i++) a += data[p++];
-      acc[k] = a;
+  } else {
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0; k < width; k++) {
+        let a = acc[k];
+        for (let i = 0; i < inner; i++) a += data[p++];
+        acc[k] = a;
+      }
     }
   }
   dst.set(acc);
@@ -323,8 +325,7 @@ function meanBackward(g: Tensor, inputShape: readonly number[], dims: readonly n
   const out = emptyTensorOfShape(inputShape, g.dtype_);
   const dst = out.storage_.data as FloatArray;
   const value = data[g.offset_] / divisor;
-  if (dst.length === 1) dst[0] = value;
-  else dst.fill(value);
+  dst.fill(value);
   return out;
 }
 
