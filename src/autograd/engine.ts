@@ -5,7 +5,7 @@ import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { isExpandableTo, sameShape, shapeStr, torchSizeStr } from '../tensor/layout.js';
 import { Storage, storageCount } from '../tensor/storage.js';
 import { warn } from '../tensor/warnings.js';
-import { setGradEnabled, noGrad } from './grad-mode.js';
+import { swapGradEnabled, noGrad } from './grad-mode.js';
 import { isAnomalyCheckNanEnabled, isAnomalyEnabled } from './anomaly.js';
 import { AccumulateGrad, Node, OpNode, type MaybeTensor, type Edge } from './node.js';
 import { sumTo } from '../ops/reduce.js';
@@ -45,38 +45,45 @@ function asTensorList(value: Tensor | readonly unknown[], what: string): Tensor[
 
 /** PyTorch's `_make_grads`: checks given gradients and creates the implicit ones. */
 function makeGrads(outputs: Tensor[], grads: readonly unknown[], batched: boolean): MaybeTensor[] {
-  return outputs.map((out, i) => {
-    const grad = grads[i] ?? null;
-    if (grad instanceof Tensor) {
-      const gshape = batched ? grad.shape.slice(1) : grad.shape;
-      if (!sameShape(gshape, out.shape_)) {
-        const gi = grads.indexOf(grad);
-        if (batched) {
-          throw new Error(
-            `If \`is_grads_batched=True\`, we interpret the first dimension of each grad_output as the batch dimension. The sizes of the remaining dimensions are expected to match the shape of corresponding output, but a mismatch was detected: grad_output[${gi}] has a shape of ${torchSizeStr(grad.shape)} and output[${i}] has a shape of ${torchSizeStr(out.shape)}. If you only want some tensors in \`grad_output\` to be considered batched, consider using vmap.`,
-          );
-        }
+  const made = new Array<MaybeTensor>(outputs.length);
+  for (let i = 0; i < outputs.length; i++) made[i] = makeGrad(outputs, i, grads, batched);
+  return made;
+}
+
+function makeGrad(outputs: Tensor[], i: number, grads: readonly unknown[], batched: boolean): MaybeTensor {
+  const out = outputs[i];
+  const grad = grads[i] ?? null;
+  if (grad instanceof Tensor) {
+    const gshape = batched ? grad.shape.slice(1) : grad.shape;
+    if (!sameShape(gshape, out.shape_)) {
+      const gi = grads.indexOf(grad);
+      if (batched) {
         throw new Error(
-          `Mismatch in shape: grad_output[${gi}] has a shape of ${torchSizeStr(grad.shape)} and output[${outputs.indexOf(out)}] has a shape of ${torchSizeStr(out.shape)}.`,
+          `If \`is_grads_batched=True\`, we interpret the first dimension of each grad_output as the batch dimension. The sizes of the remaining dimensions are expected to match the shape of corresponding output, but a mismatch was detected: grad_output[${gi}] has a shape of ${torchSizeStr(grad.shape)} and output[${i}] has a shape of ${torchSizeStr(out.shape)}. If you only want some tensors in \`grad_output\` to be considered batched, consider using vmap.`,
         );
       }
-      return grad;
+      throw new Error(
+        `Mismatch in shape: grad_output[${gi}] has a shape of ${torchSizeStr(grad.shape)} and output[${outputs.indexOf(out)}] has a shape of ${torchSizeStr(out.shape)}.`,
+      );
     }
-    if (grad === null) {
-      if (!out.requiresGrad) return null;
-      if (out.numel() !== 1) throw new Error('grad can be implicitly created only for scalar outputs');
-      return onesOf(out);
-    }
-    throw new TypeError(`gradients can be either Tensors or None, but got ${pyTypeName(grad)}`);
-  });
+    return grad;
+  }
+  if (grad === null) {
+    if (!out.requiresGrad) return null;
+    if (out.numel() !== 1) throw new Error('grad can be implicitly created only for scalar outputs');
+    return onesOf(out);
+  }
+  throw new TypeError(`gradients can be either Tensors or None, but got ${pyTypeName(grad)}`);
 }
 
 function rootEdges(outputs: Tensor[]): Edge[] {
-  return outputs.map((t, i) => {
-    const edge = t.gradientEdge();
+  const edges = new Array<Edge>(outputs.length);
+  for (let i = 0; i < outputs.length; i++) {
+    const edge = outputs[i].gradientEdge();
     if (edge[0] === null) throw new Error(`element ${i} of tensors does not require grad and does not have a grad_fn`);
-    return edge;
-  });
+    edges[i] = edge;
+  }
+  return edges;
 }
 
 /** `t.backward(...)` and `torch.autograd.backward(...)`. */
@@ -312,7 +319,7 @@ function taskOf(node: Node): Task {
 }
 
 function runEngine(roots: Edge[], rootGrads: MaybeTensor[], options: EngineOptions): MaybeTensor[] {
-  const mode = setGradEnabled(options.createGraph);
+  const previousMode = swapGradEnabled(options.createGraph);
   const run = {};
   const discovered: Task[] = [];
   try {
@@ -320,40 +327,42 @@ function runEngine(roots: Edge[], rootGrads: MaybeTensor[], options: EngineOptio
   } finally {
     // Runs nest (a hook may call backward): each node gets back the task of the run it belonged to.
     for (let k = discovered.length - 1; k >= 0; k--) discovered[k].node.task = discovered[k].previous;
-    mode[Symbol.dispose]();
+    swapGradEnabled(previousMode);
   }
+}
+
+/** The task of `node` in this run, made (and the node's previous one kept) when the run first reaches it. */
+function reach(node: Node, run: object, runsAll: boolean, discovered: Task[]): Task {
+  const current = node.task;
+  if (current !== null && current.run === run) return current;
+  const task: Task = {
+    node,
+    run,
+    priority: node instanceof AccumulateGrad ? Infinity : node.sequenceNr,
+    dependencies: 0,
+    buffer: null,
+    needed: runsAll,
+    isTarget: false,
+    queued: false,
+    captured: null,
+    previous: current,
+  };
+  node.task = task;
+  discovered.push(task);
+  return task;
 }
 
 function execute(roots: Edge[], rootGrads: MaybeTensor[], options: EngineOptions, run: object, discovered: Task[]): MaybeTensor[] {
   // Plain backward runs everything reachable; with targets, `needed` is worked out below.
   const runsAll = options.targets === undefined;
-  const reach = (node: Node): Task => {
-    const current = node.task;
-    if (current !== null && current.run === run) return current;
-    const task: Task = {
-      node,
-      run,
-      priority: node instanceof AccumulateGrad ? Infinity : node.sequenceNr,
-      dependencies: 0,
-      buffer: null,
-      needed: runsAll,
-      isTarget: false,
-      queued: false,
-      captured: null,
-      previous: current,
-    };
-    node.task = task;
-    discovered.push(task);
-    return task;
-  };
-  for (let i = 0; i < roots.length; i++) accumulateInto(reach(roots[i][0] as Node), roots[i][1], rootGrads[i]);
+  for (let i = 0; i < roots.length; i++) accumulateInto(reach(roots[i][0] as Node, run, runsAll, discovered), roots[i][1], rootGrads[i]);
 
   // Dependencies: how many edges from reachable nodes point at each node. Each node is expanded once.
   for (let k = 0; k < discovered.length; k++) {
     const edges = discovered[k].node.nextEdges;
     for (let i = 0; i < edges.length; i++) {
       const child = edges[i][0];
-      if (child !== null) reach(child).dependencies++;
+      if (child !== null) reach(child, run, runsAll, discovered).dependencies++;
     }
   }
 

@@ -19,6 +19,16 @@ export function isInferenceModeEnabled(): boolean {
   return inferenceEnabled;
 }
 
+/**
+ * @internal Sets grad mode and returns the mode it replaces, for the engine to put back: each backward
+ * switches the mode, and a guard object (with its address) per run was a visible share of small ones.
+ */
+export function swapGradEnabled(mode: boolean): boolean {
+  const previous = gradEnabled;
+  gradEnabled = mode;
+  return previous;
+}
+
 /** Restores the previous mode when disposed (`using _ = torch.noGrad()`). */
 export class GradModeGuard implements Disposable {
   // Set in the constructor without class-field definitions: every backward makes a guard.

@@ -46,8 +46,8 @@ export abstract class Node {
   // every recorded op, so its construction cost is part of every small op's.
   /** Creation order; the engine runs later-created nodes first. */
   declare readonly sequenceNr: number;
-  /** The number of the node's address (see address.ts). */
-  private declare readonly addressId: number;
+  /** The number of the node's address (see address.ts), given when first shown (0 until then). */
+  private declare addressId: number;
   /** Stack of the forward call that created the node, recorded in anomaly mode. */
   declare readonly forwardStack: string | undefined;
 
@@ -72,7 +72,7 @@ export abstract class Node {
 
   constructor(nextEdges: Edge[], inputMetadata: (InputMetadata | null)[], numOutputs: number) {
     this.sequenceNr = sequenceCounter++;
-    this.addressId = nextAddressId();
+    this.addressId = 0;
     this.forwardStack = captureForwardStack();
     this.metadata_ = null;
     this.preHooks = null;
@@ -87,6 +87,7 @@ export abstract class Node {
 
   /** A stable unique id shown where PyTorch shows an address. */
   get address(): number {
+    if (this.addressId === 0) this.addressId = nextAddressId();
     return addressOf(this.addressId);
   }
 

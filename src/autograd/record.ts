@@ -12,12 +12,16 @@ export interface OpRecord {
   readonly outputs: readonly Tensor[];
   /**
    * Tensors the formula needs, passed to it in this order (version-checked, freed after backward). As a
-   * function of which inputs need gradients it may return null for a tensor no needed gradient uses;
-   * PyTorch saves only those, so later in-place changes of an unneeded operand are no error.
+   * function of which inputs need gradients (and of the inputs) it may return null for a tensor no
+   * needed gradient uses; PyTorch saves only those, so later in-place changes of an unneeded operand
+   * are no error.
    */
-  readonly save?: readonly Tensor[] | ((needsInputGrad: readonly boolean[]) => readonly (Tensor | null)[]);
+  readonly save?: readonly Tensor[] | SaveRule;
   readonly backward: BackwardFormula;
 }
+
+/** Which tensors to save, given which inputs need gradients and the inputs themselves. */
+export type SaveRule = (needsInputGrad: readonly boolean[], inputs: readonly (Tensor | null | undefined)[]) => readonly (Tensor | null)[];
 
 /** The edge of an input that needs no gradient; shared, since edges are never mutated. */
 const NO_EDGE: Edge = [null, 0];
@@ -77,7 +81,7 @@ export function record(op: OpRecord): OpNode | null {
     metadata[i] = t ? { shape: t.shape_, dtype: t.dtype_ } : null;
   }
   const needs = needsOf(edges);
-  const toSave = typeof op.save === 'function' ? op.save(needs) : (op.save ?? []);
+  const toSave = typeof op.save === 'function' ? op.save(needs, inputs) : (op.save ?? []);
   const node = new OpNode(op.name, edges, metadata, outputs.length, op.backward, toSave, outputs, needs);
   for (let i = 0; i < outputs.length; i++) {
     const o = outputs[i];
@@ -86,10 +90,18 @@ export function record(op: OpRecord): OpNode | null {
   return node;
 }
 
+/** The rule crossSaved gives for operands at `first` and `first + 1`. */
+function crossRule(first: number): SaveRule {
+  return (needs, inputs) => [needs[first + 1] ? (inputs[first] as Tensor) : null, needs[first] ? (inputs[first + 1] as Tensor) : null];
+}
+
+// Made once: the rule was a closure per recorded product.
+const CROSS_RULES = [crossRule(0), crossRule(1)] as const;
+
 /**
- * The `save` of a product of two operands (at input positions `first` and `first + 1`): each operand is
- * needed only for the other's gradient, so it is saved only when that gradient is needed.
+ * The `save` of a product of two tensor inputs (at input positions `first` and `first + 1`): each
+ * operand is needed only for the other's gradient, so it is saved only when that gradient is needed.
  */
-export function crossSaved(a: Tensor, b: Tensor, first = 0): (needsInputGrad: readonly boolean[]) => (Tensor | null)[] {
-  return (needs) => [needs[first + 1] ? a : null, needs[first] ? b : null];
+export function crossSaved(first: 0 | 1 = 0): SaveRule {
+  return CROSS_RULES[first];
 }

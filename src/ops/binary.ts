@@ -8,6 +8,7 @@ import { scalarTensor, zerosLike, type Scalar } from '../tensor/factory.js';
 import { warn } from '../tensor/warnings.js';
 import { boolOption, floatArg, optionsArg } from '../tensor/args.js';
 import { crossSaved, mayRecord, record } from '../autograd/record.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import type { BackwardFormula } from '../autograd/node.js';
 import {
   asOperand,
@@ -238,8 +239,17 @@ function mulKernel(dtype: DType): Kernel2 {
   return MUL;
 }
 
-// Formulas that capture nothing are made once rather than per recorded call.
-const mulBackward: BackwardFormula = ([g], [s, o], needs) => [needs[0] ? (g as Tensor).mul(o) : null, needs[1] ? (g as Tensor).mul(s) : null];
+/**
+ * MulBackward0 (made once rather than per recorded call). A square (`y * y`) outside graph recording
+ * gives the one product to both inputs: the engine adds the two, as it adds two equal products.
+ */
+const mulBackward: BackwardFormula = ([g], [s, o], needs) => {
+  if (s === o && needs[0] && needs[1] && !isGradEnabled()) {
+    const product = (g as Tensor).mul(o);
+    return [product, product];
+  }
+  return [needs[0] ? (g as Tensor).mul(o) : null, needs[1] ? (g as Tensor).mul(s) : null];
+};
 
 /**
  * The gradient times a number operand of mul, which PyTorch wraps as a 0-dim tensor of the result's
@@ -271,7 +281,7 @@ export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
       name: 'MulBackward0',
       inputs: [input, other],
       outputs: [out],
-      save: crossSaved(input, other),
+      save: crossSaved(),
       backward: mulBackward,
     });
   } else if (input instanceof Tensor) {

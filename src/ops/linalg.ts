@@ -251,7 +251,7 @@ function dotImpl(input: Tensor, tensor: Tensor, node = 'DotBackward0'): Tensor {
     name: node,
     inputs: [input, tensor],
     outputs: [out],
-    save: crossSaved(input, tensor),
+    save: crossSaved(),
     backward: ([g], [x, y], needs) => [needs[0] ? (g as Tensor).mul(y) : null, needs[1] ? (g as Tensor).mul(x) : null],
   });
   return out;
@@ -302,7 +302,7 @@ export function mv(input: Tensor, vec: Tensor): Tensor {
     name: 'MvBackward0',
     inputs: [input, vec],
     outputs: [out],
-    save: crossSaved(input, vec),
+    save: crossSaved(),
     backward: ([g], [mat, v], needs) => [
       needs[0] ? outer(g as Tensor, v) : null,
       needs[1] ? mat.t().mv(g as Tensor) : null,
@@ -330,7 +330,7 @@ function addmvImpl(input: Tensor, mat: Tensor, vec: Tensor, options: ScaleOption
     name: 'AddmvBackward0',
     inputs: [input, mat, vec],
     outputs: [out],
-    save: crossSaved(mat, vec, 1),
+    save: crossSaved(1),
     backward: ([g], [m, v], needs) => [
       needs[0] ? maybeMultiply(g as Tensor, beta) : null,
       needs[1] ? maybeMultiply(outer(g as Tensor, v), alpha) : null,
@@ -376,7 +376,7 @@ export function mm(input: Tensor, mat2: Tensor): Tensor {
     name: 'MmBackward0',
     inputs: [input, mat2],
     outputs: [out],
-    save: crossSaved(input, mat2),
+    save: crossSaved(),
     backward: ([g], [a, b], needs) => [
       needs[0] ? mat1Grad(g as Tensor, b, layouts[0]) : null,
       needs[1] ? mat2Grad(g as Tensor, a, layouts[1]) : null,
@@ -413,7 +413,7 @@ function addmmImpl(input: Tensor, mat1: Tensor, mat2: Tensor, options: ScaleOpti
     name: 'AddmmBackward0',
     inputs: [input, mat1, mat2],
     outputs: [out],
-    save: crossSaved(mat1, mat2, 1),
+    save: crossSaved(1),
     backward: ([g], [a, b], needs) => [
       needs[0] ? maybeMultiply(g as Tensor, beta) : null,
       needs[1] ? maybeMultiply(mat1Grad(g as Tensor, b, layouts[0]), alpha) : null,
@@ -431,7 +431,7 @@ export function bmm(input: Tensor, mat2: Tensor): Tensor {
     name: 'BmmBackward0',
     inputs: [input, mat2],
     outputs: [out],
-    save: crossSaved(input, mat2),
+    save: crossSaved(),
     backward: ([g], [a, b], needs) => [
       needs[0] ? (g as Tensor).bmm(b.transpose(1, 2)) : null,
       needs[1] ? a.transpose(1, 2).bmm(g as Tensor) : null,
@@ -462,7 +462,7 @@ function baddbmmImpl(input: Tensor, batch1: Tensor, batch2: Tensor, options: Sca
     name: 'BaddbmmBackward0',
     inputs: [input, batch1, batch2],
     outputs: [out],
-    save: crossSaved(batch1, batch2, 1),
+    save: crossSaved(1),
     backward: ([g], [a, b], needs) => [
       needs[0] ? maybeMultiply(g as Tensor, beta) : null,
       needs[1] ? maybeMultiply((g as Tensor).bmm(b.transpose(1, 2)), alpha) : null,

@@ -98,8 +98,12 @@ export function reduceOptions<O extends { keepdim?: boolean; dtype?: DType }>(op
   return checked;
 }
 
+const NO_REDUCE_ARGS = Object.freeze({ dim: undefined, options: Object.freeze({}) });
+
 /** Splits (dim?, options?) argument pairs of reduction methods, and checks the options. */
 export function splitReduceArgs<D, O extends object>(dimOrOptions: D | O | undefined, options: O | undefined, fn: string): { dim: D | undefined; options: O } {
+  // No arguments (a loss's `mean()`): one shared answer rather than two objects per call.
+  if (dimOrOptions === undefined && options === undefined) return NO_REDUCE_ARGS as { dim: undefined; options: O };
   if (dimOrOptions !== null && typeof dimOrOptions === 'object' && !Array.isArray(dimOrOptions)) {
     return { dim: undefined, options: reduceOptions(dimOrOptions as O, fn) };
   }

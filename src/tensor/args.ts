@@ -7,12 +7,15 @@ import { isDType, type DType } from './dtype.js';
 import { Tensor, pyTypeName } from './tensor.js';
 import { Generator } from './random.js';
 
+// What optionsArg gives for no options: one frozen object rather than one per call of every op.
+const NO_OPTIONS = Object.freeze({});
+
 /**
  * The options object of `fn` (its keyword arguments): undefined and null (Python's None) give {};
  * any other value that is not a plain object is rejected rather than ignored.
  */
 export function optionsArg<T extends object>(value: T | null | undefined, fn: string): T {
-  if (value === undefined || value === null) return {} as T;
+  if (value === undefined || value === null) return NO_OPTIONS as T;
   if (!isOptionsObject(value)) {
     throw new TypeError(`${fn}(): expected an options object for the keyword arguments, but got ${pyTypeName(value)}`);
   }

@@ -86,7 +86,21 @@ export function emptyTensor(shape: readonly number[], dtype: DType): Tensor {
  * make results of an operand's shape, and copying it was a visible share of their cost.
  */
 export function emptyTensorOfShape(shape: readonly number[], dtype: DType): Tensor {
-  return new Tensor(new Storage(allocateFor(shape, dtype)), shape as number[], contiguousStrides(shape), 0, dtype);
+  return new Tensor(new Storage(allocateFor(shape, dtype)), shape as number[], stridesOfShape(shape), 0, dtype);
+}
+
+// The latest shape array given to emptyTensorOfShape and its contiguous strides. Results of small ops
+// mostly share one shape array (an operand's), so they share its strides array too, as they share the
+// shape: no tensor's strides array is changed in place.
+let latestShape: readonly number[] | null = null;
+let latestStrides: number[] = [];
+
+function stridesOfShape(shape: readonly number[]): number[] {
+  if (shape !== latestShape) {
+    latestStrides = contiguousStrides(shape);
+    latestShape = shape;
+  }
+  return latestStrides;
 }
 
 export function empty(...args: SizeArgs): Tensor {

@@ -93,11 +93,13 @@ const MIN_ROW_COPY = 32;
 export function gather(op: StridedOperand, shape: readonly number[], out: TypedArray): void {
   if (out.length === 0) return;
   const step = runStep(shape, op.strides);
+  const src = op.data as ArrayLike<Element>;
   if (step === 1) {
-    out.set(op.data.subarray(op.offset, op.offset + out.length) as never);
+    // A short copy by hand: a subarray of a small array makes V8 move its elements off the heap.
+    if (out.length < MIN_ROW_COPY) for (let i = 0, p = op.offset; i < out.length; i++, p++) (out as unknown as Element[])[i] = src[p];
+    else out.set(op.data.subarray(op.offset, op.offset + out.length) as never);
     return;
   }
-  const src = op.data as ArrayLike<Element>;
   if (step === 0) {
     // An expanded single value (a broadcast gradient, say): no offsets needed.
     (out as unknown as { fill(value: Element): void }).fill(src[op.offset]);
