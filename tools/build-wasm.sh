@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the WebAssembly SIMD backend's module from its C sources (src/backends/wasm/c) into
+# Builds the WebAssembly SIMD backend's module from its C sources (src/backends/wasm/c, which include
+# the optimizer loops the native addon shares, src/backends/native/optim_loops.h) into
 # src/backends/wasm/module.ts, a generated TypeScript file holding the bytes in base64, so that the
 # module loads in Node and in browsers without fs or fetch. `npm run build:wasm` runs this.
 #

@@ -41,11 +41,11 @@ struct KernelTable {
   const char* name;
   KernelSet<float> f32;
   KernelSet<double> f64;
-  /** optim.h's optimizer steps over one chunk, unthreaded. */
+  /** optim.h's optimizer steps over one chunk, unthreaded (all but SGD's are optim_loops.h's loops). */
   void (*sgd_step)(float* param, const float* grad, float* buf, int64_t n, const SgdOptions& o);
-  void (*adam_step)(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, int64_t n, const AdamConstants& c);
-  void (*rmsprop_step)(float* param, const float* grad, float* square_avg, float* buf, float* grad_avg, int64_t n, const RmspropConstants& c);
-  void (*adagrad_step)(float* param, const float* grad, float* sum, int64_t n, const AdagradConstants& c);
+  void (*adam_step)(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, ptrdiff_t n, const AdamConstants* c);
+  void (*rmsprop_step)(float* param, const float* grad, float* square_avg, float* buf, float* grad_avg, ptrdiff_t n, const RmspropConstants* c);
+  void (*adagrad_step)(float* param, const float* grad, float* sum, ptrdiff_t n, const AdagradConstants* c);
 };
 
 const KernelTable& generic_kernels();

@@ -1,5 +1,6 @@
 // The optimizers' steps over float32 arrays, threaded: each element's update is independent, so any
-// thread count gives the same result. The loops themselves are in kernels.inc (AVX2 or portable).
+// thread count gives the same result. The loops themselves are in the kernel table (AVX2 or portable):
+// SGD's in kernels.inc, the others in optim_loops.h.
 #include "optim.h"
 
 #include "kernels.h"
@@ -29,21 +30,21 @@ void sgd_step(float* param, const float* grad, float* buf, int64_t n, const SgdO
 void adam_step(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, int64_t n, const AdamConstants& c) {
   auto kernel = active_kernels().adam_step;
   parallel_for(n, kGrain, [&](int64_t begin, int64_t end) {
-    kernel(param + begin, grad + begin, exp_avg + begin, exp_avg_sq + begin, end - begin, c);
+    kernel(param + begin, grad + begin, exp_avg + begin, exp_avg_sq + begin, end - begin, &c);
   });
 }
 
 void rmsprop_step(float* param, const float* grad, float* square_avg, float* buf, float* grad_avg, int64_t n, const RmspropConstants& c) {
   auto kernel = active_kernels().rmsprop_step;
   parallel_for(n, kGrain, [&](int64_t begin, int64_t end) {
-    kernel(param + begin, grad + begin, square_avg + begin, from(buf, begin), from(grad_avg, begin), end - begin, c);
+    kernel(param + begin, grad + begin, square_avg + begin, from(buf, begin), from(grad_avg, begin), end - begin, &c);
   });
 }
 
 void adagrad_step(float* param, const float* grad, float* sum, int64_t n, const AdagradConstants& c) {
   auto kernel = active_kernels().adagrad_step;
   parallel_for(n, kGrain, [&](int64_t begin, int64_t end) {
-    kernel(param + begin, grad + begin, sum + begin, end - begin, c);
+    kernel(param + begin, grad + begin, sum + begin, end - begin, &c);
   });
 }
 

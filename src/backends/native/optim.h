@@ -2,29 +2,14 @@
 #pragma once
 #include <cstdint>
 
+// AdamConstants, RmspropConstants and AdagradConstants, shared with the WebAssembly kernels.
+#include "optim_loops.h"
+
 namespace tstorch {
 
 struct SgdOptions {
   double lr, momentum, dampening, weight_decay;
   bool nesterov, maximize;
-};
-
-/** The float32 scalars of src/optim/adam.ts's fused loop (backend.ts's AdamConstants). */
-struct AdamConstants {
-  bool decoupled, decay_grad;
-  float shrink, decay, w1, beta2, w2, root, eps, scale, sign;
-};
-
-/** The float32 scalars of src/optim/rmsprop.ts's fused loop. */
-struct RmspropConstants {
-  bool decay_grad;
-  float decay, alpha, w, eps, momentum, step, sign;
-};
-
-/** The float32 scalars of src/optim/adagrad.ts's fused loop. */
-struct AdagradConstants {
-  bool decay_grad;
-  float decay, eps, step, sign;
 };
 
 /**

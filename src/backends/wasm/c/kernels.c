@@ -264,70 +264,31 @@ EXPORT(sum_f64) double sum_f64(const double *a, int n) {
 }
 
 // ---- Optimizer updates (float32), the fused loops of src/optim/adam.ts, rmsprop.ts and adagrad.ts ----
-// Every operation rounds to float32 as the JS loops' Math.fround does: for +, -, *, / and sqrt of
-// float32 operands, the float32 operation gives the double result rounded. Nothing may be contracted
-// into a fused multiply-add (which would skip a rounding): WebAssembly SIMD128 has none, and
-// tools/build-wasm.sh passes -ffp-contract=off besides. The constants arrive rounded.
-
-/** ops/binary.ts's lerpValue: ATen's lerp of one element (exact at both ends), in double. */
-static double lerp_value(double x, double end, double weight) {
-  return __builtin_fabs(weight) < 0.5 ? x + weight * (end - x) : end - (end - x) * (1 - weight);
-}
-
-/** The gradient with weight decay added: decay * param is exact in double, so one rounding. */
-INLINE float with_decay(float d, float decay, float param) { return (float)((double)d + (double)decay * (double)param); }
+// The loops are the native addon's, from its optim_loops.h (rounding every operation to float32 as the
+// JS loops do, contraction off); the exports below take the constants as arguments, as loader.ts
+// passes them, and the flags as ints.
+#include "../../native/optim_loops.h"
 
 EXPORT(adam_step_f32) void adam_step_f32(float *p, const float *g, float *m, float *v, int n, int decoupled, int decay_grad,
                                          float shrink, float decay, float w1, float beta2, float w2, float root, float eps,
                                          float scale, float sign) {
-  for (int i = 0; i < n; i++) {
-    float d = sign * g[i];
-    float x = p[i];
-    if (decoupled) x = x * shrink;
-    else if (decay_grad) d = with_decay(d, decay, x);
-    float mi = (float)lerp_value(m[i], d, w1);
-    m[i] = mi;
-    float vi = v[i] * beta2 + (d * w2) * d;
-    v[i] = vi;
-    float denom = __builtin_sqrtf(vi) / root + eps;
-    p[i] = x + (mi * scale) / denom;
-  }
+  const AdamConstants c = {decoupled, decay_grad, shrink, decay, w1, beta2, w2, root, eps, scale, sign};
+  adam_update(p, g, m, v, n, &c);
 }
 
-/** `buf` 0 without momentum, `ga` 0 unless centered. */
+/**
+ * `buf` 0 without momentum, `ga` 0 unless centered. One loop that tests the flags as it goes, not
+ * optim_loops.h's four variants (rmsprop_update): those run about twice as fast with momentum or
+ * centering (not both), but add 2.8 KB (5%) to the module.
+ */
 EXPORT(rmsprop_step_f32) void rmsprop_step_f32(float *p, const float *g, float *sq, float *buf, float *ga, int n, int decay_grad,
                                                float decay, float alpha, float w, float eps, float momentum, float step, float sign) {
-  for (int i = 0; i < n; i++) {
-    float d = sign * g[i];
-    if (decay_grad) d = with_decay(d, decay, p[i]);
-    float s = sq[i] * alpha + (d * w) * d;
-    sq[i] = s;
-    float avg;
-    if (ga) {
-      float mean = (float)lerp_value(ga[i], d, w);
-      ga[i] = mean;
-      avg = __builtin_sqrtf(s + -mean * mean);
-    } else {
-      avg = __builtin_sqrtf(s);
-    }
-    avg = avg + eps;
-    if (buf) {
-      float b = buf[i] * momentum + d / avg;
-      buf[i] = b;
-      p[i] = (float)((double)p[i] + (double)step * (double)b);
-    } else {
-      p[i] = p[i] + (d * step) / avg;
-    }
-  }
+  const RmspropConstants c = {decay_grad, decay, alpha, w, eps, momentum, step, sign};
+  rmsprop_loop(p, g, sq, buf, ga, n, &c, ga != 0, buf != 0);
 }
 
 EXPORT(adagrad_step_f32) void adagrad_step_f32(float *p, const float *g, float *sum, int n, int decay_grad, float decay, float eps,
                                                float step, float sign) {
-  for (int i = 0; i < n; i++) {
-    float d = sign * g[i];
-    if (decay_grad) d = with_decay(d, decay, p[i]);
-    float s = sum[i] + d * d;
-    sum[i] = s;
-    p[i] = p[i] + (d * step) / (__builtin_sqrtf(s) + eps);
-  }
+  const AdagradConstants c = {decay_grad, decay, eps, step, sign};
+  adagrad_update(p, g, sum, n, &c);
 }
