@@ -36,7 +36,9 @@ export {
   rand, randn, randint, randperm, randLike, randnLike, randintLike, normal, bernoulli, multinomial,
   Generator, manualSeed, seed, initialSeed, getRngState, setRngState, type RandomOptions,
 } from './ops/random.js';
-export { matmul, mm, bmm, mv, dot, vdot, outer, addmm, addmv, baddbmm, einsum, type ScaleOptions } from './ops/linalg.js';
+export { mm, bmm, mv, dot, vdot, outer, addmm, addmv, baddbmm, type ScaleOptions } from './ops/linalg.js';
+export { matmul } from './ops/matmul.js';
+export { einsum } from './ops/einsum.js';
 export * as linalg from './ops/linalg-namespace.js';
 export { sum, mean, prod, variance as var, std, logsumexp, norm, all, any, type Dims, type ReduceOptions, type VarOptions, type NormOrder } from './ops/reduce.js';
 export { max, min, amax, amin, argmax, argmin, median, sort, argsort, topk, quantile, cumsum, cumprod, softmax, logSoftmax, ValuesIndices, type SortOptions, type TopkOptions, type QuantileOptions, type QuantileInterpolation } from './ops/reductions.js';

@@ -1,4 +1,5 @@
 // The `torch.linalg` namespace: the vector norm (with the reductions) and the linear-algebra ops,
 // each file adding its own exports here.
 export { vectorNorm } from './reduce.js';
-export { linalgMatmul as matmul, vecdot } from './linalg.js';
+export { linalgMatmul as matmul } from './matmul.js';
+export { vecdot } from './linalg.js';

@@ -1,11 +1,10 @@
-// Matrix products: dot, mv, mm, bmm, their add- forms (addmv, addmm, baddbmm), outer, matmul and
-// einsum. The products run in the GEMM kernel (src/backends/js/gemm.ts). matmul and einsum are
-// composites that follow PyTorch 2.x's decompositions step by step (LinearAlgebra.cpp's _matmul_impl,
-// Linear.cpp's einsum), because the path taken decides the grad_fn of the result and which component
-// op reports a shape or dtype error. Checks follow the 2.x sources in their order.
+// Matrix products: dot, vdot, mv, mm, bmm, their add- forms (addmv, addmm, baddbmm), outer and
+// torch.linalg.vecdot. The products run in the GEMM kernel (src/backends/js/gemm.ts); the composites
+// built on them, matmul and einsum, are in matmul.ts and einsum.ts. Checks follow the 2.x sources in
+// their order.
 import { DType, bool, float32 } from '../tensor/dtype.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
-import { broadcastShapes, normalizeDim, numelOf, shapeStr, viewStrides } from '../tensor/layout.js';
+import { normalizeDim, shapeStr } from '../tensor/layout.js';
 import { emptyTensor } from '../tensor/factory.js';
 import { gemm, type MatrixOperand } from '../backends/js/gemm.js';
 import { isFloatArray } from '../backends/backend.js';
@@ -26,7 +25,6 @@ export interface ScaleOptions {
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    matmul(other: Tensor): Tensor;
     mm(mat2: Tensor): Tensor;
     bmm(mat2: Tensor): Tensor;
     mv(vec: Tensor): Tensor;
@@ -44,7 +42,7 @@ declare module '../tensor/tensor.js' {
 
 // ---- argument checks ----
 
-function requireTensor(value: unknown, fn: string, arg: string, position: number): asserts value is Tensor {
+export function requireTensor(value: unknown, fn: string, arg: string, position: number): asserts value is Tensor {
   if (!(value instanceof Tensor)) {
     throw new TypeError(`${fn}(): argument '${arg}' (position ${position}) must be Tensor, not ${pyTypeName(value)}`);
   }
@@ -224,7 +222,7 @@ function inputTimesBetaInPlace(input: Tensor, beta: Scale): () => Tensor {
   return () => noGrad(() => input.clone().mul_(beta.raw));
 }
 
-// ---- dot, mv, addmv ----
+// ---- dot, vdot, linalg.vecdot ----
 
 export function dot(input: Tensor, tensor: Tensor): Tensor {
   requireTensor(input, 'dot', 'input', 1);
@@ -232,7 +230,8 @@ export function dot(input: Tensor, tensor: Tensor): Tensor {
   return dotImpl(input, tensor);
 }
 
-function dotImpl(input: Tensor, tensor: Tensor, node = 'DotBackward0'): Tensor {
+/** dot's checks and product, for dot, vdot (`node` names the grad_fn) and matmul's 1-D @ 1-D path. */
+export function dotImpl(input: Tensor, tensor: Tensor, node = 'DotBackward0'): Tensor {
   if (input.dim() !== 1 || tensor.dim() !== 1) {
     throw new Error(`1D tensors expected, but got ${input.dim()}D and ${tensor.dim()}D tensors`);
   }
@@ -266,6 +265,24 @@ export function vdot(input: Tensor, other: Tensor): Tensor {
   requireTensor(other, 'vdot', 'other', 2);
   return dotImpl(input, other, 'VdotBackward0');
 }
+
+/** torch.linalg.vecdot: `(x * y).sum(dim)` for real floating dtypes, with broadcasting. */
+export function vecdot(x: Tensor, y: Tensor, opts?: { dim?: number }): Tensor {
+  const options = optionsArg(opts, 'linalg_vecdot');
+  requireTensor(x, 'linalg_vecdot', 'x', 1);
+  requireTensor(y, 'linalg_vecdot', 'y', 2);
+  if (!x.dtype.isFloatingPoint) {
+    throw new Error(`linalg.vecdot: Expected a floating point or complex tensor as input. Got ${legacyScalarName(x.dtype)}`);
+  }
+  if (x.dtype !== y.dtype) {
+    throw new Error(
+      `linalg.vecdot: Expected x and y to have the same dtype, but found x of type ${legacyScalarName(x.dtype)} and y of type ${legacyScalarName(y.dtype)} instead`,
+    );
+  }
+  return x.mul(y).sum(options.dim ?? -1);
+}
+
+// ---- mv, addmv ----
 
 /**
  * addmv's checks and the product mat @ vec; `input` null is mv, whose result PyTorch allocates from
@@ -483,428 +500,9 @@ export function outer(input: Tensor, vec2: Tensor): Tensor {
   return input.reshape([input.shape_[0], 1]).mul(vec2);
 }
 
-// ---- matmul ----
-
-/** `_unsafe_view`: a reshape of a fresh result that is not a view for autograd. */
-function unsafeView(t: Tensor, shape: readonly number[]): Tensor {
-  const strides = viewStrides(t.shape_, t.strides_, shape) as number[];
-  const out = t.aliasWithLayout([...shape], strides, t.offset_);
-  const inputShape = t.shape;
-  record({ name: 'UnsafeViewBackward0', inputs: [t], outputs: [out], backward: ([g]) => [(g as Tensor).reshape(inputShape)] });
-  return out;
-}
-
-/** `t.squeeze_(0)` of a fresh result (matmul's 1-D @ 2-D path); its node is squeeze_.dim's. */
-function squeezeFirstInPlace(t: Tensor): Tensor {
-  const out = t.aliasWithLayout(t.shape_.slice(1), t.strides_.slice(1), t.offset_);
-  record({ name: 'SqueezeBackward4', inputs: [t], outputs: [out], backward: ([g]) => [(g as Tensor).unsqueeze(0)] });
-  return out;
-}
-
-/**
- * PyTorch's should_fold: whether an N-D (N >= 3) @ 1-D/2-D product (either order) becomes one mm/mv
- * on the N-D operand folded into a matrix, rather than a broadcast bmm.
- */
-function shouldFold(t1: Tensor, t2: Tensor): boolean {
-  const firstLarger = t1.dim() >= t2.dim();
-  const large = firstLarger ? t1 : t2;
-  const shape = [...large.shape_];
-  const strides = [...large.strides_];
-  if (!firstLarger) {
-    // The larger operand is used transposed (t2.mT).
-    const d = shape.length;
-    [shape[d - 2], shape[d - 1]] = [shape[d - 1], shape[d - 2]];
-    [strides[d - 2], strides[d - 1]] = [strides[d - 1], strides[d - 2]];
-  }
-  const smallDim = firstLarger ? t2.dim() : t1.dim();
-  if (!(shape.length >= 3 && smallDim <= 2)) return false;
-  // Folding keeps the backward of the small operand an mm instead of a batch of products summed
-  // over a broadcast batch, even when the fold copies.
-  if ((firstLarger ? t2 : t1).requiresGrad) return true;
-  // A 2-D @ N-D fold would need the result transposed and copied.
-  if (t1.dim() === 2) return false;
-  if (numelOf(shape) === 0) return true;
-  for (let i = 0; i < shape.length - 2; i++) {
-    if (strides[i] !== strides[i + 1] * shape[i + 1]) return false;
-  }
-  return true;
-}
-
-export function matmul(input: Tensor, other: Tensor): Tensor {
-  requireTensor(input, 'matmul', 'input', 1);
-  requireTensor(other, 'matmul', 'other', 2);
-  return matmulImpl(input, other);
-}
-
-function matmulImpl(t1: Tensor, t2: Tensor): Tensor {
-  const d1 = t1.dim();
-  const d2 = t2.dim();
-  if (d1 === 0 || d2 === 0) throw new Error(`both arguments to matmul need to be at least 1D, but they are ${d1}D and ${d2}D`);
-  if (d1 === 1 && d2 === 1) return dotImpl(t1, t2);
-  if (d1 === 2 && d2 === 1) return t1.mv(t2);
-  if (d1 === 1 && d2 === 2) return squeezeFirstInPlace(t1.unsqueeze(0).mm(t2));
-  if (d1 === 2 && d2 === 2) return t1.mm(t2);
-  if (shouldFold(t1, t2)) return foldedMatmul(t1, t2);
-  return batchedMatmul(t1, t2);
-}
-
-/** The larger operand's batch dims folded into its rows: one mm (or mv), viewed back. */
-function foldedMatmul(t1: Tensor, t2: Tensor): Tensor {
-  const transpose = t2.dim() > t1.dim();
-  const a = transpose ? t2.mT : t1;
-  const b = !transpose ? t2 : t1.dim() === 2 ? t1.t() : t1;
-  const sizes = a.shape_;
-  const outputShape = sizes.slice(0, -1);
-  const folded = a.reshape([numelOf(outputShape), sizes[sizes.length - 1]]);
-  if (b.dim() === 2) {
-    outputShape.push(b.shape_[1]);
-    const output = unsafeView(folded.mm(b), outputShape);
-    if (!transpose) return output;
-    // PyTorch counts every empty tensor as contiguous, so contiguous() keeps the transposed view;
-    // Tensor.isContiguous() does not yet (src/tensor/layout.ts isContiguousLayout).
-    return output.numel() === 0 ? output.mT : output.mT.contiguous();
-  }
-  return unsafeView(folded.mv(b), outputShape);
-}
-
-/** Broadcast batch dims, flattened into one: a bmm. */
-function batchedMatmul(t1: Tensor, t2: Tensor): Tensor {
-  const d1 = t1.dim();
-  const d2 = t2.dim();
-  const n = d1 > 1 ? t1.shape_[d1 - 2] : 1;
-  const m1 = t1.shape_[d1 - 1];
-  const batch1 = t1.shape_.slice(0, Math.max(d1 - 2, 0));
-  const m2 = d2 > 1 ? t2.shape_[d2 - 2] : t2.shape_[0];
-  const p = d2 > 1 ? t2.shape_[d2 - 1] : 1;
-  const batch2 = t2.shape_.slice(0, Math.max(d2 - 2, 0));
-  // A batch of one that requires grad is squeezed, so that its gradient is not a broadcast bmm summed
-  // over the batch (the same reason as in shouldFold).
-  if (d1 === 3 && d2 === 3 && batch1[0] !== batch2[0]) {
-    if (batch1[0] === 1 && t1.requiresGrad) return matmulImpl(t1.squeeze(0), t2);
-    if (batch2[0] === 1 && t2.requiresGrad) return matmulImpl(t1, t2.squeeze(0));
-  }
-  const outputShape = broadcastShapes(batch1, batch2);
-  const batch = numelOf(outputShape);
-  const a = t1.expand([...outputShape, n, m1]).reshape([batch, n, m1]);
-  const vectorRhs = d2 === 1;
-  const bExpanded = t2.expand(vectorRhs ? [...outputShape, m2] : [...outputShape, m2, p]);
-  const b = vectorRhs ? bExpanded.reshape([batch, m2]).unsqueeze(2) : bExpanded.reshape([batch, m2, p]);
-  if (d1 > 1) outputShape.push(n);
-  if (d2 > 1) outputShape.push(p);
-  const product = a.bmm(b);
-  return unsafeView(vectorRhs ? product.squeeze(-1) : product, outputShape);
-}
-
-/** torch.linalg.matmul: matmul, with argument errors that name linalg_matmul. */
-export function linalgMatmul(input: Tensor, other: Tensor): Tensor {
-  requireTensor(input, 'linalg_matmul', 'input', 1);
-  requireTensor(other, 'linalg_matmul', 'other', 2);
-  return matmulImpl(input, other);
-}
-
-/** torch.linalg.vecdot: `(x * y).sum(dim)` for real floating dtypes, with broadcasting. */
-export function vecdot(x: Tensor, y: Tensor, opts?: { dim?: number }): Tensor {
-  const options = optionsArg(opts, 'linalg_vecdot');
-  requireTensor(x, 'linalg_vecdot', 'x', 1);
-  requireTensor(y, 'linalg_vecdot', 'y', 2);
-  if (!x.dtype.isFloatingPoint) {
-    throw new Error(`linalg.vecdot: Expected a floating point or complex tensor as input. Got ${legacyScalarName(x.dtype)}`);
-  }
-  if (x.dtype !== y.dtype) {
-    throw new Error(
-      `linalg.vecdot: Expected x and y to have the same dtype, but found x of type ${legacyScalarName(x.dtype)} and y of type ${legacyScalarName(y.dtype)} instead`,
-    );
-  }
-  return x.mul(y).sum(options.dim ?? -1);
-}
-
-// ---- einsum ----
-
-const LETTERS = 26;
-const TOTAL_LABELS = 2 * LETTERS;
-const ELLIPSIS = TOTAL_LABELS;
-
-/** Labels A-Z are subscripts 0-25 and a-z 26-51, as PyTorch numbers them (this sets the output order). */
-function subscriptOf(label: string): number {
-  const c = label.charCodeAt(0);
-  return c <= 90 ? c - 65 : c - 97 + LETTERS;
-}
-
-function labelOf(subscript: number): string {
-  return String.fromCharCode(subscript < LETTERS ? subscript + 65 : subscript - LETTERS + 97);
-}
-
-function isLetter(c: string): boolean {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-function einsumOperands(equation: unknown, args: readonly unknown[]): Tensor[] {
-  if (args.length === 0) {
-    throw new Error('einsum(): must specify the equation string and at least one operand, or at least one operand and its subscripts list');
-  }
-  if (typeof equation !== 'string') {
-    throw new TypeError(`einsum(): argument 'equation' (position 1) must be str, not ${pyTypeName(equation)}`);
-  }
-  const list = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
-  if (list.length === 0) return einsumOperands(equation, list);
-  list.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new TypeError(`expected Tensor as element ${i} in argument 1, but got ${pyTypeName(t)}`);
-  });
-  return list as Tensor[];
-}
-
-/** Parses the operands' labels (ELLIPSIS for `...`), with PyTorch's errors. */
-function parseInputLabels(lhs: string, numOps: number): number[][] {
-  const labels: number[][] = Array.from({ length: numOps }, () => []);
-  let ellipsisSeen = false;
-  let op = 0;
-  for (let i = 0; i < lhs.length; i++) {
-    const c = lhs[i];
-    if (c === ' ') continue;
-    if (c === '.') {
-      if (ellipsisSeen) throw new Error(`einsum(): found '.' for operand ${op} for which an ellipsis was already found`);
-      if (!(i + 2 < lhs.length && lhs[++i] === '.' && lhs[++i] === '.')) {
-        throw new Error(`einsum(): found '.' for operand ${op} that is not part of any ellipsis`);
-      }
-      labels[op].push(ELLIPSIS);
-      ellipsisSeen = true;
-    } else if (c === ',') {
-      op++;
-      if (op >= numOps) throw new Error('einsum(): fewer operands were provided than specified in the equation');
-      ellipsisSeen = false;
-    } else {
-      if (!isLetter(c)) {
-        throw new Error(`einsum(): invalid subscript given at index ${i} in the equation string, subscripts must be in [a-zA-Z]`);
-      }
-      labels[op].push(subscriptOf(c));
-    }
-  }
-  if (op !== numOps - 1) throw new Error('einsum(): more operands were provided than specified in the equation');
-  return labels;
-}
-
-/**
- * Einstein summation: `einsum('ij,jk->ik', a, b)` (or with the operands in one array). Implicit output
- * (no `->`) is the ellipsis dims then the labels seen once, in alphabetical order (upper case first).
- * Operands are contracted left to right, each pair by one bmm, as PyTorch does without opt_einsum.
- */
-export function einsum(equation: string, ...operands: Tensor[] | [readonly Tensor[]]): Tensor {
-  const ops0 = einsumOperands(equation, operands);
-  const numOps = ops0.length;
-  const arrow = equation.indexOf('->');
-  const lhs = arrow === -1 ? equation : equation.slice(0, arrow);
-  const opLabels = parseInputLabels(lhs, numOps);
-
-  const labelCount = new Array<number>(TOTAL_LABELS).fill(0);
-  let ellNumDim = 0;
-  ops0.forEach((operand, i) => {
-    const ndims = operand.dim();
-    let nlabels = opLabels[i].length;
-    let hasEllipsis = false;
-    for (const label of opLabels[i]) {
-      if (label === ELLIPSIS) {
-        nlabels--;
-        hasEllipsis = true;
-        ellNumDim = Math.max(ellNumDim, ndims - nlabels);
-      } else {
-        labelCount[label]++;
-      }
-    }
-    if (hasEllipsis ? nlabels > ndims : nlabels !== ndims) {
-      throw new Error(
-        `einsum(): the number of subscripts in the equation (${nlabels}) ${hasEllipsis ? 'is more than' : 'does not match'} the number of dimensions (${ndims}) for operand ${i}${hasEllipsis ? '' : ' and no ellipsis was given'}`,
-      );
-    }
-  });
-
-  // Every label gets an index in the aligned shape: output dims first, then contracted dims.
-  const labelPermIndex = new Array<number>(TOTAL_LABELS).fill(-1);
-  let permIndex = 0;
-  let ellIndex = 0;
-  let ellInOutput = false;
-  if (arrow === -1) {
-    permIndex = ellNumDim;
-    ellInOutput = true;
-    for (let label = 0; label < TOTAL_LABELS; label++) if (labelCount[label] === 1) labelPermIndex[label] = permIndex++;
-  } else {
-    const rhs = equation.slice(arrow + 2);
-    for (let i = 0; i < rhs.length; i++) {
-      const c = rhs[i];
-      if (c === ' ') continue;
-      if (c === '.') {
-        if (ellInOutput) throw new Error("einsum(): found '.' for output but an ellipsis (...) was already found");
-        if (!(i + 2 < rhs.length && rhs[++i] === '.' && rhs[++i] === '.')) {
-          throw new Error("einsum(): found '.' for output that is not part of any ellipsis (...)");
-        }
-        ellIndex = permIndex;
-        permIndex += ellNumDim;
-        ellInOutput = true;
-      } else {
-        if (!isLetter(c)) {
-          throw new Error(`einsum(): invalid subscript given at index ${lhs.length + 2 + i} in the equation string, subscripts must be in [a-zA-Z]`);
-        }
-        const s = subscriptOf(c);
-        if (!(labelCount[s] > 0 && labelPermIndex[s] === -1)) {
-          throw new Error(
-            `einsum(): output subscript ${c}${labelPermIndex[s] > -1 ? ' appears more than once in the output' : ' does not appear in the equation for any input operand'}`,
-          );
-        }
-        labelPermIndex[s] = permIndex++;
-      }
-    }
-  }
-  const outNumDim = permIndex;
-  if (!ellInOutput) {
-    ellIndex = permIndex;
-    permIndex += ellNumDim;
-  }
-  for (let label = 0; label < TOTAL_LABELS; label++) {
-    if (labelCount[label] > 0 && labelPermIndex[label] === -1) labelPermIndex[label] = permIndex++;
-  }
-
-  // Align every operand to the permuted shape: check sizes, take diagonals of repeated labels,
-  // unsqueeze missing dims. dimCounts counts the operands where each dim has size != 1.
-  const labelSize = new Array<number>(TOTAL_LABELS).fill(1);
-  const ellSizes = new Array<number>(ellNumDim).fill(1);
-  const dimCounts = new Array<number>(permIndex).fill(0);
-  const ops: Tensor[] = ops0.map((operand, i) => {
-    let op = operand;
-    const permutation = new Array<number>(permIndex).fill(-1);
-    let dim = 0;
-    for (const s of opLabels[i]) {
-      if (s === ELLIPSIS) {
-        const ndim = operand.dim() - (opLabels[i].length - 1);
-        for (let j = ellNumDim - ndim; j < ellNumDim; j++) {
-          const size = op.shape_[dim];
-          if (size !== 1) {
-            if (!(ellSizes[j] === 1 || ellSizes[j] === size)) {
-              throw new Error(
-                `einsum(): dimension ${dim} covered by ellipsis in operand ${i}has size ${size} which does not broadcast with previously seen ellipsis with size ${ellSizes[j]} for the respective dimension`,
-              );
-            }
-            ellSizes[j] = size;
-            dimCounts[ellIndex + j]++;
-          }
-          permutation[ellIndex + j] = dim++;
-        }
-      } else if (permutation[labelPermIndex[s]] === -1) {
-        const size = op.shape_[dim];
-        if (size !== 1) {
-          if (!(labelSize[s] === 1 || labelSize[s] === size)) {
-            throw new Error(
-              `einsum(): subscript ${labelOf(s)} has size ${size} for operand ${i} which does not broadcast with previously seen size ${labelSize[s]}`,
-            );
-          }
-          labelSize[s] = size;
-          dimCounts[labelPermIndex[s]]++;
-        }
-        permutation[labelPermIndex[s]] = dim++;
-      } else {
-        const prev = permutation[labelPermIndex[s]];
-        if (op.shape_[dim] !== op.shape_[prev]) {
-          throw new Error(
-            `einsum(): subscript ${labelOf(s)} is repeated for operand ${i} but the sizes don't match, ${op.shape_[dim]} != ${op.shape_[prev]}`,
-          );
-        }
-        op = op.diagonal(0, prev, dim).movedim(-1, prev);
-      }
-    }
-    for (let k = 0; k < permutation.length; k++) {
-      if (permutation[k] === -1) {
-        op = op.unsqueeze(dim);
-        permutation[k] = dim++;
-      }
-    }
-    return op.permute(permutation);
-  });
-
-  while (ops.length > 1) {
-    let a = ops.shift() as Tensor;
-    let b = ops.shift() as Tensor;
-    // Contracted dims that no later operand has are summed now: by the product when both have them,
-    // by a plain sum when only one does.
-    const sumDims: number[] = [];
-    const aDimsToSum: number[] = [];
-    const bDimsToSum: number[] = [];
-    for (let dim = outNumDim; dim < permIndex; dim++) {
-      if (a.shape_[dim] !== 1 && b.shape_[dim] !== 1) {
-        if (--dimCounts[dim] === 1) {
-          sumDims.push(dim);
-          dimCounts[dim] = 0;
-        }
-      } else if (dimCounts[dim] === 1) {
-        if (a.shape_[dim] !== 1) {
-          aDimsToSum.push(dim);
-          dimCounts[dim] = 0;
-        } else if (b.shape_[dim] !== 1) {
-          bDimsToSum.push(dim);
-          dimCounts[dim] = 0;
-        }
-      }
-    }
-    if (aDimsToSum.length > 0) a = a.sum(aDimsToSum, { keepdim: true });
-    if (bDimsToSum.length > 0) b = b.sum(bDimsToSum, { keepdim: true });
-    ops.unshift(sumProductPair(a, b, sumDims));
-  }
-
-  const result = ops[0];
-  if (permIndex - outNumDim === 0) return result;
-  // With several operands the contracted dims are all size 1 by now.
-  if (numOps > 1) return result.view(result.shape_.slice(0, outNumDim));
-  return result.sum(Array.from({ length: permIndex - outNumDim }, (_, k) => outNumDim + k));
-}
-
-/**
- * `(left * right).sum(sumDims, keepdim=True)` for aligned operands of equal rank, as one bmm over the
- * dims both have (PyTorch's sumproduct_pair).
- */
-function sumProductPair(leftIn: Tensor, rightIn: Tensor, sumDims: readonly number[]): Tensor {
-  if (sumDims.length === 0) return leftIn.mul(rightIn);
-  let left = leftIn;
-  let right = rightIn;
-  const isSummed = new Set(sumDims);
-  const lro: number[] = [];
-  const lo: number[] = [];
-  const ro: number[] = [];
-  let lroSize = 1;
-  let loSize = 1;
-  let roSize = 1;
-  let sumSize = 1;
-  for (let i = 0; i < left.dim(); i++) {
-    const sl = left.shape_[i] !== 1;
-    const sr = right.shape_[i] !== 1;
-    if (isSummed.has(i)) {
-      if (sl && sr) sumSize *= left.shape_[i];
-      else if (sl) left = left.sum(i, { keepdim: true });
-      else if (sr) right = right.sum(i, { keepdim: true });
-    } else if (sl && sr) {
-      lro.push(i);
-      lroSize *= left.shape_[i];
-    } else if (sl) {
-      lo.push(i);
-      loSize *= left.shape_[i];
-    } else {
-      ro.push(i);
-      roSize *= right.shape_[i];
-    }
-  }
-  const outSize = [...lro.map((d) => left.shape_[d]), ...lo.map((d) => left.shape_[d]), ...sumDims.map(() => 1), ...ro.map((d) => right.shape_[d])];
-  const lperm = [...lro, ...lo, ...sumDims, ...ro];
-  const rperm = [...lro, ...sumDims, ...ro, ...lo];
-  const operm = new Array<number>(lperm.length);
-  lperm.forEach((d, k) => (operm[d] = k));
-  const l3 = left.permute(lperm).reshape([lroSize, loSize, sumSize]);
-  const r3 = right.permute(rperm).reshape([lroSize, sumSize, roSize]);
-  return l3.bmm(r3).view(outSize).permute(operm);
-}
-
 // ---- methods ----
 
 const proto = Tensor.prototype;
-proto.matmul = function (this: Tensor, other: Tensor) {
-  requireTensor(other, 'matmul', 'other', 1);
-  return matmulImpl(this, other);
-};
 proto.mm = function (this: Tensor, mat2: Tensor) {
   requireTensor(mat2, 'mm', 'mat2', 1);
   return mm(this, mat2);
