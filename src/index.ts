@@ -23,15 +23,17 @@ export {
   frac, square, isnan, isinf, isposinf, isneginf, isfinite, logicalNot, bitwiseNot, round, nanToNum,
 } from './ops/pointwise.js';
 export {
-  add, sub, rsub, mul, div, floorDivide, pow, atan2, maximum, minimum, fmax, fmin, remainder, fmod,
-  eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, bitwiseAnd, bitwiseOr, bitwiseXor,
-  where, lerp, clamp, isclose, allclose, equal, type RoundingMode,
-} from './ops/binary.js';
+  add, sub, rsub, mul, div, floorDivide, pow, atan2, maximum, minimum, fmax, fmin, remainder, fmod, type RoundingMode,
+} from './ops/arithmetic.js';
+export {
+  eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, bitwiseAnd, bitwiseOr, bitwiseXor, isclose, allclose, equal,
+} from './ops/comparison.js';
+export { where, lerp, clamp } from './ops/ternary.js';
 export { cat, stack } from './ops/join.js';
 export { resultTypeOf as resultType } from './ops/elementwise.js';
-export { clamp as clip } from './ops/binary.js';
-export { trueDivide, clampMin, clampMax } from './ops/binary.js';
-export { sub as subtract, mul as multiply, div as divide } from './ops/binary.js';
+export { clamp as clip, clampMin, clampMax } from './ops/ternary.js';
+export { trueDivide } from './ops/arithmetic.js';
+export { sub as subtract, mul as multiply, div as divide } from './ops/arithmetic.js';
 export {
   rand, randn, randint, randperm, randLike, randnLike, randintLike, normal, bernoulli, multinomial,
   Generator, manualSeed, seed, initialSeed, getRngState, setRngState, type RandomOptions,

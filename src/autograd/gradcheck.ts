@@ -8,7 +8,7 @@ import { fillUniform } from '../tensor/sampling.js';
 import { warn } from '../tensor/warnings.js';
 import { pyFloatRepr } from '../tensor/print.js';
 import { stack } from '../ops/join.js';
-import { allclose } from '../ops/binary.js';
+import { allclose } from '../ops/comparison.js';
 import { noGrad } from './grad-mode.js';
 import { grad } from './engine.js';
 import type { MaybeTensor } from './node.js';

@@ -8,7 +8,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { record } from '../autograd/record.js';
 import { binaryKernel, checkTensor, precisionOf, unaryKernel } from './elementwise.js';
 import { legacyScalarName } from './pointwise.js';
-import { where } from './binary.js';
+import { where } from './ternary.js';
 import { applyInplace } from './inplace.js';
 
 export type GeluApproximate = 'none' | 'tanh';

@@ -5,7 +5,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { boolOption, floatArg, optionalTensorArg, optionsArg } from '../tensor/args.js';
 import { bool, float32 } from '../tensor/dtype.js';
 import { emptyTensor, ones, scalarTensor } from '../tensor/factory.js';
-import { where } from './binary.js';
+import { where } from './ternary.js';
 import { checkTensor } from './elementwise.js';
 import { softmax } from './reductions.js';
 

@@ -12,7 +12,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { record } from '../autograd/record.js';
 import { binaryKernel, checkTensor, resultTypeOf, unaryKernel } from './elementwise.js';
 import { legacyScalarName } from './pointwise.js';
-import { where } from './binary.js';
+import { where } from './ternary.js';
 import { logSoftmax } from './reductions.js';
 import { logsigmoid, requireFloating } from './activation.js';
 

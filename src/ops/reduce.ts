@@ -11,7 +11,7 @@ import { sumNumbers } from '../backends/js/elementwise.js';
 import { isFloatArray, type FloatArray } from '../backends/backend.js';
 import { activeBackend } from '../backends/registry.js';
 import { legacyScalarName } from './pointwise.js';
-import { where } from './binary.js';
+import { where } from './ternary.js';
 import { cat } from './join.js';
 import { record } from '../autograd/record.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';

@@ -3,10 +3,10 @@
 import { Tensor } from '../tensor/tensor.js';
 import { float32 } from '../tensor/dtype.js';
 import { tensor, zerosLike } from '../tensor/factory.js';
-import { maximum } from '../ops/binary.js';
+import { maximum } from '../ops/arithmetic.js';
 import { Optimizer, addcdiv_, addcmul_, checkOption, type ParamGroup, type ParamState, type Params } from './optimizer.js';
 import { bumpVersion, fusedArrays, f32, gradSign } from './fused.js';
-import { lerpValue } from '../ops/binary.js';
+import { lerpValue } from '../ops/ternary.js';
 import { activeBackend } from '../backends/registry.js';
 import type { AdamConstants } from '../backends/backend.js';
 

@@ -1,12 +1,11 @@
-// Binary and ternary pointwise ops: arithmetic, comparisons, logical and bitwise ops, where, lerp, clamp.
+// Arithmetic binary ops: add, sub, rsub, mul, div (true, trunc, floor), pow, atan2, maximum/minimum,
+// fmax/fmin, remainder and fmod.
 // Backward formulas follow PyTorch 2.x's derivatives.yaml, so gradients (and which of them are
 // themselves differentiable) agree at every point, including the conventions of spec 10.3.
 import { DType, bool, float32, int32, int64, getDefaultDtype, scalarKindDtype } from '../tensor/dtype.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
-import { shapeStr } from '../tensor/layout.js';
 import { scalarTensor, zerosLike, type Scalar } from '../tensor/factory.js';
-import { warn } from '../tensor/warnings.js';
-import { boolOption, floatArg, optionsArg } from '../tensor/args.js';
+import { optionsArg } from '../tensor/args.js';
 import { crossSaved, mayRecord, record } from '../autograd/record.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import type { BackwardFormula } from '../autograd/node.js';
@@ -17,18 +16,13 @@ import {
   castTensor,
   checkOperand,
   checkTensor,
-  invalidArguments,
-  isScalar,
   precisionOf,
   resultTypeOf,
-  ternaryKernel,
-  unaryKernel,
-  type Kernel1,
   type Kernel2,
   type TensorOrScalar,
 } from './elementwise.js';
-import { legacyScalarName } from './pointwise.js';
-import type { Element } from '../tensor/storage.js';
+import { SCALAR_SELF_SIGNATURES, checkOneTensor, checkTensorThenOperand, checkTensors, graphInput, notImplemented } from './binary-args.js';
+import { where } from './ternary.js';
 import { maximum as maximumOf, minimum as minimumOf } from '../backends/js/elementwise.js';
 
 export type RoundingMode = 'trunc' | 'floor' | null;
@@ -55,50 +49,14 @@ declare module '../tensor/tensor.js' {
     fmin(other: Tensor): Tensor;
     remainder(other: TensorOrScalar): Tensor;
     fmod(other: TensorOrScalar): Tensor;
-    eq(other: TensorOrScalar): Tensor;
-    ne(other: TensorOrScalar): Tensor;
-    lt(other: TensorOrScalar): Tensor;
-    le(other: TensorOrScalar): Tensor;
-    gt(other: TensorOrScalar): Tensor;
-    ge(other: TensorOrScalar): Tensor;
-    logicalAnd(other: Tensor): Tensor;
-    logicalOr(other: Tensor): Tensor;
-    logicalXor(other: Tensor): Tensor;
-    bitwiseAnd(other: TensorOrScalar): Tensor;
-    bitwiseOr(other: TensorOrScalar): Tensor;
-    bitwiseXor(other: TensorOrScalar): Tensor;
-    lerp(end: Tensor, weight: TensorOrScalar): Tensor;
-    clamp(min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor;
-    clip(min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor;
-    clampMin(min: TensorOrScalar): Tensor;
-    clampMax(max: TensorOrScalar): Tensor;
-    where(condition: Tensor, other: TensorOrScalar): Tensor;
-    isclose(other: Tensor, options?: { rtol?: number; atol?: number; equalNan?: boolean }): Tensor;
-    allclose(other: Tensor, options?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean;
-    equal(other: Tensor): boolean;
   }
 }
 
 // PyTorch raises RuntimeError("ZeroDivisionError") for integral division by zero.
 const ZERO_DIVISION = 'ZeroDivisionError';
 
-/** A tensor operand or null for scalars: what the graph sees as an input. */
-function graphInput(x: TensorOrScalar): Tensor | null {
-  return x instanceof Tensor ? x : null;
-}
-
-function notImplemented(kernel: string, dtype: DType): Error {
-  return new Error(`"${kernel}" not implemented for '${legacyScalarName(dtype)}'`);
-}
-
 // ---- argument rules (Python's overloads) ----
 
-const TENSOR_INPUT_SIGNATURES = ['(Tensor input, Tensor other, *, Tensor out)', '(Tensor input, Number other, *, Tensor out)'];
-const SCALAR_SELF_SIGNATURES = [
-  '(Tensor input, Tensor other, *, Tensor out)',
-  '(Number self, Tensor other)',
-  '(Tensor input, Number other, *, Tensor out)',
-];
 const POW_SIGNATURES = [
   '(Tensor input, Tensor exponent, *, Tensor out)',
   '(Number self, Tensor exponent, *, Tensor out)',
@@ -109,24 +67,6 @@ const POW_SIGNATURES = [
 function checkNumbersAsTensors(fn: string, input: unknown, other: unknown): asserts input is TensorOrScalar {
   checkOperand(input, fn, 'input', 1);
   checkOperand(other, fn, 'other', 2);
-}
-
-/** Comparisons and fmod: a tensor, then a tensor or a number. */
-function checkTensorThenOperand(fn: string, input: unknown, other: unknown): asserts input is Tensor {
-  if (!(input instanceof Tensor) || !(other instanceof Tensor || isScalar(other))) {
-    throw invalidArguments(fn, [input, other], TENSOR_INPUT_SIGNATURES);
-  }
-}
-
-/** remainder, pow, bitwise ops: either argument may be a number, not both. */
-function checkOneTensor(fn: string, input: unknown, other: unknown, signatures: readonly string[]): void {
-  const ok = input instanceof Tensor ? other instanceof Tensor || isScalar(other) : isScalar(input) && other instanceof Tensor;
-  if (!ok) throw invalidArguments(fn, [input, other], signatures);
-}
-
-function checkTensors(fn: string, input: unknown, other: unknown): asserts input is Tensor {
-  checkTensor(input, fn, 'input', 1);
-  checkTensor(other, fn, 'other', 2);
 }
 
 /** The dtype an operand has before promotion (a JavaScript boolean is a bool). */
@@ -639,316 +579,6 @@ function recordModulo(out: Tensor, input: Tensor, other: TensorOrScalar, prefix:
   }
 }
 
-// ---- comparisons, logical, bitwise (not differentiable) ----
-
-type CompareName = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
-
-const COMPARE: Record<CompareName, (x: Element, y: Element) => boolean> = {
-  eq: (x, y) => x === y,
-  ne: (x, y) => x !== y,
-  lt: (x, y) => x < y,
-  le: (x, y) => x <= y,
-  gt: (x, y) => x > y,
-  ge: (x, y) => x >= y,
-};
-
-function compare(name: CompareName, input: Tensor, other: TensorOrScalar): Tensor {
-  checkTensorThenOperand(name, input, other);
-  const test = COMPARE[name];
-  const kernel = (x: Element, y: Element): number => (test(x, y) ? 1 : 0);
-  return binaryKernel(input, other, { num: kernel, big: kernel }, binaryResultType(input, other), bool);
-}
-
-export const eq = (input: Tensor, other: TensorOrScalar): Tensor => compare('eq', input, other);
-export const ne = (input: Tensor, other: TensorOrScalar): Tensor => compare('ne', input, other);
-export const lt = (input: Tensor, other: TensorOrScalar): Tensor => compare('lt', input, other);
-export const le = (input: Tensor, other: TensorOrScalar): Tensor => compare('le', input, other);
-export const gt = (input: Tensor, other: TensorOrScalar): Tensor => compare('gt', input, other);
-export const ge = (input: Tensor, other: TensorOrScalar): Tensor => compare('ge', input, other);
-
-function logical(name: string, input: Tensor, other: Tensor, fn: (x: boolean, y: boolean) => boolean): Tensor {
-  checkTensors(name, input, other);
-  // Truthiness as in C++: nan is true.
-  const truthy = (v: Element): boolean => v !== 0 && v !== 0n;
-  const kernel = (x: Element, y: Element): number => (fn(truthy(x), truthy(y)) ? 1 : 0);
-  return binaryKernel(input, other, { num: kernel, big: kernel }, binaryResultType(input, other), bool);
-}
-
-export const logicalAnd = (a: Tensor, b: Tensor): Tensor => logical('logical_and', a, b, (x, y) => x && y);
-export const logicalOr = (a: Tensor, b: Tensor): Tensor => logical('logical_or', a, b, (x, y) => x || y);
-export const logicalXor = (a: Tensor, b: Tensor): Tensor => logical('logical_xor', a, b, (x, y) => x !== y);
-
-function bitwise(name: string, input: TensorOrScalar, other: TensorOrScalar, num: (x: number, y: number) => number, big: (x: bigint, y: bigint) => bigint): Tensor {
-  checkOneTensor(name, input, other, SCALAR_SELF_SIGNATURES);
-  const dtype = binaryResultType(input, other);
-  if (dtype.isFloatingPoint) throw notImplemented(`${name}_cpu`, dtype);
-  return binaryKernel(input, other, { num, big }, dtype, dtype);
-}
-
-export const bitwiseAnd = (a: TensorOrScalar, b: TensorOrScalar): Tensor => bitwise('bitwise_and', a, b, (x, y) => x & y, (x, y) => x & y);
-export const bitwiseOr = (a: TensorOrScalar, b: TensorOrScalar): Tensor => bitwise('bitwise_or', a, b, (x, y) => x | y, (x, y) => x | y);
-export const bitwiseXor = (a: TensorOrScalar, b: TensorOrScalar): Tensor => bitwise('bitwise_xor', a, b, (x, y) => x ^ y, (x, y) => x ^ y);
-
-// ---- where, lerp, clamp ----
-
-const WHERE_SIGNATURES = [
-  '(Tensor condition)',
-  '(Tensor condition, Tensor input, Tensor other, *, Tensor out)',
-  '(Tensor condition, Number self, Tensor other)',
-  '(Tensor condition, Tensor input, Number other)',
-  '(Tensor condition, Number self, Number other)',
-];
-
-/** `torch.where(condition, input, other)`: elements of input where condition holds, else other's. */
-export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrScalar): Tensor {
-  checkTensor(condition, 'where', 'condition');
-  if (!(input instanceof Tensor || isScalar(input)) || !(other instanceof Tensor || isScalar(other))) {
-    throw invalidArguments('where', [condition, input, other], WHERE_SIGNATURES);
-  }
-  if (condition.dtype === DType.uint8) {
-    warn('where received a uint8 condition tensor. This behavior is deprecated and will be removed in a future version of PyTorch. Use a boolean condition instead.');
-  } else if (condition.dtype !== bool) {
-    throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${legacyScalarName(condition.dtype)}`);
-  }
-  const dtype = binaryResultType(input, other);
-  const out = ternaryKernel(condition, asOperand(input, dtype), asOperand(other, dtype), dtype, (c, x, y) => (c ? x : y));
-  record({
-    name: 'WhereBackward0',
-    inputs: [null, graphInput(input), graphInput(other)],
-    outputs: [out],
-    save: [condition],
-    backward: ([g], [c], needs) => [null, needs[1] ? where(c, g as Tensor, 0) : null, needs[2] ? where(c, 0, g as Tensor) : null],
-  });
-  return out;
-}
-
-const LERP_SIGNATURES = ['(Tensor input, Tensor end, Tensor weight, *, Tensor out)', '(Tensor input, Tensor end, Number weight, *, Tensor out)'];
-
-/**
- * `x.lerp(end, weight)` for one element, unrounded: ATen's formula, exact at both ends (the optimizers'
- * fused loops use it too).
- */
-export function lerpValue(x: number, end: number, weight: number): number {
-  return Math.abs(weight) < 0.5 ? x + weight * (end - x) : end - (end - x) * (1 - weight);
-}
-
-export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
-  if (!(input instanceof Tensor) || !(end instanceof Tensor) || !(weight instanceof Tensor || isScalar(weight))) {
-    throw invalidArguments('lerp', [input, end, weight], LERP_SIGNATURES);
-  }
-  const dtype = input.dtype;
-  if (end.dtype !== dtype) throw new Error(`expected dtype ${dtype.cppName} for \`end\` but got dtype ${end.dtype.cppName}`);
-  if (weight instanceof Tensor && weight.dtype !== dtype) {
-    throw new Error(`expected dtype ${dtype.cppName} for \`weight\` but got dtype ${weight.dtype.cppName}`);
-  }
-  if (!dtype.isFloatingPoint) throw notImplemented(`lerp_kernel_${weight instanceof Tensor ? 'tensor' : 'scalar'}`, dtype);
-  const out = ternaryKernel(input, end, asOperand(weight, dtype), dtype, (s, e, w) => lerpValue(s as number, e as number, w as number));
-  if (weight instanceof Tensor) {
-    record({
-      name: 'LerpBackward1',
-      inputs: [input, end, weight],
-      outputs: [out],
-      save: (needs) => [needs[2] ? input : null, needs[2] ? end : null, needs[0] || needs[1] ? weight : null],
-      backward: ([g], [s, e, wt], needs) => [
-        needs[0] ? (g as Tensor).mul(wt.rsub(1)) : null,
-        needs[1] ? (g as Tensor).mul(wt) : null,
-        needs[2] ? (g as Tensor).mul(e.sub(s)) : null,
-      ],
-    });
-  } else {
-    const w = Number(weight);
-    record({
-      name: 'LerpBackward0',
-      inputs: [input, end],
-      outputs: [out],
-      backward: ([g], _s, needs) => [needs[0] ? (g as Tensor).mul(1 - w) : null, needs[1] ? (g as Tensor).mul(w) : null],
-    });
-  }
-  return out;
-}
-
-const CLAMP_SIGNATURES = ['(Tensor input, Tensor min, Tensor max, *, Tensor out)', '(Tensor input, Number min, Number max, *, Tensor out)'];
-
-type Bound = TensorOrScalar | null;
-
-function checkClampArgs(fn: string, input: unknown, lo: unknown, hi: unknown): void {
-  const isBound = (v: unknown): boolean => v === null || v instanceof Tensor || isScalar(v);
-  if (!(input instanceof Tensor) || !isBound(lo) || !isBound(hi)) {
-    throw invalidArguments(fn, [input, ...[lo, hi].filter((v) => v !== null)], CLAMP_SIGNATURES);
-  }
-}
-
-export function clamp(input: Tensor, min?: Bound, max?: Bound): Tensor {
-  const lo = min ?? null;
-  const hi = max ?? null;
-  checkClampArgs('clamp', input, lo, hi);
-  if (lo === null && hi === null) throw new Error("torch.clamp: At least one of 'min' or 'max' must not be None");
-  if (lo instanceof Tensor || hi instanceof Tensor) return clampTensor(input, lo, hi);
-  const l = lo === null ? null : (lo as Scalar);
-  const h = hi === null ? null : (hi as Scalar);
-  const dtype = resultTypeOf(input, ...[l, h].filter((v): v is Scalar => v !== null));
-  if (dtype === bool) throw notImplemented(l !== null && h !== null ? 'clamp_scalar_cpu' : l !== null ? 'clamp_min_cpu' : 'clamp_max_scalar_cpu', dtype);
-  const out = unaryKernel(input, clampScalarKernel(l, h, dtype), dtype, dtype);
-  record({
-    name: 'ClampBackward1',
-    inputs: [input],
-    outputs: [out],
-    save: [input],
-    backward: ([g], [s]) => {
-      const loOk = l === null ? null : s.ge(l);
-      const hiOk = h === null ? null : s.le(h);
-      const inRange = loOk && hiOk ? loOk.logicalAnd(hiOk) : ((loOk ?? hiOk) as Tensor);
-      return [where(inRange, g as Tensor, 0)];
-    },
-  });
-  return out;
-}
-
-/**
- * ATen's scalar clamp: with both bounds, a nan bound makes every element nan; a single nan bound is
- * ignored (max(x, nan) is x in C++); nan elements stay nan.
- */
-function clampScalarKernel(lo: Scalar | null, hi: Scalar | null, dtype: DType): Kernel1 {
-  const l = lo === null ? -Infinity : Number(lo);
-  const h = hi === null ? Infinity : Number(hi);
-  const bothNan = lo !== null && hi !== null && (Number.isNaN(l) || Number.isNaN(h));
-  const low = Number.isNaN(l) ? -Infinity : l;
-  const high = Number.isNaN(h) ? Infinity : h;
-  // int64 bounds are integral (a fractional one would have promoted the result to float).
-  const bigLo = dtype === int64 && lo !== null ? BigInt(lo) : null;
-  const bigHi = dtype === int64 && hi !== null ? BigInt(hi) : null;
-  const big = (x: bigint): bigint => (bigLo !== null && x < bigLo ? bigLo : bigHi !== null && x > bigHi ? bigHi : x);
-  if (bothNan) return { num: () => NaN, big };
-  // std::min(std::max(x, low), high): comparisons with nan are false, so nan elements pass through.
-  return {
-    num: (x) => {
-      const m = x < low ? low : x;
-      return m > high ? high : m;
-    },
-    big,
-  };
-}
-
-const maxKernel: Kernel2 = { num: (x, m) => (Number.isNaN(x) || Number.isNaN(m) ? NaN : Math.max(x, m)), big: (x, m) => (x > m ? x : m) };
-const minKernel: Kernel2 = { num: (x, m) => (Number.isNaN(x) || Number.isNaN(m) ? NaN : Math.min(x, m)), big: (x, m) => (x < m ? x : m) };
-
-function clampTensor(input: Tensor, lo: Bound, hi: Bound): Tensor {
-  const dtype = resultTypeOf(input, ...([lo, hi].filter((v) => v !== null) as TensorOrScalar[]));
-  if (dtype === bool && lo !== null && hi !== null) throw notImplemented('clamp_cpu', dtype);
-  // One bound is maximum/minimum (nan propagates); both are min(max(x, lo), hi).
-  let out = asOperand(input, dtype);
-  if (lo !== null) out = binaryKernel(out, lo, maxKernel, dtype, dtype);
-  if (hi !== null) out = binaryKernel(out, hi, minKernel, dtype, dtype);
-  const loT = lo instanceof Tensor ? lo : null;
-  const hiT = hi instanceof Tensor ? hi : null;
-  record({
-    name: 'ClampBackward0',
-    inputs: [input, loT, hiT],
-    outputs: [out],
-    save: [input, ...(loT ? [loT] : []), ...(hiT ? [hiT] : [])],
-    backward: ([g], saved, needs) => {
-      const s = saved[0];
-      const mn = loT ? saved[1] : lo;
-      const mx = hiT ? saved[saved.length - 1] : hi;
-      const gt = g as Tensor;
-      // ATen's clamp_backward_min_max: a bound that is out of order with the other gets no gradient.
-      if (mn !== null && mx !== null) {
-        return [
-          needs[0] ? where(s.ge(mn).logicalAnd(s.le(mx)), gt, 0) : null,
-          needs[1] ? where(s.lt(mn).logicalAnd(lessThan(mn, mx)), gt, 0) : null,
-          needs[2] ? where(s.gt(mx).logicalOr(lessThan(mx, mn)), gt, 0) : null,
-        ];
-      }
-      if (mn !== null) return [needs[0] ? where(s.ge(mn), gt, 0) : null, needs[1] ? where(s.lt(mn), gt, 0) : null, null];
-      const m = mx as TensorOrScalar;
-      return [needs[0] ? where(s.le(m), gt, 0) : null, null, needs[2] ? where(s.gt(m), gt, 0) : null];
-    },
-  });
-  return out;
-}
-
-/** a < b for two bounds, at least one of them a tensor. */
-function lessThan(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return a instanceof Tensor ? a.lt(b) : (b as Tensor).gt(a);
-}
-
-/** `torch.clamp_min`: max(input, min), with its own grad_fn (ClampMinBackward0/1). */
-export function clampMin(input: Tensor, min: TensorOrScalar): Tensor {
-  return clampOneSide('clamp_min', input, min);
-}
-
-/** `torch.clamp_max`: min(input, max), with its own grad_fn (ClampMaxBackward0/1). */
-export function clampMax(input: Tensor, max: TensorOrScalar): Tensor {
-  return clampOneSide('clamp_max', input, max);
-}
-
-function clampOneSide(fn: 'clamp_min' | 'clamp_max', input: Tensor, bound: TensorOrScalar): Tensor {
-  checkTensor(input, fn);
-  checkOperand(bound, fn, fn === 'clamp_min' ? 'min' : 'max', 2);
-  const isMin = fn === 'clamp_min';
-  const dtype = resultTypeOf(input, bound);
-  let out: Tensor;
-  if (bound instanceof Tensor) {
-    out = binaryKernel(input, bound, isMin ? maxKernel : minKernel, dtype, dtype);
-  } else {
-    if (dtype === bool) throw notImplemented(isMin ? 'clamp_min_cpu' : 'clamp_max_scalar_cpu', dtype);
-    out = unaryKernel(input, isMin ? clampScalarKernel(bound, null, dtype) : clampScalarKernel(null, bound, dtype), dtype, dtype);
-  }
-  const kept = (s: Tensor, b: TensorOrScalar): Tensor => (isMin ? s.ge(b) : s.le(b));
-  const name = `Clamp${isMin ? 'Min' : 'Max'}Backward`;
-  if (bound instanceof Tensor) {
-    record({
-      name: `${name}1`,
-      inputs: [input, bound],
-      outputs: [out],
-      save: [input, bound],
-      backward: ([g], [s, b], needs) => [needs[0] ? where(kept(s, b), g as Tensor, 0) : null, needs[1] ? where(kept(s, b), 0, g as Tensor) : null],
-    });
-  } else {
-    record({ name: `${name}0`, inputs: [input], outputs: [out], save: [input], backward: ([g], [s]) => [where(kept(s, bound), g as Tensor, 0)] });
-  }
-  return out;
-}
-
-/** `torch.isclose`: x == y or |x - y| <= atol + |rtol * y|, each step rounded as ATen's. */
-export function isclose(input: Tensor, other: Tensor, opts?: { rtol?: number; atol?: number; equalNan?: boolean }): Tensor {
-  checkTensors('isclose', input, other);
-  const options = optionsArg(opts, 'isclose');
-  if (input.dtype !== other.dtype) throw new Error(`${legacyScalarName(input.dtype)} did not match ${legacyScalarName(other.dtype)}`);
-  const rtol = floatArg(options.rtol ?? 1e-5, 'isclose', 'rtol');
-  const atol = floatArg(options.atol ?? 1e-8, 'isclose', 'atol');
-  const equalNan = boolOption(options.equalNan, 'isclose', 'equal_nan') ?? false;
-  if (!(rtol >= 0)) throw new Error(`rtol must be greater than or equal to zero, but got ${rtol}`);
-  if (!(atol >= 0)) throw new Error(`atol must be greater than or equal to zero, but got ${atol}`);
-  // Zero tolerances compare in the tensors' own dtype; otherwise ATen computes the errors in floating
-  // point, integers and bools in the default float dtype.
-  const exact = rtol === 0 && atol === 0;
-  const dtype = exact || input.dtype.isFloatingPoint ? input.dtype : getDefaultDtype();
-  const r = precisionOf(dtype);
-  const rt = r(rtol);
-  const at = r(atol);
-  const kernel = (x: Element, y: Element): number => {
-    if (x === y || (equalNan && Number.isNaN(x) && Number.isNaN(y))) return 1;
-    if (exact) return 0;
-    const allowed = r(at + Math.abs(r(rt * (y as number))));
-    const actual = Math.abs(r((x as number) - (y as number)));
-    return Number.isFinite(actual) && actual <= allowed ? 1 : 0;
-  };
-  return binaryKernel(input, other, { num: kernel, big: kernel }, dtype, bool);
-}
-
-export function allclose(input: Tensor, other: Tensor, options?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean {
-  checkTensors('allclose', input, other);
-  return isclose(input, other, options).all().item() !== 0;
-}
-
-/** True when both tensors have the same shape and elements (`torch.equal`). */
-export function equal(input: Tensor, other: Tensor): boolean {
-  checkTensors('equal', input, other);
-  if (shapeStr(input.shape) !== shapeStr(other.shape)) return false;
-  return eq(input, other).all().item() !== 0;
-}
-
 // ---- methods ----
 
 const proto = Tensor.prototype;
@@ -971,25 +601,3 @@ proto.fmax = function (this: Tensor, other) { return fmax(this, other); };
 proto.fmin = function (this: Tensor, other) { return fmin(this, other); };
 proto.remainder = function (this: Tensor, other) { return remainder(this, other); };
 proto.fmod = function (this: Tensor, other) { return fmod(this, other); };
-proto.eq = function (this: Tensor, other) { return eq(this, other); };
-proto.ne = function (this: Tensor, other) { return ne(this, other); };
-proto.lt = function (this: Tensor, other) { return lt(this, other); };
-proto.le = function (this: Tensor, other) { return le(this, other); };
-proto.gt = function (this: Tensor, other) { return gt(this, other); };
-proto.ge = function (this: Tensor, other) { return ge(this, other); };
-proto.logicalAnd = function (this: Tensor, other) { return logicalAnd(this, other); };
-proto.logicalOr = function (this: Tensor, other) { return logicalOr(this, other); };
-proto.logicalXor = function (this: Tensor, other) { return logicalXor(this, other); };
-proto.bitwiseAnd = function (this: Tensor, other) { return bitwiseAnd(this, other); };
-proto.bitwiseOr = function (this: Tensor, other) { return bitwiseOr(this, other); };
-proto.bitwiseXor = function (this: Tensor, other) { return bitwiseXor(this, other); };
-proto.lerp = function (this: Tensor, end, weight) { return lerp(this, end, weight); };
-proto.clamp = function (this: Tensor, min, max) { return clamp(this, min, max); };
-proto.clip = proto.clamp;
-proto.clampMin = function (this: Tensor, min) { return clampMin(this, min); };
-proto.clampMax = function (this: Tensor, max) { return clampMax(this, max); };
-/** `x.where(condition, other)`: x where condition holds, else other (PyTorch's Tensor.where). */
-proto.where = function (this: Tensor, condition, other) { return where(condition, this, other); };
-proto.isclose = function (this: Tensor, other, options) { return isclose(this, other, options); };
-proto.allclose = function (this: Tensor, other, options) { return allclose(this, other, options); };
-proto.equal = function (this: Tensor, other) { return equal(this, other); };
