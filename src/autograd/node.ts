@@ -211,6 +211,8 @@ export type BackwardFormula = (
 
 /** What formulas of ops that save nothing receive (they never write to it). */
 const NOTHING_SAVED: (Tensor | null)[] = [];
+/** The saved tensors of every node that saves none (never written: the loops over it do nothing). */
+const NO_SAVED_TENSORS: (SavedTensor | null)[] = [];
 
 /** The node of a built-in op: a name, saved tensors and a backward formula. */
 export class OpNode extends Node {
@@ -237,7 +239,8 @@ export class OpNode extends Node {
     this.formula = formula;
     this.needs = needs;
     // Preallocated rather than grown by push: growing an empty array allocates room for many more.
-    const saved = new Array<SavedTensor | null>(toSave.length);
+    // Nodes that save nothing share one empty list.
+    const saved = toSave.length === 0 ? NO_SAVED_TENSORS : new Array<SavedTensor | null>(toSave.length);
     for (let i = 0; i < toSave.length; i++) {
       const t = toSave[i];
       let ownOutput = false;

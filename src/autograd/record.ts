@@ -32,6 +32,9 @@ const NO_EDGE: Edge = [null, 0];
  */
 const SHARED_NEEDS: readonly (readonly boolean[])[] = [[false], [true], [false, false], [true, false], [false, true], [true, true]];
 
+/** The `save` of ops that save nothing (most): one array for all rather than one per node. */
+const NOTHING_TO_SAVE: readonly Tensor[] = [];
+
 /** Which of these edges lead to a node: the inputs whose gradients are needed. */
 function needsOf(edges: readonly Edge[]): readonly boolean[] {
   const n = edges.length;
@@ -81,7 +84,7 @@ export function record(op: OpRecord): OpNode | null {
     metadata[i] = t ? { shape: t.shape_, dtype: t.dtype_ } : null;
   }
   const needs = needsOf(edges);
-  const toSave = typeof op.save === 'function' ? op.save(needs, inputs) : (op.save ?? []);
+  const toSave = typeof op.save === 'function' ? op.save(needs, inputs) : (op.save ?? NOTHING_TO_SAVE);
   const node = new OpNode(op.name, edges, metadata, outputs.length, op.backward, toSave, outputs, needs);
   for (let i = 0; i < outputs.length; i++) {
     const o = outputs[i];

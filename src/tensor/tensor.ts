@@ -374,8 +374,9 @@ export class Tensor {
 
   /** A new leaf sharing storage and version counter, that does not require grad. */
   detach(): Tensor {
-    const t = this.aliasWithLayout([...this.shape_], [...this.strides_], this.offset_);
-    return t;
+    // The layout arrays are shared, as between the results of small ops: no tensor's shape or strides
+    // array is changed in place (a new layout is a new array).
+    return this.aliasWithLayout(this.shape_, this.strides_, this.offset_);
   }
 
   detach_(): this {
