@@ -15,7 +15,9 @@ export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode, isInf
 export * as autograd from './autograd/index.js';
 
 import './ops/view.js';
-import './ops/reduce.js';
+import './ops/sum-mean-prod.js';
+import './ops/statistics.js';
+import './ops/all-any.js';
 import './ops/inplace.js';
 export {
   exp, exp2, expm1, log, log2, log10, log1p, sqrt, rsqrt, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh,
@@ -42,8 +44,13 @@ export { mm, bmm, mv, dot, vdot, outer, addmm, addmv, baddbmm, type ScaleOptions
 export { matmul } from './ops/matmul.js';
 export { einsum } from './ops/einsum.js';
 export * as linalg from './ops/linalg-namespace.js';
-export { sum, mean, prod, variance as var, std, logsumexp, norm, all, any, type Dims, type ReduceOptions, type VarOptions, type NormOrder } from './ops/reduce.js';
-export { max, min, amax, amin, argmax, argmin, median, sort, argsort, topk, quantile, cumsum, cumprod, softmax, logSoftmax, ValuesIndices, type SortOptions, type TopkOptions, type QuantileOptions, type QuantileInterpolation } from './ops/reductions.js';
+export { type Dims, type ReduceOptions } from './ops/reduce.js';
+export { sum, mean, prod } from './ops/sum-mean-prod.js';
+export { variance as var, std, logsumexp, norm, type VarOptions, type NormOrder } from './ops/statistics.js';
+export { all, any } from './ops/all-any.js';
+export { max, min, amax, amin, argmax, argmin, median, sort, argsort, topk, quantile, ValuesIndices, type SortOptions, type TopkOptions, type QuantileOptions, type QuantileInterpolation } from './ops/selection.js';
+export { cumsum, cumprod } from './ops/scans.js';
+export { softmax, logSoftmax } from './ops/softmax.js';
 export { reshape, flatten, unflatten, permute, transpose, swapaxes, swapdims, t, movedim, moveaxis, squeeze, unsqueeze, broadcastTo, select, narrow, diagonal, asStrided, clone, atleast1d, atleast2d, atleast3d, type MemoryFormat } from './ops/view.js';
 export { split, chunk, unbind, hstack, vstack, dstack, rowStack } from './ops/join.js';
 export { slice, indexPut, Slice, type IndexItem, type IndexList } from './ops/indexing.js';

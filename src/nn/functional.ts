@@ -1,7 +1,7 @@
 // torch.nn.functional: the functional forms that exist so far (the nn issue adds layers, losses and
 // the rest). Each is the op defined in src/ops, exported under PyTorch's F.* name.
 export { pad, type PadMode } from '../ops/shape.js';
-export { softmax, logSoftmax } from '../ops/reductions.js';
+export { softmax, logSoftmax } from '../ops/softmax.js';
 export { relu, sigmoid, tanh } from '../ops/pointwise.js';
 export { linear, bilinear, embedding, dropout, dropout1d, dropout2d, dropout3d, type EmbeddingOptions, type DropoutOptions } from './functional-core.js';
 export { leakyRelu, elu, selu, celu, gelu, silu, mish, softplus, logsigmoid, hardtanh, relu6, type GeluApproximate } from '../ops/activation.js';

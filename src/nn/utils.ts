@@ -3,7 +3,7 @@ import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { boolOption, floatArg, isOptionsObject, optionsArg } from '../tensor/args.js';
 import { tensor } from '../tensor/factory.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { vectorNorm } from '../ops/reduce.js';
+import { vectorNorm } from '../ops/statistics.js';
 import { cat, stack } from '../ops/join.js';
 import { pyFloatRepr } from '../tensor/print.js';
 import { typename } from './parameter.js';

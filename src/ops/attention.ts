@@ -7,7 +7,7 @@ import { bool, float32 } from '../tensor/dtype.js';
 import { emptyTensor, ones, scalarTensor } from '../tensor/factory.js';
 import { where } from './ternary.js';
 import { checkTensor } from './elementwise.js';
-import { softmax } from './reductions.js';
+import { softmax } from './softmax.js';
 
 export interface ScaledDotProductAttentionOptions {
   /**

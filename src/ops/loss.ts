@@ -13,7 +13,7 @@ import { record } from '../autograd/record.js';
 import { binaryKernel, checkTensor, resultTypeOf, unaryKernel } from './elementwise.js';
 import { legacyScalarName } from './pointwise.js';
 import { where } from './ternary.js';
-import { logSoftmax } from './reductions.js';
+import { logSoftmax } from './softmax.js';
 import { logsigmoid, requireFloating } from './activation.js';
 
 export type Reduction = 'none' | 'mean' | 'sum';

@@ -5,7 +5,7 @@ import { warn } from '../../tensor/warnings.js';
 import { Module, pyFloatRepr } from '../module.js';
 import { boolOption, intArg, scalarArg, strOption } from '../../tensor/args.js';
 import { relu, sigmoid, tanh } from '../../ops/pointwise.js';
-import { logSoftmax, softmax } from '../../ops/reductions.js';
+import { logSoftmax, softmax } from '../../ops/softmax.js';
 import { celu, elu, gelu, hardtanh, leakyRelu, logsigmoid, mish, relu6, selu, silu, softplus, type GeluApproximate } from '../../ops/activation.js';
 
 /** `inplace=True` in a repr, after other settings (`, inplace=True`) or alone. */

@@ -1,23 +1,21 @@
-// Reductions that select, order or scan along dims: max/min (full, along a dim, amax/amin,
-// argmax/argmin), median, sort/argsort/topk, quantile, cumsum/cumprod, softmax/logSoftmax.
-// Kernels work on rows along one dim; backward formulas are differentiable tensor expressions (a value
-// selected from a position goes back there by scatterAdd; quantile reads sorted values by gather).
-import { DType, bool, int64, float32, float64, type TypedArray } from '../tensor/dtype.js';
+// Reductions that select values from positions: max/min (full, along a dim, amax/amin,
+// argmax/argmin), median, sort/argsort/topk, quantile. Kernels work on rows along one dim; backward
+// formulas are differentiable tensor expressions (a value selected from a position goes back there by
+// scatterAdd; quantile reads sorted values by gather).
+import { bool, int64, float32, float64 } from '../tensor/dtype.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
-import { normalizeDim, numelOf } from '../tensor/layout.js';
-import { allocate, castElement, type Element } from '../tensor/storage.js';
-import { emptyTensor, ones, tensor, zeros } from '../tensor/factory.js';
+import { normalizeDim } from '../tensor/layout.js';
+import { castElement, type Element } from '../tensor/storage.js';
+import { emptyTensor, tensor, zeros } from '../tensor/factory.js';
 import { checkTensor } from './elementwise.js';
-import { legacyScalarName } from './pointwise.js';
 import { maximum, minimum } from './arithmetic.js';
 import { lerp, where } from './ternary.js';
-import { cat } from './join.js';
 import { record } from '../autograd/record.js';
 import { boolOption } from '../tensor/args.js';
 import './scatter.js';
-import './shape.js';
 import {
-  asDtype, reduceKernel, reducedShape, reductionDims, resized, restoreReducedDims, singleDim, splitReduceArgs, reduceOptions, sumDtype, type Dims,
+  reduceKernel, reducedShape, reductionDims, rejectDtype, resized, restoreReducedDims, rowKernel, rowsOf, singleDim, splitReduceArgs, reduceOptions,
+  type Dims, type OutRow, type Row,
 } from './reduce.js';
 
 /** A (values, indices) result, like PyTorch's `torch.return_types.*`: use `.values`, `[0]` or destructure. */
@@ -92,25 +90,10 @@ declare module '../tensor/tensor.js' {
     argsort(dim?: number | SortOptions, options?: SortOptions): Tensor;
     topk(k: number, dim?: number | TopkOptions, options?: TopkOptions): ValuesIndices;
     quantile(q: number | readonly number[] | Tensor, dim?: number | null, options?: QuantileOptions): Tensor;
-    cumsum(dim: number, options?: { dtype?: DType }): Tensor;
-    cumprod(dim: number, options?: { dtype?: DType }): Tensor;
-    softmax(dim: number, options?: { dtype?: DType }): Tensor;
-    logSoftmax(dim: number, options?: { dtype?: DType }): Tensor;
   }
 }
 
 // ---- argument checks ----
-
-/** PyTorch's error for a required argument that is missing (the first line of its message). */
-function requireArg(value: unknown, fn: string): void {
-  if (value === undefined || value === null) {
-    throw new TypeError(`${fn}() received an invalid combination of arguments - got (), but expected one of:`);
-  }
-}
-
-function rejectDtype(input: Tensor, kernel: string, reject: (d: DType) => boolean): void {
-  if (reject(input.dtype)) throw new Error(`"${kernel}" not implemented for '${legacyScalarName(input.dtype)}'`);
-}
 
 /** Reductions without an identity (max, median, ...) cannot reduce an empty dim. */
 function checkNonEmptyDim(input: Tensor, dim: number, fn: string, shownDim: number = dim): void {
@@ -119,54 +102,7 @@ function checkNonEmptyDim(input: Tensor, dim: number, fn: string, shownDim: numb
   }
 }
 
-// ---- row kernels ----
-
-/** `shape` around `dim`: `outer * inner` rows of `size` elements, `inner` apart (0-d: one row of one). */
-function rowsOf(shape: readonly number[], dim: number): { outer: number; size: number; inner: number } {
-  if (shape.length === 0) return { outer: 1, size: 1, inner: 1 };
-  return { outer: numelOf(shape.slice(0, dim)), size: shape[dim], inner: numelOf(shape.slice(dim + 1)) };
-}
-
-type Row = ArrayLike<Element>;
-type OutRow = Element[];
-
-/**
- * Calls `fn` with each row of `input` along `dim` (its values, in order; read-only) and one row of
- * each output to fill. Outputs are contiguous tensors of the given shapes, laid out like `input` with
- * `dim` resized to the row length `fn` writes (shapes may drop `dim` when that length is 1).
- */
-function rowKernel(input: Tensor, dim: number, outputs: readonly { shape: readonly number[]; dtype: DType }[], fn: (row: Row, out: OutRow[]) => void): Tensor[] {
-  const { outer, size, inner } = rowsOf(input.shape_, dim);
-  const data = input.contiguousData() as Row;
-  const results = outputs.map((o) => emptyTensor(o.shape, o.dtype));
-  const rows = outer * inner;
-  const outSizes = results.map((r) => (rows === 0 ? 0 : r.numel() / rows));
-  if (inner === 1) {
-    // Rows are contiguous in the input and the outputs: hand out views instead of copying.
-    const src = data as TypedArray;
-    for (let o = 0; o < outer; o++) {
-      const outs = results.map((r, k) => r.storage_.data.subarray(o * outSizes[k], (o + 1) * outSizes[k]) as unknown as OutRow);
-      fn(src.subarray(o * size, (o + 1) * size) as unknown as Row, outs);
-    }
-    return results;
-  }
-  const row = allocate(input.dtype, size) as unknown as OutRow;
-  const outRows = results.map((r, k) => allocate(r.dtype, outSizes[k]) as unknown as OutRow);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const base = o * size * inner + i;
-      for (let j = 0; j < size; j++) row[j] = data[base + j * inner];
-      fn(row, outRows);
-      results.forEach((r, k) => {
-        const dst = r.storage_.data as unknown as OutRow;
-        const n = outSizes[k];
-        const outBase = o * n * inner + i;
-        for (let j = 0; j < n; j++) dst[outBase + j * inner] = outRows[k][j];
-      });
-    }
-  }
-  return results;
-}
+// ---- sort order ----
 
 function isNaNElement(v: Element): boolean {
   return typeof v === 'number' && Number.isNaN(v);
@@ -187,48 +123,6 @@ function sortedOrder(row: Row, length: number, descending: boolean): number[] {
 }
 
 // ---- backward helpers ----
-
-/** `t` moved one step along `dim` (towards higher indices for step 1, lower for -1), zero-filled. */
-function shiftDim(t: Tensor, dim: number, step: 1 | -1): Tensor {
-  const n = t.shape_[dim];
-  const fill = zeros(resized(t.shape_, dim, 1), { dtype: t.dtype });
-  return step === 1 ? cat([fill, t.narrow(dim, 0, n - 1)], dim) : cat([t.narrow(dim, 1, n - 1), fill], dim);
-}
-
-/**
- * The first-order linear recurrence h[j] = b[j] + a[j] * h[j-1] along `dim` (h[j+1] when `reverse`),
- * starting from 0. It expresses cumprod's gradient without dividing by the input, so zeros are fine;
- * its own gradient is the same recurrence run the other way.
- */
-function linearRecurrence(b: Tensor, a: Tensor, dim: number, reverse: boolean): Tensor {
-  const bd = b.contiguousData() as ArrayLike<number>;
-  const ad = a.contiguousData() as ArrayLike<number>;
-  const { outer, size, inner } = rowsOf(b.shape_, dim);
-  const out = emptyTensor(b.shape_, b.dtype);
-  const dst = out.storage_.data as unknown as number[];
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      let h = 0;
-      for (let s = 0; s < size; s++) {
-        const p = (o * size + (reverse ? size - 1 - s : s)) * inner + i;
-        h = bd[p] + ad[p] * h;
-        dst[p] = h;
-      }
-    }
-  }
-  record({
-    name: 'LinearRecurrenceBackward',
-    inputs: [b, a],
-    outputs: [out],
-    save: [a, out],
-    backward: ([g], [coef, h]) => {
-      // d h / d b runs the recurrence backwards with each coefficient moved to the step it feeds.
-      const gradB = linearRecurrence(g as Tensor, shiftDim(coef, dim, reverse ? 1 : -1), dim, !reverse);
-      return [gradB, gradB.mul(shiftDim(h, dim, reverse ? -1 : 1))];
-    },
-  });
-  return out;
-}
 
 /** Gradient of a selection along `dim` (max/min/median/sort/topk values): back to the selected positions. */
 function selectionBackward(grad: Tensor, indices: Tensor, dim: number, inputShape: readonly number[], keepdim: boolean): Tensor {
@@ -532,105 +426,6 @@ export function quantile(input: Tensor, q: number | readonly number[] | Tensor, 
   return squeezeLastInPlace(qt.dim() === 0 ? values : values.unsqueeze(0).transpose(0, -1));
 }
 
-// ---- cumsum, cumprod ----
-
-function scanOp(kind: 'cumsum' | 'cumprod') {
-  return (input: Tensor, dim: number, opts?: { dtype?: DType }): Tensor => {
-    checkTensor(input, kind);
-    requireArg(dim, kind);
-    const options = reduceOptions(opts, kind);
-    const d = singleDim(dim, input.dim(), kind);
-    const dtype = sumDtype(input.dtype, options.dtype);
-    const src = asDtype(input, dtype);
-    const isSum = kind === 'cumsum';
-    const [out] = rowKernel(src, d, [{ shape: input.shape_, dtype }], (row, [dst]) => {
-      if (dtype === int64) {
-        let acc = isSum ? 0n : 1n;
-        for (let j = 0; j < row.length; j++) dst[j] = acc = BigInt.asIntN(64, isSum ? acc + (row[j] as bigint) : acc * (row[j] as bigint));
-      } else {
-        let acc = isSum ? 0 : 1;
-        for (let j = 0; j < row.length; j++) dst[j] = acc = isSum ? acc + (row[j] as number) : acc * (row[j] as number);
-      }
-    });
-    record({
-      name: isSum ? 'CumsumBackward0' : 'CumprodBackward0',
-      inputs: [input],
-      outputs: [out],
-      save: isSum ? [] : [input, out],
-      backward: ([g], saved) => [isSum ? cumsumBackward(g as Tensor, d) : cumprodBackward(g as Tensor, saved[0], saved[1], d)],
-    });
-    return out;
-  };
-}
-
-/** The reversed cumulative sum of the gradient. */
-function cumsumBackward(grad: Tensor, dim: number): Tensor {
-  if (grad.numel() <= 1 || rowsOf(grad.shape_, dim).size === 1) return grad;
-  return grad.flip(dim).cumsum(dim).flip(dim);
-}
-
-/**
- * Without zeros in the input, PyTorch's reversed cumsum of grad * output, divided by the input. With
- * zeros, d/dx[k] of sum_i g[i] * prod_{j<=i} x[j] is prod_{j<k} x[j] * s[k], where s[k] = g[k] +
- * x[k+1] * s[k+1]: an exclusive cumprod (the output shifted by one) times a reversed linear recurrence.
- * That form never divides, takes O(n), and is differentiable to any order.
- */
-function cumprodBackward(grad: Tensor, input: Tensor, result: Tensor, dim: number): Tensor {
-  if (input.numel() <= 1 || rowsOf(input.shape_, dim).size === 1) return grad;
-  const x = input.dtype === grad.dtype ? input : input.to(grad.dtype);
-  if (x.eq(0).any().item() === 0) return cumsumBackward(result.mul(grad), dim).div(x);
-  const n = x.shape_[dim];
-  const before = cat([ones(resized(x.shape_, dim, 1), { dtype: result.dtype }), result.narrow(dim, 0, n - 1)], dim);
-  return before.mul(linearRecurrence(grad, shiftDim(x, dim, -1), dim, true));
-}
-
-export const cumsum = scanOp('cumsum');
-export const cumprod = scanOp('cumprod');
-
-// ---- softmax, logSoftmax ----
-
-function softmaxOp(log: boolean) {
-  const fn = log ? 'log_softmax' : 'softmax';
-  return (input: Tensor, dim: number, opts?: { dtype?: DType }): Tensor => {
-    checkTensor(input, fn);
-    requireArg(dim, fn);
-    const options = reduceOptions(opts, fn);
-    const x = options.dtype && options.dtype !== input.dtype ? input.to(options.dtype) : input;
-    const d = singleDim(dim, x.dim(), fn);
-    // The kernels' names in PyTorch's dtype error (log_softmax's general kernel reuses softmax's name);
-    // empty inputs return before any kernel runs.
-    const kernel = x.dim() === 0 || d === x.dim() - 1 ? `${fn}_lastdim_kernel_impl` : 'softmax_kernel_impl';
-    if (x.numel() > 0) rejectDtype(x, kernel, (t) => !t.isFloatingPoint);
-    const [out] = rowKernel(x, d, [{ shape: x.shape_, dtype: x.dtype }], (row, [dst]) => {
-      // Shifting by the row's maximum keeps exp() finite for large logits.
-      let m = -Infinity;
-      for (let j = 0; j < row.length; j++) m = Math.max(m, row[j] as number);
-      let total = 0;
-      for (let j = 0; j < row.length; j++) total += Math.exp((row[j] as number) - m);
-      const logTotal = Math.log(total);
-      for (let j = 0; j < row.length; j++) {
-        const shifted = (row[j] as number) - m;
-        dst[j] = log ? shifted - logTotal : Math.exp(shifted) / total;
-      }
-    });
-    record({
-      name: log ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0',
-      inputs: [x],
-      outputs: [out],
-      save: [out],
-      backward: ([g], [y]) => {
-        const grad = g as Tensor;
-        if (log) return [grad.sub(y.exp().mul(grad.sum(d, { keepdim: true })))];
-        return [y.mul(grad.sub(grad.mul(y).sum(d, { keepdim: true })))];
-      },
-    });
-    return out;
-  };
-}
-
-export const softmax = softmaxOp(false);
-export const logSoftmax = softmaxOp(true);
-
 // ---- methods ----
 
 const proto = Tensor.prototype;
@@ -666,16 +461,4 @@ proto.topk = function (this: Tensor, k: number, dim?: number | TopkOptions, opti
 };
 proto.quantile = function (this: Tensor, q: number | readonly number[] | Tensor, dim?: number | null, options?: QuantileOptions) {
   return quantile(this, q, dim, options);
-};
-proto.cumsum = function (this: Tensor, dim: number, options?: { dtype?: DType }) {
-  return cumsum(this, dim, options);
-};
-proto.cumprod = function (this: Tensor, dim: number, options?: { dtype?: DType }) {
-  return cumprod(this, dim, options);
-};
-proto.softmax = function (this: Tensor, dim: number, options?: { dtype?: DType }) {
-  return softmax(this, dim, options);
-};
-proto.logSoftmax = function (this: Tensor, dim: number, options?: { dtype?: DType }) {
-  return logSoftmax(this, dim, options);
 };
