@@ -1,22 +1,21 @@
 // View ops: results share storage and the version counter with their input (PyTorch's aliasing
-// ops), plus clone, contiguous and dtype conversion, which copy.
-import { DType, bool, float32, float64, int32, int64 } from '../tensor/dtype.js';
-import { Tensor, pyTypeName, type ViewCreation } from '../tensor/tensor.js';
+// ops). This file holds what every view op builds on (makeView, multi-output views, the gradient that
+// embeds into zeros, alias) and the views that only change the shape: view/reshape/flatten/unflatten,
+// expand, squeeze/unsqueeze and atleast_nd. Dim permutations are in permute.ts, views onto part of the
+// input (select, slice, narrow, unfold, diagonal, as_strided) in slicing.ts, and clone, contiguous and
+// dtype conversion, which copy, in clone.ts.
+import { DType } from '../tensor/dtype.js';
+import { Tensor, type ViewCreation } from '../tensor/tensor.js';
 import { contiguousStrides, inferSize, normalizeDim, numelOf, shapeStr, viewStrides } from '../tensor/layout.js';
-import { Storage, allocate, type Element } from '../tensor/storage.js';
 import { emptyTensor } from '../tensor/factory.js';
-import { warn } from '../tensor/warnings.js';
-import { gather, scatter, elementOffsets } from '../backends/js/strided.js';
-import { castTensor, checkTensor } from './elementwise.js';
+import { scatter, elementOffsets } from '../backends/js/strided.js';
+import { checkTensor } from './elementwise.js';
 import { isGradEnabled, isInferenceModeEnabled } from '../autograd/grad-mode.js';
 import { record } from '../autograd/record.js';
-import { OpNode, type BackwardFormula } from '../autograd/node.js';
-import { lateBound } from '../tensor/late-bound.js';
-import { intArg, intListArg, optionsArg, varargsIntList } from '../tensor/args.js';
+import type { BackwardFormula } from '../autograd/node.js';
+import { intListArg, varargsIntList } from '../tensor/args.js';
 import { reductionDims, sumTo } from './reduce.js';
-
-/** `clone`'s layout: `'preserve'` keeps the strides of dense inputs (PyTorch's default), `'contiguous'` is row-major. */
-export type MemoryFormat = 'preserve' | 'contiguous';
+import { cloneImpl } from './clone.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
@@ -26,43 +25,15 @@ declare module '../tensor/tensor.js' {
     reshapeAs(other: Tensor): Tensor;
     flatten(startDim?: number, endDim?: number): Tensor;
     unflatten(dim: number, sizes: readonly number[]): Tensor;
-    permute(...dims: number[] | [readonly number[]]): Tensor;
-    transpose(dim0: number, dim1: number): Tensor;
-    swapaxes(dim0: number, dim1: number): Tensor;
-    swapdims(dim0: number, dim1: number): Tensor;
-    t(): Tensor;
-    /** Transpose of the last two dims (`x.mT`). */
-    readonly mT: Tensor;
-    /** All dims reversed (`x.T`). */
-    readonly T: Tensor;
     expand(...sizes: number[] | [readonly number[]]): Tensor;
     expandAs(other: Tensor): Tensor;
     broadcastTo(shape: readonly number[]): Tensor;
     squeeze(dim?: number | readonly number[]): Tensor;
     unsqueeze(dim: number): Tensor;
-    narrow(dim: number, start: number, length: number): Tensor;
-    select(dim: number, index: number): Tensor;
-    /** `x[start:end:step]` along `dim` (ATen's `slice`); start and end are clamped like Python slicing. */
-    slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
-    unfold(dimension: number, size: number, step: number): Tensor;
-    diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
-    asStrided(size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor;
-    movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor;
-    moveaxis(source: number | readonly number[], destination: number | readonly number[]): Tensor;
-    contiguous(): Tensor;
-    clone(options?: { memoryFormat?: MemoryFormat }): Tensor;
-    to(dtype: DType): Tensor;
-    type(dtype: DType): Tensor;
-    float(): Tensor;
-    double(): Tensor;
-    long(): Tensor;
-    int(): Tensor;
-    bool(): Tensor;
   }
 }
 
-type ShapeArgs = number[] | [readonly number[]];
-
+export type ShapeArgs = number[] | [readonly number[]];
 
 function viewCreation(multiOutput: boolean): ViewCreation {
   if (isInferenceModeEnabled()) return 'inference';
@@ -213,96 +184,6 @@ Tensor.prototype.unflatten = function (this: Tensor, dim: number, sizesArg: read
   return this.view([...this.shape_.slice(0, d), ...inner, ...this.shape_.slice(d + 1)]);
 };
 
-// ---- permutations ----
-
-function permuteImpl(self: Tensor, dims: number[], name: string): Tensor {
-  const nd = self.dim();
-  if (dims.length !== nd) {
-    throw new Error(
-      `permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${nd} is not equal to len(dims) = ${dims.length}`,
-    );
-  }
-  const norm = dims.map((d) => normalizeDim(d, nd));
-  if (new Set(norm).size !== nd) throw new Error('permute(): duplicate dims are not allowed.');
-  const inverse = new Array<number>(nd);
-  norm.forEach((d, i) => (inverse[d] = i));
-  return makeView(self, norm.map((d) => self.shape_[d]), norm.map((d) => self.strides_[d]), self.offset_, {
-    name,
-    backward: ([g]) => [(g as Tensor).permute(inverse)],
-  });
-}
-
-Tensor.prototype.permute = function (this: Tensor, ...args: ShapeArgs): Tensor {
-  return permuteImpl(this, varargsIntList(args, 'permute', 'dims'), 'PermuteBackward0');
-};
-
-function transposeImpl(self: Tensor, dim0: number, dim1: number, name: string, backward: BackwardFormula): Tensor {
-  const nd = self.dim();
-  const a = normalizeDim(dim0, nd);
-  const b = normalizeDim(dim1, nd);
-  const shape = [...self.shape_];
-  const strides = [...self.strides_];
-  if (a !== b) {
-    [shape[a], shape[b]] = [shape[b], shape[a]];
-    [strides[a], strides[b]] = [strides[b], strides[a]];
-  }
-  return makeView(self, shape, strides, self.offset_, { name, backward });
-}
-
-Tensor.prototype.transpose = function (this: Tensor, dim0: number, dim1: number): Tensor {
-  return transposeImpl(this, dim0, dim1, 'TransposeBackward0', ([g]) => [(g as Tensor).transpose(dim0, dim1)]);
-};
-Tensor.prototype.swapaxes = Tensor.prototype.transpose;
-Tensor.prototype.swapdims = Tensor.prototype.transpose;
-
-Tensor.prototype.t = function (this: Tensor): Tensor {
-  if (this.dim() > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${this.dim()}D`);
-  return transposeImpl(this, 0, this.dim() < 2 ? 0 : 1, 'TBackward0', ([g]) => [(g as Tensor).t()]);
-};
-
-Object.defineProperty(Tensor.prototype, 'mT', {
-  get(this: Tensor): Tensor {
-    if (this.dim() < 2) throw new Error(`tensor.mT is only supported on matrices or batches of matrices. Got ${this.dim()}-D tensor.`);
-    return this.transpose(-2, -1);
-  },
-});
-
-Object.defineProperty(Tensor.prototype, 'T', {
-  get(this: Tensor): Tensor {
-    const nd = this.dim();
-    if (nd !== 2 && nd !== 0) {
-      warn(
-        'The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.',
-      );
-    }
-    // PyTorch 2.x returns an alias for 0-dim tensors.
-    if (nd === 0) return alias(this);
-    return permuteImpl(this, Array.from({ length: nd }, (_, i) => nd - 1 - i), 'PermuteBackward0');
-  },
-});
-
-Tensor.prototype.movedim = function (this: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor {
-  const src = intListArg(source, 'movedim', 'source', 1, true);
-  const dst = intListArg(destination, 'movedim', 'destination', 2, true);
-  const nd = this.dim();
-  if (src.length !== dst.length) {
-    throw new Error(
-      `movedim: Invalid source or destination dims: source (${shapeStr(src)} dims) should contain the same number of dims as destination (${shapeStr(dst)} dims)`,
-    );
-  }
-  const s = src.map((d) => normalizeDim(d, nd));
-  const t = dst.map((d) => normalizeDim(d, nd));
-  if (new Set(s).size !== s.length) throw new Error(`movedim: repeated dim in \`source\` (${shapeStr(src)})`);
-  if (new Set(t).size !== t.length) throw new Error(`movedim: repeated dim in \`destination\` (${shapeStr(dst)})`);
-  // Moved dims take their destinations; the others keep their relative order in the free places.
-  const order = new Array<number>(nd).fill(-1);
-  s.forEach((d, i) => (order[t[i]] = d));
-  const rest = Array.from({ length: nd }, (_, i) => i).filter((i) => !s.includes(i));
-  for (let i = 0, k = 0; i < nd; i++) if (order[i] === -1) order[i] = rest[k++];
-  return permuteImpl(this, order, 'PermuteBackward0');
-};
-Tensor.prototype.moveaxis = Tensor.prototype.movedim;
-
 // ---- expand, squeeze, unsqueeze ----
 
 Tensor.prototype.expand = function (this: Tensor, ...args: ShapeArgs): Tensor {
@@ -395,233 +276,6 @@ Tensor.prototype.unsqueeze = function (this: Tensor, dim: number): Tensor {
   return makeView(this, shape, strides, this.offset_, { name: 'UnsqueezeBackward0', backward: ([g]) => [(g as Tensor).squeeze(d)] });
 };
 
-// ---- select, slice, narrow, unfold, diagonal, as_strided ----
-
-Tensor.prototype.select = function (this: Tensor, dim: number, index: number): Tensor {
-  intArg(index, 'select', 'index', 2);
-  if (this.dim() === 0) throw new Error('select() cannot be applied to a 0-dim tensor.');
-  const d = normalizeDim(dim, this.dim());
-  const size = this.shape_[d];
-  if (index < -size || index >= size) {
-    throw new Error(`select(): index ${index} out of range for tensor of size ${shapeStr(this.shape_)} at dimension ${d}`);
-  }
-  const i = index < 0 ? index + size : index;
-  const inputShape = this.shape;
-  return makeView(
-    this,
-    this.shape_.filter((_, k) => k !== d),
-    this.strides_.filter((_, k) => k !== d),
-    this.offset_ + i * this.strides_[d],
-    {
-      name: 'SelectBackward0',
-      backward: ([g]) => [embedIntoZeros(g as Tensor, inputShape, (z) => z.select(d, i), { name: 'SelectBackwardBackward0' })],
-    },
-  );
-};
-
-Tensor.prototype.slice = function (this: Tensor, dim: number, start: number | null = null, end: number | null = null, step = 1): Tensor {
-  if (start !== null) intArg(start, 'slice', 'start', 2);
-  if (end !== null) intArg(end, 'slice', 'end', 3);
-  intArg(step, 'slice', 'step', 4);
-  if (this.dim() === 0) throw new Error('slice() cannot be applied to a 0-dim tensor.');
-  const d = normalizeDim(dim, this.dim());
-  if (step <= 0) throw new Error('slice step must be positive');
-  const size = this.shape_[d];
-  // ATen's slice: negative bounds count from the end, then both are clamped to [0, size], end >= start.
-  const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + size : v, 0), size);
-  const s = start === null ? 0 : clamp(start);
-  const e = Math.max(end === null ? size : clamp(end), s);
-  const shape = [...this.shape_];
-  const strides = [...this.strides_];
-  shape[d] = Math.ceil((e - s) / step);
-  strides[d] = this.strides_[d] * step;
-  const inputShape = this.shape;
-  return makeView(this, shape, strides, this.offset_ + s * this.strides_[d], {
-    name: 'SliceBackward0',
-    backward: ([g]) => [embedIntoZeros(g as Tensor, inputShape, (z) => z.slice(d, s, e, step), { name: 'SliceBackwardBackward0' })],
-  });
-};
-
-Tensor.prototype.narrow = function (this: Tensor, dim: number, start: number, length: number): Tensor {
-  intArg(start, 'narrow', 'start', 2);
-  intArg(length, 'narrow', 'length', 3);
-  if (this.dim() === 0) throw new Error('narrow() cannot be applied to a 0-dim tensor.');
-  if (length < 0) throw new Error('narrow(): length must be non-negative.');
-  const size = this.size(dim);
-  if (start < -size || start > size) {
-    throw new Error(`start out of range (expected to be in range of [${-size}, ${size}], but got ${start})`);
-  }
-  const s = start < 0 ? start + size : start;
-  if (s + length > size) throw new Error(`start (${s}) + length (${length}) exceeds dimension size (${size}).`);
-  return this.slice(dim, s, s + length);
-};
-
-Tensor.prototype.unfold = function (this: Tensor, dimension: number, size: number, step: number): Tensor {
-  intArg(size, 'unfold', 'size', 2);
-  intArg(step, 'unfold', 'step', 3);
-  if (size < 0) throw new Error(`unfold(): size must be non-negative, but got ${size}`);
-  const nd = this.dim();
-  const d = normalizeDim(dimension, nd);
-  const dimSize = nd === 0 ? 1 : this.shape_[d];
-  if (size > dimSize) throw new Error(`maximum size for tensor at dimension ${d} is ${dimSize} but size is ${size}`);
-  if (step <= 0) throw new Error(`step is ${step} but must be > 0`);
-  const shape = [...this.shape_];
-  const strides = [...this.strides_];
-  const dimStride = nd === 0 ? 1 : this.strides_[d];
-  if (nd > 0) {
-    shape[d] = Math.floor((dimSize - size) / step) + 1;
-    strides[d] = step * dimStride;
-  }
-  shape.push(size);
-  strides.push(dimStride);
-  const inputShape = this.shape;
-  return makeView(this, shape, strides, this.offset_, {
-    name: 'UnfoldBackward0',
-    backward: ([g]) => [
-      embedIntoZeros(g as Tensor, inputShape, (z) => z.unfold(dimension, size, step), { accumulate: true, name: 'UnfoldBackwardBackward0' }),
-    ],
-  });
-};
-
-Tensor.prototype.diagonal = function (this: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
-  intArg(offset, 'diagonal', 'offset', 1);
-  const nd = this.dim();
-  const a = normalizeDim(dim1, nd);
-  const b = normalizeDim(dim2, nd);
-  if (a === b) throw new Error(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
-  const diagSize = Math.max(offset >= 0 ? Math.min(this.shape_[a], this.shape_[b] - offset) : Math.min(this.shape_[a] + offset, this.shape_[b]), 0);
-  // An empty diagonal keeps the input's offset rather than pointing past the end.
-  let start = this.offset_;
-  if (diagSize > 0) start += offset >= 0 ? offset * this.strides_[b] : -offset * this.strides_[a];
-  const shape = this.shape_.filter((_, i) => i !== a && i !== b);
-  const strides = this.strides_.filter((_, i) => i !== a && i !== b);
-  shape.push(diagSize);
-  strides.push(this.strides_[a] + this.strides_[b]);
-  const inputShape = this.shape;
-  return makeView(this, shape, strides, start, {
-    name: 'DiagonalBackward0',
-    backward: ([g]) => [embedIntoZeros(g as Tensor, inputShape, (z) => z.diagonal(offset, dim1, dim2), { name: 'DiagonalBackwardBackward0' })],
-  });
-};
-
-function checkAsStrided(self: Tensor, size: readonly number[], stride: readonly number[], offset: number): void {
-  if (size.length !== stride.length) throw new Error('mismatch in length of strides and shape');
-  if (stride.some((s) => s < 0)) throw new Error(`as_strided: Negative strides are not supported at the moment, got strides: ${shapeStr(stride)}`);
-  if (size.some((s) => s < 0)) throw new Error(`Storage size calculation overflowed with sizes=${shapeStr(size)} and strides=${shapeStr(stride)}`);
-  if (offset < 0) throw new Error(`Tensor: invalid storage offset ${offset}`);
-  if (numelOf(size) === 0) return;
-  const last = offset + size.reduce((acc, s, i) => acc + (s - 1) * stride[i], 0);
-  const itemSize = self.dtype.itemSize;
-  if (last >= self.storage_.length) {
-    throw new Error(
-      `setStorage: sizes ${shapeStr(size)}, strides ${shapeStr(stride)}, storage offset ${offset}, and itemsize ${itemSize} requiring a storage size of ${(last + 1) * itemSize} are out of bounds for storage of size ${self.storage_.length * itemSize}`,
-    );
-  }
-}
-
-/** The AsStridedBackward0 formula: scatter-add the gradient through the strided geometry into the input's. */
-function asStridedBackward(input: Tensor, size: readonly number[], stride: readonly number[], offset: number): BackwardFormula {
-  const inShape = input.shape;
-  const inStrides = input.stride();
-  const inOffset = input.storageOffset();
-  const storageLength = input.storage_.length;
-  return ([g]) => {
-    // Gradient in storage space, then read back through the input's own geometry.
-    const flat = embedIntoZeros(g as Tensor, [storageLength], (z) => z.asStrided(size, stride, offset), { accumulate: true });
-    return [flat.asStrided(inShape, inStrides, inOffset)];
-  };
-}
-
-Tensor.prototype.asStrided = function (this: Tensor, sizeArg: readonly number[], strideArg: readonly number[], storageOffset?: number): Tensor {
-  const size = intListArg(sizeArg, 'as_strided', 'size', 1);
-  const stride = intListArg(strideArg, 'as_strided', 'stride', 2);
-  const offset = storageOffset ?? this.offset_;
-  intArg(offset, 'as_strided', 'storage_offset', 3);
-  checkAsStrided(this, size, stride, offset);
-  return makeView(this, [...size], [...stride], offset, { name: 'AsStridedBackward0', backward: asStridedBackward(this, size, stride, offset) });
-};
-
-lateBound.regenerateViewGradFn = (view: Tensor, base: Tensor) => {
-  const edge = base.gradientEdge();
-  return new OpNode(
-    'AsStridedBackward0',
-    [edge],
-    [{ shape: base.shape, dtype: base.dtype }],
-    1,
-    asStridedBackward(base, view.shape, view.stride(), view.storageOffset()),
-  );
-};
-
-// ---- copies: clone, contiguous, to ----
-
-/** PyTorch's is_non_overlapping_and_dense: the strides, sorted, tile the elements exactly. */
-function isNonOverlappingAndDense(shape: readonly number[], strides: readonly number[]): boolean {
-  const dims = shape.map((_, i) => i).filter((i) => shape[i] >= 2);
-  dims.sort((a, b) => strides[a] - strides[b]);
-  let expected = 1;
-  for (const d of dims) {
-    if (strides[d] !== expected) return false;
-    expected *= shape[d];
-  }
-  return true;
-}
-
-/** A new tensor holding `data` (contiguous, of `dtype`) laid out like `like` when `format` allows. */
-function withLayoutOf(like: Tensor, data: ArrayLike<Element>, dtype: DType, format: MemoryFormat): Tensor {
-  if (format === 'contiguous' || like.isContiguous() || !isNonOverlappingAndDense(like.shape_, like.strides_)) {
-    return Tensor.fromData(data as never, like.shape_, dtype);
-  }
-  const storage = allocate(dtype, like.numel());
-  scatter(data as never, { data: storage, strides: like.strides_, offset: 0 }, like.shape_);
-  return new Tensor(new Storage(storage), like.shape, like.stride(), 0, dtype);
-}
-
-function cloneImpl(self: Tensor, format: MemoryFormat): Tensor {
-  const data = allocate(self.dtype, self.numel());
-  gather({ data: self.storage_.data, strides: self.strides_, offset: self.offset_ }, self.shape_, data);
-  const out = withLayoutOf(self, data, self.dtype, format);
-  record({ name: 'CloneBackward0', inputs: [self], outputs: [out], backward: ([g]) => [g] });
-  return out;
-}
-
-Tensor.prototype.clone = function (this: Tensor, options?: { memoryFormat?: MemoryFormat }): Tensor {
-  const format = optionsArg(options, 'clone').memoryFormat ?? 'preserve';
-  if (format !== 'preserve' && format !== 'contiguous') {
-    throw new TypeError(`clone(): memoryFormat must be 'preserve' or 'contiguous', not ${String(format)}`);
-  }
-  return cloneImpl(this, format);
-};
-
-Tensor.prototype.contiguous = function (this: Tensor): Tensor {
-  return this.isContiguous() ? this : cloneImpl(this, 'contiguous');
-};
-
-Tensor.prototype.to = function (this: Tensor, dtype: DType): Tensor {
-  if (!(dtype instanceof DType)) throw new TypeError(`to() received an invalid combination of arguments - got (${pyTypeName(dtype)})`);
-  if (dtype === this.dtype) return this;
-  const out = withLayoutOf(this, castTensor(this, dtype).storage_.data, dtype, 'preserve');
-  const from = this.dtype;
-  record({ name: 'ToCopyBackward0', inputs: [this], outputs: [out], backward: ([g]) => [(g as Tensor).to(from)] });
-  return out;
-};
-
-Tensor.prototype.type = Tensor.prototype.to;
-Tensor.prototype.float = function (this: Tensor): Tensor {
-  return this.to(float32);
-};
-Tensor.prototype.double = function (this: Tensor): Tensor {
-  return this.to(float64);
-};
-Tensor.prototype.long = function (this: Tensor): Tensor {
-  return this.to(int64);
-};
-Tensor.prototype.int = function (this: Tensor): Tensor {
-  return this.to(int32);
-};
-Tensor.prototype.bool = function (this: Tensor): Tensor {
-  return this.to(bool);
-};
-
 // ---- atleast_nd ----
 
 /** `torch.atleast_1d`: 0-dim tensors become shape [1]; others are returned as they are. */
@@ -669,28 +323,6 @@ export function unflatten(input: Tensor, dim: number, sizes: readonly number[]):
   return input.unflatten(dim, sizes);
 }
 
-export function permute(input: Tensor, dims: readonly number[]): Tensor {
-  checkTensor(input, 'permute');
-  return input.permute(dims);
-}
-
-export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
-  checkTensor(input, 'transpose');
-  return input.transpose(dim0, dim1);
-}
-export { transpose as swapaxes, transpose as swapdims };
-
-export function t(input: Tensor): Tensor {
-  checkTensor(input, 't');
-  return input.t();
-}
-
-export function movedim(input: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor {
-  checkTensor(input, 'movedim');
-  return input.movedim(source, destination);
-}
-export { movedim as moveaxis };
-
 export function squeeze(input: Tensor, dim?: number | readonly number[]): Tensor {
   checkTensor(input, 'squeeze');
   return input.squeeze(dim);
@@ -704,29 +336,4 @@ export function unsqueeze(input: Tensor, dim: number): Tensor {
 export function broadcastTo(input: Tensor, shape: readonly number[]): Tensor {
   checkTensor(input, 'broadcast_to');
   return input.broadcastTo(shape);
-}
-
-export function select(input: Tensor, dim: number, index: number): Tensor {
-  checkTensor(input, 'select');
-  return input.select(dim, index);
-}
-
-export function narrow(input: Tensor, dim: number, start: number, length: number): Tensor {
-  checkTensor(input, 'narrow');
-  return input.narrow(dim, start, length);
-}
-
-export function diagonal(input: Tensor, offset?: number, dim1?: number, dim2?: number): Tensor {
-  checkTensor(input, 'diagonal');
-  return input.diagonal(offset, dim1, dim2);
-}
-
-export function asStrided(input: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor {
-  checkTensor(input, 'as_strided');
-  return input.asStrided(size, stride, storageOffset);
-}
-
-export function clone(input: Tensor, options?: { memoryFormat?: MemoryFormat }): Tensor {
-  checkTensor(input, 'clone');
-  return input.clone(options);
 }

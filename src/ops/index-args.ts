@@ -1,0 +1,25 @@
+// What the index-driven op modules (scatter.ts, index-slices.ts, masked.ts) share: 0-dim tensors read
+// as 1-D of one element, the values of an index tensor, and the Tensor-or-Number argument check.
+import { Tensor, pyTypeName } from '../tensor/tensor.js';
+import type { Element } from '../tensor/storage.js';
+import type { Scalar } from '../tensor/factory.js';
+import { isScalar } from './elementwise.js';
+
+/** Shape and strides with 0-dim tensors read as 1-D of one element (ATen's ensure_nonempty_*). */
+export function nonemptyLayout(t: Tensor): { shape: number[]; strides: number[] } {
+  return t.dim() === 0 ? { shape: [1], strides: [1] } : { shape: t.shape, strides: t.stride() };
+}
+
+export function sizeAt(t: Tensor, d: number): number {
+  return t.dim() === 0 ? 1 : t.size(d);
+}
+
+export function indexValues(index: Tensor): number[] {
+  return Array.from(index.contiguousData() as ArrayLike<Element>, Number);
+}
+
+export function scalarOrTensor(value: Tensor | Scalar, fn: string, arg: string): void {
+  if (!(value instanceof Tensor) && !isScalar(value)) {
+    throw new TypeError(`${fn}(): argument '${arg}' must be Tensor or Number, not ${pyTypeName(value)}`);
+  }
+}
