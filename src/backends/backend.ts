@@ -140,7 +140,7 @@ export interface Backend {
   sum?(a: RunOperand, n: number): number | null;
   /**
    * out[k] = the sum over o < outer, i < inner of a[offset + (o * width + k) * inner + i] for k < width,
-   * each accumulated in double in that order (ops/reduce.ts's keptBlockSum: sums over the dims around
+   * each accumulated in double in that order (ops/sum-mean-prod.ts's keptBlockSum: sums over the dims around
    * a block of kept dims, a bias gradient's), so that it equals the JS loop's result.
    */
   sumBlocks?(a: FloatArray, offset: number, outer: number, width: number, inner: number, out: FloatArray): boolean;

@@ -1,5 +1,6 @@
 // Rearranging ops: nonzero, flip, roll, repeat/tile, tril/triu, and pad (exported for
-// torch.nn.functional.pad). Index-driven reads and writes (gather, scatter, ...) are in scatter.ts.
+// torch.nn.functional.pad). Index-driven reads and writes are in scatter.ts (gather, scatter, take, put),
+// index-slices.ts (index_select, index_add, ...) and masked.ts (masked_fill, ...).
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { checkSizes, contiguousStrides, normalizeDim, shapeStr } from '../tensor/layout.js';
 import { castElement, type Element } from '../tensor/storage.js';

@@ -51,7 +51,7 @@ typedef struct AdagradConstants {
   float decay, eps, step, sign;
 } AdagradConstants;
 
-/** ops/binary.ts's lerpValue: ATen's lerp of one element (exact at both ends), in double. */
+/** ops/ternary.ts's lerpValue: ATen's lerp of one element (exact at both ends), in double. */
 NO_FP_CONTRACT static inline double lerp_value(double x, double end, double weight) {
   NO_FP_CONTRACT_BODY
   return __builtin_fabs(weight) < 0.5 ? x + weight * (end - x) : end - (end - x) * (1 - weight);
