@@ -3,11 +3,12 @@
 // finished by AccumulateGrad, saved tensors freed unless retainGraph.
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { isExpandableTo, sameShape, shapeStr, torchSizeStr } from '../tensor/layout.js';
-import { Storage, storageCount } from '../tensor/storage.js';
+import { Storage } from '../tensor/storage.js';
 import { warn } from '../tensor/warnings.js';
 import { swapGradEnabled, noGrad } from './grad-mode.js';
 import { isAnomalyCheckNanEnabled, isAnomalyEnabled } from './anomaly.js';
 import { AccumulateGrad, Node, OpNode, type MaybeTensor, type Edge } from './node.js';
+import { StealPolicy } from './steal-policy.js';
 import { sumTo } from '../ops/reduce.js';
 import { stack } from '../ops/join.js';
 import { onesOf, zerosLike } from '../tensor/factory.js';
@@ -196,60 +197,6 @@ export interface Task {
   captured: MaybeTensor[] | null;
   /** The task the node had before this run reached it (a run nested in a hook's), put back after. */
   readonly previous: Task | null;
-}
-
-/**
- * What decides whether a leaf may take the gradient buffer it receives as its `.grad` (PyTorch steals
- * a gradient nobody else references). JavaScript has no reference counts, so a buffer is taken only
- * when it is certainly private: its storage was made during this run by built-in backward formulas, no
- * user code (hooks, custom Functions) could have seen it, and no two gradients share it.
- */
-class StealPolicy {
-  /** Storages from before the run belong to the user (given gradients, saved tensors). */
-  private declare readonly firstFresh: number;
-  /** Set once user code runs: from then on a buffer may be referenced from outside. */
-  private declare userCodeRan: boolean;
-
-  constructor() {
-    this.firstFresh = storageCount();
-    this.userCodeRan = false;
-  }
-
-  noteUserCode(): void {
-    this.userCodeRan = true;
-  }
-
-  /**
-   * Marks storages that a node gave to several of its edges (AddBackward passes one gradient on twice).
-   * A mark of this run is never mistaken for another's: a nested run (from a hook) starts after user
-   * code ran, when this one takes nothing more, and its own marks name it.
-   */
-  noteOutputs(outputs: MaybeTensor[]): void {
-    for (let i = 0; i < outputs.length; i++) {
-      const a = outputs[i];
-      if (a === null) continue;
-      for (let j = i + 1; j < outputs.length; j++) {
-        const b = outputs[j];
-        if (b !== null && b.storage_ === a.storage_) a.storage_.claimedBy = this;
-      }
-    }
-  }
-
-  /** Takes `grad` for `variable.grad` when that is safe and keeps the layout `.grad` must have. */
-  take(grad: Tensor, variable: Tensor): boolean {
-    const storage = grad.storage_;
-    const owned =
-      !this.userCodeRan &&
-      storage.serial >= this.firstFresh &&
-      storage.claimedBy !== this &&
-      grad.offset_ === 0 &&
-      sameShape(grad.shape_, variable.shape_) &&
-      storage.length === variable.numel() &&
-      sameShape(grad.strides_, variable.strides_) &&
-      grad.isContiguous();
-    if (owned) storage.claimedBy = this;
-    return owned;
-  }
 }
 
 /** Max-heap of tasks by priority. */
