@@ -23,6 +23,8 @@ import { shapeStr } from '../tensor/layout.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { addHook, type RemovableHandle } from '../autograd/node.js';
 import { Parameter, typename } from './parameter.js';
+import { boolOption, dtypeOption, isOptionsObject, optionsArg } from '../tensor/args.js';
+import { pyTypeName } from '../tensor/tensor.js';
 
 /** The raw object behind a module's proxy (registration writes its own properties there). */
 const RAW = Symbol('tstorch.nn.Module.raw');
@@ -125,6 +127,14 @@ const traps: ProxyHandler<Module> = {
 /** The proxy of a raw module (the defineProperty trap receives no receiver). */
 const RAW_PROXY = Symbol('tstorch.nn.Module.proxy');
 
+/**
+ * A dotted path argument of get_submodule and its kin; PyTorch has no check of its own (it fails with
+ * "'int' object has no attribute 'split'").
+ */
+function targetArg(target: unknown, fn: string): asserts target is string {
+  if (typeof target !== 'string') throw new TypeError(`${fn}(): argument 'target' (position 1) must be str, not ${pyTypeName(target)}`);
+}
+
 function checkMemberName(name: unknown, kind: 'parameter' | 'buffer' | 'module', owner: Module, registry: Map<string, unknown>): asserts name is string {
   if (typeof name !== 'string') throw new TypeError(`${kind} name should be a string. Got ${typename(name)}`);
   if (kind === 'module') {
@@ -207,12 +217,14 @@ export class Module {
   }
 
   registerForwardPreHook(hook: ForwardPreHook<this>, options: { prepend?: boolean } = {}): RemovableHandle {
-    return registerHook(this._forwardPreHooks as Map<number, ForwardPreHook<this>>, hook, options.prepend ?? false);
+    const prepend = boolOption(optionsArg(options, 'register_forward_pre_hook').prepend, 'register_forward_pre_hook', 'prepend');
+    return registerHook(this._forwardPreHooks as Map<number, ForwardPreHook<this>>, hook, prepend ?? false);
   }
 
   registerForwardHook(hook: ForwardHook<this>, options: { prepend?: boolean; alwaysCall?: boolean } = {}): RemovableHandle {
-    const handle = registerHook(this._forwardHooks as Map<number, ForwardHook<this>>, hook, options.prepend ?? false);
-    if (options.alwaysCall) this._forwardHooksAlwaysCalled.add(handle.id);
+    const { prepend, alwaysCall } = optionsArg(options, 'register_forward_hook');
+    const handle = registerHook(this._forwardHooks as Map<number, ForwardHook<this>>, hook, boolOption(prepend, 'register_forward_hook', 'prepend') ?? false);
+    if (boolOption(alwaysCall, 'register_forward_hook', 'always_call')) this._forwardHooksAlwaysCalled.add(handle.id);
     return handle;
   }
 
@@ -269,6 +281,7 @@ export class Module {
 
   /** The submodule at a dotted path (`'net.0'`); '' is this module. */
   getSubmodule(target: string): Module {
+    targetArg(target, 'get_submodule');
     if (target === '') return this;
     let mod: Module = this;
     for (const item of target.split('.')) {
@@ -282,6 +295,7 @@ export class Module {
 
   /** The parameter at a dotted path (`'net.0.weight'`). */
   getParameter(target: string): Parameter {
+    targetArg(target, 'get_parameter');
     const dot = target.lastIndexOf('.');
     const mod = this.getSubmodule(dot < 0 ? '' : target.slice(0, dot));
     const name = target.slice(dot + 1);
@@ -293,6 +307,7 @@ export class Module {
 
   /** The buffer at a dotted path. */
   getBuffer(target: string): Tensor {
+    targetArg(target, 'get_buffer');
     const dot = target.lastIndexOf('.');
     const mod = this.getSubmodule(dot < 0 ? '' : target.slice(0, dot));
     const name = target.slice(dot + 1);
@@ -305,6 +320,7 @@ export class Module {
 
   /** Every module of the tree with its dotted name, this one first (each once unless removeDuplicate is false). */
   namedModules(options: { memo?: Set<Module>; prefix?: string; removeDuplicate?: boolean } = {}): [string, Module][] {
+    options = optionsArg(options, 'named_modules');
     const out: [string, Module][] = [];
     const memo = options.memo ?? new Set<Module>();
     const removeDuplicate = options.removeDuplicate ?? true;
@@ -361,25 +377,26 @@ export class Module {
   }
 
   namedParameters(options: { prefix?: string; recurse?: boolean; removeDuplicate?: boolean } = {}): [string, Parameter][] {
-    return this.namedMembers((m) => m._parameters, options);
+    return this.namedMembers((m) => m._parameters, optionsArg(options, 'named_parameters'));
   }
 
   parameters(recurse = true): Parameter[] {
-    return this.namedParameters({ recurse }).map(([, p]) => p);
+    return this.namedParameters({ recurse: boolOption(recurse, 'parameters', 'recurse', 1) }).map(([, p]) => p);
   }
 
   namedBuffers(options: { prefix?: string; recurse?: boolean; removeDuplicate?: boolean } = {}): [string, Tensor][] {
-    return this.namedMembers((m) => m._buffers, options);
+    return this.namedMembers((m) => m._buffers, optionsArg(options, 'named_buffers'));
   }
 
   buffers(recurse = true): Tensor[] {
-    return this.namedBuffers({ recurse }).map(([, b]) => b);
+    return this.namedBuffers({ recurse: boolOption(recurse, 'buffers', 'recurse', 1) }).map(([, b]) => b);
   }
 
   // ---- state ----
 
   /** Parameters and persistent buffers by dotted name, in registration order (PyTorch's keys). */
   stateDict(options: StateDictOptions = {}): Map<string, Tensor> {
+    options = optionsArg(options, 'state_dict');
     const destination = options.destination ?? new Map<string, Tensor>();
     const prefix = options.prefix ?? '';
     const keep = (t: Tensor): Tensor => (options.keepVars ? t : t.detach());
@@ -403,7 +420,7 @@ export class Module {
     if (stateDict === null || typeof stateDict !== 'object' || stateDict instanceof Tensor || Array.isArray(stateDict)) {
       throw new TypeError(`Expected state_dict to be dict-like, got <class '${typename(stateDict)}'>.`);
     }
-    const isStrict = typeof strict === 'boolean' ? strict : strict.strict ?? true;
+    const isStrict = (isOptionsObject(strict) ? boolOption(strict.strict, 'load_state_dict', 'strict') : boolOption(strict, 'load_state_dict', 'strict', 2)) ?? true;
     const entries = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict));
     const missing: string[] = [];
     const unexpected: string[] = [];
@@ -489,7 +506,7 @@ export class Module {
 
   /** Resets the gradients of all parameters: to null (the 2.x default), or to zeros. */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
-    const setToNone = options.setToNone ?? true;
+    const setToNone = boolOption(optionsArg(options, 'zero_grad').setToNone, 'zero_grad', 'set_to_none') ?? true;
     for (const p of this.parameters()) {
       const grad = p.grad;
       if (grad === null) continue;
@@ -505,6 +522,8 @@ export class Module {
 
   /** Calls `fn` on every submodule (children first, depth first) then on this module. */
   apply(fn: (module: Module) => void): this {
+    // PyTorch fails only at the call ("'str' object is not callable"), after the children ran it.
+    if (typeof fn !== 'function') throw new TypeError(`apply(): argument 'fn' (position 1) must be callable, not ${pyTypeName(fn)}`);
     for (const child of this.children()) child.apply(fn);
     fn(this);
     return this;
@@ -544,11 +563,12 @@ export class Module {
       if (arg instanceof DType) dtype = arg;
       else if (typeof arg === 'string') {
         if (arg !== 'cpu') throw new Error(`Expected one of cpu device type at start of device string: ${arg}`);
-      } else if (arg !== null && typeof arg === 'object') {
-        if (arg.device !== undefined && arg.device !== 'cpu') {
-          throw new Error(`Expected one of cpu device type at start of device string: ${arg.device}`);
+      } else if (isOptionsObject(arg)) {
+        const options = arg as { dtype?: unknown; device?: unknown };
+        if (options.device !== undefined && options.device !== null && options.device !== 'cpu') {
+          throw new Error(`Expected one of cpu device type at start of device string: ${String(options.device)}`);
         }
-        dtype = arg.dtype ?? dtype;
+        dtype = dtypeOption(options.dtype, 'to') ?? dtype;
       } else throw new TypeError(`to() received an invalid combination of arguments - got (${typename(arg)})`);
     }
     if (dtype === undefined) return this;

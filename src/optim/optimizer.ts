@@ -6,6 +6,7 @@
 // PyTorch's device/implementation switches (foreach, fused, capturable, differentiable) have no
 // counterpart: tstorch always runs the single-tensor ("for-loop") algorithms of PyTorch 2.x.
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
+import { boolOption, isOptionsObject, optionsArg } from '../tensor/args.js';
 import { warn } from '../tensor/warnings.js';
 import { enableGrad, noGrad } from '../autograd/grad-mode.js';
 import { pyNumberStr } from '../tensor/print.js';
@@ -56,6 +57,31 @@ function isIterable(value: unknown): value is Iterable<unknown> {
 /** Throws PyTorch's ValueError for an option outside its range: `Invalid learning rate: -1`. */
 export function checkOption(ok: boolean, what: string, value: number): void {
   if (!ok) throw new Error(`Invalid ${what}: ${pyNumberStr(value)}`);
+}
+
+/**
+ * The shape of a state dict given to loadStateDict; PyTorch has no check of its own (it fails with
+ * KeyError 'param_groups' or "'int' object is not subscriptable").
+ */
+function checkStateDict(stateDict: unknown): asserts stateDict is OptimizerStateDict {
+  const fail = (what: string, value: unknown): never => {
+    throw new TypeError(`load_state_dict(): ${what}, not ${pyTypeName(value)}`);
+  };
+  if (!isOptionsObject(stateDict)) fail("argument 'state_dict' (position 1) must be a dict with 'state' and 'paramGroups'", stateDict);
+  const { state, paramGroups } = stateDict as { state?: unknown; paramGroups?: unknown };
+  if (!Array.isArray(paramGroups)) fail("state_dict.paramGroups must be a list of param groups", paramGroups);
+  for (const group of paramGroups as unknown[]) {
+    if (!isOptionsObject(group)) fail('each param group must be a dict', group);
+    const ids = (group as { params?: unknown }).params;
+    if (!Array.isArray(ids) || !ids.every(Number.isInteger)) fail("each param group's params must be a list of ints", ids);
+  }
+  if (!isOptionsObject(state)) fail('state_dict.state must be a dict', state);
+  for (const entry of Object.values(state as object) as unknown[]) {
+    if (!isOptionsObject(entry)) fail("each entry of state_dict.state must be a dict", entry);
+    for (const value of Object.values(entry as object) as unknown[]) {
+      if (!(value instanceof Tensor)) fail('the values of a parameter state must be Tensors', value);
+    }
+  }
 }
 
 /**
@@ -114,7 +140,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
 
   /** Resets the gradients: to null (`setToNone`, the default as in PyTorch 2.x) or to zeros. */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
-    const setToNone = options.setToNone ?? true;
+    const setToNone = boolOption(optionsArg(options, 'zero_grad').setToNone, 'zero_grad', 'set_to_none') ?? true;
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         const grad = p.grad;
@@ -132,6 +158,8 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
 
   /** One optimization step over every group; runs `closure` first (with grad enabled) and returns its loss. */
   step(closure?: Closure): Tensor | number | undefined {
+    // PyTorch's message when it calls a closure that is not callable.
+    if (closure !== undefined && closure !== null && typeof closure !== 'function') throw new TypeError(`'${pyTypeName(closure)}' object is not callable`);
     const loss = closure ? enableGrad(closure) : undefined;
     noGrad(() => {
       for (const group of this.paramGroups) {
@@ -184,6 +212,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
    * (except `step`, as PyTorch); group options are replaced by the saved ones.
    */
   loadStateDict(stateDict: OptimizerStateDict): void {
+    checkStateDict(stateDict);
     const groups = this.paramGroups;
     const saved = stateDict.paramGroups;
     if (groups.length !== saved.length) throw new Error('loaded state dict has a different number of parameter groups');

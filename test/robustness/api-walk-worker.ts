@@ -73,10 +73,73 @@ export const CLASS_GROUPS = {
 export const CLASS_NAMESPACES: readonly Namespace[] = Object.values(CLASS_GROUPS).flat();
 
 type FunctionGroup = keyof typeof FUNCTION_GROUPS;
-export type Group = FunctionGroup | 'constructors' | 'tensorFull' | 'tensorReceivers' | 'layoutsT' | 'layoutsO';
+export type Group = FunctionGroup | 'constructors' | 'tensorFull' | 'tensorReceivers' | 'modules' | 'optimizers' | 'layoutsT' | 'layoutsO';
 
 /** The groups of callables walked with bad arguments (the layout groups compare layouts instead). */
-export const BAD_ARGUMENT_GROUPS: readonly Group[] = [...(Object.keys(FUNCTION_GROUPS) as FunctionGroup[]), 'constructors', 'tensorFull', 'tensorReceivers'];
+export const BAD_ARGUMENT_GROUPS: readonly Group[] = [...(Object.keys(FUNCTION_GROUPS) as FunctionGroup[]), 'constructors', 'tensorFull', 'tensorReceivers', 'modules', 'optimizers'];
+
+/** A parameter with a gradient, so that an optimizer's step has work to do. */
+function paramWithGrad(): torch.Tensor {
+  const p = torch.ones(2, 3, { requiresGrad: true });
+  p.grad = torch.full([2, 3], 0.5);
+  return p;
+}
+
+/**
+ * Representative instances whose methods are walked: a fresh one for every call (methods change their
+ * receiver). Modules: a layer with and without buffers, containers by index and by key.
+ */
+export const MODULE_INSTANCES: Record<string, () => object> = {
+  Linear: () => new torch.nn.Linear(3, 2),
+  Conv2d: () => new torch.nn.Conv2d(1, 2, 2),
+  BatchNorm2d: () => new torch.nn.BatchNorm2d(2),
+  Sequential: () => new torch.nn.Sequential(new torch.nn.Linear(3, 2), new torch.nn.ReLU()),
+  ModuleDict: () => new torch.nn.ModuleDict({ a: new torch.nn.Linear(3, 2) }),
+};
+
+export const OPTIMIZER_INSTANCES: Record<string, () => object> = {
+  SGD: () => new torch.optim.SGD([paramWithGrad()], { lr: 0.1, momentum: 0.9 }),
+  Adam: () => new torch.optim.Adam([paramWithGrad()]),
+  AdamW: () => new torch.optim.AdamW([paramWithGrad()]),
+  RMSprop: () => new torch.optim.RMSprop([paramWithGrad()]),
+  Adagrad: () => new torch.optim.Adagrad([paramWithGrad()]),
+};
+
+/** Methods whose first argument is a name or a key: any string is a valid one. */
+const NAME_FIRST = new Set(['registerParameter', 'registerBuffer', 'registerModule', 'addModule', 'getSubmodule', 'getParameter', 'getBuffer', 'hasAttribute', 'get', 'set', 'has', 'delete', 'pop']);
+
+/** Methods TypeScript keeps private or protected: called by the class itself, with arguments it made. */
+const NOT_PUBLIC = new Set([
+  'updateGroup', 'stateOf', 'initState', 'namedMembers', 'loadFromStateDict', 'applyToTensors', 'checkInputDim', 'members',
+  'cellWeights', 'checkInput', 'expectedStateSize', 'zeroStates', 'forwardSingleState', 'paddingPads', 'padded',
+]);
+
+/** The methods of an instance (its class's and every base class's, by their most derived definition). */
+function instanceMethods(instance: object): [string, (...args: unknown[]) => unknown][] {
+  const found = new Map<string, (...args: unknown[]) => unknown>();
+  for (let p: object | null = Object.getPrototypeOf(instance) as object | null; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    for (const name of Object.getOwnPropertyNames(p)) {
+      const d = Object.getOwnPropertyDescriptor(p, name);
+      if (name !== 'constructor' && !NOT_PUBLIC.has(name) && !found.has(name) && typeof d?.value === 'function') found.set(name, d.value as (...args: unknown[]) => unknown);
+    }
+  }
+  return [...found];
+}
+
+/** Every method of every instance, each call on a fresh instance. */
+function instanceCallables(instances: Record<string, () => object>): Callable[] {
+  return Object.entries(instances).flatMap(([cls, make]) => {
+    const methods = instanceMethods(make());
+    const forward = methods.find(([name]) => name === 'forward')?.[1];
+    return methods.map(([name, method]) => ({
+      name: `${cls}.${name}`,
+      fn: (...args: unknown[]) => method.apply(make(), args),
+      // `call` passes its arguments on to forward: arguments past forward's are ignored, as JavaScript ignores them.
+      signature: name === 'call' ? forward : method,
+      namesAt: NAME_FIRST.has(name) ? [0] : undefined,
+    }));
+  });
+}
 
 /** Results that depend on the memory layout by definition (or only work on some layouts, as in PyTorch). */
 const LAYOUT_DEPENDENT: Record<string, string> = {
@@ -201,6 +264,10 @@ function callablesOf(group: Exclude<Group, 'layoutsT' | 'layoutsO'>): { callable
       const callables = [...FUNCTION_GROUPS.io.flatMap(([ns, prefix]) => functionsOf(ns, prefix)), ...CLASS_GROUPS.io.flatMap(([ns, prefix]) => constructorsOf(ns, prefix))];
       return { callables, lists: argumentLists() };
     }
+    case 'modules':
+      return { callables: instanceCallables(MODULE_INSTANCES), lists: argumentLists() };
+    case 'optimizers':
+      return { callables: instanceCallables(OPTIMIZER_INSTANCES), lists: argumentLists() };
     case 'tensorFull':
       return { callables: tensorMethods().map((name) => methodCallable(name, 'f')), lists: argumentLists() };
     case 'tensorReceivers': {

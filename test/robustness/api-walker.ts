@@ -298,6 +298,8 @@ export interface Callable {
   acceptsAnything?: boolean;
   /** Its list arguments hold samples (a batch, a data source), which may be strings. */
   listsHoldData?: boolean;
+  /** Positions (0-based) that take a name or key, where any string is a valid argument. */
+  namesAt?: readonly number[];
   /** Undoes what a successful call set up (beyond the global state the hooks restore). */
   cleanup?: (result: unknown) => void;
 }
@@ -356,7 +358,7 @@ export function walk(callables: readonly Callable[], lists: readonly ArgList[], 
         continue;
       }
       report.succeeded++;
-      const positions = c.acceptsAnything ? [] : stringPositions(args, declared, c.listsHoldData ?? false);
+      const positions = c.acceptsAnything ? [] : stringPositions(args, declared, c.listsHoldData ?? false).filter((p) => !(c.namesAt ?? []).includes(p));
       if (positions.length > 0) fail(`accepted the string '${BAD_STRING}' as argument ${positions.map((p) => p + 1).join(', ')}`);
       // A function that takes any value (torch.save's byte forms pickle any object) reads the keys of an
       // object argument as data, not as options.

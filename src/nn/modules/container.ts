@@ -13,14 +13,21 @@ function absIndex(idx: number, n: number): number {
 
 /** Python's slice of `n` items: the selected positions (step 1). */
 function sliceRange(n: number, start?: number, end?: number): number[] {
+  for (const v of [start, end]) {
+    if (v !== undefined && v !== null && !Number.isInteger(v)) throw new TypeError('slice indices must be integers or None or have an __index__ method');
+  }
   const clamp = (v: number | undefined, dflt: number): number => {
-    if (v === undefined) return dflt;
+    if (v === undefined || v === null) return dflt;
     const w = v < 0 ? v + n : v;
     return Math.min(Math.max(w, 0), n);
   };
   const out: number[] = [];
   for (let i = clamp(start, 0); i < clamp(end, n); i++) out.push(i);
   return out;
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> {
+  return value !== null && value !== undefined && typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function';
 }
 
 function checkModule(module: unknown): asserts module is Module {
@@ -103,6 +110,8 @@ export class Sequential extends Module {
   }
 
   extend(modules: Iterable<Module>): this {
+    // PyTorch's Python raises "'NoneType' object is not iterable"; ModuleList.extend's wording names the method.
+    if (!isIterable(modules)) throw new TypeError(`Sequential.extend should be called with an iterable, but got ${typename(modules)}`);
     for (const m of modules) this.append(m);
     return this;
   }
@@ -172,7 +181,7 @@ export class ModuleList extends Module {
   }
 
   extend(modules: Iterable<Module>): this {
-    if (modules === null || typeof (modules as Partial<Iterable<Module>>)[Symbol.iterator] !== 'function') {
+    if (!isIterable(modules)) {
       throw new TypeError(`ModuleList.extend should be called with an iterable, but got ${typename(modules)}`);
     }
     for (const m of modules) this.append(m);

@@ -1,7 +1,7 @@
 // BatchNorm1d/2d, LayerNorm, GroupNorm. Parameters and buffers keep PyTorch's names (weight, bias,
 // running_mean, running_var, num_batches_tracked), so state dicts load in either library; camelCase
 // accessors (runningMean, ...) read them.
-import type { Tensor } from '../../tensor/tensor.js';
+import { Tensor, pyTypeName } from '../../tensor/tensor.js';
 import { int64, type DType } from '../../tensor/dtype.js';
 import { ones, tensor, zeros } from '../../tensor/factory.js';
 import { noGrad } from '../../autograd/grad-mode.js';
@@ -103,6 +103,8 @@ abstract class BatchNorm extends Module {
   protected abstract checkInputDim(input: Tensor): void;
 
   override forward(input: Tensor): Tensor {
+    // checkInputDim runs before batch_norm (as in PyTorch) and needs a tensor: batch_norm's own message.
+    if (!(input instanceof Tensor)) throw new TypeError(`batch_norm(): argument 'input' (position 1) must be Tensor, not ${pyTypeName(input)}`);
     this.checkInputDim(input);
     let factor = this.momentum ?? 0.0;
     const tracked = this.numBatchesTracked;
