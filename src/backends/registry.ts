@@ -23,7 +23,10 @@ function hardwareThreads(): number {
   return typeof count === 'number' && count >= 1 ? count : 1;
 }
 
-let numThreads = hardwareThreads();
+/** The largest thread pool the native addon makes (its SetNumThreads ignores larger counts). */
+const MAX_THREADS = 1024;
+
+let numThreads = Math.min(hardwareThreads(), MAX_THREADS);
 
 function load(name: BackendName): Backend | null {
   if (!loaded.has(name)) {
@@ -111,6 +114,10 @@ export function setNumThreads(n: number | bigint): void {
   // PyTorch truncates the count to a C int (2**40 becomes 0 and fails this check); counts past int32
   // are rejected here rather than wrapped.
   if (n < 1 || n > 2 ** 31 - 1) throw new Error('set_num_threads expects a positive integer');
+  // PyTorch starts as many threads as asked (a count in the tens of thousands stalls the process); the
+  // native addon's pool stops at MAX_THREADS and would keep its old size, so getNumThreads would report
+  // a count not in effect: larger counts are rejected instead.
+  if (n > MAX_THREADS) throw new Error(`set_num_threads expects a positive integer no larger than ${MAX_THREADS} (the most threads tstorch runs), but got ${n}`);
   numThreads = n;
   for (const backend of loaded.values()) backend?.setNumThreads?.(n);
 }

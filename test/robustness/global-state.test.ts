@@ -122,7 +122,18 @@ test('setters that reject their argument change nothing', () => {
   assert.throws(() => torch.setRngState(new Uint8Array(7)));
   assert.throws(() => torch.manualSeed('seed' as never));
   assert.throws(() => torch.catchWarnings('handler' as never));
+  // Past the native pool's largest size, a count would be recorded but not in effect.
+  assert.throws(() => torch.setNumThreads(1025), { message: 'set_num_threads expects a positive integer no larger than 1024 (the most threads tstorch runs), but got 1025' });
   assert.deepEqual(changed(before, snapshot()), []);
+});
+
+test('getNumThreads reports the count set last, within the range every backend takes', () => {
+  const before = torch.getNumThreads();
+  torch.setNumThreads(3);
+  assert.equal(torch.getNumThreads(), 3);
+  assert.throws(() => torch.setNumThreads(2048));
+  assert.equal(torch.getNumThreads(), 3);
+  torch.setNumThreads(before);
 });
 
 test('random functions check their arguments before drawing', () => {
