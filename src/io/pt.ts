@@ -83,6 +83,11 @@ function isEmptyState(state: unknown): boolean {
 }
 
 function checkIndex(v: unknown, what: string): number {
+  // Python ints past 2**53 unpickle as bigints: valid in PyTorch (int64), but no JavaScript number
+  // holds them exactly, so a layout made of them would address the wrong elements.
+  if ((typeof v === 'bigint' && v > 0n) || (typeof v === 'number' && v > Number.MAX_SAFE_INTEGER && Number.isInteger(v))) {
+    throw weightsOnlyError(`${what} ${pyShort(v)} is past 2**53, the largest tstorch can address exactly`);
+  }
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw weightsOnlyError(`${what} must be a non-negative int, got ${pyTypeOf(v)} ${pyShort(v)}`);
   return v;
 }
