@@ -4,7 +4,7 @@ import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { float32, float64, promoteTypes } from '../tensor/dtype.js';
 import { zeros, zerosLike } from '../tensor/factory.js';
 import { Generator, defaultGenerator } from '../tensor/random.js';
-import { fillUniform } from '../tensor/sampling.js';
+import { fillUniform } from '../tensor/sample-uniform.js';
 import { warn } from '../tensor/warnings.js';
 import { pyFloatRepr } from '../tensor/print.js';
 import { stack } from '../ops/join.js';

@@ -10,17 +10,11 @@ import { applyInplace } from './inplace.js';
 import { legacyScalarName } from './pointwise.js';
 import { checkSizes } from '../tensor/layout.js';
 import { Generator, defaultGenerator } from '../tensor/random.js';
-import {
-  fillBernoulli,
-  fillExponential,
-  fillNormal,
-  fillRandint,
-  fillUniform,
-  fillRandperm,
-  multinomial as sampleMultinomial,
-  type FloatArray,
-  type RandomDTypeName,
-} from '../tensor/sampling.js';
+import type { FloatArray } from '../tensor/sampling.js';
+import { fillBernoulli, fillExponential, fillUniform } from '../tensor/sample-uniform.js';
+import { fillNormal } from '../tensor/sample-normal.js';
+import { fillRandint, fillRandperm, type RandomDTypeName } from '../tensor/sample-integers.js';
+import { multinomial as sampleMultinomial } from '../tensor/sample-multinomial.js';
 
 export { Generator, manualSeed, seed, initialSeed, getRngState, setRngState } from '../tensor/random.js';
 

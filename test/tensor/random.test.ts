@@ -6,20 +6,11 @@ import * as fs from 'node:fs';
 
 import { fma, glibcCos, glibcLog, glibcSin, glibcSinCosPair } from '../../src/tensor/libm.js';
 import { DEFAULT_SEED, Generator, STATE_SIZE, defaultGenerator, getRngState, initialSeed, manualSeed, seed, setRngState } from '../../src/tensor/random.js';
-import {
-  type AnyTypedArray,
-  type FloatArray,
-  type RandomDTypeName,
-  fillBernoulli,
-  fillExponential,
-  fillNormal,
-  fillRandint,
-  fillRandperm,
-  fillUniform,
-  formatCppDouble,
-  multinomial,
-  randperm,
-} from '../../src/tensor/sampling.js';
+import { type AnyTypedArray, type FloatArray, formatCppDouble } from '../../src/tensor/sampling.js';
+import { fillBernoulli, fillExponential, fillUniform } from '../../src/tensor/sample-uniform.js';
+import { fillNormal } from '../../src/tensor/sample-normal.js';
+import { type RandomDTypeName, fillRandint, fillRandperm, randperm } from '../../src/tensor/sample-integers.js';
+import { multinomial } from '../../src/tensor/sample-multinomial.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Num = number | string; // numbers beyond 2^53 and non-finite floats are strings
