@@ -259,7 +259,7 @@ export class Module {
     }
     const value = tensor ?? null;
     this._buffers.set(name, value);
-    if (options.persistent ?? true) this._nonPersistentBuffers.delete(name);
+    if (boolOption(optionsArg(options, 'register_buffer').persistent, 'register_buffer', 'persistent') ?? true) this._nonPersistentBuffers.delete(name);
     else this._nonPersistentBuffers.add(name);
     defineOwn(this[RAW], name, value);
   }
@@ -422,6 +422,10 @@ export class Module {
     }
     const isStrict = (isOptionsObject(strict) ? boolOption(strict.strict, 'load_state_dict', 'strict') : boolOption(strict, 'load_state_dict', 'strict', 2)) ?? true;
     const entries = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict));
+    // PyTorch fails inside with "'int' object has no attribute 'startswith'".
+    for (const key of entries.keys()) {
+      if (typeof key !== 'string') throw new TypeError(`load_state_dict(): the keys of state_dict must be str, but found ${pyTypeName(key)}`);
+    }
     const missing: string[] = [];
     const unexpected: string[] = [];
     const errors: string[] = [];

@@ -127,6 +127,11 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
     const group = { ...paramGroup, params } as Record<string, unknown>;
     for (const [name, value] of Object.entries(this.defaults)) {
       if (!(name in group) || group[name] === undefined) group[name] = Array.isArray(value) ? [...value] : value;
+      else if ((typeof value === 'number' || typeof value === 'boolean') && typeof group[name] !== typeof value) {
+        // PyTorch stores any value and fails at step ("bad operand type for unary -: 'str'"); a string
+        // here would make the step compute NaN silently.
+        throw new TypeError(`add_param_group(): argument '${pytorchName(name)}' must be ${typeof value === 'number' ? 'float' : 'bool'}, not ${pyTypeName(group[name])}`);
+      }
     }
     if (new Set(params).size !== params.length) {
       warn(

@@ -50,6 +50,7 @@ const PYTORCH: Record<string, Case> = {
   'Sequential index': [() => new nn.Sequential(new nn.ReLU()).at(5), 'index 5 is out of range'],
   'Sequential append': [() => new nn.Sequential(new nn.ReLU()).append(bad(5)), 'int is not a Module subclass'],
   'Sequential insert': [() => new nn.Sequential(new nn.ReLU()).insert(9, new nn.ReLU()), 'Index out of range: 9'],
+  'Sequential insert index': [() => new nn.Sequential(new nn.ReLU()).insert(0.5, new nn.ReLU()), "'float' object cannot be interpreted as an integer"],
   'Sequential slice': [() => new nn.Sequential(new nn.ReLU()).slice(bad('a')), 'slice indices must be integers or None or have an __index__ method'],
   'step closure': [() => sgd().step(bad('x')), "'str' object is not callable"],
   'add_param_group duplicate': [() => { const p = param(); new torch.optim.SGD([p], { lr: 0.1 }).addParamGroup({ params: [p] }); }, 'some parameters appear in more than one parameter group'],
@@ -79,6 +80,12 @@ const OURS: Record<string, Case> = {
   'optimizer zero_grad set_to_none': [() => sgd().zeroGrad({ setToNone: bad('x') }), "zero_grad(): argument 'set_to_none' must be bool, not str"],
   'load_state_dict strict': [() => lin().loadStateDict(new Map(), bad('x')), "load_state_dict(): argument 'strict' (position 2) must be bool, not str"],
   'register_forward_hook prepend': [() => lin().registerForwardHook(() => undefined, { prepend: bad('x') }), "register_forward_hook(): argument 'prepend' must be bool, not str"],
+  'register_buffer persistent': [() => lin().registerBuffer('a', null, { persistent: bad('x') }), "register_buffer(): argument 'persistent' must be bool, not str"],
+  // PyTorch: "'int' object has no attribute 'startswith'".
+  'load_state_dict key': [() => lin().loadStateDict(bad(new Map([[5, torch.ones(1)]]))), 'load_state_dict(): the keys of state_dict must be str, but found int'],
+  // PyTorch stores the value and fails at step ("bad operand type for unary -: 'str'").
+  'add_param_group option': [() => sgd().addParamGroup({ params: [param()], lr: bad('x') }), "add_param_group(): argument 'lr' must be float, not str"],
+  'add_param_group flag': [() => sgd().addParamGroup({ params: [param()], nesterov: bad(1) }), "add_param_group(): argument 'nesterov' must be bool, not int"],
   // JavaScript options objects.
   'zero_grad options': [() => sgd().zeroGrad(bad('x')), 'zero_grad(): expected an options object for the keyword arguments, but got str'],
   'named_parameters options': [() => lin().namedParameters(bad(3)), 'named_parameters(): expected an options object for the keyword arguments, but got int'],

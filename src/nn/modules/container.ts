@@ -5,8 +5,12 @@ import { Module, addIndent } from '../module.js';
 import { Parameter, typename } from '../parameter.js';
 
 /** PyTorch's `_get_abs_string_index`: an index in [-n, n) made non-negative. */
-function absIndex(idx: number, n: number): number {
+function intIndex(idx: unknown): asserts idx is number {
   if (!Number.isInteger(idx)) throw new TypeError(`'${typename(idx)}' object cannot be interpreted as an integer`);
+}
+
+function absIndex(idx: number, n: number): number {
+  intIndex(idx);
   if (!(-n <= idx && idx < n)) throw new Error(`index ${idx} is out of range`);
   return idx < 0 ? idx + n : idx;
 }
@@ -99,6 +103,7 @@ export class Sequential extends Module {
   }
 
   insert(index: number, module: Module): this {
+    intIndex(index);
     checkModule(module);
     const n = this._modules.size;
     if (!(-n <= index && index <= n)) throw new Error(`Index out of range: ${index}`);
@@ -174,6 +179,7 @@ export class ModuleList extends Module {
   }
 
   insert(index: number, module: Module): void {
+    intIndex(index);
     checkModule(module);
     const modules = [...this._modules.values()];
     modules.splice(index < 0 ? Math.max(index + modules.length, 0) : index, 0, module);
