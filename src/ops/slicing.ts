@@ -135,6 +135,9 @@ function checkAsStrided(self: Tensor, size: readonly number[], stride: readonly 
   if (stride.some((s) => s < 0)) throw new Error(`as_strided: Negative strides are not supported at the moment, got strides: ${shapeStr(stride)}`);
   if (size.some((s) => s < 0)) throw new Error(`Storage size calculation overflowed with sizes=${shapeStr(size)} and strides=${shapeStr(stride)}`);
   if (offset < 0) throw new Error(`Tensor: invalid storage offset ${offset}`);
+  // Layouts are numbers: past 2**53 they no longer address elements exactly (PyTorch's are int64).
+  const unsafe = [...size, ...stride, offset].find((v) => !Number.isSafeInteger(v));
+  if (unsafe !== undefined) throw new Error(`as_strided: ${unsafe} is past 2**53, the largest tstorch can address exactly`);
   if (numelOf(size) === 0) return;
   const last = offset + size.reduce((acc, s, i) => acc + (s - 1) * stride[i], 0);
   const itemSize = self.dtype.itemSize;

@@ -46,3 +46,12 @@ test('a checkpoint layout with a stride, size or offset past 2**53 is rejected a
   // The largest exact stride loads when the dim has one element, as in PyTorch.
   assert.deepEqual(torch.io.loadPt(checkpoint([1], [2 ** 53 - 1], 0)) instanceof torch.Tensor, true);
 });
+
+test('asStrided rejects sizes, strides and offsets past 2**53, also where no element is read', () => {
+  const past = (x: number): string => `as_strided: ${x} is past 2**53, the largest tstorch can address exactly`;
+  assert.throws(() => torch.asStrided(torch.zeros(4), [1], [2 ** 53 + 2]), { message: past(2 ** 53 + 2) });
+  assert.throws(() => torch.asStrided(torch.zeros(4), [0, 2], [2 ** 60, 2 ** 60]), { message: past(2 ** 60) });
+  assert.throws(() => torch.zeros(0).asStrided([0], [1], 2 ** 60), { message: past(2 ** 60) });
+  assert.throws(() => torch.asStrided(torch.zeros(4), [2 ** 54, 0], [1, 1]), { message: past(2 ** 54) });
+  assert.deepEqual(torch.asStrided(torch.arange(4), [2], [2], 1).tolist(), [1, 3]);
+});
