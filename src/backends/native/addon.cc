@@ -492,6 +492,7 @@ napi_value AdagradStep(napi_env env, napi_callback_info info) {
 napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   Args args(env, info);
   const int64_t n = args.integer(0);
+  // 1024 is registry.ts's MAX_THREADS, which rejects larger counts before they get here: keep them equal.
   if (args.ok() && n >= 1 && n <= 1024) {
     set_num_threads(static_cast<int>(n));
     set_blas_threads(static_cast<int>(n));
