@@ -3,7 +3,8 @@
 // A scheduler's state dict holds its own fields in tstorch's names (`lastEpoch`, `baseLrs`, `_stepCount`,
 // `_lastLr`, `stepSize`, ...: PyTorch's snake_case in camelCase, see optimizer.ts). Cosines come from the
 // port of glibc's cos that Python's math.cos calls, so learning rates are PyTorch's to the last bit.
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, pyTypeName } from '../tensor/tensor.js';
+import { isOptionsObject } from '../tensor/args.js';
 import { warn } from '../tensor/warnings.js';
 import { glibcCos } from '../tensor/libm.js';
 import { Optimizer, type ParamGroup } from './optimizer.js';
@@ -22,6 +23,21 @@ function formatParam(name: string, optimizer: AnyOptimizer, param: number | read
     throw new Error(`${name} must have the same length as optimizer.param_groups. ${name} has ${param.length} values, param_groups has ${n}.`);
   }
   return [...param];
+}
+
+/**
+ * step()'s epoch: PyTorch stores any value and fails later in the schedule's arithmetic ("unsupported
+ * operand type(s)"), or not at all: an int is checked here.
+ */
+function checkEpoch(epoch: unknown): void {
+  if (epoch !== undefined && epoch !== null && (typeof epoch !== 'number' || !Number.isInteger(epoch))) {
+    throw new TypeError(`step(): argument 'epoch' must be int, not ${pyTypeName(epoch)}`);
+  }
+}
+
+/** load_state_dict's dict (PyTorch's `__dict__.update` fails on anything else with Python's own message). */
+function checkSchedulerState(stateDict: unknown): asserts stateDict is Record<string, unknown> {
+  if (!isOptionsObject(stateDict)) throw new TypeError(`load_state_dict(): argument 'state_dict' (position 1) must be a dict, not ${pyTypeName(stateDict)}`);
 }
 
 function checkOptimizer(optimizer: unknown): void {
@@ -82,12 +98,15 @@ export abstract class LRScheduler {
 
   /** Advances one epoch (or jumps to `epoch`, deprecated as in PyTorch) and sets the groups' learning rates. */
   step(epoch?: number): void {
+    checkEpoch(epoch);
     if (this._stepCount === 1 && !this.optimizer.stepCalled) {
       warn(
         'Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you should call them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the first value of the learning rate schedule. See more details at https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate',
       );
     }
     this._stepCount += 1;
+    // None (null) is PyTorch's default: the chainable form.
+    if (epoch === null) epoch = undefined;
     if (epoch !== undefined) warn(EPOCH_DEPRECATION_WARNING);
     this._getLrCalledWithinStep = true;
     let values: number[];
@@ -125,11 +144,35 @@ export abstract class LRScheduler {
   }
 
   loadStateDict(stateDict: Record<string, unknown>): void {
+    checkSchedulerState(stateDict);
+    const fields = this as Record<string, unknown>;
+    for (const [key, value] of Object.entries(stateDict)) {
+      if (key === 'optimizer') continue;
+      // Keys the scheduler does not have are stored as PyTorch stores them; a field of its own keeps its
+      // kind (a string lastEpoch would make every later learning rate NaN).
+      const want = valueKind(fields[key]);
+      const got = valueKind(value);
+      if (key in fields && want !== got && want !== 'None' && got !== 'None') {
+        const name = want === 'float' && Number.isInteger(fields[key]) ? 'int' : want;
+        throw new TypeError(`load_state_dict(): state_dict['${key}'] must be ${name}, not ${pyTypeName(value)}`);
+      }
+    }
     for (const [key, value] of Object.entries(stateDict)) {
       if (key === 'optimizer') continue;
       (this as Record<string, unknown>)[key] = copyValue(value);
     }
   }
+}
+
+/** The kind of a scheduler field's value, as Python names it. */
+function valueKind(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (typeof value === 'number') return 'float';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'string') return 'str';
+  if (Array.isArray(value)) return 'list';
+  if (value instanceof Map) return 'Counter';
+  return typeof value === 'object' ? 'dict' : pyTypeName(value);
 }
 
 /** A copy of a state value deep enough that the scheduler and its saved state do not share lists. */
@@ -169,6 +212,7 @@ export class LambdaLR extends LRScheduler {
   }
 
   override loadStateDict(stateDict: Record<string, unknown>): void {
+    checkSchedulerState(stateDict);
     const { lrLambdas, ...rest } = stateDict;
     void lrLambdas;
     super.loadStateDict(rest);
@@ -443,6 +487,14 @@ export class OneCycleLR extends LRScheduler {
   }
 }
 
+/** Python's float(metrics): a number (an int or a bool too) or a one-element tensor. */
+function metricValue(metrics: unknown): number {
+  if (metrics instanceof Tensor) return Number(metrics.item());
+  if (typeof metrics === 'number' || typeof metrics === 'bigint' || typeof metrics === 'boolean') return Number(metrics);
+  if (typeof metrics === 'string') throw new Error(`could not convert string to float: '${metrics}'`);
+  throw new TypeError(`float() argument must be a string or a real number, not '${pyTypeName(metrics)}'`);
+}
+
 export interface ReduceLROnPlateauOptions {
   mode?: 'min' | 'max';
   factor?: number;
@@ -509,8 +561,9 @@ export class ReduceLROnPlateau extends LRScheduler {
   override step(metrics?: number | Tensor, epoch?: number): void {
     // Optional only to keep the base class's signature: PyTorch requires it.
     if (metrics === undefined) throw new TypeError("step() missing 1 required positional argument: 'metrics'");
-    const current = metrics instanceof Tensor ? metrics.item() : Number(metrics);
-    if (epoch === undefined) epoch = this.lastEpoch + 1;
+    const current = metricValue(metrics);
+    checkEpoch(epoch);
+    if (epoch === undefined || epoch === null) epoch = this.lastEpoch + 1;
     else warn(EPOCH_DEPRECATION_WARNING);
     this.lastEpoch = epoch;
     if (this.isBetter(current, this.best)) {

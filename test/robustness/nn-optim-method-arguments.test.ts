@@ -14,6 +14,9 @@ const bad = (v: unknown): never => v as never;
 const lin = (): torch.nn.Linear => new nn.Linear(3, 2);
 const param = (): torch.Tensor => torch.ones(2, { requiresGrad: true });
 const sgd = (): torch.optim.SGD => new torch.optim.SGD([param()], { lr: 0.1 });
+const stepLR = (): torch.optim.lrScheduler.StepLR => new torch.optim.lrScheduler.StepLR(sgd(), 2);
+const plateau = (): torch.optim.lrScheduler.ReduceLROnPlateau => new torch.optim.lrScheduler.ReduceLROnPlateau(sgd());
+const subset = (): torch.utils.data.Subset<torch.Tensor[]> => new torch.utils.data.Subset(new torch.utils.data.TensorDataset(torch.ones(3)), [0, 2]);
 
 /** Messages recorded from PyTorch. */
 const PYTORCH: Record<string, Case> = {
@@ -32,6 +35,10 @@ const PYTORCH: Record<string, Case> = {
   'Conv2d forward dims': [() => new nn.Conv2d(1, 2, 2).call(torch.ones(2, 3)), 'Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [2, 3]'],
   'Conv2d forward channels': [() => new nn.Conv2d(1, 2, 2).call(torch.ones(1, 3, 4, 4)), 'Given groups=1, weight of size [2, 1, 2, 2], expected input[1, 3, 4, 4] to have 1 channels, but got 3 channels instead'],
   'BatchNorm2d forward dims': [() => new nn.BatchNorm2d(2).call(torch.ones(2, 3)), 'expected 4D input (got 2D input)'],
+  'ReduceLROnPlateau step str': [() => plateau().step(bad('x')), "could not convert string to float: 'x'"],
+  'ReduceLROnPlateau step list': [() => plateau().step(bad([1])), "float() argument must be a string or a real number, not 'list'"],
+  'ReduceLROnPlateau step None': [() => plateau().step(bad(null)), "float() argument must be a string or a real number, not 'NoneType'"],
+  'Subset index': [() => subset().getItem(bad('x')), 'list indices must be integers or slices, not str'],
   'to integer dtype': [() => lin().to(torch.int64), 'nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.int64'],
   'load_state_dict not a dict': [() => lin().loadStateDict(bad('x')), "Expected state_dict to be dict-like, got <class 'str'>."],
   'load_state_dict None': [() => lin().loadStateDict(bad(null)), "Expected state_dict to be dict-like, got <class 'NoneType'>."],
@@ -95,6 +102,19 @@ const OURS: Record<string, Case> = {
   'to list': [() => lin().to(bad([torch.float64])), 'to() received an invalid combination of arguments - got (list)'],
   // PyTorch: AttributeError 'NoneType' object has no attribute 'dim' (before batch_norm checks its input).
   'BatchNorm2d forward input': [() => new nn.BatchNorm2d(2).call(bad(null)), "batch_norm(): argument 'input' (position 1) must be Tensor, not NoneType"],
+  // PyTorch: AttributeError "'str' object has no attribute 'dim'" (or 'flatten').
+  'RNN forward input': [() => new nn.RNN(3, 2).call(bad('x')), "RNN.forward(): argument 'input' (position 1) must be Tensor, not str"],
+  'GRU forward hx': [() => new nn.GRU(3, 2).call(torch.ones(2, 3), bad('x')), "GRU.forward(): argument 'hx' (position 2) must be Tensor, not str"],
+  'LSTM forward hx': [() => new nn.LSTM(3, 2).call(torch.ones(2, 3), bad('x')), "LSTM.forward(): argument 'hx' (position 2) must be a tuple of two Tensors, not str"],
+  'LSTMCell forward input': [() => new nn.LSTMCell(3, 2).call(bad(5)), "LSTMCell.forward(): argument 'input' (position 1) must be Tensor, not int"],
+  'GRUCell forward hx': [() => new nn.GRUCell(3, 2).call(torch.ones(3), bad(5)), "GRUCell.forward(): argument 'hx' (position 2) must be Tensor, not int"],
+  'Flatten forward input': [() => new nn.Flatten().call(bad('x')), "flatten(): argument 'input' (position 1) must be Tensor, not str"],
+  // PyTorch stores the epoch and fails in the schedule's arithmetic ("unsupported operand type(s)").
+  'scheduler step epoch': [() => stepLR().step(bad('x')), "step(): argument 'epoch' must be int, not str"],
+  // PyTorch: "dictionary update sequence element #0 has length 1; 2 is required"; a field of the wrong
+  // kind it stores (a str last_epoch fails at the next step).
+  'scheduler load_state_dict dict': [() => stepLR().loadStateDict(bad('x')), "load_state_dict(): argument 'state_dict' (position 1) must be a dict, not str"],
+  'scheduler load_state_dict field': [() => stepLR().loadStateDict({ lastEpoch: 'x' }), "load_state_dict(): state_dict['lastEpoch'] must be int, not str"],
   // PyTorch: "'NoneType' object is not iterable".
   'Sequential extend': [() => new nn.Sequential().extend(bad(null)), 'Sequential.extend should be called with an iterable, but got NoneType'],
   // PyTorch: KeyError 'param_groups', "'int' object is not subscriptable", "'int' object has no attribute 'items'".

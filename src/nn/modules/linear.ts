@@ -7,6 +7,7 @@ import { Parameter } from '../parameter.js';
 import { boolOption, dtypeOption, intArg, optionsArg } from '../../tensor/args.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
 import { bilinear, linear } from '../functional-core.js';
+import { checkTensor } from '../../ops/elementwise.js';
 
 export interface LinearOptions {
   bias?: boolean;
@@ -116,6 +117,7 @@ export class Flatten extends Module {
   }
 
   override forward(input: Tensor): Tensor {
+    checkTensor(input, 'flatten');
     return input.flatten(this.startDim, this.endDim);
   }
 
@@ -145,6 +147,7 @@ export class Unflatten extends Module {
   }
 
   override forward(input: Tensor): Tensor {
+    checkTensor(input, 'unflatten');
     return input.unflatten(this.dim, this.unflattenedSize);
   }
 

@@ -8,7 +8,7 @@
 // backward follow): per layer and direction the input projection of the whole sequence at once, then
 // one cell step per time step; a bidirectional layer concatenates both directions' outputs; dropout
 // (training only) between layers.
-import { pyTypeName, type Tensor } from '../../tensor/tensor.js';
+import { Tensor, pyTypeName } from '../../tensor/tensor.js';
 import type { DType } from '../../tensor/dtype.js';
 import { empty, zeros } from '../../tensor/factory.js';
 import { shapeStr, tupleStr } from '../../tensor/layout.js';
@@ -16,7 +16,8 @@ import { warn } from '../../tensor/warnings.js';
 import { cat, stack } from '../../ops/join.js';
 import { Module, pyBool, pyFloatRepr } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { boolOption, dtypeOption, intArg, optionsArg } from '../../tensor/args.js';
+import { boolOption, dtypeOption, intArg, optionalTensorArg, optionsArg } from '../../tensor/args.js';
+import { checkTensor } from '../../ops/elementwise.js';
 import { uniform_ } from '../init.js';
 import { dropout, linear } from '../functional-core.js';
 
@@ -242,6 +243,9 @@ abstract class RNNBase extends Module {
 
   /** Input checks and batching common to RNN and GRU (one state tensor). */
   protected forwardSingleState(name: string, input: Tensor, hx: Tensor | null | undefined): [Tensor, Tensor] {
+    // PyTorch fails on the first attribute it reads ("'str' object has no attribute 'dim'"): a TypeError here.
+    checkTensor(input, `${name}.forward`, 'input', 1);
+    optionalTensorArg(hx, `${name}.forward`, 'hx', 2);
     if (input.dim() !== 2 && input.dim() !== 3) {
       // PyTorch's RNN says "tensor" where GRU's message does not.
       throw new Error(`${name}: Expected input to be 2D or 3D, got ${input.dim()}D${name === 'RNN' ? ' tensor' : ''} instead`);
@@ -310,6 +314,8 @@ export class LSTM extends RNNBase {
   }
 
   override forward(input: Tensor, hx?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
+    checkTensor(input, 'LSTM.forward', 'input', 1);
+    checkStatePair(hx, 'LSTM.forward');
     if (input.dim() !== 2 && input.dim() !== 3) throw new Error(`LSTM: Expected input to be 2D or 3D, got ${input.dim()}D instead`);
     const isBatched = input.dim() === 3;
     const batchDim = this.batchFirst ? 0 : 1;
@@ -424,11 +430,21 @@ abstract class RNNCellBase extends Module {
   }
 }
 
+/** An LSTM's optional (h, c): PyTorch unpacks it without a check of its own. */
+function checkStatePair(hx: unknown, fn: string): void {
+  if (hx === undefined || hx === null) return;
+  if (!Array.isArray(hx) || hx.length !== 2 || !hx.every((h) => h instanceof Tensor)) {
+    throw new TypeError(`${fn}(): argument 'hx' (position 2) must be a tuple of two Tensors, not ${pyTypeName(hx)}`);
+  }
+}
+
 function checkCellInput(name: string, input: Tensor): void {
+  checkTensor(input, `${name}.forward`, 'input', 1);
   if (input.dim() !== 1 && input.dim() !== 2) throw new Error(`${name}: Expected input to be 1D or 2D, got ${input.dim()}D instead`);
 }
 
 function checkCellHidden(name: string, hx: Tensor | null): void {
+  optionalTensorArg(hx, `${name}.forward`, 'hx', 2);
   if (hx !== null && hx.dim() !== 1 && hx.dim() !== 2) throw new Error(`${name}: Expected hidden to be 1D or 2D, got ${hx.dim()}D instead`);
 }
 
@@ -464,6 +480,7 @@ export class LSTMCell extends RNNCellBase {
 
   override forward(input: Tensor, hx?: readonly [Tensor, Tensor] | null): [Tensor, Tensor] {
     checkCellInput('LSTMCell', input);
+    checkStatePair(hx, 'LSTMCell.forward');
     (hx ?? []).forEach((h, i) => {
       if (h.dim() !== 1 && h.dim() !== 2) throw new Error(`LSTMCell: Expected hx[${i}] to be 1D or 2D, got ${h.dim()}D instead`);
     });

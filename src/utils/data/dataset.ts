@@ -67,6 +67,8 @@ export class Subset<T> extends Dataset<T> {
   }
 
   getItem(index: number): T {
+    // Python's list message (Array.prototype.at would read a string as index 0).
+    if (typeof index !== 'number' || !Number.isInteger(index)) throw new TypeError(`list indices must be integers or slices, not ${pyTypeName(index)}`);
     const i = this.indices.at(index);
     if (i === undefined) throw new RangeError(`list index out of range`);
     return this.dataset.getItem(i);
