@@ -73,10 +73,13 @@ export const CLASS_GROUPS = {
 export const CLASS_NAMESPACES: readonly Namespace[] = Object.values(CLASS_GROUPS).flat();
 
 type FunctionGroup = keyof typeof FUNCTION_GROUPS;
-export type Group = FunctionGroup | 'constructors' | 'tensorFull' | 'tensorReceivers' | 'modules' | 'optimizers' | 'layoutsT' | 'layoutsO';
+type InstanceGroup = 'modules' | 'layers' | 'optimizers' | 'schedulers' | 'dataObjects';
+export type Group = FunctionGroup | InstanceGroup | 'constructors' | 'tensorFull' | 'tensorReceivers' | 'layoutsT' | 'layoutsO';
 
 /** The groups of callables walked with bad arguments (the layout groups compare layouts instead). */
-export const BAD_ARGUMENT_GROUPS: readonly Group[] = [...(Object.keys(FUNCTION_GROUPS) as FunctionGroup[]), 'constructors', 'tensorFull', 'tensorReceivers', 'modules', 'optimizers'];
+export const BAD_ARGUMENT_GROUPS: readonly Group[] = [
+  ...(Object.keys(FUNCTION_GROUPS) as FunctionGroup[]), 'constructors', 'tensorFull', 'tensorReceivers', 'modules', 'layers', 'optimizers', 'schedulers', 'dataObjects',
+];
 
 /** A parameter with a gradient, so that an optimizer's step has work to do. */
 function paramWithGrad(): torch.Tensor {
@@ -97,12 +100,79 @@ export const MODULE_INSTANCES: Record<string, () => object> = {
   ModuleDict: () => new torch.nn.ModuleDict({ a: new torch.nn.Linear(3, 2) }),
 };
 
+/**
+ * More modules, whose own methods (and `call`, which runs their forward) are walked: the methods they
+ * inherit from Module are MODULE_INSTANCES' (the same code), which keeps the walk short.
+ */
+export const LAYER_INSTANCES: Record<string, () => object> = {
+  CrossEntropyLoss: () => new torch.nn.CrossEntropyLoss(),
+  MSELoss: () => new torch.nn.MSELoss(),
+  L1Loss: () => new torch.nn.L1Loss(),
+  SmoothL1Loss: () => new torch.nn.SmoothL1Loss(),
+  HuberLoss: () => new torch.nn.HuberLoss(),
+  NLLLoss: () => new torch.nn.NLLLoss(),
+  BCELoss: () => new torch.nn.BCELoss(),
+  BCEWithLogitsLoss: () => new torch.nn.BCEWithLogitsLoss(),
+  KLDivLoss: () => new torch.nn.KLDivLoss(),
+  CosineEmbeddingLoss: () => new torch.nn.CosineEmbeddingLoss(),
+  RNN: () => new torch.nn.RNN(3, 2),
+  LSTM: () => new torch.nn.LSTM(3, 2),
+  GRU: () => new torch.nn.GRU(3, 2),
+  RNNCell: () => new torch.nn.RNNCell(3, 2),
+  LSTMCell: () => new torch.nn.LSTMCell(3, 2),
+  GRUCell: () => new torch.nn.GRUCell(3, 2),
+  MultiheadAttention: () => new torch.nn.MultiheadAttention(3, 1),
+  Embedding: () => new torch.nn.Embedding(10, 3),
+  Dropout: () => new torch.nn.Dropout(0.5),
+  Dropout2d: () => new torch.nn.Dropout2d(0.5),
+  LayerNorm: () => new torch.nn.LayerNorm(3),
+  GroupNorm: () => new torch.nn.GroupNorm(1, 2),
+  BatchNorm1d: () => new torch.nn.BatchNorm1d(3),
+  MaxPool2d: () => new torch.nn.MaxPool2d(2),
+  AvgPool2d: () => new torch.nn.AvgPool2d(2),
+  AdaptiveAvgPool2d: () => new torch.nn.AdaptiveAvgPool2d(1),
+  Flatten: () => new torch.nn.Flatten(),
+  Unflatten: () => new torch.nn.Unflatten(1, [3, 1]),
+  Softmax: () => new torch.nn.Softmax(1),
+  ModuleList: () => new torch.nn.ModuleList([new torch.nn.Linear(3, 2)]),
+  ParameterList: () => new torch.nn.ParameterList([new torch.nn.Parameter(torch.ones(2))]),
+  ParameterDict: () => new torch.nn.ParameterDict({ a: new torch.nn.Parameter(torch.ones(2)) }),
+};
+
 export const OPTIMIZER_INSTANCES: Record<string, () => object> = {
   SGD: () => new torch.optim.SGD([paramWithGrad()], { lr: 0.1, momentum: 0.9 }),
   Adam: () => new torch.optim.Adam([paramWithGrad()]),
   AdamW: () => new torch.optim.AdamW([paramWithGrad()]),
   RMSprop: () => new torch.optim.RMSprop([paramWithGrad()]),
   Adagrad: () => new torch.optim.Adagrad([paramWithGrad()]),
+};
+
+/** An optimizer with momentum (which OneCycleLR cycles) for a scheduler to drive. */
+function schedulable(): torch.optim.SGD {
+  return new torch.optim.SGD([paramWithGrad()], { lr: 0.1, momentum: 0.9 });
+}
+
+export const SCHEDULER_INSTANCES: Record<string, () => object> = {
+  LambdaLR: () => new torch.optim.lrScheduler.LambdaLR(schedulable(), (epoch) => 0.95 ** epoch),
+  StepLR: () => new torch.optim.lrScheduler.StepLR(schedulable(), 2),
+  MultiStepLR: () => new torch.optim.lrScheduler.MultiStepLR(schedulable(), [1, 3]),
+  LinearLR: () => new torch.optim.lrScheduler.LinearLR(schedulable()),
+  ExponentialLR: () => new torch.optim.lrScheduler.ExponentialLR(schedulable(), 0.9),
+  CosineAnnealingLR: () => new torch.optim.lrScheduler.CosineAnnealingLR(schedulable(), 10),
+  OneCycleLR: () => new torch.optim.lrScheduler.OneCycleLR(schedulable(), 1, { totalSteps: 10 }),
+  ReduceLROnPlateau: () => new torch.optim.lrScheduler.ReduceLROnPlateau(schedulable()),
+};
+
+const dataset = (): torch.utils.data.TensorDataset => new torch.utils.data.TensorDataset(torch.arange(6).reshape(3, 2), torch.arange(3));
+
+/**
+ * Datasets, whose getItem takes an index. Samplers and DataLoader have no method that takes an argument
+ * (only their iterators): the constructors group walks what they are made with.
+ */
+export const DATA_INSTANCES: Record<string, () => object> = {
+  TensorDataset: dataset,
+  Subset: () => new torch.utils.data.Subset(dataset(), [0, 2]),
+  ConcatDataset: () => new torch.utils.data.ConcatDataset([dataset(), dataset()]),
 };
 
 /** Methods whose first argument is a name or a key: any string is a valid one. */
@@ -112,13 +182,20 @@ const NAME_FIRST = new Set(['registerParameter', 'registerBuffer', 'registerModu
 const NOT_PUBLIC = new Set([
   'updateGroup', 'stateOf', 'initState', 'namedMembers', 'loadFromStateDict', 'applyToTensors', 'checkInputDim', 'members',
   'cellWeights', 'checkInput', 'expectedStateSize', 'zeroStates', 'forwardSingleState', 'paddingPads', 'padded',
+  'checkStates', 'runLayers', 'runCell', 'startPass', 'load',
+  // The schedulers' (LRScheduler.start is PyTorch's __init__ tail).
+  'start', 'warnIfOutsideStep', 'currentLrs', 'closedFormLr', 'setMomentum', 'anneal', 'reset', 'isBetter', 'initIsBetter', 'reduceLr',
 ]);
 
-/** The methods of an instance (its class's and every base class's, by their most derived definition). */
-function instanceMethods(instance: object): [string, (...args: unknown[]) => unknown][] {
+/**
+ * The methods of an instance (its class's and every base class's below `stop`, by their most derived
+ * definition; `call` always).
+ */
+function instanceMethods(instance: object, stop: object): [string, (...args: unknown[]) => unknown][] {
   const found = new Map<string, (...args: unknown[]) => unknown>();
   for (let p: object | null = Object.getPrototypeOf(instance) as object | null; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
     for (const name of Object.getOwnPropertyNames(p)) {
+      if (p === stop && name !== 'call') continue;
       const d = Object.getOwnPropertyDescriptor(p, name);
       if (name !== 'constructor' && !NOT_PUBLIC.has(name) && !found.has(name) && typeof d?.value === 'function') found.set(name, d.value as (...args: unknown[]) => unknown);
     }
@@ -126,10 +203,14 @@ function instanceMethods(instance: object): [string, (...args: unknown[]) => unk
   return [...found];
 }
 
-/** Every method of every instance, each call on a fresh instance. */
-function instanceCallables(instances: Record<string, () => object>): Callable[] {
+/**
+ * Every method of every instance (below `stop`, see instanceMethods), each call on a fresh instance.
+ * `keysAreData`: methods whose object argument is a dict of data whose unknown keys are stored as
+ * given (a scheduler's loadStateDict, as PyTorch's `__dict__.update`), not an options object.
+ */
+function instanceCallables(instances: Record<string, () => object>, stop: object = Object.prototype, keysAreData: readonly string[] = []): Callable[] {
   return Object.entries(instances).flatMap(([cls, make]) => {
-    const methods = instanceMethods(make());
+    const methods = instanceMethods(make(), stop);
     const forward = methods.find(([name]) => name === 'forward')?.[1];
     return methods.map(([name, method]) => ({
       name: `${cls}.${name}`,
@@ -137,6 +218,7 @@ function instanceCallables(instances: Record<string, () => object>): Callable[] 
       // `call` passes its arguments on to forward: arguments past forward's are ignored, as JavaScript ignores them.
       signature: name === 'call' ? forward : method,
       namesAt: NAME_FIRST.has(name) ? [0] : undefined,
+      keysAreData: keysAreData.includes(name),
     }));
   });
 }
@@ -266,8 +348,14 @@ function callablesOf(group: Exclude<Group, 'layoutsT' | 'layoutsO'>): { callable
     }
     case 'modules':
       return { callables: instanceCallables(MODULE_INSTANCES), lists: argumentLists() };
+    case 'layers':
+      return { callables: instanceCallables(LAYER_INSTANCES, torch.nn.Module.prototype), lists: argumentLists() };
     case 'optimizers':
       return { callables: instanceCallables(OPTIMIZER_INSTANCES), lists: argumentLists() };
+    case 'schedulers':
+      return { callables: instanceCallables(SCHEDULER_INSTANCES, Object.prototype, ['loadStateDict']), lists: argumentLists() };
+    case 'dataObjects':
+      return { callables: instanceCallables(DATA_INSTANCES), lists: argumentLists() };
     case 'tensorFull':
       return { callables: tensorMethods().map((name) => methodCallable(name, 'f')), lists: argumentLists() };
     case 'tensorReceivers': {

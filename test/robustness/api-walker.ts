@@ -300,6 +300,8 @@ export interface Callable {
   listsHoldData?: boolean;
   /** Positions (0-based) that take a name or key, where any string is a valid argument. */
   namesAt?: readonly number[];
+  /** Its object arguments are dicts of data (a state dict), whose keys are not options. */
+  keysAreData?: boolean;
   /** Undoes what a successful call set up (beyond the global state the hooks restore). */
   cleanup?: (result: unknown) => void;
 }
@@ -362,7 +364,7 @@ export function walk(callables: readonly Callable[], lists: readonly ArgList[], 
       if (positions.length > 0) fail(`accepted the string '${BAD_STRING}' as argument ${positions.map((p) => p + 1).join(', ')}`);
       // A function that takes any value (torch.save's byte forms pickle any object) reads the keys of an
       // object argument as data, not as options.
-      const coerced = c.acceptsAnything ? [] : watched.readBad();
+      const coerced = c.acceptsAnything || c.keysAreData ? [] : watched.readBad();
       if (coerced.length > 0) fail(`accepted a bad value for option ${coerced.join(', ')}`);
       const why = malformed(result);
       if (why) fail(`returned a malformed tensor: ${why}`);
