@@ -175,6 +175,29 @@ export const DATA_INSTANCES: Record<string, () => object> = {
   ConcatDataset: () => new torch.utils.data.ConcatDataset([dataset(), dataset()]),
 };
 
+/**
+ * Classes that may check their arguments only when iterated (a sampler draws its indices, a DataLoader
+ * loads and collates its batches): made with the walk's arguments and iterated to the end.
+ */
+const ITERATED: Record<string, new (...args: never[]) => Iterable<unknown>> = {
+  DataLoader: torch.utils.data.DataLoader,
+  SequentialSampler: torch.utils.data.SequentialSampler,
+  RandomSampler: torch.utils.data.RandomSampler,
+  SubsetRandomSampler: torch.utils.data.SubsetRandomSampler,
+  WeightedRandomSampler: torch.utils.data.WeightedRandomSampler,
+  BatchSampler: torch.utils.data.BatchSampler,
+};
+
+function iteratedCallables(): Callable[] {
+  return Object.entries(ITERATED).map(([name, cls]) => {
+    const make = cls as unknown as new (...args: unknown[]) => Iterable<unknown>;
+    return { name: `[...new ${name}]`, fn: (...args: unknown[]) => [...new make(...args)], signature: cls as unknown as Callable['fn'], listsHoldData: LISTS_HOLD_DATA[name] !== undefined };
+  });
+}
+
+/** Static methods: made instances of their class. */
+const STATIC_METHODS: Callable[] = [{ name: 'nn.Embedding.fromPretrained', fn: torch.nn.Embedding.fromPretrained as Callable['fn'] }];
+
 /** Methods whose first argument is a name or a key: any string is a valid one. */
 const NAME_FIRST = new Set(['registerParameter', 'registerBuffer', 'registerModule', 'addModule', 'getSubmodule', 'getParameter', 'getBuffer', 'hasAttribute', 'get', 'set', 'has', 'delete', 'pop']);
 
@@ -349,13 +372,13 @@ function callablesOf(group: Exclude<Group, 'layoutsT' | 'layoutsO'>): { callable
     case 'modules':
       return { callables: instanceCallables(MODULE_INSTANCES), lists: argumentLists() };
     case 'layers':
-      return { callables: instanceCallables(LAYER_INSTANCES, torch.nn.Module.prototype), lists: argumentLists() };
+      return { callables: [...instanceCallables(LAYER_INSTANCES, torch.nn.Module.prototype), ...STATIC_METHODS], lists: argumentLists() };
     case 'optimizers':
       return { callables: instanceCallables(OPTIMIZER_INSTANCES), lists: argumentLists() };
     case 'schedulers':
       return { callables: instanceCallables(SCHEDULER_INSTANCES, Object.prototype, ['loadStateDict']), lists: argumentLists() };
     case 'dataObjects':
-      return { callables: instanceCallables(DATA_INSTANCES), lists: argumentLists() };
+      return { callables: [...instanceCallables(DATA_INSTANCES), ...iteratedCallables()], lists: argumentLists() };
     case 'tensorFull':
       return { callables: tensorMethods().map((name) => methodCallable(name, 'f')), lists: argumentLists() };
     case 'tensorReceivers': {

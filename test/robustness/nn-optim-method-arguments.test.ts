@@ -109,6 +109,8 @@ const OURS: Record<string, Case> = {
   'LSTMCell forward input': [() => new nn.LSTMCell(3, 2).call(bad(5)), "LSTMCell.forward(): argument 'input' (position 1) must be Tensor, not int"],
   'GRUCell forward hx': [() => new nn.GRUCell(3, 2).call(torch.ones(3), bad(5)), "GRUCell.forward(): argument 'hx' (position 2) must be Tensor, not int"],
   'Flatten forward input': [() => new nn.Flatten().call(bad('x')), "flatten(): argument 'input' (position 1) must be Tensor, not str"],
+  'Embedding.from_pretrained embeddings': [() => nn.Embedding.fromPretrained(bad('x')), "from_pretrained(): argument 'embeddings' (position 1) must be Tensor, not str"],
+  'Embedding.from_pretrained options': [() => nn.Embedding.fromPretrained(torch.ones(2, 3), bad('x')), 'from_pretrained(): expected an options object for the keyword arguments, but got str'],
   // PyTorch stores the epoch and fails in the schedule's arithmetic ("unsupported operand type(s)").
   'scheduler step epoch': [() => stepLR().step(bad('x')), "step(): argument 'epoch' must be int, not str"],
   // PyTorch: "dictionary update sequence element #0 has length 1; 2 is required"; a field of the wrong

@@ -7,6 +7,7 @@ import { Module, pyFloatRepr } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { boolOption, dtypeOption, floatArg, intArg, optionalTensorArg, optionsArg } from '../../tensor/args.js';
 import { normal_ } from '../init.js';
+import { checkTensor } from '../../ops/elementwise.js';
 import { embedding, resolvePaddingIdx, type EmbeddingOptions } from '../functional-core.js';
 
 export interface EmbeddingModuleOptions extends EmbeddingOptions {
@@ -57,9 +58,15 @@ export class Embedding extends Module {
 
   /** `Embedding.from_pretrained`: wraps `embeddings` (frozen unless freeze is false). */
   static fromPretrained(embeddings: Tensor, options: EmbeddingOptions & { freeze?: boolean } = {}): Embedding {
+    // PyTorch: "'str' object has no attribute 'dim'".
+    checkTensor(embeddings, 'from_pretrained', 'embeddings', 1);
+    const o = optionsArg(options, 'from_pretrained');
     if (embeddings.dim() !== 2) throw new Error('Embeddings parameter is expected to be 2-dimensional');
     const [rows, cols] = embeddings.shape;
-    return new Embedding(rows, cols, { ...options, weight: embeddings, freeze: options.freeze ?? true });
+    // Only from_pretrained's own options (a spread would read any key, an option it does not take too).
+    const { paddingIdx, maxNorm, normType, scaleGradByFreq, sparse } = o;
+    const freeze = boolOption(o.freeze, 'from_pretrained', 'freeze') ?? true;
+    return new Embedding(rows, cols, { paddingIdx, maxNorm, normType, scaleGradByFreq, sparse, weight: embeddings, freeze });
   }
 
   resetParameters(): void {
