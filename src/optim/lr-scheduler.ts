@@ -156,6 +156,14 @@ export abstract class LRScheduler {
         const name = want === 'float' && Number.isInteger(fields[key]) ? 'int' : want;
         throw new TypeError(`load_state_dict(): state_dict['${key}'] must be ${name}, not ${pyTypeName(value)}`);
       }
+      // A list of learning rates (baseLrs, _lastLr, minLrs) stays a list of numbers.
+      const current = fields[key];
+      if (Array.isArray(current) && current.length > 0 && current.every((v) => typeof v === 'number') && Array.isArray(value)) {
+        const wrong = (value as unknown[]).findIndex((v) => typeof v !== 'number');
+        if (wrong >= 0) {
+          throw new TypeError(`load_state_dict(): state_dict['${key}'] must be a list of floats, but found an element of type ${pyTypeName((value as unknown[])[wrong])}`);
+        }
+      }
     }
     for (const [key, value] of Object.entries(stateDict)) {
       if (key === 'optimizer') continue;

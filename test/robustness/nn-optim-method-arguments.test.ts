@@ -116,6 +116,7 @@ const OURS: Record<string, Case> = {
   // PyTorch: "dictionary update sequence element #0 has length 1; 2 is required"; a field of the wrong
   // kind it stores (a str last_epoch fails at the next step).
   'scheduler load_state_dict dict': [() => stepLR().loadStateDict(bad('x')), "load_state_dict(): argument 'state_dict' (position 1) must be a dict, not str"],
+  'scheduler load_state_dict list': [() => stepLR().loadStateDict({ baseLrs: ['x'] }), "load_state_dict(): state_dict['baseLrs'] must be a list of floats, but found an element of type str"],
   'scheduler load_state_dict field': [() => stepLR().loadStateDict({ lastEpoch: 'x' }), "load_state_dict(): state_dict['lastEpoch'] must be int, not str"],
   // PyTorch: "'NoneType' object is not iterable".
   'Sequential extend': [() => new nn.Sequential().extend(bad(null)), 'Sequential.extend should be called with an iterable, but got NoneType'],
