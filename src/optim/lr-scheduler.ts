@@ -27,11 +27,11 @@ function formatParam(name: string, optimizer: AnyOptimizer, param: number | read
 
 /**
  * step()'s epoch: PyTorch stores any value and fails later in the schedule's arithmetic ("unsupported
- * operand type(s)"), or not at all: an int is checked here.
+ * operand type(s)"), or not at all: a number (PyTorch's closed forms take a float epoch too) is checked here.
  */
 function checkEpoch(epoch: unknown): void {
-  if (epoch !== undefined && epoch !== null && (typeof epoch !== 'number' || !Number.isInteger(epoch))) {
-    throw new TypeError(`step(): argument 'epoch' must be int, not ${pyTypeName(epoch)}`);
+  if (epoch !== undefined && epoch !== null && typeof epoch !== 'number') {
+    throw new TypeError(`step(): argument 'epoch' must be int or float, not ${pyTypeName(epoch)}`);
   }
 }
 

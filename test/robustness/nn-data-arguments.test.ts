@@ -41,6 +41,7 @@ const PYTORCH: Record<string, Case> = {
   'DataLoader batch_size': [() => new data.DataLoader(dataset(), { batchSize: 0 }), 'batch_size should be a positive integer value, but got batch_size=0'],
   'Unflatten unflattened_size': [() => new nn.Unflatten(1, bad('a')), 'unflattened_size must be a tuple of ints, but found type str'],
   'Unflatten unflattened_size element': [() => new nn.Unflatten(1, bad([2, 'a'])), 'unflattened_size must be tuple of ints, but found element of type str at pos 1'],
+  'DataLoader batch of a batch_sampler': [() => [...new data.DataLoader(dataset(), { batchSampler: bad([0, 1]) })], "'int' object is not iterable"],
   'DataLoader drop_last': [() => new data.DataLoader(dataset(), { dropLast: bad('a') }), 'drop_last should be a boolean value, but got drop_last=a'],
 };
 

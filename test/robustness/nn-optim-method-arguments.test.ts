@@ -112,7 +112,7 @@ const OURS: Record<string, Case> = {
   'Embedding.from_pretrained embeddings': [() => nn.Embedding.fromPretrained(bad('x')), "from_pretrained(): argument 'embeddings' (position 1) must be Tensor, not str"],
   'Embedding.from_pretrained options': [() => nn.Embedding.fromPretrained(torch.ones(2, 3), bad('x')), 'from_pretrained(): expected an options object for the keyword arguments, but got str'],
   // PyTorch stores the epoch and fails in the schedule's arithmetic ("unsupported operand type(s)").
-  'scheduler step epoch': [() => stepLR().step(bad('x')), "step(): argument 'epoch' must be int, not str"],
+  'scheduler step epoch': [() => stepLR().step(bad('x')), "step(): argument 'epoch' must be int or float, not str"],
   // PyTorch: "dictionary update sequence element #0 has length 1; 2 is required"; a field of the wrong
   // kind it stores (a str last_epoch fails at the next step).
   'scheduler load_state_dict dict': [() => stepLR().loadStateDict(bad('x')), "load_state_dict(): argument 'state_dict' (position 1) must be a dict, not str"],

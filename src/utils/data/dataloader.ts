@@ -154,19 +154,30 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements Iterable<B>, Asy
     return this.asyncBatches(this.startPass());
   }
 
+  /**
+   * A batch sampler's batch of indices, or null without one (its values are single indices): decided by
+   * the loader, as PyTorch's fetcher does, not by what the sampler yields.
+   */
+  private batchOf(value: unknown): number[] | null {
+    if (this.batchSampler === null) return null;
+    // PyTorch iterates the batch: "'int' object is not iterable".
+    if (typeof value !== 'object' || value === null || !(Symbol.iterator in value)) throw new TypeError(`'${pyTypeName(value)}' object is not iterable`);
+    return [...(value as Iterable<number>)];
+  }
+
   private *batches(order: Iterator<number[] | number>): IterableIterator<B> {
     for (let next = order.next(); !next.done; next = order.next()) {
-      const indices = next.value;
-      if (typeof indices === 'number') yield this.collateFn(this.load(indices) as never);
-      else yield this.collateFn(indices.map((i) => this.load(i)));
+      const batch = this.batchOf(next.value);
+      if (batch === null) yield this.collateFn(this.load(next.value as number) as never);
+      else yield this.collateFn(batch.map((i) => this.load(i)));
     }
   }
 
   private async *asyncBatches(order: Iterator<number[] | number>): AsyncIterableIterator<B> {
     for (let next = order.next(); !next.done; next = order.next()) {
-      const indices = next.value;
-      if (typeof indices === 'number') yield await this.collateFn((await this.dataset.getItem(indices)) as never);
-      else yield await this.collateFn(await Promise.all(indices.map((i) => this.dataset.getItem(i))));
+      const batch = this.batchOf(next.value);
+      if (batch === null) yield await this.collateFn((await this.dataset.getItem(next.value as number)) as never);
+      else yield await this.collateFn(await Promise.all(batch.map((i) => this.dataset.getItem(i))));
     }
   }
 
