@@ -41,6 +41,9 @@ const PYTORCH: Record<string, Case> = {
   'DataLoader batch_size': [() => new data.DataLoader(dataset(), { batchSize: 0 }), 'batch_size should be a positive integer value, but got batch_size=0'],
   'Unflatten unflattened_size': [() => new nn.Unflatten(1, bad('a')), 'unflattened_size must be a tuple of ints, but found type str'],
   'Unflatten unflattened_size element': [() => new nn.Unflatten(1, bad([2, 'a'])), 'unflattened_size must be tuple of ints, but found element of type str at pos 1'],
+  'default_collate number then str': [() => data.defaultCollate(bad([1, 'a'])), "new(): invalid data type 'str'"],
+  // KeyError('a'), whose message is the key's repr.
+  'default_collate dicts without the same keys': [() => data.defaultCollate(bad([{ a: 1 }, { b: 1 }])), "'a'"],
   'DataLoader batch of a batch_sampler': [() => [...new data.DataLoader(dataset(), { batchSampler: bad([0, 1]) })], "'int' object is not iterable"],
   'DataLoader drop_last': [() => new data.DataLoader(dataset(), { dropLast: bad('a') }), 'drop_last should be a boolean value, but got drop_last=a'],
 };
@@ -126,6 +129,15 @@ test('null options are Python None: the defaults', () => {
   assert.deepEqual(new nn.LayerNorm(3, bad(null)).normalizedShape, [3]);
   assert.equal(new data.RandomSampler(dataset(), bad(null)).replacement, false);
   assert.equal(new nn.Linear(2, 3, bad(null)).bias?.shape[0], 3);
+});
+
+test("default_collate's dtypes follow the first element, as PyTorch's (recorded from PyTorch 1.13)", () => {
+  // An int first: torch.tensor(batch), the default dtype once a float follows; a float first: float64.
+  const dtypeOf = (batch: readonly unknown[]): torch.DType => (data.defaultCollate(batch) as unknown as torch.Tensor).dtype;
+  assert.equal(dtypeOf([1, 1.5]), torch.float32);
+  assert.equal(dtypeOf([1.5, 1]), torch.float64);
+  assert.equal(dtypeOf([1, 2]), torch.int64);
+  assert.equal(dtypeOf([1, true]), torch.int64);
 });
 
 test('init functions still take their arguments positionally or in an options object', () => {

@@ -6,7 +6,7 @@
 // PyTorch's iterator does, so the random numbers a training loop draws stay in step with PyTorch's.
 import { Tensor, pyTypeName } from '../../tensor/tensor.js';
 import { Generator, defaultGenerator } from '../../tensor/random.js';
-import { bool, float64, int64 } from '../../tensor/dtype.js';
+import { bool, float64, getDefaultDtype, int64 } from '../../tensor/dtype.js';
 import { tensor } from '../../tensor/factory.js';
 import { stack } from '../../ops/join.js';
 import { datasetArg, type MapDataset } from './dataset.js';
@@ -26,8 +26,9 @@ export type Collated<T> = T extends Tensor | number | bigint | boolean
 
 /**
  * PyTorch's default_collate: stacks tensors along a new first dimension; numbers become a tensor
- * (int64 when every value is an integer, float64 otherwise: JavaScript cannot tell 1 from 1.0, so a
- * batch of integral numbers counts as Python ints, as class labels are), bigints int64, booleans bool;
+ * (int64 when every value is an integer, float64 when the first is not, the default dtype when only a
+ * later one is not: JavaScript cannot tell 1 from 1.0, so an integral number counts as a Python int,
+ * as class labels are), bigints int64, booleans bool;
  * strings stay a list; arrays and plain objects are collated element by element.
  */
 export function defaultCollate<T>(batch: readonly T[]): Collated<T> {
@@ -46,8 +47,15 @@ function collate(batch: readonly unknown[]): unknown {
   const elem = batch[0];
   if (elem instanceof Tensor) return stack(batch as Tensor[], 0);
   if (typeof elem === 'number') {
+    // torch.tensor's message for a value it cannot hold (Could not infer dtype, from tensor(), is not PyTorch's here).
+    const other = batch.findIndex((v) => typeof v !== 'number' && typeof v !== 'boolean' && typeof v !== 'bigint');
+    if (other >= 0) throw new TypeError(`new(): invalid data type '${pyTypeName(batch[other])}'`);
     const values = batch as number[];
-    return tensor(values, { dtype: values.every(Number.isInteger) ? int64 : float64 });
+    // PyTorch: a float first element gives float64; an int one torch.tensor(batch), whose dtype is the
+    // default float dtype once a later value is not an integer (a bool or a bigint is one).
+    if (!Number.isInteger(elem)) return tensor(values, { dtype: float64 });
+    const integral = batch.every((v) => typeof v !== 'number' || Number.isInteger(v));
+    return tensor(values, { dtype: integral ? int64 : getDefaultDtype() });
   }
   if (typeof elem === 'bigint') return tensor(batch as bigint[], { dtype: int64 });
   if (typeof elem === 'boolean') return tensor(batch as boolean[], { dtype: bool });
@@ -60,7 +68,13 @@ function collate(batch: readonly unknown[]): unknown {
   if (isPlainObject(elem)) {
     const other = batch.find((b) => !isPlainObject(b));
     if (other !== undefined) throw unsupported(other);
-    return Object.fromEntries(Object.keys(elem).map((k) => [k, collate(batch.map((b) => (b as Record<string, unknown>)[k]))]));
+    return Object.fromEntries(
+      Object.keys(elem).map((k) => {
+        // Python's KeyError, whose message is the key's repr.
+        if (!batch.every((b) => Object.hasOwn(b as object, k))) throw new Error(`'${k}'`);
+        return [k, collate(batch.map((b) => (b as Record<string, unknown>)[k]))];
+      }),
+    );
   }
   throw unsupported(elem);
 }
