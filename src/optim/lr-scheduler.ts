@@ -4,7 +4,7 @@
 // `_lastLr`, `stepSize`, ...: PyTorch's snake_case in camelCase, see optimizer.ts). Cosines come from the
 // port of glibc's cos that Python's math.cos calls, so learning rates are PyTorch's to the last bit.
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
-import { isOptionsObject } from '../tensor/args.js';
+import { boolOption, floatArg, intArg, isOptionsObject, optionsArg } from '../tensor/args.js';
 import { warn } from '../tensor/warnings.js';
 import { glibcCos } from '../tensor/libm.js';
 import { Optimizer, type ParamGroup } from './optimizer.js';
@@ -16,9 +16,10 @@ const EPOCH_DEPRECATION_WARNING =
 type AnyOptimizer = Optimizer<{ lr: number }>;
 
 /** A value per parameter group, from one value or a list (PyTorch's `_format_param`). */
-function formatParam(name: string, optimizer: AnyOptimizer, param: number | readonly number[]): number[] {
+function formatParam(name: string, optimizer: AnyOptimizer, param: number | readonly number[], fn: string): number[] {
   const n = optimizer.paramGroups.length;
-  if (typeof param === 'number') return new Array<number>(n).fill(param);
+  if (!Array.isArray(param)) return new Array<number>(n).fill(floatArg(param, fn, name));
+  param.forEach((v: unknown, i) => floatArg(v, fn, `${name}[${i}]`));
   if (param.length !== n) {
     throw new Error(`${name} must have the same length as optimizer.param_groups. ${name} has ${param.length} values, param_groups has ${n}.`);
   }
@@ -38,6 +39,28 @@ function checkEpoch(epoch: unknown): void {
 /** load_state_dict's dict (PyTorch's `__dict__.update` fails on anything else with Python's own message). */
 function checkSchedulerState(stateDict: unknown): asserts stateDict is Record<string, unknown> {
   if (!isOptionsObject(stateDict)) throw new TypeError(`load_state_dict(): argument 'state_dict' (position 1) must be a dict, not ${pyTypeName(stateDict)}`);
+}
+
+/**
+ * A scheduler's options: PyTorch stores its arguments and fails at a later step (or computes NaN);
+ * their types are checked when the scheduler is made.
+ */
+function schedulerOptions<T extends { lastEpoch?: number }>(options: T | undefined, fn: string): T {
+  const o = optionsArg(options, fn);
+  if (o.lastEpoch !== undefined) intArg(o.lastEpoch, fn, 'last_epoch');
+  return o;
+}
+
+/** Python's ZeroDivisionError where a schedule divides by a period of 0 (JavaScript would give NaN). */
+const ZERO_DIVISION = { modulo: 'integer modulo by zero', floorDivision: 'integer division or modulo by zero', division: 'float division by zero' };
+
+function checkDivisor(divisor: number, op: keyof typeof ZERO_DIVISION): void {
+  if (divisor === 0) throw new Error(ZERO_DIVISION[op]);
+}
+
+/** A float option, or its default when not given. */
+function floatOption(value: unknown, fn: string, name: string, fallback: number): number {
+  return value === undefined ? fallback : floatArg(value, fn, name);
 }
 
 function checkOptimizer(optimizer: unknown): void {
@@ -197,14 +220,19 @@ export class LambdaLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[], options: { lastEpoch?: number } = {}) {
     super(optimizer);
+    const o = schedulerOptions(options, 'LambdaLR');
     const n = optimizer.paramGroups.length;
+    // PyTorch calls each at the first step: "'str' object is not callable".
+    for (const f of Array.isArray(lrLambda) ? lrLambda : [lrLambda]) {
+      if (typeof f !== 'function') throw new TypeError(`'${pyTypeName(f)}' object is not callable`);
+    }
     if (Array.isArray(lrLambda)) {
       if (lrLambda.length !== n) throw new Error(`Expected ${n} lr_lambdas, but got ${lrLambda.length}`);
       this.lrLambdas = [...lrLambda];
     } else {
       this.lrLambdas = new Array(n).fill(lrLambda);
     }
-    this.start(options.lastEpoch ?? -1);
+    this.start(o.lastEpoch ?? -1);
   }
 
   getLr(): number[] {
@@ -234,18 +262,23 @@ export class StepLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, stepSize: number, options: { gamma?: number; lastEpoch?: number } = {}) {
     super(optimizer);
+    const o = schedulerOptions(options, 'StepLR');
+    intArg(stepSize, 'StepLR', 'step_size', 2);
     this.stepSize = stepSize;
-    this.gamma = options.gamma ?? 0.1;
-    this.start(options.lastEpoch ?? -1);
+    this.gamma = floatOption(o.gamma, 'StepLR', 'gamma', 0.1);
+    this.start(o.lastEpoch ?? -1);
   }
 
   getLr(): number[] {
     this.warnIfOutsideStep();
-    if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return this.currentLrs();
+    if (this.lastEpoch === 0) return this.currentLrs();
+    checkDivisor(this.stepSize, 'modulo');
+    if (this.lastEpoch % this.stepSize !== 0) return this.currentLrs();
     return this.currentLrs().map((lr) => lr * this.gamma);
   }
 
   protected override closedFormLr(): number[] {
+    checkDivisor(this.stepSize, 'floorDivision');
     return this.baseLrs.map((base) => base * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
   }
 }
@@ -258,10 +291,17 @@ export class MultiStepLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, milestones: Iterable<number>, options: { gamma?: number; lastEpoch?: number } = {}) {
     super(optimizer);
+    const o = schedulerOptions(options, 'MultiStepLR');
+    if (!Array.isArray(milestones) && !(milestones instanceof Set)) {
+      throw new TypeError(`MultiStepLR(): argument 'milestones' (position 2) must be a list of ints, not ${pyTypeName(milestones)}`);
+    }
     this.milestones = new Map();
-    for (const m of milestones) this.milestones.set(m, (this.milestones.get(m) ?? 0) + 1);
-    this.gamma = options.gamma ?? 0.1;
-    this.start(options.lastEpoch ?? -1);
+    for (const m of milestones) {
+      intArg(m, 'MultiStepLR', 'milestones');
+      this.milestones.set(m, (this.milestones.get(m) ?? 0) + 1);
+    }
+    this.gamma = floatOption(o.gamma, 'MultiStepLR', 'gamma', 0.1);
+    this.start(o.lastEpoch ?? -1);
   }
 
   getLr(): number[] {
@@ -289,16 +329,19 @@ export class LinearLR extends LRScheduler {
     options: { startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number } = {},
   ) {
     super(optimizer);
-    const startFactor = options.startFactor ?? 1 / 3;
-    const endFactor = options.endFactor ?? 1;
+    const fn = 'LinearLR';
+    const o = schedulerOptions(options, fn);
+    const startFactor = floatOption(o.startFactor, fn, 'start_factor', 1 / 3);
+    const endFactor = floatOption(o.endFactor, fn, 'end_factor', 1);
     if (startFactor > 1 || startFactor <= 0) {
       throw new Error('Starting multiplicative factor expected to be greater than 0 and less or equal to 1.');
     }
     if (endFactor > 1 || endFactor < 0) throw new Error('Ending multiplicative factor expected to be between 0 and 1.');
     this.startFactor = startFactor;
     this.endFactor = endFactor;
-    this.totalIters = options.totalIters ?? 5;
-    this.start(options.lastEpoch ?? -1);
+    if (o.totalIters !== undefined) intArg(o.totalIters, fn, 'total_iters');
+    this.totalIters = o.totalIters ?? 5;
+    this.start(o.lastEpoch ?? -1);
   }
 
   getLr(): number[] {
@@ -322,8 +365,9 @@ export class ExponentialLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, gamma: number, options: { lastEpoch?: number } = {}) {
     super(optimizer);
-    this.gamma = gamma;
-    this.start(options.lastEpoch ?? -1);
+    const o = schedulerOptions(options, 'ExponentialLR');
+    this.gamma = floatArg(gamma, 'ExponentialLR', 'gamma', 2);
+    this.start(o.lastEpoch ?? -1);
   }
 
   getLr(): number[] {
@@ -344,15 +388,18 @@ export class CosineAnnealingLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, tMax: number, options: { etaMin?: number; lastEpoch?: number } = {}) {
     super(optimizer);
+    const o = schedulerOptions(options, 'CosineAnnealingLR');
+    intArg(tMax, 'CosineAnnealingLR', 'T_max', 2);
     this.tMax = tMax;
-    this.etaMin = options.etaMin ?? 0;
-    this.start(options.lastEpoch ?? -1);
+    this.etaMin = floatOption(o.etaMin, 'CosineAnnealingLR', 'eta_min', 0);
+    this.start(o.lastEpoch ?? -1);
   }
 
   getLr(): number[] {
     this.warnIfOutsideStep();
     const { lastEpoch: e, tMax, etaMin } = this;
     if (this._isInitial) return this.currentLrs();
+    checkDivisor(tMax, this._stepCount === 1 && e > 0 ? 'division' : 'modulo');
     if (this._stepCount === 1 && e > 0) {
       return this.baseLrs.map((base) => etaMin + ((base - etaMin) * (1 + glibcCos((e * Math.PI) / tMax))) / 2);
     }
@@ -365,6 +412,7 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 
   protected override closedFormLr(): number[] {
+    checkDivisor(this.tMax, 'division');
     return this.baseLrs.map((base) => this.etaMin + ((base - this.etaMin) * (1 + glibcCos((Math.PI * this.lastEpoch) / this.tMax))) / 2);
   }
 }
@@ -402,7 +450,9 @@ export class OneCycleLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, maxLr: number | number[], options: OneCycleLROptions = {}) {
     super(optimizer);
-    const { totalSteps, epochs, stepsPerEpoch } = options;
+    const fn = 'OneCycleLR';
+    const o = schedulerOptions(options, fn);
+    const { totalSteps, epochs, stepsPerEpoch } = o;
     if (totalSteps !== undefined) {
       if (totalSteps <= 0 || !Number.isInteger(totalSteps)) throw new Error(`Expected positive integer total_steps, but got ${pyNumberStr(totalSteps)}`);
       this.totalSteps = totalSteps;
@@ -415,10 +465,10 @@ export class OneCycleLR extends LRScheduler {
     } else {
       throw new Error('You must define either total_steps OR (epochs AND steps_per_epoch)');
     }
-    const pctStart = options.pctStart ?? 0.3;
+    const pctStart = floatOption(o.pctStart, fn, 'pct_start', 0.3);
     const total = this.totalSteps;
     const up = { endStep: pctStart * total - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' };
-    this._schedulePhases = options.threePhase
+    this._schedulePhases = boolOption(o.threePhase, fn, 'three_phase')
       ? [
           up,
           { endStep: 2 * pctStart * total - 2, startLr: 'maxLr', endLr: 'initialLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
@@ -426,13 +476,13 @@ export class OneCycleLR extends LRScheduler {
         ]
       : [up, { endStep: total - 1, startLr: 'maxLr', endLr: 'minLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' }];
     if (pctStart < 0 || pctStart > 1) throw new Error(`Expected float between 0 and 1 pct_start, but got ${pyNumberStr(pctStart)}`);
-    const anneal = options.annealStrategy ?? 'cos';
+    const anneal = o.annealStrategy ?? 'cos';
     if (anneal !== 'cos' && anneal !== 'linear') throw new Error(`anneal_strategy must be one of 'cos' or 'linear', instead got ${String(anneal)}`);
     this._annealFuncType = anneal;
-    const lastEpoch = options.lastEpoch ?? -1;
-    const divFactor = options.divFactor ?? 25;
-    const finalDivFactor = options.finalDivFactor ?? 1e4;
-    const maxLrs = formatParam('max_lr', optimizer, maxLr);
+    const lastEpoch = o.lastEpoch ?? -1;
+    const divFactor = floatOption(o.divFactor, fn, 'div_factor', 25);
+    const finalDivFactor = floatOption(o.finalDivFactor, fn, 'final_div_factor', 1e4);
+    const maxLrs = formatParam('max_lr', optimizer, maxLr, 'OneCycleLR');
     if (lastEpoch === -1) {
       optimizer.paramGroups.forEach((group, i) => {
         group.initialLr = maxLrs[i] / divFactor;
@@ -440,14 +490,14 @@ export class OneCycleLR extends LRScheduler {
         group.minLr = (group.initialLr as number) / finalDivFactor;
       });
     }
-    this.cycleMomentum = options.cycleMomentum ?? true;
+    this.cycleMomentum = boolOption(o.cycleMomentum, fn, 'cycle_momentum') ?? true;
     if (this.cycleMomentum) {
       if (!('momentum' in optimizer.defaults) && !('betas' in optimizer.defaults)) {
         throw new Error('optimizer must support momentum or beta1 with `cycle_momentum` option enabled');
       }
       this.useBeta1 = 'betas' in optimizer.defaults;
-      const maxMomentums = formatParam('max_momentum', optimizer, options.maxMomentum ?? 0.95);
-      const baseMomentums = formatParam('base_momentum', optimizer, options.baseMomentum ?? 0.85);
+      const maxMomentums = formatParam('max_momentum', optimizer, o.maxMomentum ?? 0.95, 'OneCycleLR');
+      const baseMomentums = formatParam('base_momentum', optimizer, o.baseMomentum ?? 0.85, 'OneCycleLR');
       if (lastEpoch === -1) {
         optimizer.paramGroups.forEach((group, i) => {
           this.setMomentum(group, maxMomentums[i]);
@@ -532,25 +582,29 @@ export class ReduceLROnPlateau extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
     super(optimizer);
-    const factor = options.factor ?? 0.1;
+    const fn = 'ReduceLROnPlateau';
+    const o = optionsArg(options, fn);
+    const factor = floatOption(o.factor, fn, 'factor', 0.1);
     if (factor >= 1.0) throw new Error('Factor should be < 1.0.');
     this.factor = factor;
-    const minLr = options.minLr ?? 0;
+    const minLr = o.minLr ?? 0;
     const n = optimizer.paramGroups.length;
     if (Array.isArray(minLr)) {
+      minLr.forEach((v: unknown, i) => floatArg(v, fn, `min_lr[${i}]`));
       if (minLr.length !== n) throw new Error(`expected ${n} min_lrs, got ${minLr.length}`);
       this.defaultMinLr = null;
       this.minLrs = [...minLr];
     } else {
-      this.defaultMinLr = minLr as number;
-      this.minLrs = new Array<number>(n).fill(minLr as number);
+      this.defaultMinLr = floatArg(minLr, fn, 'min_lr');
+      this.minLrs = new Array<number>(n).fill(this.defaultMinLr);
     }
-    this.patience = options.patience ?? 10;
-    this.cooldown = options.cooldown ?? 0;
-    this.eps = options.eps ?? 1e-8;
+    for (const [name, value] of [['patience', o.patience], ['cooldown', o.cooldown]] as const) if (value !== undefined) intArg(value, fn, name);
+    this.patience = o.patience ?? 10;
+    this.cooldown = o.cooldown ?? 0;
+    this.eps = floatOption(o.eps, fn, 'eps', 1e-8);
     this.lastEpoch = 0;
     this._lastLr = this.currentLrs();
-    this.initIsBetter(options.mode ?? 'min', options.threshold ?? 1e-4, options.thresholdMode ?? 'rel');
+    this.initIsBetter(o.mode ?? 'min', floatOption(o.threshold, fn, 'threshold', 1e-4), o.thresholdMode ?? 'rel');
     this.reset();
   }
 

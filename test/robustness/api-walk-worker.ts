@@ -163,6 +163,20 @@ export const SCHEDULER_INSTANCES: Record<string, () => object> = {
   ReduceLROnPlateau: () => new torch.optim.lrScheduler.ReduceLROnPlateau(schedulable()),
 };
 
+/**
+ * The schedulers' constructors with a valid optimizer first: the constructors group passes the bad
+ * values first, so that the optimizer check answers before the schedule's own arguments are read.
+ */
+function schedulerConstructors(): Callable[] {
+  return Object.entries(torch.optim.lrScheduler)
+    .filter(([, c]) => isClass(c) && c !== torch.optim.lrScheduler.LRScheduler)
+    .map(([name, c]) => {
+      const cls = c as unknown as new (...args: unknown[]) => unknown;
+      // The optimizer is the signature's first parameter: the walk's arguments are the rest.
+      return { name: `new optim.lrScheduler.${name}(optimizer, ...)`, fn: (...args: unknown[]) => new cls(schedulable(), ...args) };
+    });
+}
+
 const dataset = (): torch.utils.data.TensorDataset => new torch.utils.data.TensorDataset(torch.arange(6).reshape(3, 2), torch.arange(3));
 
 /**
@@ -376,7 +390,7 @@ function callablesOf(group: Exclude<Group, 'layoutsT' | 'layoutsO'>): { callable
     case 'optimizers':
       return { callables: instanceCallables(OPTIMIZER_INSTANCES), lists: argumentLists() };
     case 'schedulers':
-      return { callables: instanceCallables(SCHEDULER_INSTANCES, Object.prototype, ['loadStateDict']), lists: argumentLists() };
+      return { callables: [...instanceCallables(SCHEDULER_INSTANCES, Object.prototype, ['loadStateDict']), ...schedulerConstructors()], lists: argumentLists() };
     case 'dataObjects':
       return { callables: [...instanceCallables(DATA_INSTANCES), ...iteratedCallables()], lists: argumentLists() };
     case 'tensorFull':

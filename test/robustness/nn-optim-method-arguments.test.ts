@@ -15,6 +15,7 @@ const lin = (): torch.nn.Linear => new nn.Linear(3, 2);
 const param = (): torch.Tensor => torch.ones(2, { requiresGrad: true });
 const sgd = (): torch.optim.SGD => new torch.optim.SGD([param()], { lr: 0.1 });
 const stepLR = (): torch.optim.lrScheduler.StepLR => new torch.optim.lrScheduler.StepLR(sgd(), 2);
+const stepLR0 = (): torch.optim.lrScheduler.StepLR => new torch.optim.lrScheduler.StepLR(sgd(), 0);
 const plateau = (): torch.optim.lrScheduler.ReduceLROnPlateau => new torch.optim.lrScheduler.ReduceLROnPlateau(sgd());
 const subset = (): torch.utils.data.Subset<torch.Tensor[]> => new torch.utils.data.Subset(new torch.utils.data.TensorDataset(torch.ones(3)), [0, 2]);
 
@@ -38,6 +39,9 @@ const PYTORCH: Record<string, Case> = {
   'ReduceLROnPlateau step str': [() => plateau().step(bad('x')), "could not convert string to float: 'x'"],
   'ReduceLROnPlateau step list': [() => plateau().step(bad([1])), "float() argument must be a string or a real number, not 'list'"],
   'ReduceLROnPlateau step None': [() => plateau().step(bad(null)), "float() argument must be a string or a real number, not 'NoneType'"],
+  'StepLR step_size 0': [() => stepLR0().step(), 'integer modulo by zero'],
+  'CosineAnnealingLR T_max 0': [() => new torch.optim.lrScheduler.CosineAnnealingLR(sgd(), 0).step(), 'integer modulo by zero'],
+  'LambdaLR lr_lambda': [() => new torch.optim.lrScheduler.LambdaLR(sgd(), bad('x')), "'str' object is not callable"],
   'Subset index': [() => subset().getItem(bad('x')), 'list indices must be integers or slices, not str'],
   'to integer dtype': [() => lin().to(torch.int64), 'nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.int64'],
   'load_state_dict not a dict': [() => lin().loadStateDict(bad('x')), "Expected state_dict to be dict-like, got <class 'str'>."],
@@ -115,6 +119,14 @@ const OURS: Record<string, Case> = {
   'scheduler step epoch': [() => stepLR().step(bad('x')), "step(): argument 'epoch' must be int or float, not str"],
   // PyTorch: "dictionary update sequence element #0 has length 1; 2 is required"; a field of the wrong
   // kind it stores (a str last_epoch fails at the next step).
+  // PyTorch stores a scheduler's arguments and fails at a later step ("unsupported operand type(s)").
+  'StepLR step_size': [() => new torch.optim.lrScheduler.StepLR(sgd(), bad('x')), "StepLR(): argument 'step_size' (position 2) must be int, not str"],
+  'StepLR gamma': [() => new torch.optim.lrScheduler.StepLR(sgd(), 1, { gamma: bad('x') }), "StepLR(): argument 'gamma' must be float, not str"],
+  'ExponentialLR gamma': [() => new torch.optim.lrScheduler.ExponentialLR(sgd(), bad('x')), "ExponentialLR(): argument 'gamma' (position 2) must be float, not str"],
+  'MultiStepLR milestones': [() => new torch.optim.lrScheduler.MultiStepLR(sgd(), bad([1, 'x'])), "MultiStepLR(): argument 'milestones' must be int, not str"],
+  'OneCycleLR max_lr': [() => new torch.optim.lrScheduler.OneCycleLR(sgd(), bad('x'), { totalSteps: 10 }), "OneCycleLR(): argument 'max_lr' must be float, not str"],
+  'ReduceLROnPlateau patience': [() => new torch.optim.lrScheduler.ReduceLROnPlateau(sgd(), { patience: bad('x') }), "ReduceLROnPlateau(): argument 'patience' must be int, not str"],
+  'LinearLR last_epoch': [() => new torch.optim.lrScheduler.LinearLR(sgd(), { lastEpoch: bad(1.5) }), "LinearLR(): argument 'last_epoch' must be int, not float"],
   'scheduler load_state_dict dict': [() => stepLR().loadStateDict(bad('x')), "load_state_dict(): argument 'state_dict' (position 1) must be a dict, not str"],
   'scheduler load_state_dict list': [() => stepLR().loadStateDict({ baseLrs: ['x'] }), "load_state_dict(): state_dict['baseLrs'] must be a list of floats, but found an element of type str"],
   'scheduler load_state_dict field': [() => stepLR().loadStateDict({ lastEpoch: 'x' }), "load_state_dict(): state_dict['lastEpoch'] must be int, not str"],
