@@ -12,6 +12,7 @@ import { StealPolicy } from './steal-policy.js';
 import { sumTo } from '../ops/reduce.js';
 import { stack } from '../ops/join.js';
 import { onesOf, zerosLike } from '../tensor/factory.js';
+import { addInto } from '../ops/elementwise.js';
 import { lateBound } from '../tensor/late-bound.js';
 import { optionsArg } from '../tensor/args.js';
 
@@ -245,8 +246,12 @@ class ReadyQueue {
   }
 }
 
-/** Adds `grad` to slot `index` of the task's buffer (created on first use). */
-function accumulateInto(task: Task, index: number, grad: MaybeTensor): void {
+/**
+ * Adds `grad` to slot `index` of the task's buffer (created on first use). Outside createGraph the sum
+ * is written into one of the two when the run owns it (`inPlace`): a fresh output is a pass over cold
+ * memory, the addends' were just written.
+ */
+function accumulateInto(task: Task, index: number, grad: MaybeTensor, inPlace: StealPolicy | null): void {
   if (grad === null) return;
   let buffer = task.buffer;
   if (buffer === null) {
@@ -257,7 +262,11 @@ function accumulateInto(task: Task, index: number, grad: MaybeTensor): void {
     task.buffer = buffer;
   }
   const existing = buffer[index];
-  buffer[index] = existing === null || existing === undefined ? grad : existing.add(grad);
+  if (existing === null || existing === undefined) buffer[index] = grad;
+  else if (inPlace !== null && inPlace.mayAddInto(existing) && addInto(existing, grad)) return;
+  // a + b and b + a are the same floats, so which one holds the sum does not change it.
+  else if (inPlace !== null && inPlace.mayAddInto(grad) && addInto(grad, existing)) buffer[index] = grad;
+  else buffer[index] = existing.add(grad);
 }
 
 /** The task of a node this run has reached. */
@@ -302,7 +311,9 @@ function reach(node: Node, run: object, runsAll: boolean, discovered: Task[]): T
 function execute(roots: Edge[], rootGrads: MaybeTensor[], options: EngineOptions, run: object, discovered: Task[]): MaybeTensor[] {
   // Plain backward runs everything reachable; with targets, `needed` is worked out below.
   const runsAll = options.targets === undefined;
-  for (let i = 0; i < roots.length; i++) accumulateInto(reach(roots[i][0] as Node, run, runsAll, discovered), roots[i][1], rootGrads[i]);
+  const steal = new StealPolicy();
+  const inPlace = options.createGraph ? null : steal;
+  for (let i = 0; i < roots.length; i++) accumulateInto(reach(roots[i][0] as Node, run, runsAll, discovered), roots[i][1], rootGrads[i], inPlace);
 
   // Dependencies: how many edges from reachable nodes point at each node. Each node is expanded once.
   for (let k = 0; k < discovered.length; k++) {
@@ -321,7 +332,6 @@ function execute(roots: Edge[], rootGrads: MaybeTensor[], options: EngineOptions
     markNeeded(discovered, options.capture);
   }
 
-  const steal = new StealPolicy();
   const queue = new ReadyQueue();
   for (let i = 0; i < roots.length; i++) {
     const task = taskOf(roots[i][0] as Node);
@@ -337,7 +347,10 @@ function execute(roots: Edge[], rootGrads: MaybeTensor[], options: EngineOptions
     const inputs = task.buffer ?? new Array<MaybeTensor>(node.numOutputs).fill(null);
     task.buffer = null;
     callTensorPreHooks(node, inputs, steal);
-    if (options.capture && task.isTarget) task.captured = inputs.slice();
+    if (options.capture && task.isTarget) {
+      task.captured = inputs.slice();
+      steal.noteHandedOut(inputs);
+    }
     if (!task.needed) continue;
     const outputs = evaluate(node, inputs, options, steal);
     const edges = node.nextEdges;
@@ -347,7 +360,7 @@ function execute(roots: Edge[], rootGrads: MaybeTensor[], options: EngineOptions
       const childTask = taskOf(child);
       childTask.dependencies--;
       if (!childTask.needed && !(options.capture && childTask.isTarget)) continue;
-      accumulateInto(childTask, edges[i][1], outputs[i] ?? null);
+      accumulateInto(childTask, edges[i][1], outputs[i] ?? null, inPlace);
       if (childTask.dependencies === 0 && !childTask.queued) {
         childTask.queued = true;
         queue.push(childTask);

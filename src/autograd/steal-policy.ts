@@ -1,4 +1,4 @@
-// Which gradient buffers the engine may hand to a leaf as its `.grad` without a copy.
+// Which gradient buffers the engine may hand to a leaf as its `.grad` without a copy, or add into.
 import type { Tensor } from '../tensor/tensor.js';
 import { sameShape } from '../tensor/layout.js';
 import { storageCount } from '../tensor/storage.js';
@@ -41,13 +41,30 @@ export class StealPolicy {
     }
   }
 
+  /** Marks gradients handed out of the run (autograd.grad's captured ones): never written or taken. */
+  noteHandedOut(grads: readonly MaybeTensor[]): void {
+    for (const g of grads) if (g !== null && g !== undefined) g.storage_.claimedBy = this;
+  }
+
+  /** Whether `grad`'s storage is this run's own: made by built-in formulas, shared with nothing. */
+  private isPrivate(grad: Tensor): boolean {
+    const storage = grad.storage_;
+    return !this.userCodeRan && storage.serial >= this.firstFresh && storage.claimedBy !== this;
+  }
+
+  /**
+   * Whether the engine may add another gradient into `grad`'s elements in place (PyTorch's InputBuffer
+   * accumulates in place into a buffer nobody else references): private, and all of its storage.
+   */
+  mayAddInto(grad: Tensor): boolean {
+    return this.isPrivate(grad) && grad.offset_ === 0 && grad.storage_.length === grad.numel() && grad.isContiguous();
+  }
+
   /** Takes `grad` for `variable.grad` when that is safe and keeps the layout `.grad` must have. */
   take(grad: Tensor, variable: Tensor): boolean {
     const storage = grad.storage_;
     const owned =
-      !this.userCodeRan &&
-      storage.serial >= this.firstFresh &&
-      storage.claimedBy !== this &&
+      this.isPrivate(grad) &&
       grad.offset_ === 0 &&
       sameShape(grad.shape_, variable.shape_) &&
       storage.length === variable.numel() &&

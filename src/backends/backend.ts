@@ -106,6 +106,12 @@ export interface Backend {
   describe(): string;
   /** Called when the backend becomes the active one (set-up that only its use justifies). */
   activate?(): void;
+  /**
+   * A float array of `length` elements whose contents are unspecified, for the output of a primitive
+   * that writes every element; null to decline (the caller then allocates a zeroed one). Zeroing a
+   * large fresh array is a pass over memory as long as the kernel's own (a quarter of W2's time).
+   */
+  uninitialisedFloats?(type: Float32ArrayConstructor | Float64ArrayConstructor, length: number): FloatArray | null;
 
   /**
    * out[b, i, j] += sum over p of a[b, i, p] * b[b, p, j] (as js/gemm.ts), float32 or float64, all

@@ -2,9 +2,9 @@
 // and the unary/binary/ternary kernels of the JS backend. No autograd here.
 import { DType, float32, int64, resultType } from '../tensor/dtype.js';
 import { castArray, castElement, type Element } from '../tensor/storage.js';
-import { broadcastShapes, expandedStrides, sameShape } from '../tensor/layout.js';
+import { broadcastShapes, expandedStrides, numelOf, sameShape } from '../tensor/layout.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
-import { emptyTensor, emptyTensorOfShape, scalarData, scalarTensor, type Scalar } from '../tensor/factory.js';
+import { emptyTensor, emptyTensorOfShape, scalarData, scalarTensor, tensorOfShape, type Scalar } from '../tensor/factory.js';
 import { map1, map2, map3, runStep, type StridedOperand } from '../backends/js/strided.js';
 import { isFloatArray, jsBackend, type Backend, type BinaryOpName, type FloatArray, type RunOperand, type UnaryOpName } from '../backends/backend.js';
 import { binaryRun, unaryRun } from '../backends/js/elementwise.js';
@@ -194,6 +194,32 @@ function binaryRunOperand(x: TensorOrScalar, dtype: DType, shape: readonly numbe
   return { data, offset: 0, step: 0 };
 }
 
+/**
+ * The output of a named primitive over `shape`: the backend or the JS loops that run it write every
+ * element, so it may come from the active backend without zeroing.
+ */
+function runOutput(shape: readonly number[], dtype: DType): Tensor {
+  const uninitialised = activeBackend().uninitialisedFloats;
+  if (uninitialised === undefined) return emptyTensorOfShape(shape, dtype);
+  const data = uninitialised(dtype === float32 ? Float32Array : Float64Array, numelOf(shape));
+  return data === null ? emptyTensorOfShape(shape, dtype) : tensorOfShape(data, shape, dtype);
+}
+
+/**
+ * Adds `other` into `target`'s own elements with the named primitive: both float tensors of one dtype
+ * and shape, `target` dense over all of its storage. False, with nothing written, for any other case.
+ * Not an op (no checks, no autograd, no version bump): for buffers only their owner sees.
+ */
+export function addInto(target: Tensor, other: Tensor): boolean {
+  const dtype = target.dtype_;
+  const out = target.storage_.data;
+  if (other.dtype_ !== dtype || !isFloatArray(out) || !sameShape(target.shape_, other.shape_)) return false;
+  if (target.offset_ !== 0 || out.length !== target.numel() || !target.isContiguous()) return false;
+  const a = tensorRun(target, dtype, target.shape_);
+  const b = tensorRun(other, dtype, target.shape_);
+  return a !== null && b !== null && offerBinary('add', a, b, out);
+}
+
 /** Runs a named binary primitive on the active backend or, where it declines, on the JS backend's loops. */
 function offerBinary(name: BinaryOpName, a: RunOperand, b: RunOperand, out: FloatArray): boolean {
   const active = activeBackend();
@@ -230,7 +256,7 @@ export function unaryKernel(x: Tensor, kernel: Kernel1, computeDtype: DType, out
   if (name !== undefined && computeDtype === outDtype) {
     const run = tensorRun(x, computeDtype, x.shape_);
     if (run !== null) {
-      const out = emptyTensorOfShape(x.shape_, outDtype);
+      const out = runOutput(x.shape_, outDtype);
       if (offerUnary(name, run, out.storage_.data as FloatArray)) return out;
     }
   }
@@ -253,7 +279,7 @@ export function binaryKernel(x: TensorOrScalar, y: TensorOrScalar, kernel: Kerne
     const ra = binaryRunOperand(x, computeDtype, shape, 0);
     const rb = ra === null ? null : binaryRunOperand(y, computeDtype, shape, 1);
     if (rb !== null) {
-      const out = emptyTensorOfShape(shape, outDtype);
+      const out = runOutput(shape, outDtype);
       if (offerBinary(name, ra as RunOperand, rb, out.storage_.data as FloatArray)) return out;
     }
   }

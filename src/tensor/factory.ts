@@ -86,7 +86,12 @@ export function emptyTensor(shape: readonly number[], dtype: DType): Tensor {
  * make results of an operand's shape, and copying it was a visible share of their cost.
  */
 export function emptyTensorOfShape(shape: readonly number[], dtype: DType): Tensor {
-  return new Tensor(new Storage(allocateFor(shape, dtype)), shape as number[], stridesOfShape(shape), 0, dtype);
+  return tensorOfShape(allocateFor(shape, dtype), shape, dtype);
+}
+
+/** @internal A contiguous tensor of `shape` over `data` (of its numel), keeping `shape` as emptyTensorOfShape does. */
+export function tensorOfShape(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
+  return new Tensor(new Storage(data), shape as number[], stridesOfShape(shape), 0, dtype);
 }
 
 // The latest shape array given to emptyTensorOfShape and its contiguous strides. Results of small ops

@@ -380,6 +380,8 @@ function edgyArray(Ctor: FloatCtor, n: number, rand: () => number): FloatArray {
   return a;
 }
 
+// Outputs start as NaN: the op layer gives these primitives uninitialised memory (uninitialisedFloats),
+// so both the addon and the JS loops it falls back to must write every element.
 test('unary and binary ops equal the JS loops (runs and repeated values, large runs on both threads)', { skip }, () => {
   const backend = native as NativeBackend;
   const rand = random(5);
@@ -393,10 +395,10 @@ test('unary and binary ops equal the JS loops (runs and repeated values, large r
         const rb = { data: b, offset: 1, step: bStep };
         for (const op of UNARY) {
           if (bStep === 0 && aStep === 1 || aStep !== bStep) continue;
-          const expected = new Ctor(n);
+          const expected = new Ctor(n).fill(NaN);
           jsBackend.unary?.(op, ra, expected, n);
           const actual = sameWithThreads(backend, () => {
-            const out = new Ctor(n);
+            const out = new Ctor(n).fill(NaN);
             assert.equal(backend.unary?.(op, ra, out, n), true);
             return out;
           }, op);
@@ -405,10 +407,10 @@ test('unary and binary ops equal the JS loops (runs and repeated values, large r
           else assert.deepEqual(actual, expected, what);
         }
         for (const op of BINARY) {
-          const expected = new Ctor(n);
+          const expected = new Ctor(n).fill(NaN);
           jsBackend.binary?.(op, ra, rb, expected, n);
           const actual = sameWithThreads(backend, () => {
-            const out = new Ctor(n);
+            const out = new Ctor(n).fill(NaN);
             assert.equal(backend.binary?.(op, ra, rb, out, n), true);
             return out;
           }, op);
@@ -480,6 +482,19 @@ test('sumBlocks: the sums around a block of kept dims, bit-identical to double a
     assert.equal(backend.sumBlocks?.(a, 0, 2, 4, 1, new Ctor(4)), false, 'too small to pay for the call');
   }
   assert.equal(backend.sumBlocks?.(new Float32Array(4096), 0, 64, 64, 1, new Float64Array(64)), false, 'mixed dtypes');
+});
+
+test('uninitialisedFloats: whole arrays of the asked type and length from 32 KiB on, declined below', { skip }, () => {
+  const backend = native as NativeBackend;
+  for (const [Ctor, length] of [[Float32Array, 8192], [Float64Array, 4096], [Float32Array, 1_000_003]] as const) {
+    const a = backend.uninitialisedFloats?.(Ctor, length);
+    assert.ok(a instanceof Ctor, `${Ctor.name} of ${length}`);
+    assert.equal(a.length, length);
+    assert.equal(a.byteOffset, 0);
+    assert.equal(a.buffer.byteLength, length * Ctor.BYTES_PER_ELEMENT);
+  }
+  assert.equal(backend.uninitialisedFloats?.(Float32Array, 8191), null);
+  assert.equal(backend.uninitialisedFloats?.(Float64Array, 4095), null);
 });
 
 test('torch.backends lists the native backend and describes it', { skip }, () => {
