@@ -36,23 +36,24 @@ export interface GradOptions {
 const CREATE_GRAPH_WARNING =
   'Using backward() with create_graph=True will create a reference cycle between the parameter and its gradient which can cause a memory leak. We recommend using autograd.grad when creating the graph to avoid this. If you have to use this function, make sure to reset the .grad fields of your parameters to None after use to break the cycle and avoid the leak.';
 
-function asTensorList(value: Tensor | readonly unknown[], what: string): Tensor[] {
-  if (!(value instanceof Tensor) && !Array.isArray(value)) throw new TypeError(`${what} must be a Tensor or a list of Tensors, but got ${pyTypeName(value)}`);
-  const list = value instanceof Tensor ? [value] : [...value];
-  for (const t of list) {
-    if (!(t instanceof Tensor)) throw new TypeError(`${what} must be Tensors, but got ${pyTypeName(t)}`);
+/** A tensor, or a list of tensors (read during the call only, so not copied), as a list. */
+function asTensorList(value: Tensor | readonly unknown[], what: string): readonly Tensor[] {
+  if (value instanceof Tensor) return [value];
+  if (!Array.isArray(value)) throw new TypeError(`${what} must be a Tensor or a list of Tensors, but got ${pyTypeName(value)}`);
+  for (let i = 0; i < value.length; i++) {
+    if (!(value[i] instanceof Tensor)) throw new TypeError(`${what} must be Tensors, but got ${pyTypeName(value[i])}`);
   }
-  return list as Tensor[];
+  return value as readonly Tensor[];
 }
 
 /** PyTorch's `_make_grads`: checks given gradients and creates the implicit ones. */
-function makeGrads(outputs: Tensor[], grads: readonly unknown[], batched: boolean): MaybeTensor[] {
+function makeGrads(outputs: readonly Tensor[], grads: readonly unknown[], batched: boolean): MaybeTensor[] {
   const made = new Array<MaybeTensor>(outputs.length);
   for (let i = 0; i < outputs.length; i++) made[i] = makeGrad(outputs, i, grads, batched);
   return made;
 }
 
-function makeGrad(outputs: Tensor[], i: number, grads: readonly unknown[], batched: boolean): MaybeTensor {
+function makeGrad(outputs: readonly Tensor[], i: number, grads: readonly unknown[], batched: boolean): MaybeTensor {
   const out = outputs[i];
   const grad = grads[i] ?? null;
   if (grad instanceof Tensor) {
@@ -78,7 +79,7 @@ function makeGrad(outputs: Tensor[], i: number, grads: readonly unknown[], batch
   throw new TypeError(`gradients can be either Tensors or None, but got ${pyTypeName(grad)}`);
 }
 
-function rootEdges(outputs: Tensor[]): Edge[] {
+function rootEdges(outputs: readonly Tensor[]): Edge[] {
   const edges = new Array<Edge>(outputs.length);
   for (let i = 0; i < outputs.length; i++) {
     const edge = outputs[i].gradientEdge();
@@ -89,12 +90,12 @@ function rootEdges(outputs: Tensor[]): Edge[] {
 }
 
 /** `t.backward(...)` and `torch.autograd.backward(...)`. */
-export function runBackward(roots: Tensor[], grads: readonly unknown[], opts: BackwardOptions): void {
+export function runBackward(roots: Tensor[], grads: readonly unknown[], opts: BackwardOptions | undefined): void {
   const tensors = asTensorList(roots, 'tensors');
   const options = optionsArg(opts, 'backward');
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph;
-  let inputs: Tensor[] | undefined;
+  let inputs: readonly Tensor[] | undefined;
   if (options.inputs !== undefined) {
     inputs = asTensorList(options.inputs, 'inputs');
     if (inputs.length === 0) throw new Error('`inputs` argument to `backward()` cannot be empty.');
@@ -255,8 +256,13 @@ function accumulateInto(task: Task, index: number, grad: MaybeTensor, inPlace: S
   if (grad === null) return;
   let buffer = task.buffer;
   if (buffer === null) {
-    // Preallocated rather than grown by push: growing an empty array allocates room for many more.
     const n = task.node.numOutputs;
+    if (n === 1) {
+      // Most nodes have one output: a literal is the cheapest array.
+      task.buffer = [grad];
+      return;
+    }
+    // Preallocated rather than grown by push: growing an empty array allocates room for many more.
     buffer = new Array<MaybeTensor>(n);
     for (let i = 0; i < n; i++) buffer[i] = null;
     task.buffer = buffer;
@@ -276,10 +282,11 @@ function taskOf(node: Node): Task {
 
 function runEngine(roots: Edge[], rootGrads: MaybeTensor[], options: EngineOptions): MaybeTensor[] {
   const previousMode = swapGradEnabled(options.createGraph);
-  const run = {};
+  // The run's steal policy is made for it alone, so it also stands for the run in its tasks.
+  const steal = new StealPolicy();
   const discovered: Task[] = [];
   try {
-    return execute(roots, rootGrads, options, run, discovered);
+    return execute(roots, rootGrads, options, steal, discovered);
   } finally {
     // Runs nest (a hook may call backward): each node gets back the task of the run it belonged to.
     for (let k = discovered.length - 1; k >= 0; k--) discovered[k].node.task = discovered[k].previous;
@@ -308,10 +315,10 @@ function reach(node: Node, run: object, runsAll: boolean, discovered: Task[]): T
   return task;
 }
 
-function execute(roots: Edge[], rootGrads: MaybeTensor[], options: EngineOptions, run: object, discovered: Task[]): MaybeTensor[] {
+function execute(roots: Edge[], rootGrads: MaybeTensor[], options: EngineOptions, steal: StealPolicy, discovered: Task[]): MaybeTensor[] {
+  const run = steal;
   // Plain backward runs everything reachable; with targets, `needed` is worked out below.
   const runsAll = options.targets === undefined;
-  const steal = new StealPolicy();
   const inPlace = options.createGraph ? null : steal;
   for (let i = 0; i < roots.length; i++) accumulateInto(reach(roots[i][0] as Node, run, runsAll, discovered), roots[i][1], rootGrads[i], inPlace);
 

@@ -62,6 +62,8 @@ export abstract class Node {
   declare retainGradTargets: Map<number, Tensor> | null;
   /** @internal The engine's record of this node during a backward that reached it. */
   declare task: Task | null;
+  /** The edge into output 0, made when first asked for: most nodes have one output, used by the next op. */
+  private declare edgeTo0: Edge | null;
   declare readonly nextEdges: Edge[];
   declare readonly inputMetadata: (InputMetadata | null)[];
   /**
@@ -80,9 +82,16 @@ export abstract class Node {
     this.tensorPreHooks = null;
     this.retainGradTargets = null;
     this.task = null;
+    this.edgeTo0 = null;
     this.nextEdges = nextEdges;
     this.inputMetadata = inputMetadata;
     this.numOutputs = numOutputs;
+  }
+
+  /** The edge into output `outputNr` (edges are never changed, so one may be shared). */
+  edgeTo(outputNr: number): Edge {
+    if (outputNr !== 0) return [this, outputNr];
+    return (this.edgeTo0 ??= [this, 0]);
   }
 
   /** A stable unique id shown where PyTorch shows an address. */
@@ -202,11 +211,16 @@ export class SavedTensor {
   }
 }
 
-/** Backward formula of an op: gradients of the inputs from the gradients of the outputs. */
-export type BackwardFormula = (
+/**
+ * Backward formula of an op: gradients of the inputs from the gradients of the outputs. `args` are the
+ * forward's non-tensor values the formula needs (shapes, dims, numbers), recorded with it: a formula
+ * made once and given them costs less than a closure made per call, whose first call compiles it.
+ */
+export type BackwardFormula<A = undefined> = (
   grads: MaybeTensor[],
   saved: Tensor[],
   needsInputGrad: readonly boolean[],
+  args: A,
 ) => MaybeTensor[];
 
 /** What formulas of ops that save nothing receive (they never write to it). */
@@ -217,7 +231,9 @@ const NO_SAVED_TENSORS: (SavedTensor | null)[] = [];
 /** The node of a built-in op: a name, saved tensors and a backward formula. */
 export class OpNode extends Node {
   private declare readonly opName: string;
-  private declare readonly formula: BackwardFormula;
+  // Stored without its args' type (every formula accepts `never`); apply passes the args recorded with it.
+  private declare readonly formula: BackwardFormula<never>;
+  private declare readonly args: unknown;
   private declare readonly saved: (SavedTensor | null)[];
   /** Which inputs need a gradient (fixed at recording: edges never change). */
   private declare readonly needs: readonly boolean[];
@@ -227,16 +243,18 @@ export class OpNode extends Node {
     nextEdges: Edge[],
     inputMetadata: (InputMetadata | null)[],
     numOutputs: number,
-    formula: BackwardFormula,
+    formula: BackwardFormula<never>,
     /** Tensors the formula receives, in order; null for slots not needed by the gradients asked for. */
     toSave: readonly (Tensor | null)[] = [],
     /** The op's outputs: a saved output is reported as this node's own in version errors. */
     outputs: readonly Tensor[] = [],
     needs: readonly boolean[] = nextEdges.map(([node]) => node !== null),
+    args: unknown = undefined,
   ) {
     super(nextEdges, inputMetadata, numOutputs);
     this.opName = opName;
     this.formula = formula;
+    this.args = args;
     this.needs = needs;
     // Preallocated rather than grown by push: growing an empty array allocates room for many more.
     // Nodes that save nothing share one empty list.
@@ -268,7 +286,7 @@ export class OpNode extends Node {
     let anyGrad = false;
     for (let i = 0; i < gradOutputs.length; i++) if (gradOutputs[i] !== null) anyGrad = true;
     if (!anyGrad) return this.nextEdges.map(() => null);
-    return this.formula(gradOutputs, saved as Tensor[], this.needs);
+    return this.formula(gradOutputs, saved as Tensor[], this.needs, this.args as never);
   }
 
   override releaseVariables(): void {
@@ -287,11 +305,8 @@ const NO_METADATA: (InputMetadata | null)[] = [];
 
 /** The sink of a leaf's gradients: accumulates into `.grad`. One per leaf, cached on the tensor. */
 export class AccumulateGrad extends Node {
-  /** The edge into this node: the gradient edge of its leaf, made once rather than per recorded use. */
-  declare readonly edge: Edge;
   constructor(readonly variable: Tensor) {
     super(NO_EDGES, NO_METADATA, 1);
-    this.edge = [this, 0];
   }
 
   name(): string {

@@ -4,7 +4,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { OpNode, type BackwardFormula, type Edge, type InputMetadata } from './node.js';
 import { isGradEnabled } from './grad-mode.js';
 
-export interface OpRecord {
+export interface OpRecord<A = undefined> {
   /** The grad_fn name, PyTorch 2.x's (`MulBackward0`). */
   readonly name: string;
   /** The forward's tensor inputs in argument order; null for non-tensor or non-differentiable ones. */
@@ -17,7 +17,9 @@ export interface OpRecord {
    * are no error.
    */
   readonly save?: readonly Tensor[] | SaveRule;
-  readonly backward: BackwardFormula;
+  readonly backward: BackwardFormula<A>;
+  /** The non-tensor values the formula receives as its `args`. */
+  readonly args?: A;
 }
 
 /** Which tensors to save, given which inputs need gradients and the inputs themselves. */
@@ -70,7 +72,7 @@ export function mayRecord(x: unknown, y: unknown): boolean {
 }
 
 /** Adds a node for an op whose outputs were just computed; a no-op when nothing requires grad. */
-export function record(op: OpRecord): OpNode | null {
+export function record<A = undefined>(op: OpRecord<A>): OpNode | null {
   const { inputs, outputs } = op;
   if (!needsRecording(inputs, outputs)) return null;
   // Preallocated rather than grown by push: growing an empty array allocates room for many more.
@@ -85,7 +87,7 @@ export function record(op: OpRecord): OpNode | null {
   }
   const needs = needsOf(edges);
   const toSave = typeof op.save === 'function' ? op.save(needs, inputs) : (op.save ?? NOTHING_TO_SAVE);
-  const node = new OpNode(op.name, edges, metadata, outputs.length, op.backward, toSave, outputs, needs);
+  const node = new OpNode(op.name, edges, metadata, outputs.length, op.backward, toSave, outputs, needs, op.args);
   for (let i = 0; i < outputs.length; i++) {
     const o = outputs[i];
     if (o.dtype_.isDifferentiable) o.setHistory(node, i);

@@ -200,6 +200,16 @@ function mulByNumber(g: Tensor, value: Scalar, dtype: DType): Tensor {
   return typeof value === 'number' && g.dtype_ === dtype ? g.mul(value) : g.mul(scalarTensor(value, dtype));
 }
 
+/** The number operand of a product and the product's dtype. */
+interface NumberFactor {
+  readonly value: Scalar;
+  readonly dtype: DType;
+}
+
+// MulBackward0 of a tensor times a number, and of a number times a tensor.
+const mulByNumberBackward0: BackwardFormula<NumberFactor> = ([g], _s, _n, f) => [mulByNumber(g as Tensor, f.value, f.dtype), null];
+const mulByNumberBackward1: BackwardFormula<NumberFactor> = ([g], _s, _n, f) => [null, mulByNumber(g as Tensor, f.value, f.dtype)];
+
 /**
  * Saved in place of a number operand of mul. PyTorch saves the wrapped number, so backward frees it
  * and a second backward through the node raises; the formula reads the number itself, and this one
@@ -231,7 +241,8 @@ export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
       inputs: [input, null],
       outputs: [out],
       save: [NUMBER_SLOT],
-      backward: ([g]) => [mulByNumber(g as Tensor, other as Scalar, dtype), null],
+      backward: mulByNumberBackward0,
+      args: { value: other as Scalar, dtype },
     });
   } else {
     record({
@@ -239,7 +250,8 @@ export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
       inputs: [null, graphInput(other)],
       outputs: [out],
       save: [NUMBER_SLOT],
-      backward: ([g]) => [null, mulByNumber(g as Tensor, input, dtype)],
+      backward: mulByNumberBackward1,
+      args: { value: input, dtype },
     });
   }
   return out;

@@ -2,7 +2,7 @@
 // (so saved tensors stay valid), then written back into the tensor, which takes over the result's
 // history. In-place changes of views rewrite the base's history with a CopySlices node, as PyTorch.
 import { DType, int64, type TypedArray } from '../tensor/dtype.js';
-import { castElement } from '../tensor/storage.js';
+import { castElement, fillElements } from '../tensor/storage.js';
 import { Tensor } from '../tensor/tensor.js';
 import { sameShape, shapeStr } from '../tensor/layout.js';
 import { emptyTensor, onesLike, zerosLike, type Scalar } from '../tensor/factory.js';
@@ -217,7 +217,7 @@ function fillOp(current: Tensor, value: TensorOrScalar): Tensor {
     return out;
   }
   const out = emptyTensor(current.shape, current.dtype);
-  out.storage_.data.fill(castElement(value, current.dtype) as never);
+  fillElements(out.storage_.data, castElement(value, current.dtype));
   record({ name: 'FillBackward2', inputs: [current], outputs: [out], backward: ([g]) => [zerosLike(g as Tensor)] });
   return out;
 }

@@ -12,7 +12,8 @@ import { legacyScalarName } from './pointwise.js';
 import { cat } from './join.js';
 import { record } from '../autograd/record.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
-import type { Element } from '../tensor/storage.js';
+import type { BackwardFormula } from '../autograd/node.js';
+import { fillElements, type Element } from '../tensor/storage.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import {
   asDtype, expandReducedGrad, isFullReduction, reduceKernel, reducedShape, reductionDims, reductionSize, resized, singleDim, splitReduceArgs, sumDtype,
@@ -102,15 +103,27 @@ export function sum(input: Tensor, dim?: Dims | ReduceOptions, options?: ReduceO
   const dims = reductionDims(split.dim, input.dim(), 'sum');
   const outDtype = sumDtype(input.dtype, split.options.dtype);
   const out = sumKernel(asDtype(input, outDtype), dims, keepdim, outDtype);
-  const inputShape = input.shape;
   record({
     name: isFullReduction(split.dim) ? 'SumBackward0' : 'SumBackward1',
     inputs: [input],
     outputs: [out],
-    backward: ([g]) => [expandReducedGrad(g as Tensor, inputShape, dims, keepdim)],
+    backward: sumBackward,
+    // The input's own array: no tensor's shape array is changed in place.
+    args: { inputShape: input.shape_, dims, keepdim, count: 0 },
   });
   return out;
 }
+
+/** What sum's and mean's backward formulas need of the forward (count: mean's divisor). */
+interface ReductionArgs {
+  readonly inputShape: readonly number[];
+  readonly dims: readonly number[];
+  readonly keepdim: boolean;
+  readonly count: number;
+}
+
+const sumBackward: BackwardFormula<ReductionArgs> = ([g], _s, _n, a) => [expandReducedGrad(g as Tensor, a.inputShape, a.dims, a.keepdim)];
+const meanBackwardFormula: BackwardFormula<ReductionArgs> = ([g], _s, _n, a) => [meanBackward(g as Tensor, a.inputShape, a.dims, a.keepdim, a.count)];
 
 const meanGroup = (data: TypedArray, start: number, length: number): number => (sumGroup(data, start, length) as number) / length;
 
@@ -126,14 +139,12 @@ export function mean(input: Tensor, dim?: Dims | ReduceOptions, options?: Reduce
   const keepdim = split.options.keepdim ?? false;
   const dims = reductionDims(split.dim, input.dim(), 'mean');
   const out = reduceKernel(asDtype(input, dtype), dims, keepdim, dtype, meanGroup);
-  // The input's own array: no tensor's shape array is changed in place.
-  const inputShape = input.shape_;
-  const count = reductionSize(inputShape, dims);
   record({
     name: isFullReduction(split.dim) ? 'MeanBackward0' : 'MeanBackward1',
     inputs: [input],
     outputs: [out],
-    backward: ([g]) => [meanBackward(g as Tensor, inputShape, dims, keepdim, count)],
+    backward: meanBackwardFormula,
+    args: { inputShape: input.shape_, dims, keepdim, count: reductionSize(input.shape_, dims) },
   });
   return out;
 }
@@ -149,9 +160,7 @@ function meanBackward(g: Tensor, inputShape: readonly number[], dims: readonly n
   if (g.shape_.length > 0 || isGradEnabled() || !isFloatArray(data)) return expandReducedGrad(g, inputShape, dims, keepdim).div(count);
   const divisor = g.dtype_ === float32 ? Math.fround(count) : count;
   const out = emptyTensorOfShape(inputShape, g.dtype_);
-  const dst = out.storage_.data as FloatArray;
-  const value = data[g.offset_] / divisor;
-  dst.fill(value);
+  fillElements(out.storage_.data, data[g.offset_] / divisor);
   return out;
 }
 

@@ -1,6 +1,6 @@
 // Tensor creation: torch.tensor, zeros, ones, full, empty, arange, linspace, logspace, eye and the *Like forms.
 import { DType, bool, int64, float32, float64, int32, int16, int8, uint8, getDefaultDtype, type TypedArray } from './dtype.js';
-import { Storage, allocate, castElement, type Element } from './storage.js';
+import { Storage, allocate, castElement, fillElements, type Element } from './storage.js';
 import { checkSizes, contiguousStrides, numelOf, shapeStr } from './layout.js';
 import { Tensor, pyTypeName } from './tensor.js';
 import { warn } from './warnings.js';
@@ -34,8 +34,10 @@ export function parseSizeArgs(args: readonly unknown[], fn: string): { shape: nu
       throw new TypeError(`${fn}(): argument 'size' must be tuple of SymInts, but found element of type ${pyTypeName(s)} at pos ${i + 1}`);
     }
   }
-  // A copy at its length (an array grown from [] by push allocates room for many more elements).
-  const shape = list.slice(0, length) as number[];
+  // A copy at its length (an array grown from [] by push allocates room for many more elements), by
+  // hand: slice is a builtin call that costs more than copying a shape's few numbers.
+  const shape = new Array<number>(length);
+  for (let i = 0; i < length; i++) shape[i] = list[i] as number;
   checkSizes(shape);
   return { shape, options: checkOptions(options, fn) };
 }
@@ -130,11 +132,7 @@ function filled(shape: readonly number[], dtype: DType, value: Scalar): Tensor {
 
 /** Fills a new tensor with `value` and returns it. */
 function fillWith(t: Tensor, value: Scalar): Tensor {
-  const data = t.storage_.data as unknown as Element[] & { fill(v: Element): unknown };
-  const element = castElement(value, t.dtype_);
-  // Most filled tensors are wrapped scalars, for which the fill builtin costs more than a store.
-  if (data.length === 1) data[0] = element;
-  else data.fill(element);
+  fillElements(t.storage_.data, castElement(value, t.dtype_));
   return t;
 }
 

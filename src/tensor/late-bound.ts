@@ -6,7 +6,7 @@ import type { Node } from '../autograd/node.js';
 import type { BackwardOptions } from '../autograd/engine.js';
 
 export interface LateBound {
-  runBackward(tensors: Tensor[], grads: readonly unknown[], options: BackwardOptions): void;
+  runBackward(tensors: Tensor[], grads: readonly unknown[], options: BackwardOptions | undefined): void;
   /** The AsStridedBackward0 node of a view whose base changed in place. */
   regenerateViewGradFn(view: Tensor, base: Tensor): Node;
 }

@@ -39,6 +39,19 @@ export class Storage {
   }
 }
 
+/**
+ * Sets every element of `data` to `value` (already of its representation). The fill builtin is a call
+ * into the runtime that costs more than a few stores, and most filled arrays are a small tensor's.
+ */
+export function fillElements(data: TypedArray, value: Element): void {
+  const n = data.length;
+  if (n > 16) {
+    (data as unknown as { fill(v: Element): void }).fill(value);
+    return;
+  }
+  for (let i = 0; i < n; i++) (data as unknown as Element[])[i] = value;
+}
+
 /** A zeroed array of `length` elements; running out of memory is PyTorch's allocator error, not a RangeError. */
 export function allocate(dtype: DType, length: number): TypedArray {
   try {

@@ -436,16 +436,16 @@ export class Tensor {
     }
     // As in PyTorch, a sequence is taken as one gradient per root (and then type-checked).
     const grads: readonly unknown[] = Array.isArray(gradient) ? gradient : [gradient ?? null];
-    lateBound.runBackward([this], grads, options ?? {});
+    lateBound.runBackward([this], grads, options);
   }
 
   /** @internal The gradient edge of this tensor: its gradFn, or its leaf accumulator. */
   gradientEdge(): readonly [Node | null, number] {
     const fn = this.gradFn;
-    if (fn !== null) return [fn, this.outputNr_];
+    if (fn !== null) return fn.edgeTo(this.outputNr_);
     if (!this.requiresGrad) return [null, 0];
     if (this.gradAccumulator === null) this.gradAccumulator = new AccumulateGrad(this);
-    return this.gradAccumulator.edge;
+    return this.gradAccumulator.edgeTo(0);
   }
 
   /** @internal Records that `node` produced this tensor as output `outputNr`. */

@@ -1,6 +1,6 @@
 // The JavaScript reference kernels' strided iteration: simple, general, always correct.
 import type { TypedArray } from '../../tensor/dtype.js';
-import type { Element } from '../../tensor/storage.js';
+import { fillElements, type Element } from '../../tensor/storage.js';
 
 /** One operand of a kernel: storage plus strides already broadcast to the iteration shape. */
 export interface StridedOperand {
@@ -102,7 +102,7 @@ export function gather(op: StridedOperand, shape: readonly number[], out: TypedA
   }
   if (step === 0) {
     // An expanded single value (a broadcast gradient, say): no offsets needed.
-    (out as unknown as { fill(value: Element): void }).fill(src[op.offset]);
+    fillElements(out, src[op.offset]);
     return;
   }
   const dst = out as unknown as Element[];
