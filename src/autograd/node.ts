@@ -170,7 +170,7 @@ export class SavedTensor {
       );
     }
     this.tensor = tensor;
-    this.version = tensor.versionCounter.value;
+    this.version = tensor.versionValue;
   }
 
   get released(): boolean {
@@ -190,13 +190,13 @@ export class SavedTensor {
   rebind(tensor: Tensor): void {
     if (this.tensor === null) return;
     this.tensor = tensor;
-    this.version = tensor.versionCounter.value;
+    this.version = tensor.versionValue;
   }
 
   unpack(): Tensor {
     const t = this.tensor;
     if (t === null) throw new Error(BACKWARD_TWICE_MESSAGE);
-    const current = t.versionCounter.value;
+    const current = t.versionValue;
     if (current !== this.version) {
       const producer = this.savedByOutputOf ?? t.gradFn;
       const which = producer ? `, which is output ${t.outputNr} of ${producer.name()},` : '';

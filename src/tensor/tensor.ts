@@ -85,6 +85,11 @@ export class Tensor {
   }
 
   /** @internal Shared by this tensor, its views and `detach()` results. */
+  /** @internal The version counter's value, 0 while no counter was needed (without making one). */
+  get versionValue(): number {
+    return this.version_ === null ? 0 : this.version_.value;
+  }
+
   get versionCounter(): VersionCounter {
     return (this.version_ ??= new VersionCounter());
   }
