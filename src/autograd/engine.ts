@@ -481,7 +481,7 @@ function evaluate(node: Node, inputsIn: MaybeTensor[], options: EngineOptions, s
       outputs = r;
     }
   }
-  steal.noteOutputs(outputs);
+  steal.noteOutputs(outputs, node.nextEdges);
   if (isAnomalyEnabled() && isAnomalyCheckNanEnabled()) {
     outputs.forEach((g, i) => {
       if (g !== null && g.isnan().any().item() !== 0) {

@@ -139,3 +139,24 @@ test('gradients added in place: two fresh gradients of one input, in every order
   x.sin().mul(2).sum().add(x.pow(3).sum()).add(x.exp().div(100).sum()).backward();
   assert.ok(grad(x).allclose(expected.mul(2), { rtol: 1e-6, atol: 0 }));
 });
+
+test('the two equal gradients of a square (y * y) are summed in place into one, values as PyTorch', () => {
+  const x = torch.arange(N, { dtype: torch.float32 }).div(3).requiresGrad_();
+  const y = x.add(1);
+  y.mul(y).sum().backward();
+  assert.deepEqual(values(grad(x)), values(torch.noGrad(() => y.mul(2))));
+});
+
+test('a post hook on the MulBackward of a square sees both gradients undoubled', () => {
+  const x = torch.ones(N, { requiresGrad: true });
+  const y = x.add(1);
+  const product = y.mul(y);
+  let seen: (Tensor | null)[] = [];
+  (product.gradFn as torch.autograd.Node).registerHook((gradInputs) => {
+    seen = [...gradInputs];
+  });
+  product.sum().backward();
+  assert.equal(seen.length, 2);
+  for (const g of seen) assert.deepEqual(new Set(values(g) as number[]), new Set([2]));
+  assert.deepEqual(new Set(values(grad(x)) as number[]), new Set([4]));
+});
