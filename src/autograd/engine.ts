@@ -481,7 +481,7 @@ function evaluate(node: Node, inputsIn: MaybeTensor[], options: EngineOptions, s
       outputs = r;
     }
   }
-  steal.noteOutputs(outputs, node.nextEdges);
+  steal.noteOutputs(outputs);
   if (isAnomalyEnabled() && isAnomalyCheckNanEnabled()) {
     outputs.forEach((g, i) => {
       if (g !== null && g.isnan().any().item() !== 0) {

@@ -2,7 +2,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { sameShape } from '../tensor/layout.js';
 import { storageCount } from '../tensor/storage.js';
-import type { Edge, MaybeTensor } from './node.js';
+import type { MaybeTensor } from './node.js';
 
 /**
  * What decides whether a leaf may take the gradient buffer it receives as its `.grad` (PyTorch steals
@@ -27,20 +27,16 @@ export class StealPolicy {
 
   /**
    * Marks storages that a node gave to several of its edges (AddBackward passes one gradient on twice).
-   * One gradient given twice along edges into the same input (MulBackward of `y * y`) is not marked:
-   * the engine sums the two into that input's buffer, which then holds the only reference.
    * A mark of this run is never mistaken for another's: a nested run (from a hook) starts after user
    * code ran, when this one takes nothing more, and its own marks name it.
    */
-  noteOutputs(outputs: MaybeTensor[], edges: readonly Edge[]): void {
+  noteOutputs(outputs: MaybeTensor[]): void {
     for (let i = 0; i < outputs.length; i++) {
       const a = outputs[i];
       if (a === null) continue;
       for (let j = i + 1; j < outputs.length; j++) {
         const b = outputs[j];
-        if (b === null || b.storage_ !== a.storage_) continue;
-        const intoOneInput = a === b && edges[i][0] === edges[j][0] && edges[i][1] === edges[j][1];
-        if (!intoOneInput) a.storage_.claimedBy = this;
+        if (b !== null && b.storage_ === a.storage_) a.storage_.claimedBy = this;
       }
     }
   }

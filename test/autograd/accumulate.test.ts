@@ -140,11 +140,17 @@ test('gradients added in place: two fresh gradients of one input, in every order
   assert.ok(grad(x).allclose(expected.mul(2), { rtol: 1e-6, atol: 0 }));
 });
 
-test('the two equal gradients of a square (y * y) are summed in place into one, values as PyTorch', () => {
+test('the two equal gradients of a square (y * y) sum to 2 y, also after a gradient the engine does not own', () => {
   const x = torch.arange(N, { dtype: torch.float32 }).div(3).requiresGrad_();
   const y = x.add(1);
   y.mul(y).sum().backward();
   assert.deepEqual(values(grad(x)), values(torch.noGrad(() => y.mul(2))));
+  // y.sum() runs first (made later) and gives y a view of one element; MulBackward then gives the
+  // same product twice: adding it into itself would have doubled the sum with the view too.
+  x.grad = null;
+  y.mul(y).sum().add(y.sum()).backward();
+  // (1 + y) + y, in the order the gradients arrive, as PyTorch's InputBuffer adds them.
+  assert.deepEqual(values(grad(x)), values(torch.noGrad(() => y.add(1).add(y))));
 });
 
 test('a post hook on the MulBackward of a square sees both gradients undoubled', () => {
