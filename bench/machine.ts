@@ -5,9 +5,13 @@ import os from 'node:os';
 
 export interface MachineInfo {
   cpuModel: string;
+  /** /proc/cpuinfo's "cpu family" and "model" (the model name alone is "AMD EPYC" on these VMs). */
+  cpuFamilyModel: string;
   cores: number;
   avx2: boolean;
   fma: boolean;
+  /** OpenBLAS picks its AVX-512 kernels where the CPU has it; the addon's own kernels use AVX2+FMA. */
+  avx512f: boolean;
   memoryGiB: number;
   os: string;
   node: string;
@@ -18,13 +22,17 @@ export interface MachineInfo {
 
 export const PYTHON = '/usr/bin/python3';
 
-function cpuinfo(): { model: string; flags: string[] } {
+function cpuinfo(): { model: string; familyModel: string; flags: string[] } {
   try {
     const text = readFileSync('/proc/cpuinfo', 'utf8');
     const field = (name: string): string | undefined => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(text)?.[1];
-    return { model: field('model name') ?? os.cpus()[0]?.model ?? 'unknown', flags: (field('flags') ?? '').split(' ') };
+    return {
+      model: field('model name') ?? os.cpus()[0]?.model ?? 'unknown',
+      familyModel: `family ${field('cpu family') ?? '?'} model ${field('model') ?? '?'}`,
+      flags: (field('flags') ?? '').split(' '),
+    };
   } catch {
-    return { model: os.cpus()[0]?.model ?? 'unknown', flags: [] };
+    return { model: os.cpus()[0]?.model ?? 'unknown', familyModel: 'unknown', flags: [] };
   }
 }
 
@@ -41,9 +49,11 @@ export function machineInfo(repoRoot: string): MachineInfo {
   const pkg = JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')) as { version: string };
   return {
     cpuModel: cpu.model,
+    cpuFamilyModel: cpu.familyModel,
     cores: os.cpus().length,
     avx2: cpu.flags.includes('avx2'),
     fma: cpu.flags.includes('fma'),
+    avx512f: cpu.flags.includes('avx512f'),
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     os: `${os.type()} ${os.release()}`,
     node: process.version,

@@ -103,7 +103,7 @@ function main(): void {
     ? `PyTorch: ${PYTHON} cannot import torch; tstorch only`
     : `PyTorch ${machine.torch.version} (${PYTHON}, BLAS ${machine.torch.blas}), threads pinned per row`);
   if (machine.torch?.referenceBlas) console.log(REFERENCE_BLAS_WARNING);
-  console.log(`${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}, load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}\n`);
+  console.log(`${machine.cpuModel} (${machine.cpuFamilyModel}${machine.avx512f ? ', AVX-512' : machine.avx2 ? ', AVX2' : ''}), ${machine.cores} cores, node ${machine.node}, load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}\n`);
 
   const comparisons: Comparison[] = [];
   const workerScript = fileURLToPath(new URL('./worker.js', import.meta.url));
