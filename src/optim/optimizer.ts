@@ -113,6 +113,8 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
   /** Adds a group (e.g. layers unfrozen while training), filling unspecified options from the defaults. */
   addParamGroup(paramGroup: ParamGroupSpec): void {
     if (!isPlainObject(paramGroup)) throw new TypeError(`param_group must be a dict, but got ${pyTypeName(paramGroup)}`);
+    // Python's KeyError, whose message is the key's repr.
+    if (!Object.hasOwn(paramGroup, 'params')) throw new Error("'params'");
     const given = paramGroup.params;
     if (given instanceof Set) {
       throw new TypeError(

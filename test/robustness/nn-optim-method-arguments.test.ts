@@ -67,6 +67,8 @@ const PYTORCH: Record<string, Case> = {
   'add_param_group duplicate': [() => { const p = param(); new torch.optim.SGD([p], { lr: 0.1 }).addParamGroup({ params: [p] }); }, 'some parameters appear in more than one parameter group'],
   'add_param_group non-leaf': [() => sgd().addParamGroup({ params: [param().mul(2)] }), "can't optimize a non-leaf Tensor"],
   'add_param_group element': [() => sgd().addParamGroup({ params: [bad(5)] }), 'optimizer can only optimize Tensors, but one of the params is int'],
+  // Python's KeyError: its message is the key's repr.
+  'add_param_group without params': [() => sgd().addParamGroup(bad({ lr: 0.1 })), "'params'"],
   'optimizer load_state_dict groups': [() => sgd().loadStateDict({ state: {}, paramGroups: [] }), 'loaded state dict has a different number of parameter groups'],
   'optimizer load_state_dict group size': [
     () => sgd().loadStateDict(bad({ state: {}, paramGroups: [{ params: [0, 1] }] })),
