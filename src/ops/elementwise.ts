@@ -199,9 +199,9 @@ function binaryRunOperand(x: TensorOrScalar, dtype: DType, shape: readonly numbe
  * element, so it may come from the active backend without zeroing.
  */
 function runOutput(shape: readonly number[], dtype: DType): Tensor {
-  const uninitialised = activeBackend().uninitialisedFloats;
-  if (uninitialised === undefined) return emptyTensorOfShape(shape, dtype);
-  const data = uninitialised(dtype === float32 ? Float32Array : Float64Array, numelOf(shape));
+  const backend = activeBackend();
+  if (backend.uninitialisedFloats === undefined) return emptyTensorOfShape(shape, dtype);
+  const data = backend.uninitialisedFloats(dtype === float32 ? Float32Array : Float64Array, numelOf(shape));
   return data === null ? emptyTensorOfShape(shape, dtype) : tensorOfShape(data, shape, dtype);
 }
 
