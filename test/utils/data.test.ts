@@ -183,6 +183,9 @@ test('TensorDataset and Subset', () => {
   const ds = new data.TensorDataset(x, torch.tensor([7, 8, 9]));
   assert.equal(ds.length, 3);
   assert.deepEqual(ds.getItem(1).map((t) => t.tolist()), [[2, 3], 8]);
+  assert.deepEqual(ds.getItem(-1).map((t) => t.tolist()), [[4, 5], 9]);
+  // PyTorch's IndexError from tensor[3] (TensorDataset indexes its tensors).
+  assert.throws(() => ds.getItem(3), { message: 'index 3 is out of bounds for dimension 0 with size 3' });
   const sub = new data.Subset(ds, [2, 0]);
   assert.deepEqual(sub.getItem(0)[1].tolist(), 9);
   assert.equal(sub.length, 2);

@@ -47,7 +47,8 @@ export class TensorDataset extends Dataset<Tensor[]> {
   }
 
   getItem(index: number): Tensor[] {
-    return this.tensors.map((t) => t.select(0, index));
+    // PyTorch indexes each tensor (`tensor[index]`): its bounds error, negative indices from the end.
+    return this.tensors.map((t) => t.index(index));
   }
 
   get length(): number {
