@@ -234,3 +234,15 @@ test('9.4 retain_grad sees the result of all tensor hooks (2.x)', () => {
   c.backward();
   assert.equal(c.grad?.item(), 2);
 });
+
+test('a backward run inside a hook may go through nodes the outer run has yet to run (as PyTorch: 8s)', () => {
+  const x = torch.ones(3, { requiresGrad: true });
+  const y = x.mul(2);
+  const z = y.mul(3);
+  // The hook runs before z's node, while y's node still waits in the outer run.
+  z.registerHook(() => {
+    torch.enableGrad(() => y.sum().backward({ retainGraph: true }));
+  });
+  z.sum().backward();
+  assert.deepEqual(x.grad?.tolist(), [8, 8, 8]);
+});
