@@ -24,9 +24,8 @@ export {
   asinh, acosh, atanh, erf, sigmoid, reciprocal, relu, neg, negative, abs, sign, sgn, signbit, floor, ceil, trunc, fix,
   frac, square, isnan, isinf, isposinf, isneginf, isfinite, logicalNot, bitwiseNot, round, nanToNum,
 } from './ops/pointwise.js';
-export {
-  add, sub, rsub, mul, div, floorDivide, pow, atan2, maximum, minimum, fmax, fmin, remainder, fmod, type RoundingMode,
-} from './ops/arithmetic.js';
+export { add, sub, rsub, mul, pow, atan2, maximum, minimum, fmax, fmin } from './ops/arithmetic.js';
+export { div, floorDivide, remainder, fmod, type RoundingMode } from './ops/division.js';
 export {
   eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, bitwiseAnd, bitwiseOr, bitwiseXor, isclose, allclose, equal,
 } from './ops/comparison.js';
@@ -34,8 +33,8 @@ export { where, lerp, clamp } from './ops/ternary.js';
 export { cat, stack } from './ops/join.js';
 export { resultTypeOf as resultType } from './ops/elementwise.js';
 export { clamp as clip, clampMin, clampMax } from './ops/ternary.js';
-export { trueDivide } from './ops/arithmetic.js';
-export { sub as subtract, mul as multiply, div as divide } from './ops/arithmetic.js';
+export { trueDivide, div as divide } from './ops/division.js';
+export { sub as subtract, mul as multiply } from './ops/arithmetic.js';
 export {
   rand, randn, randint, randperm, randLike, randnLike, randintLike, normal, bernoulli, multinomial,
   Generator, manualSeed, seed, initialSeed, getRngState, setRngState, type RandomOptions,

@@ -1,5 +1,5 @@
-// Arithmetic binary ops: add, sub, rsub, mul, div (true, trunc, floor), pow, atan2, maximum/minimum,
-// fmax/fmin, remainder and fmod.
+// Arithmetic binary ops: add, sub, rsub, mul, pow, atan2, maximum/minimum and fmax/fmin (division:
+// division.ts).
 // Backward formulas follow PyTorch 2.x's derivatives.yaml, so gradients (and which of them are
 // themselves differentiable) agree at every point, including the conventions of spec 10.3.
 import { DType, bool, float32, int32, int64, getDefaultDtype, scalarKindDtype } from '../tensor/dtype.js';
@@ -10,7 +10,6 @@ import { crossSaved, mayRecord, record } from '../autograd/record.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import type { BackwardFormula } from '../autograd/node.js';
 import {
-  asOperand,
   binaryKernel,
   binaryResultType,
   castTensor,
@@ -21,11 +20,9 @@ import {
   type Kernel2,
   type TensorOrScalar,
 } from './elementwise.js';
-import { SCALAR_SELF_SIGNATURES, checkOneTensor, checkTensorThenOperand, checkTensors, graphInput, notImplemented } from './binary-args.js';
+import { checkNumbersAsTensors, checkOneTensor, checkTensors, graphInput, notImplemented } from './binary-args.js';
 import { where } from './ternary.js';
 import { maximum as maximumOf, minimum as minimumOf } from '../backends/js/elementwise.js';
-
-export type RoundingMode = 'trunc' | 'floor' | null;
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
@@ -36,10 +33,6 @@ declare module '../tensor/tensor.js' {
     rsub(other: TensorOrScalar, options?: { alpha?: Scalar }): Tensor;
     mul(other: TensorOrScalar): Tensor;
     multiply(other: TensorOrScalar): Tensor;
-    div(other: TensorOrScalar, options?: { roundingMode?: RoundingMode }): Tensor;
-    divide(other: TensorOrScalar, options?: { roundingMode?: RoundingMode }): Tensor;
-    trueDivide(other: TensorOrScalar): Tensor;
-    floorDivide(other: TensorOrScalar): Tensor;
     pow(exponent: TensorOrScalar): Tensor;
     atan2(other: Tensor): Tensor;
     arctan2(other: Tensor): Tensor;
@@ -47,13 +40,8 @@ declare module '../tensor/tensor.js' {
     minimum(other: Tensor): Tensor;
     fmax(other: Tensor): Tensor;
     fmin(other: Tensor): Tensor;
-    remainder(other: TensorOrScalar): Tensor;
-    fmod(other: TensorOrScalar): Tensor;
   }
 }
-
-// PyTorch raises RuntimeError("ZeroDivisionError") for integral division by zero.
-const ZERO_DIVISION = 'ZeroDivisionError';
 
 // ---- argument rules (Python's overloads) ----
 
@@ -63,11 +51,6 @@ const POW_SIGNATURES = [
   '(Tensor input, Number exponent, *, Tensor out)',
 ];
 
-/** add, sub, mul, div, true_divide, floor_divide: Python wraps numbers given for either argument. */
-function checkNumbersAsTensors(fn: string, input: unknown, other: unknown): asserts input is TensorOrScalar {
-  checkOperand(input, fn, 'input', 1);
-  checkOperand(other, fn, 'other', 2);
-}
 
 /** The dtype an operand has before promotion (a JavaScript boolean is a bool). */
 function operandDtype(x: TensorOrScalar): DType {
@@ -109,7 +92,6 @@ const ADD: Kernel2 = { num: (x, y) => x + y, big: (x, y) => x + y, name: 'add' }
 // x + (-1 * y) is x - y exactly, in doubles and in bigints.
 const SUB: Kernel2 = { num: (x, y) => x - y, big: (x, y) => x - y, name: 'sub' };
 const MUL: Kernel2 = { num: (x, y) => x * y, big: (x, y) => x * y, name: 'mul' };
-const TRUE_DIVIDE: Kernel2 = { num: (x, y) => x / y, name: 'div' };
 
 /** x + alpha * y in `dtype` (alpha already checked against it: integral unless dtype is floating). */
 function addKernel(dtype: DType, alpha: number): Kernel2 {
@@ -254,112 +236,6 @@ export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
       args: { value: input, dtype },
     });
   }
-  return out;
-}
-
-/** ATen's div_floor_floating, each step rounded to the dtype's precision. */
-function floorDivFloat(dtype: DType): (a: number, b: number) => number {
-  const r = precisionOf(dtype);
-  return (a, b) => {
-    if (b === 0) return a / b;
-    const mod = a % b;
-    let div = r(r(a - mod) / b);
-    if (mod !== 0 && b < 0 !== mod < 0) div = r(div - 1);
-    if (div === 0) return Math.sign(a / b) * 0; // copysign(0, a / b)
-    let floordiv = Math.floor(div);
-    if (div - floordiv > 0.5) floordiv += 1;
-    return floordiv;
-  };
-}
-
-function intDivide(mode: 'trunc' | 'floor'): Kernel2 {
-  return {
-    num: (x, y) => {
-      if (y === 0) throw new Error(ZERO_DIVISION);
-      return mode === 'trunc' ? Math.trunc(x / y) : Math.floor(x / y);
-    },
-    big: (x, y) => {
-      if (y === 0n) throw new Error(ZERO_DIVISION);
-      const q = x / y;
-      return mode === 'floor' && q * y !== x && x < 0n !== y < 0n ? q - 1n : q;
-    },
-  };
-}
-
-/** A graph node for ops PyTorch has no derivative for: recorded like theirs, failing in backward. */
-function recordNotImplemented(op: string, inputs: readonly TensorOrScalar[], out: Tensor): void {
-  record({
-    name: 'NotImplemented',
-    inputs: inputs.map(graphInput),
-    outputs: [out],
-    backward: () => {
-      throw new Error(`derivative for aten::${op} is not implemented`);
-    },
-  });
-}
-
-function roundingDivide(input: TensorOrScalar, other: TensorOrScalar, mode: 'trunc' | 'floor'): Tensor {
-  const dtype = binaryResultType(input, other);
-  if (dtype === bool) throw notImplemented(`div_${mode}_cpu`, dtype);
-  let kernel: Kernel2;
-  if (!dtype.isFloatingPoint) kernel = intDivide(mode);
-  else if (mode === 'floor') kernel = { num: floorDivFloat(dtype) };
-  else {
-    const r = precisionOf(dtype);
-    kernel = { num: (x, y) => Math.trunc(r(x / y)) };
-  }
-  return binaryKernel(input, other, kernel, dtype, dtype);
-}
-
-export function div(input: TensorOrScalar, other: TensorOrScalar, options?: { roundingMode?: RoundingMode }): Tensor {
-  checkNumbersAsTensors('div', input, other);
-  const mode = optionsArg(options, 'div').roundingMode ?? null;
-  if (mode !== null && mode !== 'trunc' && mode !== 'floor') {
-    throw new Error(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
-  }
-  if (mode === null) return trueDivide(input, other);
-  const out = roundingDivide(input, other, mode);
-  record({
-    name: 'DivBackward2',
-    inputs: [graphInput(input), graphInput(other)],
-    outputs: [out],
-    backward: ([g], _s, needs) => [needs[0] ? zerosLike(g as Tensor) : null, needs[1] ? zerosLike(g as Tensor) : null],
-  });
-  return out;
-}
-
-/** `input / other` in floating point: integral operands give the default float dtype. */
-const trueDivideBackward: BackwardFormula = ([g], [s, o], needs) => [
-  needs[0] ? (g as Tensor).div(o) : null,
-  // ATen's -grad * ((self / other) / other): dividing twice does not overflow where other ** 2 would.
-  needs[1] ? (g as Tensor).neg().mul(s.div(o).div(o)) : null,
-];
-
-export function trueDivide(input: TensorOrScalar, other: TensorOrScalar): Tensor {
-  checkNumbersAsTensors('true_divide', input, other);
-  const promoted = binaryResultType(input, other);
-  const dtype = promoted.isFloatingPoint ? promoted : getDefaultDtype();
-  const a = asOperand(input, dtype);
-  const b = asOperand(other, dtype);
-  const out = binaryKernel(a, b, TRUE_DIVIDE, dtype, dtype);
-  if (!mayRecord(input, other)) return out;
-  const self = input instanceof Tensor ? input : a;
-  const oth = other instanceof Tensor ? other : b;
-  record({
-    name: 'DivBackward0',
-    inputs: [graphInput(input), graphInput(other)],
-    outputs: [out],
-    save: (needs) => [needs[1] ? self : null, oth],
-    backward: trueDivideBackward,
-  });
-  return out;
-}
-
-/** `input // other`, rounding toward negative infinity. PyTorch has no derivative for it. */
-export function floorDivide(input: TensorOrScalar, other: TensorOrScalar): Tensor {
-  checkNumbersAsTensors('floor_divide', input, other);
-  const out = roundingDivide(input, other, 'floor');
-  recordNotImplemented('floor_divide', [input, other], out);
   return out;
 }
 
@@ -518,79 +394,6 @@ export const minimum = (input: Tensor, other: Tensor): Tensor => extremum('minim
 export const fmax = (input: Tensor, other: Tensor): Tensor => extremum('fmax', input, other);
 export const fmin = (input: Tensor, other: Tensor): Tensor => extremum('fmin', input, other);
 
-/** Python's modulo: the result has the divisor's sign. */
-function remainderKernel(dtype: DType): Kernel2 {
-  if (dtype.isFloatingPoint) {
-    return {
-      num: (x, y) => {
-        const m = x % y;
-        return m !== 0 && y < 0 !== m < 0 ? m + y : m;
-      },
-    };
-  }
-  return {
-    num: (x, y) => {
-      if (y === 0) throw new Error(ZERO_DIVISION);
-      const m = x % y;
-      return m !== 0 && y < 0 !== m < 0 ? m + y : m;
-    },
-    big: (x, y) => {
-      if (y === 0n) throw new Error(ZERO_DIVISION);
-      const m = x % y;
-      return m !== 0n && y < 0n !== m < 0n ? m + y : m;
-    },
-  };
-}
-
-/** C's fmod: the result has the dividend's sign. */
-function fmodKernel(dtype: DType): Kernel2 {
-  if (dtype.isFloatingPoint) return { num: (x, y) => x % y };
-  return {
-    num: (x, y) => {
-      if (y === 0) throw new Error(ZERO_DIVISION);
-      return x % y;
-    },
-    big: (x, y) => {
-      if (y === 0n) throw new Error(ZERO_DIVISION);
-      return x % y;
-    },
-  };
-}
-
-export function remainder(input: TensorOrScalar, other: TensorOrScalar): Tensor {
-  checkOneTensor('remainder', input, other, SCALAR_SELF_SIGNATURES);
-  const dtype = binaryResultType(input, other);
-  if (dtype === bool) throw notImplemented('remainder_cpu', dtype);
-  const out = binaryKernel(input, other, remainderKernel(dtype), dtype, dtype);
-  if (input instanceof Tensor) recordModulo(out, input, other, 'Remainder', 'floor');
-  else recordNotImplemented('remainder', [input, other], out);
-  return out;
-}
-
-export function fmod(input: Tensor, other: TensorOrScalar): Tensor {
-  checkTensorThenOperand('fmod', input, other);
-  const dtype = binaryResultType(input, other);
-  if (dtype === bool) throw notImplemented('fmod_cpu', dtype);
-  const out = binaryKernel(input, other, fmodKernel(dtype), dtype, dtype);
-  recordModulo(out, input, other, 'Fmod', 'trunc');
-  return out;
-}
-
-/** remainder/fmod: d/dself = 1; d/dother = -(self div other, rounded as the op rounds). */
-function recordModulo(out: Tensor, input: Tensor, other: TensorOrScalar, prefix: string, mode: 'floor' | 'trunc'): void {
-  if (other instanceof Tensor) {
-    record({
-      name: `${prefix}Backward1`,
-      inputs: [input, other],
-      outputs: [out],
-      save: [input, other],
-      backward: ([g], [x, y], needs) => [needs[0] ? g : null, needs[1] ? (g as Tensor).neg().mul(div(x, y, { roundingMode: mode })) : null],
-    });
-  } else {
-    record({ name: `${prefix}Backward0`, inputs: [input], outputs: [out], backward: ([g]) => [g] });
-  }
-}
-
 // ---- methods ----
 
 const proto = Tensor.prototype;
@@ -600,10 +403,6 @@ proto.subtract = proto.sub;
 proto.rsub = function (this: Tensor, other, options) { return rsub(this, other, options); };
 proto.mul = function (this: Tensor, other) { return mul(this, other); };
 proto.multiply = proto.mul;
-proto.div = function (this: Tensor, other, options) { return div(this, other, options); };
-proto.divide = proto.div;
-proto.trueDivide = function (this: Tensor, other) { return trueDivide(this, other); };
-proto.floorDivide = function (this: Tensor, other) { return floorDivide(this, other); };
 proto.pow = function (this: Tensor, exponent) { return pow(this, exponent); };
 proto.atan2 = function (this: Tensor, other) { return atan2(this, other); };
 proto.arctan2 = proto.atan2;
@@ -611,5 +410,3 @@ proto.maximum = function (this: Tensor, other) { return maximum(this, other); };
 proto.minimum = function (this: Tensor, other) { return minimum(this, other); };
 proto.fmax = function (this: Tensor, other) { return fmax(this, other); };
 proto.fmin = function (this: Tensor, other) { return fmin(this, other); };
-proto.remainder = function (this: Tensor, other) { return remainder(this, other); };
-proto.fmod = function (this: Tensor, other) { return fmod(this, other); };

@@ -1,8 +1,8 @@
-// What the binary op modules (arithmetic, comparison, ternary) share: the argument rules of Python's
+// What the binary op modules (arithmetic, division, comparison, ternary) share: the argument rules of Python's
 // overloads, the error for a dtype without a kernel, and the graph's view of an operand.
 import { DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { checkTensor, invalidArguments, isScalar, type TensorOrScalar } from './elementwise.js';
+import { checkOperand, checkTensor, invalidArguments, isScalar, type TensorOrScalar } from './elementwise.js';
 import { legacyScalarName } from './pointwise.js';
 
 /** A tensor operand or null for scalars: what the graph sees as an input. */
@@ -15,6 +15,12 @@ export function notImplemented(kernel: string, dtype: DType): Error {
 }
 
 // ---- argument rules (Python's overloads) ----
+
+/** add, sub, mul, div, true_divide, floor_divide: Python wraps numbers given for either argument. */
+export function checkNumbersAsTensors(fn: string, input: unknown, other: unknown): asserts input is TensorOrScalar {
+  checkOperand(input, fn, 'input', 1);
+  checkOperand(other, fn, 'other', 2);
+}
 
 const TENSOR_INPUT_SIGNATURES = ['(Tensor input, Tensor other, *, Tensor out)', '(Tensor input, Number other, *, Tensor out)'];
 export const SCALAR_SELF_SIGNATURES = [

@@ -13,7 +13,7 @@ import { legacyScalarName } from './pointwise.js';
 import { isGradEnabled, isInferenceModeEnabled, noGrad } from '../autograd/grad-mode.js';
 import { record } from '../autograd/record.js';
 import { Node, OpNode, type MaybeTensor } from '../autograd/node.js';
-import type { RoundingMode } from './arithmetic.js';
+import type { RoundingMode } from './division.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
