@@ -97,7 +97,7 @@ const ADDON_PATHS = ['../../../../build/Release/tstorch.node', '../../../build/R
 
 type Require = (id: string) => unknown;
 
-/** Node's buffer allocator (the part used here); null outside Node. */
+/** Node's buffer module (the part used here); builtinModule gives undefined outside Node. */
 interface NodeBufferModule {
   Buffer: { allocUnsafeSlow(size: number): { buffer: ArrayBuffer } };
 }
