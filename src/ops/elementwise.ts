@@ -1,7 +1,7 @@
 // The machinery under every elementwise op: operand checks, type promotion, casting, broadcasting,
 // and the unary/binary/ternary kernels of the JS backend. No autograd here.
 import { DType, float32, int64, resultType } from '../tensor/dtype.js';
-import { castArray, castElement, type Element } from '../tensor/storage.js';
+import { allocate, castArray, castElement, type Element } from '../tensor/storage.js';
 import { broadcastShapes, expandedStrides, numelOf, sameShape } from '../tensor/layout.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { emptyTensor, emptyTensorOfShape, scalarData, scalarTensor, tensorOfShape, type Scalar } from '../tensor/factory.js';
@@ -199,10 +199,16 @@ function binaryRunOperand(x: TensorOrScalar, dtype: DType, shape: readonly numbe
  * element, so it may come from the active backend without zeroing.
  */
 function runOutput(shape: readonly number[], dtype: DType): Tensor {
-  const backend = activeBackend();
-  if (backend.uninitialisedFloats === undefined) return emptyTensorOfShape(shape, dtype);
-  const data = backend.uninitialisedFloats(dtype === float32 ? Float32Array : Float64Array, numelOf(shape));
-  return data === null ? emptyTensorOfShape(shape, dtype) : tensorOfShape(data, shape, dtype);
+  return tensorOfShape(outputFloats(dtype, numelOf(shape)), shape, dtype);
+}
+
+/**
+ * The elements of a float output of `dtype` that its caller writes whole: uninitialised where the
+ * active backend gives such memory (uninitialisedFloats), zeroed otherwise.
+ */
+export function outputFloats(dtype: DType, length: number): FloatArray {
+  const fresh = activeBackend().uninitialisedFloats?.(dtype === float32 ? Float32Array : Float64Array, length) ?? null;
+  return fresh ?? (allocate(dtype, length) as FloatArray);
 }
 
 /**

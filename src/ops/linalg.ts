@@ -10,7 +10,7 @@ import { gemm, type MatrixOperand } from '../backends/js/gemm.js';
 import { isFloatArray } from '../backends/backend.js';
 import { activeBackend } from '../backends/registry.js';
 import { gather } from '../backends/js/strided.js';
-import { binaryKernel, unaryKernel, type Kernel2 } from './elementwise.js';
+import { binaryKernel, outputFloats, unaryKernel, type Kernel2 } from './elementwise.js';
 import { legacyScalarName } from './pointwise.js';
 import { optionsArg } from '../tensor/args.js';
 import { applyInplace } from './inplace.js';
@@ -150,13 +150,14 @@ function productAddedTo(self: Tensor, mat1: Tensor, mat2: Tensor, beta: Scale, a
   const n = mat2.shape_[1];
   const backend = activeBackend();
   if (beta.raw !== 1 || alpha.raw !== 1 || m * n * k === 0 || backend.gemmAdd === undefined) return null;
-  const out = emptyTensor([m, n], self.dtype);
-  const dst = out.storage_.data;
-  if (!isFloatArray(dst)) return null;
+  const dtype = self.dtype;
+  if (!dtype.isFloatingPoint) return null;
+  // The input's broadcast fills every element, so the output needs no zeroing.
+  const dst = outputFloats(dtype, m * n);
   gather({ data: self.storage_.data, strides: self.strides_, offset: self.offset_ }, self.shape_, dst);
   const a = matrixOf(mat1, 0, mat1.strides_[0], mat1.strides_[1]);
   const b = matrixOf(mat2, 0, mat2.strides_[0], mat2.strides_[1]);
-  return backend.gemmAdd(1, m, n, k, a, b, dst) ? out : null;
+  return backend.gemmAdd(1, m, n, k, a, b, dst) ? Tensor.fromData(dst, [m, n], dtype) : null;
 }
 
 /** [m, k] @ [k, n] of checked operands of one dtype (addmm_impl_cpu_). */
