@@ -51,7 +51,6 @@ const POW_SIGNATURES = [
   '(Tensor input, Number exponent, *, Tensor out)',
 ];
 
-
 /** The dtype an operand has before promotion (a JavaScript boolean is a bool). */
 function operandDtype(x: TensorOrScalar): DType {
   return x instanceof Tensor ? x.dtype : scalarKindDtype(x);
