@@ -563,6 +563,9 @@ function accumulateGrad(node: AccumulateGrad, incoming: MaybeTensor, createGraph
   } else {
     variable.grad_.add_(grad);
   }
+  // A leaf's gradient is state that outlives the run: it is computed now, not kept as an expression
+  // that holds on to the arrays it reads.
+  variable.grad_.storage_.materialize();
   if (hooks === null) return;
   steal.noteUserCode();
   const runHooks = (): void => {

@@ -41,6 +41,19 @@ export interface RunOperand {
   readonly step: 0 | 1;
 }
 
+/**
+ * An elementwise expression of named primitives (built by ops/fusion.ts). Instruction k reads its
+ * operands by index: below `runs.length` a run, else the result of instruction (index - runs.length),
+ * always an earlier one. The last instruction's result is the expression's.
+ */
+export interface FusedProgram {
+  readonly runs: readonly RunOperand[];
+  readonly steps: readonly FusedStep[];
+}
+export type FusedStep =
+  | { readonly kind: 'unary'; readonly op: UnaryOpName; readonly a: number }
+  | { readonly kind: 'binary'; readonly op: BinaryOpName; readonly a: number; readonly b: number };
+
 /** The hyperparameters of one SGD step (torch.optim.SGD's, by the same names). */
 export interface SgdStepOptions {
   readonly lr: number;
@@ -144,6 +157,16 @@ export interface Backend {
   binary?(op: BinaryOpName, a: RunOperand, b: RunOperand, out: FloatArray, n: number): boolean;
   /** The sum of a contiguous run, accumulated at least as precisely as a pairwise float sum. */
   sum?(a: RunOperand, n: number): number | null;
+  /**
+   * out[0..n) = the program's result: every element what unary and binary would give it, instruction
+   * by instruction. Declining is always allowed (the op layer then runs the instructions itself).
+   */
+  fused?(program: FusedProgram, out: FloatArray, n: number): boolean;
+  /**
+   * What sum would return for the program's result over n elements, computed without writing that
+   * result; null to decline.
+   */
+  fusedSum?(program: FusedProgram, n: number): number | null;
   /**
    * out[k] = the sum over o < outer, i < inner of a[offset + (o * width + k) * inner + i] for k < width,
    * each accumulated in double in that order (ops/sum-mean-prod.ts's keptBlockSum: sums over the dims around

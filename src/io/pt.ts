@@ -321,7 +321,10 @@ function loadLegacy(bytes: Uint8Array, options: PtLoadOptions): PickleValue {
     const offset = checkIndex(view[1], 'storage view offset');
     const size = checkIndex(view[2], 'storage view size');
     if (offset + size > root.numel) throw new Error(`torch.load: storage view ${view[0]} lies outside its storage`);
+    // Storages over one array: a write through either must not go unseen by the other's readers.
+    root.storage.external = true;
     const storage = new Storage(root.storage.data.subarray(offset, offset + size));
+    storage.external = true;
     dtypes.set(storage, dtypes.get(root.storage) as DType);
     views.set(view[0], storage);
     return storage;

@@ -51,7 +51,7 @@ function withLayoutOf(like: Tensor, data: ArrayLike<Element>, dtype: DType, form
 
 export function cloneImpl(self: Tensor, format: MemoryFormat): Tensor {
   const data = allocate(self.dtype, self.numel());
-  gather({ data: self.storage_.data, strides: self.strides_, offset: self.offset_ }, self.shape_, data);
+  gather({ data: self.storage_.readData(), strides: self.strides_, offset: self.offset_ }, self.shape_, data);
   const out = withLayoutOf(self, data, self.dtype, format);
   record({ name: 'CloneBackward0', inputs: [self], outputs: [out], backward: ([g]) => [g] });
   return out;

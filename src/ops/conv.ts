@@ -237,7 +237,7 @@ export function convolution(
 
 /** A contiguous array of `t`'s elements starting at offset 0 (the storage itself when it already is). */
 function dense(t: Tensor): TypedArray {
-  return t.isContiguous() && t.offset_ === 0 ? t.storage_.data : t.contiguousData();
+  return t.isContiguous() && t.offset_ === 0 ? t.storage_.readData() : t.contiguousData();
 }
 
 /**
@@ -293,7 +293,7 @@ function geometryOf(input: Tensor, outChannels: number, outSpatial: readonly num
 /** `t` (N, C, L) or (N, C, H, W) read through its strides as (N, C, H, W). */
 function imageOf(t: Tensor): ImageOperand {
   const s = t.strides_;
-  return { data: t.storage_.data, offset: t.offset_, strides: s.length === 3 ? [s[0], s[1], 0, s[2]] : [s[0], s[1], s[2], s[3]] };
+  return { data: t.storage_.readData(), offset: t.offset_, strides: s.length === 3 ? [s[0], s[1], 0, s[2]] : [s[0], s[1], s[2], s[3]] };
 }
 
 /** The convolution of checked operands, recorded as ConvolutionBackward0. */

@@ -1,13 +1,14 @@
 // The machinery under every elementwise op: operand checks, type promotion, casting, broadcasting,
 // and the unary/binary/ternary kernels of the JS backend. No autograd here.
 import { DType, float32, int64, resultType } from '../tensor/dtype.js';
-import { allocate, castArray, castElement, type Element } from '../tensor/storage.js';
+import { castArray, castElement, type Element } from '../tensor/storage.js';
 import { broadcastShapes, expandedStrides, numelOf, sameShape } from '../tensor/layout.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { emptyTensor, emptyTensorOfShape, scalarData, scalarTensor, tensorOfShape, type Scalar } from '../tensor/factory.js';
 import { map1, map2, map3, runStep, type StridedOperand } from '../backends/js/strided.js';
 import { isFloatArray, jsBackend, type Backend, type BinaryOpName, type FloatArray, type RunOperand, type UnaryOpName } from '../backends/backend.js';
-import { binaryRun, unaryRun } from '../backends/js/elementwise.js';
+import { offerBinary, offerUnary, outputFloats } from './primitives.js';
+import { deferBinary, deferUnary, fusionMinElements } from './fusion.js';
 import { activeBackend } from '../backends/registry.js';
 
 export type TensorOrScalar = Tensor | Scalar;
@@ -113,7 +114,7 @@ export function castTensor(t: Tensor, dtype: DType): Tensor {
 export function operand(t: Tensor, shape: readonly number[]): StridedOperand {
   // An operand of the iteration's own shape (most calls) is read through its strides as they are.
   const strides = sameShape(t.shape_, shape) ? t.strides_ : expandedStrides(t.shape_, t.strides_, shape);
-  return { data: t.storage_.data, strides, offset: t.offset_ };
+  return { data: t.storage_.readData(), strides, offset: t.offset_ };
 }
 
 export type NumberFn1 = (x: number) => number;
@@ -168,7 +169,7 @@ export function offerRuns(
  * visible share of their time building the generic kernel's operands, so the common case skips them.
  */
 function tensorRun(t: Tensor, dtype: DType, shape: readonly number[]): RunOperand | null {
-  const data = t.storage_.data;
+  const data = t.storage_.readData();
   if (t.dtype_ !== dtype || !isFloatArray(data)) return null;
   // A 0-dim tensor (a wrapped scalar, a full reduction's gradient) is one repeated value.
   if (t.shape_.length === 0) return { data, offset: t.offset_, step: 0 };
@@ -198,25 +199,20 @@ function binaryRunOperand(x: TensorOrScalar, dtype: DType, shape: readonly numbe
  * The output of a named primitive over `shape`: the backend or the JS loops that run it write every
  * element, so it may come from the active backend without zeroing.
  */
-function runOutput(shape: readonly number[], dtype: DType): Tensor {
-  return tensorOfShape(outputFloats(dtype, numelOf(shape)), shape, dtype);
-}
-
-/**
- * The elements of a float output of `dtype` that its caller writes whole: uninitialised where the
- * active backend gives such memory (uninitialisedFloats), zeroed otherwise.
- */
-export function outputFloats(dtype: DType, length: number): FloatArray {
-  const fresh = activeBackend().uninitialisedFloats?.(dtype === float32 ? Float32Array : Float64Array, length) ?? null;
-  return fresh ?? (allocate(dtype, length) as FloatArray);
+function runOutput(shape: readonly number[], dtype: DType, length: number): Tensor {
+  return tensorOfShape(outputFloats(dtype, length), shape, dtype);
 }
 
 /**
  * Adds `other` into `target`'s own elements with the named primitive: both float tensors of one dtype
- * and shape, `target` dense over all of its storage. False, with nothing written, for any other case.
+ * and shape, `target` dense over all of its storage and not pending. False, with nothing written, for
+ * any other case.
  * Not an op (no checks, no autograd, no version bump): for buffers only their owner sees.
  */
 export function addInto(target: Tensor, other: Tensor): boolean {
+  // A pending target would be written only to be added to: its out-of-place sum is pending too, and
+  // written once, when it is read.
+  if (target.storage_.pending !== null) return false;
   const dtype = target.dtype_;
   const out = target.storage_.data;
   if (other.dtype_ !== dtype || !isFloatArray(out) || !sameShape(target.shape_, other.shape_)) return false;
@@ -224,20 +220,6 @@ export function addInto(target: Tensor, other: Tensor): boolean {
   const a = tensorRun(target, dtype, target.shape_);
   const b = tensorRun(other, dtype, target.shape_);
   return a !== null && b !== null && offerBinary('add', a, b, out);
-}
-
-/** Runs a named binary primitive on the active backend or, where it declines, on the JS backend's loops. */
-function offerBinary(name: BinaryOpName, a: RunOperand, b: RunOperand, out: FloatArray): boolean {
-  const active = activeBackend();
-  const n = out.length;
-  return active.binary?.(name, a, b, out, n) === true || (active !== jsBackend && binaryRun(name, a, b, out, n));
-}
-
-/** Runs a named unary primitive on the active backend or, where it declines, on the JS backend's loops. */
-function offerUnary(name: UnaryOpName, a: RunOperand, out: FloatArray): boolean {
-  const active = activeBackend();
-  const n = out.length;
-  return active.unary?.(name, a, out, n) === true || (active !== jsBackend && unaryRun(name, a, out, n));
 }
 
 /** The shape two operands broadcast to; an operand's own shape array when it is the result's. */
@@ -260,9 +242,12 @@ function numberKernelOnBigints<F extends (...xs: number[]) => number>(fn: F, out
 export function unaryKernel(x: Tensor, kernel: Kernel1, computeDtype: DType, outDtype: DType): Tensor {
   const name = kernel.name;
   if (name !== undefined && computeDtype === outDtype) {
+    const n = x.numel();
+    const deferred = n >= fusionMinElements ? deferUnary(name, kernel.num, x, computeDtype) : null;
+    if (deferred !== null) return deferred;
     const run = tensorRun(x, computeDtype, x.shape_);
     if (run !== null) {
-      const out = runOutput(x.shape_, outDtype);
+      const out = runOutput(x.shape_, outDtype, n);
       if (offerUnary(name, run, out.storage_.data as FloatArray)) return out;
     }
   }
@@ -282,10 +267,13 @@ export function binaryKernel(x: TensorOrScalar, y: TensorOrScalar, kernel: Kerne
   const shape = binaryShape(x, y);
   const name = kernel.name;
   if (name !== undefined && computeDtype === outDtype) {
+    const n = numelOf(shape);
+    const deferred = n >= fusionMinElements ? deferBinary(name, kernel.num, x, y, computeDtype, shape) : null;
+    if (deferred !== null) return deferred;
     const ra = binaryRunOperand(x, computeDtype, shape, 0);
     const rb = ra === null ? null : binaryRunOperand(y, computeDtype, shape, 1);
     if (rb !== null) {
-      const out = runOutput(shape, outDtype);
+      const out = runOutput(shape, outDtype, n);
       if (offerBinary(name, ra as RunOperand, rb, out.storage_.data as FloatArray)) return out;
     }
   }

@@ -10,7 +10,8 @@ import { gemm, type MatrixOperand } from '../backends/js/gemm.js';
 import { isFloatArray } from '../backends/backend.js';
 import { activeBackend } from '../backends/registry.js';
 import { gather } from '../backends/js/strided.js';
-import { binaryKernel, outputFloats, unaryKernel, type Kernel2 } from './elementwise.js';
+import { binaryKernel, unaryKernel, type Kernel2 } from './elementwise.js';
+import { outputFloats } from './primitives.js';
 import { legacyScalarName } from './pointwise.js';
 import { optionsArg } from '../tensor/args.js';
 import { applyInplace } from './inplace.js';
@@ -128,7 +129,7 @@ function expandedInput(t: Tensor, shape: readonly number[]): Tensor {
 // ---- kernels ----
 
 function matrixOf(t: Tensor, batchStride: number, rowStride: number, colStride: number): MatrixOperand {
-  return { data: t.storage_.data, offset: t.offset_, batchStride, rowStride, colStride };
+  return { data: t.storage_.readData(), offset: t.offset_, batchStride, rowStride, colStride };
 }
 
 function runGemm(shape: readonly number[], dtype: DType, dims: [number, number, number, number], a: MatrixOperand, b: MatrixOperand): Tensor {
@@ -154,7 +155,7 @@ function productAddedTo(self: Tensor, mat1: Tensor, mat2: Tensor, beta: Scale, a
   if (!dtype.isFloatingPoint) return null;
   // The input's broadcast fills every element, so the output needs no zeroing.
   const dst = outputFloats(dtype, m * n);
-  gather({ data: self.storage_.data, strides: self.strides_, offset: self.offset_ }, self.shape_, dst);
+  gather({ data: self.storage_.readData(), strides: self.strides_, offset: self.offset_ }, self.shape_, dst);
   const a = matrixOf(mat1, 0, mat1.strides_[0], mat1.strides_[1]);
   const b = matrixOf(mat2, 0, mat2.strides_[0], mat2.strides_[1]);
   return backend.gemmAdd(1, m, n, k, a, b, dst) ? Tensor.fromData(dst, [m, n], dtype) : null;

@@ -112,7 +112,7 @@ function rejectDtype(dtype: DType, kernel: string, supported: boolean): void {
 
 /** `t`'s elements plane by plane: the storage itself when contiguous, else a contiguous copy. */
 function planesOf<A extends TypedArray = NumberArray>(t: Tensor): PlaneOperand<A> {
-  if (t.isContiguous()) return { data: t.storage_.data as A, offset: t.offset_ };
+  if (t.isContiguous()) return { data: t.storage_.readData() as A, offset: t.offset_ };
   return { data: t.contiguousData() as A, offset: 0 };
 }
 

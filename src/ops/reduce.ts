@@ -88,14 +88,14 @@ export function reducedShape(shape: readonly number[], dims: readonly number[], 
 export function groupedForReduction(x: Tensor, dims: readonly number[]): { data: TypedArray; offset: number; groups: number; groupSize: number } {
   const nd = x.dim();
   // A contiguous tensor reduced whole (a loss's mean) is one group read in place.
-  if (dims.length === nd && x.isContiguous()) return { data: x.storage_.data, offset: x.offset_, groups: 1, groupSize: x.numel() };
+  if (dims.length === nd && x.isContiguous()) return { data: x.storage_.readData(), offset: x.offset_, groups: 1, groupSize: x.numel() };
   const kept = dims.length === nd ? [] : allDims(nd).filter((i) => !dims.includes(i));
   const order = kept.length === 0 ? dims : [...kept, ...dims];
   const shape = order.map((d) => x.shape_[d]);
   const strides = order.map((d) => x.strides_[d]);
   const groupSize = numelOf(dims.map((d) => x.shape_[d]));
   const groups = numelOf(kept.map((d) => x.shape_[d]));
-  if (isContiguousLayout(shape, strides)) return { data: x.storage_.data, offset: x.offset_, groups, groupSize };
+  if (isContiguousLayout(shape, strides)) return { data: x.storage_.readData(), offset: x.offset_, groups, groupSize };
   return { data: x.aliasWithLayout(shape, strides, x.offset_).contiguousData(), offset: 0, groups, groupSize };
 }
 

@@ -5,6 +5,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { numelOf } from '../tensor/layout.js';
 import { emptyTensor, emptyTensorOfShape, ones } from '../tensor/factory.js';
 import { checkTensor, offerRuns, operand } from './elementwise.js';
+import { pendingSum } from './fusion.js';
 import { sumNumbers } from '../backends/js/elementwise.js';
 import { isFloatArray, type FloatArray } from '../backends/backend.js';
 import { activeBackend } from '../backends/registry.js';
@@ -42,7 +43,8 @@ function sumGroup(data: TypedArray, start: number, length: number): Element {
 
 /** The sum of all of a float tensor's elements by a backend's sum primitive, or null where none takes it. */
 function backendSum(x: Tensor): number | null {
-  let total: number | null = null;
+  let total: number | null = pendingSum(x);
+  if (total !== null) return total;
   offerRuns([operand(x, x.shape_)], x.shape_, (backend, [run]) => (total = backend.sum?.(run, x.numel()) ?? null) !== null);
   return total;
 }
@@ -54,7 +56,7 @@ function backendSum(x: Tensor): number | null {
  * groupedForReduction's copy, which this avoids (it reads memory column by column). Null otherwise.
  */
 function keptBlockSum(x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType): Tensor | null {
-  const data = x.storage_.data;
+  const data = x.storage_.readData();
   const nd = x.dim();
   const lead = dims.findIndex((d, i) => d !== i);
   const first = lead === -1 ? dims.length : lead; // the first kept dim
@@ -156,7 +158,7 @@ export function mean(input: Tensor, dim?: Dims | ReduceOptions, options?: Reduce
  * the gradient's dtype, as div stores a number), without the view and the wrapped scalar.
  */
 function meanBackward(g: Tensor, inputShape: readonly number[], dims: readonly number[], keepdim: boolean, count: number): Tensor {
-  const data = g.storage_.data;
+  const data = g.storage_.readData();
   if (g.shape_.length > 0 || isGradEnabled() || !isFloatArray(data)) return expandReducedGrad(g, inputShape, dims, keepdim).div(count);
   const divisor = g.dtype_ === float32 ? Math.fround(count) : count;
   const out = emptyTensorOfShape(inputShape, g.dtype_);

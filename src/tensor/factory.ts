@@ -312,7 +312,9 @@ export function fromTypedArray(data: TypedArray, shape?: readonly number[]): Ten
   if (numelOf(s) !== data.length) {
     throw new Error(`fromTypedArray(): shape [${s.join(', ')}] does not match the array's ${data.length} elements`);
   }
-  return Tensor.fromData(data, s, dtype);
+  const t = Tensor.fromData(data, s, dtype);
+  t.storage_.external = true;
+  return t;
 }
 
 function checkNumber(value: unknown, fn: string, arg: string, position: number): asserts value is number {

@@ -11,6 +11,18 @@ export function storageCount(): number {
   return storagesCreated;
 }
 
+/**
+ * Elements not computed yet: an elementwise expression a storage stands for until something reads it
+ * (src/ops/fusion.ts). `evaluate` computes them once, from arrays it captured when it was made.
+ */
+export interface PendingElements {
+  readonly length: number;
+  evaluate(): TypedArray;
+}
+
+/** What a pending storage holds until it is evaluated. */
+const NO_ELEMENTS = new Float32Array(0);
+
 export class Storage {
   /**
    * Creation order. The autograd engine gives a leaf the gradient buffer it receives instead of a copy
@@ -18,8 +30,19 @@ export class Storage {
    * shares it.
    */
   declare readonly serial: number;
-  /** The elements. Views of one storage share this array. */
-  declare readonly data: TypedArray;
+  private declare data_: TypedArray;
+  /** @internal The expression this storage's elements are, until they are first read; null once they exist. */
+  declare pending: PendingElements | null;
+  /**
+   * @internal How many pending expressions captured the current array (see `capture`). While there are
+   * any, the array must not change: `data` gives a copy to write into instead.
+   */
+  declare readers: number;
+  /**
+   * @internal Whether code outside tstorch can write these elements without asking for `data` (an
+   * array the user wrapped, a view of another storage's memory): a pending expression must not capture them.
+   */
+  declare external: boolean;
 
   /**
    * @internal The backward run (its steal policy) that handed this storage to several consumers or let
@@ -28,14 +51,65 @@ export class Storage {
   declare claimedBy: object | null;
 
   // Fields set here rather than by class-field definitions: every new tensor makes a storage.
-  constructor(data: TypedArray) {
+  constructor(data: TypedArray, pending: PendingElements | null = null) {
     this.serial = storagesCreated++;
-    this.data = data;
+    this.data_ = data;
+    this.pending = pending;
+    this.readers = 0;
+    this.external = false;
     this.claimedBy = null;
   }
 
+  /** @internal A storage whose elements `pending` computes when they are first read. */
+  static deferred(pending: PendingElements): Storage {
+    return new Storage(NO_ELEMENTS, pending);
+  }
+
+  /**
+   * The elements, to read or to write. Views of one storage share this array. While pending
+   * expressions hold the current array, it is first replaced by a copy (copy on write), so they compute
+   * what they were made from.
+   */
+  get data(): TypedArray {
+    if (this.pending !== null) this.materialize();
+    if (this.readers !== 0) {
+      this.data_ = this.data_.slice();
+      this.readers = 0;
+    }
+    return this.data_;
+  }
+
+  /** @internal The elements, only to read: no copy is made for pending readers. */
+  readData(): TypedArray {
+    if (this.pending !== null) this.materialize();
+    return this.data_;
+  }
+
+  /**
+   * @internal The current array of a storage that is not pending, for a pending expression to read
+   * later; it stays unchanged until the expression gives it back with `release`.
+   */
+  capture(): TypedArray {
+    if (this.pending !== null) throw new Error('internal error: a pending storage was captured without evaluating it');
+    this.readers++;
+    return this.data_;
+  }
+
+  /** @internal Called by an expression done with `array`, which it captured. */
+  release(array: TypedArray): void {
+    if (array === this.data_ && this.readers > 0) this.readers--;
+  }
+
+  /** @internal Computes pending elements now rather than at their first read. */
+  materialize(): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    this.data_ = pending.evaluate();
+    this.pending = null;
+  }
+
   get length(): number {
-    return this.data.length;
+    return this.pending !== null ? this.pending.length : this.data_.length;
   }
 }
 

@@ -176,7 +176,7 @@ export class Tensor {
   /** @internal The elements in logical row-major order as a fresh contiguous array of this dtype. */
   contiguousData(): TypedArray {
     const out = allocate(this.dtype_, this.numel());
-    gather({ data: this.storage_.data, strides: this.strides_, offset: this.offset_ }, this.shape_, out);
+    gather({ data: this.storage_.readData(), strides: this.strides_, offset: this.offset_ }, this.shape_, out);
     return out;
   }
 
@@ -192,7 +192,7 @@ export class Tensor {
   item(): number {
     const n = this.numel();
     if (n !== 1) throw new Error(`a Tensor with ${n} elements cannot be converted to Scalar`);
-    const v = this.storage_.data[this.offset_];
+    const v = this.storage_.readData()[this.offset_];
     return typeof v === 'bigint' ? Number(v) : v;
   }
 

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as torch from 'tstorch';
 import { loadNativeBackend, type NativeBackend } from '../../src/backends/native/loader.js';
-import { jsBackend, type BinaryOpName, type FloatArray, type MatrixOperand, type UnaryOpName } from '../../src/backends/backend.js';
+import { jsBackend, type BinaryOpName, type FloatArray, type FusedStep, type MatrixOperand, type RunOperand, type UnaryOpName } from '../../src/backends/backend.js';
 import { gemm as jsGemm } from '../../src/backends/js/gemm.js';
 import {
   convolutionForward as jsConvolutionForward,
@@ -449,6 +449,58 @@ test('sum of a run: as precise as the JS sum, the same for any thread count; rep
       assert.ok(Math.abs((one as number) - exact) <= 1e-14 * magnitude, `${dtype} sum n=${n}: ${one} vs ${exact}`);
     }
     assert.equal(backend.sum?.({ data: new Ctor(4), offset: 0, step: 0 }, 4), null);
+  }
+});
+
+test('fused and fusedSum: every instruction as unary and binary give it, without writing the sum; bad programs declined', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(8);
+  for (const [dtype, Ctor] of FLOATS) {
+    for (const n of [128, 5000, 300001]) {
+      const x = edgyArray(Ctor, n + 1, rand);
+      const y = edgyArray(Ctor, n, rand).reverse();
+      const scale = new Ctor([0.75]);
+      const runs = [{ data: x, offset: 1, step: 1 as const }, { data: y, offset: 0, step: 1 as const }, { data: scale, offset: 0, step: 0 as const }];
+      // sigmoid(x * y) - tanh(x * y) / 0.75, relu'd, at most y: the product is read by two instructions.
+      const steps: FusedStep[] = [
+        { kind: 'binary', op: 'mul', a: 0, b: 1 },
+        { kind: 'unary', op: 'sigmoid', a: 3 },
+        { kind: 'unary', op: 'tanh', a: 3 },
+        { kind: 'binary', op: 'div', a: 5, b: 2 },
+        { kind: 'binary', op: 'sub', a: 4, b: 6 },
+        { kind: 'unary', op: 'relu', a: 7 },
+        { kind: 'binary', op: 'minimum', a: 8, b: 1 },
+      ];
+      const results: FloatArray[] = [];
+      const operand = (i: number): RunOperand => (i < runs.length ? runs[i] : { data: results[i - runs.length], offset: 0, step: 1 });
+      for (const step of steps) {
+        const out = new Ctor(n);
+        if (step.kind === 'unary') assert.equal(backend.unary?.(step.op, operand(step.a), out, n), true);
+        else assert.equal(backend.binary?.(step.op, operand(step.a), operand(step.b), out, n), true);
+        results.push(out);
+      }
+      const expected = results[results.length - 1];
+      const actual = sameWithThreads(backend, () => {
+        const out = new Ctor(n).fill(NaN);
+        assert.equal(backend.fused?.({ runs, steps }, out, n), true);
+        return out;
+      }, `${dtype} fused n=${n}`);
+      assert.deepEqual(actual, expected, `${dtype} fused n=${n}`);
+      assert.equal(backend.fusedSum?.({ runs, steps }, n), backend.sum?.({ data: expected, offset: 0, step: 1 }, n), `${dtype} fusedSum n=${n}`);
+    }
+    const x = new Ctor(1000);
+    const run = { data: x, offset: 0, step: 1 as const };
+    const out = new Ctor(1000);
+    const add: FusedStep = { kind: 'binary', op: 'add', a: 0, b: 0 };
+    assert.equal(backend.fused?.({ runs: [run], steps: [add] }, out, 1000), true);
+    // An operand that is not yet computed, a run reaching past its array, a short run, too many instructions.
+    assert.equal(backend.fused?.({ runs: [run], steps: [{ kind: 'binary', op: 'add', a: 0, b: 1 }] }, out, 1000), false);
+    assert.equal(backend.fused?.({ runs: [{ data: x, offset: 1, step: 1 }], steps: [add] }, out, 1000), false);
+    assert.equal(backend.fused?.({ runs: [run], steps: [add] }, out, 100), false);
+    assert.equal(backend.fusedSum?.({ runs: [run], steps: [add] }, 100), null);
+    const long = Array.from({ length: 17 }, (_, k): FusedStep => ({ kind: 'unary', op: 'neg', a: k }));
+    assert.equal(backend.fused?.({ runs: [run], steps: long }, out, 1000), false);
+    assert.equal(backend.fusedSum?.({ runs: [{ data: x, offset: 0, step: 1 }], steps: [add] }, 1001), null);
   }
 });
 

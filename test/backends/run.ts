@@ -1,6 +1,7 @@
 // `npm test`: every test file on the default backend, then the suites that replay PyTorch's recorded
 // values and run gradcheck once more on each other backend this machine has (TSTORCH_BACKEND=<name>),
-// so that every backend passes them. A backend that is not available here is skipped, saying so.
+// so that every backend passes them, and once on the default backend with every elementwise result
+// deferred. A backend that is not available here is skipped, saying so.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -24,9 +25,12 @@ function testFiles(path: string): string[] {
     .sort();
 }
 
-/** Runs `files` under node:test with `backend` chosen (undefined: the environment's choice); whether all passed. */
-function run(files: readonly string[], backend?: string): boolean {
-  const env = backend === undefined ? process.env : { ...process.env, TSTORCH_BACKEND: backend };
+/**
+ * Runs `files` under node:test with `backend` chosen (undefined: the environment's choice) and any
+ * `extra` environment variables; whether all passed.
+ */
+function run(files: readonly string[], backend?: string, extra: Record<string, string> = {}): boolean {
+  const env = { ...process.env, ...(backend === undefined ? {} : { TSTORCH_BACKEND: backend }), ...extra };
   const result = spawnSync(process.execPath, ['--test', '--test-reporter=dot', ...files], { stdio: 'inherit', env });
   return result.status === 0;
 }
@@ -48,6 +52,10 @@ for (const name of BACKEND_NAMES) {
   console.log(`# ${suites} (${perBackend.length} files) on the '${name}' backend (TSTORCH_BACKEND=${name})`);
   passed = run(perBackend, name) && passed;
 }
+// Deferred results (src/ops/fusion.ts) start at 2^15 elements, above most test tensors: the same suites
+// once more with every float result of a named primitive deferred.
+console.log(`# ${suites} (${perBackend.length} files) on '${defaultBackend}' with every elementwise result deferred (TSTORCH_FUSION_MIN_ELEMENTS=1)`);
+passed = run(perBackend, undefined, { TSTORCH_FUSION_MIN_ELEMENTS: '1' }) && passed;
 if (!passed) {
   console.log(`# failed: see the runs above (test files under ${relative(process.cwd(), testRoot)})`);
   process.exitCode = 1;

@@ -384,6 +384,82 @@ struct Binary {
   }
 };
 
+/**
+ * The fused program of fused() and fusedSum(): code (Int32Array, 4 ints per instruction), steps
+ * (Float64Array: per run its step, then its offset) and the runs' arrays from argument `first` on. Every
+ * run must hold the elements n positions read, every instruction read only runs and earlier results.
+ */
+template <typename T>
+struct ProgramArgs {
+  const T* data[kMaxArgs];
+  int64_t step[kMaxArgs];
+  FusedProgram<T> program;
+
+  bool read(Args& args, size_t first, int64_t n) {
+    void* code = nullptr;
+    int64_t code_length = 0;
+    void* layout = nullptr;
+    int64_t layout_length = 0;
+    if (args.array(0, &code, &code_length) != napi_int32_array || args.array(1, &layout, &layout_length) != napi_float64_array) return false;
+    const int64_t steps = code_length / 4, runs = layout_length / 2;
+    if (code_length % 4 != 0 || steps < 1 || steps > kMaxFusedSteps || runs < 1 || first + runs > kMaxArgs || n < 0) return false;
+    const double* l = static_cast<const double*>(layout);
+    for (int64_t r = 0; r < runs; r++) {
+      FloatArg<T> run;
+      if (!float_arg(args, first + r, &run)) return false;
+      const double step = l[2 * r], offset = l[2 * r + 1];
+      if ((step != 0 && step != 1) || offset < 0 || offset != static_cast<double>(static_cast<int64_t>(offset))) return false;
+      const int64_t off = static_cast<int64_t>(offset);
+      if (!in_bounds(run.length, off, {{n > 0 ? (step == 1 ? n : 1) : 0, 1}})) return false;
+      data[r] = run.data + off;
+      this->step[r] = static_cast<int64_t>(step);
+    }
+    const int32_t* c = static_cast<const int32_t*>(code);
+    for (int64_t s = 0; s < steps; s++) {
+      const int32_t kind = c[4 * s], op = c[4 * s + 1], a = c[4 * s + 2], b = c[4 * s + 3];
+      const int64_t known = runs + s;  // operands an instruction may read
+      if (kind == 0 ? op < 0 || op >= kUnaryCount : kind != 1 || op < 0 || op >= kBinaryCount) return false;
+      if (a < 0 || a >= known || (kind == 1 && (b < 0 || b >= known))) return false;
+    }
+    program = {c, static_cast<int>(steps), data, step, static_cast<int>(runs)};
+    return args.ok();
+  }
+};
+
+// fused(code, layout, out, n, ...runs): out[0..n) = the program's result.
+template <typename T>
+struct Fused {
+  static bool run(Args& args) {
+    const int64_t n = args.integer(3);
+    FloatArg<T> out;
+    ProgramArgs<T> p;
+    if (!float_arg(args, 2, &out) || !args.ok() || n > out.length || !p.read(args, 4, n)) return false;
+    fused<T>(p.program, out.data, n);
+    return true;
+  }
+};
+
+// fusedSum(code, layout, n, ...runs): the sum of the program's result over [0, n) as sum() adds it, or null.
+template <typename T>
+double fused_sum_of(Args& args, bool* done) {
+  const int64_t n = args.integer(2);
+  ProgramArgs<T> p;
+  *done = args.ok() && p.read(args, 3, n);
+  return *done ? fused_sum<T>(p.program, n) : 0;
+}
+
+napi_value FusedSum(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  bool done = false;
+  const int bits = float_bits(args, 3);
+  const double total = bits == 32 ? fused_sum_of<float>(args, &done) : bits == 64 ? fused_sum_of<double>(args, &done) : 0;
+  napi_value result;
+  if (done) napi_create_double(env, total, &result);
+  else napi_get_null(env, &result);
+  return result;
+}
+
+napi_value Fused_(napi_env env, napi_callback_info info) { return by_dtype<Fused>(env, info, 2); }
 napi_value Gemm_(napi_env env, napi_callback_info info) { return by_dtype<Gemm>(env, info, 14); }
 napi_value ConvForward_(napi_env env, napi_callback_info info) { return by_dtype<ConvForward>(env, info, 24); }
 napi_value ConvTransposeForward_(napi_env env, napi_callback_info info) { return by_dtype<ConvTransposeForward>(env, info, 19); }
@@ -571,6 +647,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"unary", nullptr, Unary_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"fused", nullptr, Fused_, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"fusedSum", nullptr, FusedSum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sumBlocks", nullptr, SumBlocks_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sgdStep", nullptr, SgdStep, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamStep", nullptr, AdamStep, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -63,6 +63,76 @@ void sum_blocks(const T* a, int64_t outer, int64_t width, int64_t inner, T* out)
   });
 }
 
+/** Whether the program holds an op that costs tens of cycles an element (threads pay from smaller runs). */
+template <typename T>
+bool is_costly(const FusedProgram<T>& p) {
+  for (int s = 0; s < p.steps; s++) {
+    const int32_t* c = p.code + 4 * s;
+    if (c[0] == 0 && (c[1] == kExp || c[1] == kLog || c[1] == kTanh || c[1] == kSigmoid)) return true;
+  }
+  return false;
+}
+
+/**
+ * Evaluates the program over [begin, end) into out[0..end - begin), kTile elements at a time: each
+ * instruction's tile stays in L1 for the instructions that read it.
+ */
+template <typename T>
+void run_program(const FusedProgram<T>& p, int64_t begin, int64_t end, T* out) {
+  constexpr int64_t kTile = 128;
+  alignas(64) T tiles[kMaxFusedSteps][kTile];
+  const KernelSet<T>& k = kernels<T>();
+  for (int64_t t = begin; t < end; t += kTile) {
+    const int64_t len = end - t < kTile ? end - t : kTile;
+    auto operand = [&](int32_t i, int64_t* step) -> const T* {
+      if (i < p.runs) {
+        *step = p.run_step[i];
+        return p.run_data[i] + (p.run_step[i] == 1 ? t : 0);
+      }
+      *step = 1;
+      return tiles[i - p.runs];
+    };
+    for (int s = 0; s < p.steps; s++) {
+      const int32_t* c = p.code + 4 * s;
+      T* dst = s == p.steps - 1 ? out + (t - begin) : tiles[s];
+      int64_t a_step = 0, b_step = 0;
+      const T* a = operand(c[2], &a_step);
+      if (c[0] == 0) {
+        k.unary(c[1], a, a_step, dst, len);
+      } else {
+        const T* b = operand(c[3], &b_step);
+        k.binary(c[1], a, a_step, b, b_step, dst, len);
+      }
+    }
+  }
+}
+
+template <typename T>
+void fused(const FusedProgram<T>& p, T* out, int64_t n) {
+  parallel_for(n, is_costly(p) ? kCostlyGrain : kCheapGrain, [&](int64_t begin, int64_t end) { run_program(p, begin, end, out + begin); });
+}
+
+template <typename T>
+double fused_sum(const FusedProgram<T>& p, int64_t n) {
+  auto kernel = kernels<T>().sum;
+  const int64_t blocks = (n + kSumBlock - 1) / kSumBlock;
+  std::vector<double> partial(static_cast<size_t>(blocks));
+  parallel_for(blocks, 4, [&](int64_t begin, int64_t end) {
+    std::vector<T> block(static_cast<size_t>(kSumBlock));
+    for (int64_t i = begin; i < end; i++) {
+      const int64_t start = i * kSumBlock;
+      const int64_t len = n - start < kSumBlock ? n - start : kSumBlock;
+      run_program(p, start, start + len, block.data());
+      partial[static_cast<size_t>(i)] = kernel(block.data(), len);
+    }
+  });
+  // As sum: one block (or none) is its kernel's result; more are added in order.
+  if (blocks <= 1) return blocks == 0 ? 0.0 : partial[0];
+  double total = 0;
+  for (double s : partial) total += s;
+  return total;
+}
+
 template void unary<float>(int, const float*, int64_t, float*, int64_t);
 template void unary<double>(int, const double*, int64_t, double*, int64_t);
 template void binary<float>(int, const float*, int64_t, const float*, int64_t, float*, int64_t);
@@ -71,5 +141,9 @@ template double sum<float>(const float*, int64_t);
 template double sum<double>(const double*, int64_t);
 template void sum_blocks<float>(const float*, int64_t, int64_t, int64_t, float*);
 template void sum_blocks<double>(const double*, int64_t, int64_t, int64_t, double*);
+template void fused<float>(const FusedProgram<float>&, float*, int64_t);
+template void fused<double>(const FusedProgram<double>&, double*, int64_t);
+template double fused_sum<float>(const FusedProgram<float>&, int64_t);
+template double fused_sum<double>(const FusedProgram<double>&, int64_t);
 
 }  // namespace tstorch

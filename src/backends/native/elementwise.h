@@ -15,4 +15,29 @@ double sum(const T* a, int64_t n);
 template <typename T>
 void sum_blocks(const T* a, int64_t outer, int64_t width, int64_t inner, T* out);
 
+/**
+ * An elementwise expression over runs (ops/fusion.ts): `steps` instructions of four ints each,
+ * {kind (0 unary, 1 binary), op code, operand a, operand b}, where operand i < runs is run i
+ * (run_data[i] read with run_step[i], 0 or 1) and operand runs + j is the result of instruction j.
+ * The last instruction's result is the expression's.
+ */
+template <typename T>
+struct FusedProgram {
+  const int32_t* code;
+  int steps;
+  const T* const* run_data;
+  const int64_t* run_step;
+  int runs;
+};
+
+/** The longest program fused kernels take (ops/fusion.ts's MAX_OPS is at most this). */
+constexpr int kMaxFusedSteps = 16;
+
+/** out[0..n) = the program's result, tile by tile: every element as unary/binary would give it. */
+template <typename T>
+void fused(const FusedProgram<T>& p, T* out, int64_t n);
+/** sum(the program's result over [0, n)) without writing it: the same blocks, in the same order, as sum. */
+template <typename T>
+double fused_sum(const FusedProgram<T>& p, int64_t n);
+
 }  // namespace tstorch

@@ -7,7 +7,7 @@
 // addon is loaded through process.getBuiltinModule (Node 20.16 and later), and anything missing (a
 // browser, no build, an addon built for another Node ABI) means "no native backend" (null).
 import type {
-  AdagradConstants, AdamConstants, Backend, BinaryOpName, ConvGeometry, FloatArray, ImageOperand, MatrixOperand, PlaneOperand, PoolGeometry, RmspropConstants, RunOperand,
+  AdagradConstants, AdamConstants, Backend, BinaryOpName, ConvGeometry, FloatArray, FusedProgram, ImageOperand, MatrixOperand, PlaneOperand, PoolGeometry, RmspropConstants, RunOperand,
   SgdStepOptions, UnaryOpName,
 } from '../backend.js';
 import { registerBackendLoader } from '../registry.js';
@@ -32,6 +32,9 @@ interface Addon {
   binary(op: number, a: FloatArray, aOffset: number, aStep: number, b: FloatArray, bOffset: number, bStep: number, out: FloatArray, n: number): boolean;
   sum(a: FloatArray, offset: number, n: number): number | null;
   sumBlocks(a: FloatArray, offset: number, outer: number, width: number, inner: number, out: FloatArray): boolean;
+  /** code: 4 ints per instruction {0 unary / 1 binary, op code, operand a, operand b}; layout: per run its step, then its offset. */
+  fused(code: Int32Array, layout: Float64Array, out: FloatArray, n: number, ...runs: FloatArray[]): boolean;
+  fusedSum(code: Int32Array, layout: Float64Array, n: number, ...runs: FloatArray[]): number | null;
   sgdStep(
     param: Float32Array, grad: Float32Array, buf: Float32Array | null,
     lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, maximize: boolean,
@@ -61,6 +64,22 @@ type PoolArgs = [number, number, number, number, number, number, number, number,
 // The addon's operation codes (the UnaryOp and BinaryOp enums of kernels.h, in the same order).
 const UNARY_CODES: Record<UnaryOpName, number> = { neg: 0, abs: 1, exp: 2, log: 3, sqrt: 4, tanh: 5, sigmoid: 6, relu: 7 };
 const BINARY_CODES: Record<BinaryOpName, number> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluBackward: 6 };
+
+/** The runs of an expression the addon reads (as many as its argument list holds after the others). */
+const MAX_FUSED_RUNS = 24;
+
+/** A fused program as the addon's fused() and fusedSum() read it, or null when it has too many runs. */
+function encodeProgram(program: FusedProgram): { code: Int32Array; layout: Float64Array; arrays: FloatArray[] } | null {
+  const { runs, steps } = program;
+  if (runs.length > MAX_FUSED_RUNS) return null;
+  const code = new Int32Array(4 * steps.length);
+  steps.forEach((s, k) => {
+    code.set(s.kind === 'unary' ? [0, UNARY_CODES[s.op], s.a, 0] : [1, BINARY_CODES[s.op], s.a, s.b], 4 * k);
+  });
+  const layout = new Float64Array(2 * runs.length);
+  runs.forEach((r, k) => layout.set([r.step, r.offset], 2 * k));
+  return { code, layout, arrays: runs.map((r) => r.data) };
+}
 
 function convArgs(g: ConvGeometry): ConvArgs {
   return [
@@ -192,6 +211,15 @@ export function loadNativeBackend(): NativeBackend | null {
     sum(a: RunOperand, n: number): number | null {
       // A repeated single value is rare (a broadcast scalar) and left to the JS loop.
       return a.step === 1 && n >= MIN_RUN ? addon.sum(a.data, a.offset, n) : null;
+    },
+    fused(program: FusedProgram, out: FloatArray, n: number): boolean {
+      const encoded = n >= MIN_RUN ? encodeProgram(program) : null;
+      return encoded !== null && addon.fused(encoded.code, encoded.layout, out, n, ...encoded.arrays);
+    },
+    fusedSum(program: FusedProgram, n: number): number | null {
+      // Under MIN_RUN, sum() leaves the whole sum to the JS loop, so this declines too.
+      const encoded = n >= MIN_RUN ? encodeProgram(program) : null;
+      return encoded === null ? null : addon.fusedSum(encoded.code, encoded.layout, n, ...encoded.arrays);
     },
     sumBlocks(a: FloatArray, offset: number, outer: number, width: number, inner: number, out: FloatArray): boolean {
       return outer * width * inner >= MIN_RUN && addon.sumBlocks(a, offset, outer, width, inner, out);
