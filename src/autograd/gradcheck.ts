@@ -106,10 +106,12 @@ function elementOffsets(t: Tensor): number[] {
  * without bumping the version counter, as PyTorch perturbs `input.data`.
  */
 function centralDifference(fn: () => Outputs, input: Tensor, offsets: number[], delta: number[], eps: number, outputIdx: number[]): Tensor[] {
-  const data = input.storage_.data as unknown as number[];
-  const orig = offsets.map((o) => data[o]);
+  // Asked for at each write: fn may defer results that read the array, which then must not change.
+  const data = (): number[] => input.storage_.data as unknown as number[];
+  const orig = offsets.map((o) => data()[o]);
   const evaluate = (sign: number): Tensor[] => {
-    offsets.forEach((o, k) => (data[o] = orig[k] + sign * delta[k]));
+    const elements = data();
+    offsets.forEach((o, k) => (elements[o] = orig[k] + sign * delta[k]));
     const outs = asList(fn()) as Tensor[];
     return outputIdx.map((i) => noGrad(() => outs[i].clone()));
   };
@@ -126,7 +128,8 @@ function centralDifference(fn: () => Outputs, input: Tensor, offsets: number[], 
       return noGrad(() => bk.sub(ai).div(2 * eps).reshape(-1));
     });
   } finally {
-    offsets.forEach((o, k) => (data[o] = orig[k]));
+    const elements = data();
+    offsets.forEach((o, k) => (elements[o] = orig[k]));
   }
 }
 

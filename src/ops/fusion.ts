@@ -88,10 +88,14 @@ class Fusion implements PendingElements {
 
   evaluate(): FloatArray {
     const out = outputFloats(this.dtype, this.length);
-    const compiled = compile(this.root);
+    this.writeTo(compile(this.root), out);
+    return out;
+  }
+
+  /** Writes the elements into `out` (which may be an array the expression reads, element i for element i). */
+  writeTo(compiled: Compiled, out: FloatArray): void {
     if (this.backend.fused?.(compiled.program, out, this.length) !== true) evaluateInBlocks(compiled, out, this.backend);
     this.release();
-    return out;
   }
 
   /**
@@ -260,12 +264,39 @@ function pendingTensor(root: OpNode, operands: readonly Operand[], shape: readon
 }
 
 /**
+ * Writes a pending `value` straight into `target`'s elements, an in-place op's result into the tensor it
+ * changes: one pass, and no array of its own. The value's storage then shares those elements (after
+ * the op it stands for the same tensor). False, with nothing written, unless `target` is contiguous
+ * and not pending, of `value`'s dtype and size, and its array is read by no other pending expression
+ * and by this one only element i for element i.
+ */
+export function writePendingInto(target: Tensor, value: Tensor): boolean {
+  const pending = value.storage_.pending;
+  const storage = target.storage_;
+  if (!(pending instanceof Fusion) || !coversStorage(value, pending) || value.dtype_ !== target.dtype_) return false;
+  if (storage.pending !== null || storage.external || !target.isContiguous() || target.numel() !== pending.length) return false;
+  const array = storage.readData();
+  if (!isFloatArray(array) || storage.readers !== (pending.sources.some((s) => s.array === array) ? 1 : 0)) return false;
+  const compiled = compile(pending.root);
+  if (compiled.program.runs.some((r) => r.data === array && (r.step !== 1 || r.offset !== target.offset_))) return false;
+  const out = target.offset_ === 0 && array.length === pending.length ? array : array.subarray(target.offset_, target.offset_ + pending.length);
+  pending.writeTo(compiled, out);
+  value.storage_.resolve(out);
+  return true;
+}
+
+/** Whether `x` is all of its pending storage's elements, in order. */
+function coversStorage(x: Tensor, pending: Fusion): boolean {
+  return x.offset_ === 0 && x.numel() === pending.length && x.isContiguous();
+}
+
+/**
  * The sum of all elements of a pending tensor that covers its whole storage, as the active backend's
  * sum primitive would give it once they were written, but without writing them. Null otherwise.
  */
 export function pendingSum(x: Tensor): number | null {
   const pending = x.storage_.pending;
-  if (!(pending instanceof Fusion) || pending.backend !== activeBackend() || x.offset_ !== 0 || x.numel() !== pending.length || !x.isContiguous()) return null;
+  if (!(pending instanceof Fusion) || pending.backend !== activeBackend() || !coversStorage(x, pending)) return null;
   return pending.sum();
 }
 

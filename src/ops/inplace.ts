@@ -8,6 +8,7 @@ import { sameShape, shapeStr } from '../tensor/layout.js';
 import { emptyTensor, onesLike, zerosLike, type Scalar } from '../tensor/factory.js';
 import { scatter } from '../backends/js/strided.js';
 import { castTensor, checkOperand, isScalar, type TensorOrScalar } from './elementwise.js';
+import { writePendingInto } from './fusion.js';
 import { embedIntoZeros } from './view.js';
 import { legacyScalarName } from './pointwise.js';
 import { isGradEnabled, isInferenceModeEnabled, noGrad } from '../autograd/grad-mode.js';
@@ -97,6 +98,7 @@ function checkNoInternalOverlap(self: Tensor): void {
 
 /** Writes `value` (already of the right shape) into `self`'s elements, casting to its dtype. */
 function writeInto(self: Tensor, value: Tensor): void {
+  if (writePendingInto(self, value)) return;
   let src: TypedArray;
   if (value.dtype !== self.dtype) src = castTensor(value, self.dtype).storage_.data;
   // A contiguous result on another storage (the usual case: the op's fresh output) is read in place.
@@ -105,11 +107,23 @@ function writeInto(self: Tensor, value: Tensor): void {
   scatter(src, { data: self.storage_.data, strides: self.strides_, offset: self.offset_ }, self.shape_);
 }
 
-/** Runs `compute` as an in-place update of `self`, with PyTorch's checks and history rewriting. */
-export function applyInplace<T extends Tensor>(self: T, compute: (current: Tensor) => Tensor): T {
+/**
+ * Whether an op on `self` with `args` cannot be recorded (neither requires grad, no argument is an
+ * object that could hold a tensor): then it needs no snapshot of `self`'s current value.
+ */
+function unrecorded(self: Tensor, args: readonly unknown[]): boolean {
+  return !self.requiresGrad && args.every((a) => (a instanceof Tensor ? !a.requiresGrad : typeof a !== 'object' || a === null));
+}
+
+/**
+ * Runs `compute` as an in-place update of `self`, with PyTorch's checks and history rewriting. `args`,
+ * when given, are all the op's operands besides `self`: an op none of which requires grad computes
+ * from `self` itself, without a snapshot of it.
+ */
+export function applyInplace<T extends Tensor>(self: T, compute: (current: Tensor) => Tensor, args?: readonly unknown[]): T {
   checkInplace(self);
   checkNoInternalOverlap(self);
-  const current = isGradEnabled() ? snapshotWithHistory(self) : self;
+  const current = isGradEnabled() && (args === undefined || !unrecorded(self, args)) ? snapshotWithHistory(self) : self;
   const result = compute(current);
   if (!sameShape(result.shape_, self.shape_)) {
     throw new Error(`output with shape ${shapeStr(self.shape)} doesn't match the broadcast shape ${shapeStr(result.shape)}`);
@@ -263,6 +277,6 @@ const INPLACE_OF: MethodName[] = [
 const methods = Tensor.prototype as unknown as Record<string, (...args: unknown[]) => Tensor>;
 for (const name of INPLACE_OF) {
   methods[`${name}_`] = function (this: Tensor, ...args: unknown[]): Tensor {
-    return applyInplace(this, (current) => methods[name].apply(current, args));
+    return applyInplace(this, (current) => methods[name].apply(current, args), args);
   };
 }

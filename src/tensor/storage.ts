@@ -100,6 +100,16 @@ export class Storage {
     if (array === this.data_ && this.readers > 0) this.readers--;
   }
 
+  /**
+   * @internal Settles a pending storage whose elements were evaluated into `array`, another storage's:
+   * the two share memory, so neither is ever captured through this one.
+   */
+  resolve(array: TypedArray): void {
+    this.data_ = array;
+    this.pending = null;
+    this.external = true;
+  }
+
   /** @internal Computes pending elements now rather than at their first read. */
   materialize(): void {
     const pending = this.pending;

@@ -93,6 +93,35 @@ test('an in-place op on a pending result itself', () => {
   assert.equal(x.index(0).item(), 2);
 });
 
+test('an in-place op writes its deferred result into the tensor\'s own elements, which its views see', () => {
+  const x = torch.linspace(-1, 1, N);
+  const y = torch.linspace(2, 3, N);
+  const view = x.narrow(0, N - 5, 5);
+  const expected = values(x.mul(3).add(y).exp());
+  x.mul_(3).add_(y).exp_();
+  assert.deepEqual(values(x), expected);
+  assert.deepEqual(values(view), expected.slice(N - 5));
+});
+
+test('an in-place op whose operand overlaps the written elements reads them as they were', () => {
+  const x = torch.arange(N + 1, { dtype: torch.float32 });
+  x.narrow(0, 1, N).add_(x.narrow(0, 0, N));
+  // Element i + 1 becomes (i + 1) + i, from the values before the op.
+  assert.deepEqual([x.index(0).item(), x.index(1).item(), x.index(N).item()], [0, 1, 2 * N - 1]);
+  const z = torch.full([N], 2);
+  z.add_(z.index(0));
+  assert.deepEqual(new Set(values(z)), new Set([4]));
+});
+
+test('an in-place op with an operand that requires grad records the value it changed', () => {
+  const x = torch.full([N], 3);
+  const w = torch.full([N], 2, { requiresGrad: true });
+  x.mul_(w);
+  x.sum().backward();
+  assert.deepEqual(new Set(values(w.grad as Tensor)), new Set([3]));
+  assert.deepEqual(new Set(values(x.detach())), new Set([6]));
+});
+
 test('an optimizer step does not reach results computed from the parameters before it', () => {
   const p = torch.full([N], 1, { requiresGrad: true });
   const opt = new torch.optim.SGD([p], { lr: 0.5 });
