@@ -378,7 +378,7 @@ export function savePt(obj: unknown, options: PtSaveOptions | null = {}): Uint8A
       if (value instanceof Parameter) {
         return { func: REBUILD_PARAMETER_REF, args: Object.freeze([value.detach(), value.requiresGrad, new Map()]) };
       }
-      const storage = value.untypedStorage();
+      const storage = value.storage_;
       const known = dtypes.get(storage);
       if (known !== undefined && known !== value.dtype) {
         throw new Error('Cannot save multiple tensors or storages that view the same data as different types');

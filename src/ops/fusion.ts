@@ -1,15 +1,16 @@
 // Deferred elementwise results. A named unary or binary primitive over a large float tensor returns a
 // tensor whose storage is pending: it holds the expression (this op, and the pending expressions of its
 // operands, inlined) and computes it when something first reads the storage. `(a * b + a).sum()` then
-// makes one pass that reads a and b and writes the sum's input, instead of writing `a * b` to memory
-// and reading it back; a product nobody reads is never written at all.
+// reads a and b once and writes nothing (the native backend's fusedSum), instead of writing `a * b`
+// and `a * b + a` to memory and reading them back; a product nobody reads is never written at all.
 //
-// Evaluation runs the same primitives on the same backend as the ops would have, block by block, so
-// every element is what the op-by-op computation gives, bit for bit. What could make a deferred result
-// wrong is a change of the elements it reads before it is evaluated. It captures the arrays it reads
-// (Storage.capture), and a storage whose array is captured gives a copy to whoever asks for its `data`
-// (which every write does), so captured arrays never change. Arrays that code outside tstorch can write
-// (a wrapped typed array, a view into another storage's memory) are never captured.
+// Evaluation runs the same primitives on the same backend as the ops would have (an expression made on
+// one backend is never inlined into one made on another), so every element is what the op-by-op
+// computation gives, bit for bit. What could make a deferred result wrong is a change of the elements
+// it reads before it is evaluated. It captures the arrays it reads (Storage.capture), and a storage
+// whose array is captured gives a copy to whoever asks for its `data` (which every write does), so
+// captured arrays never change. Arrays that code outside tstorch can write (a wrapped typed array, a
+// view into another storage's memory, a storage handed out by untypedStorage) are never captured.
 import { DType, float32, type TypedArray } from '../tensor/dtype.js';
 import { Storage, type PendingElements } from '../tensor/storage.js';
 import { contiguousStrides, expandedStrides, numelOf, sameShape } from '../tensor/layout.js';
@@ -50,8 +51,11 @@ type FusedNode = RunNode | OpNode;
 const DEFAULT_MIN_ELEMENTS = 1 << 15;
 /** Ops one expression may hold; an operand that would make it longer is evaluated on its own instead. */
 const MAX_OPS = 8;
-/** Elements evaluated at a time: the intermediate blocks of one expression stay in the core's L2 cache. */
-const BLOCK = 1 << 16;
+/**
+ * Arrays one expression may read. Each stays alive until the expression is evaluated, where the op
+ * one by one would have let most go: an operand that would bring more is evaluated on its own instead.
+ */
+const MAX_SOURCES = 4;
 
 function minElementsFromEnvironment(): number {
   const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TSTORCH_FUSION_MIN_ELEMENTS;
@@ -94,7 +98,7 @@ class Fusion implements PendingElements {
 
   /** Writes the elements into `out` (which may be an array the expression reads, element i for element i). */
   writeTo(compiled: Compiled, out: FloatArray): void {
-    if (this.backend.fused?.(compiled.program, out, this.length) !== true) evaluateInBlocks(compiled, out, this.backend);
+    if (this.backend.fused?.(compiled.program, out, this.length) !== true) evaluateStepwise(compiled, out, this.backend);
     this.release();
   }
 
@@ -150,43 +154,28 @@ function compile(root: OpNode): Compiled {
   return { program: { runs, steps }, kernels };
 }
 
-/** The first `length` elements of `block` (the whole array when it has no more). */
-function head(block: FloatArray, length: number): FloatArray {
-  return length === block.length ? block : block.subarray(0, length);
-}
-
 /**
- * Writes the program's result into `out` with the backend's unary and binary primitives (the JS loops,
- * or the op's kernel, where it declines), BLOCK elements at a time: each instruction writes a block of
- * its own, which the instructions after it read while it is still in cache. The last block takes the
- * remainder, so no block is shorter than BLOCK (or n): a backend that leaves short runs to the JS
- * loops does so for no block where it would not for the whole op.
+ * Writes the program's result into `out` instruction by instruction, each over all n elements, with
+ * the backend's unary and binary primitives (the JS loops, or the op's kernel, where it declines): the
+ * very calls the ops would have made, so a backend that takes or declines runs by their length (wasm
+ * leaves long float64 runs to the JS loops) does the same here.
  */
-function evaluateInBlocks({ program, kernels }: Compiled, out: FloatArray, backend: Backend): void {
+function evaluateStepwise({ program, kernels }: Compiled, out: FloatArray, backend: Backend): void {
   const n = out.length;
   const { runs, steps } = program;
   const last = steps.length - 1;
   const type = out instanceof Float32Array ? Float32Array : Float64Array;
-  const blocks = steps.map((_, k) => (k === last ? out : new type(Math.min(n, 2 * BLOCK))));
-  for (let start = 0; start < n; ) {
-    const length = n - start < 2 * BLOCK ? n - start : BLOCK;
-    const operand = (i: number): RunOperand => {
-      if (i >= runs.length) return { data: blocks[i - runs.length], offset: 0, step: 1 };
-      const run = runs[i];
-      return run.step === 0 ? run : { data: run.data, offset: run.offset + start, step: 1 };
-    };
-    steps.forEach((step, k) => {
-      const target = k === last ? (length === n ? out : out.subarray(start, start + length)) : head(blocks[k], length);
-      const a = operand(step.a);
-      if (step.kind === 'unary') {
-        if (!offerUnary(step.op, a, target, backend)) mapRuns(target, a, a, kernels[k]);
-      } else {
-        const b = operand(step.b);
-        if (!offerBinary(step.op, a, b, target, backend)) mapRuns(target, a, b, kernels[k]);
-      }
-    });
-    start += length;
-  }
+  const results = steps.map((_, k) => (k === last ? out : new type(n)));
+  const operand = (i: number): RunOperand => (i < runs.length ? runs[i] : { data: results[i - runs.length], offset: 0, step: 1 });
+  steps.forEach((step, k) => {
+    const a = operand(step.a);
+    if (step.kind === 'unary') {
+      if (!offerUnary(step.op, a, results[k], backend)) mapRuns(results[k], a, a, kernels[k]);
+    } else {
+      const b = operand(step.b);
+      if (!offerBinary(step.op, a, b, results[k], backend)) mapRuns(results[k], a, b, kernels[k]);
+    }
+  });
 }
 
 /** out[i] = fn(a[i], b[i]) over runs, as the ops' generic kernels compute where every backend declines. */
@@ -217,29 +206,41 @@ function isPrivate(storage: Storage): boolean {
 
 /**
  * `x` as an operand of an expression over `shape` of `dtype`: a pending tensor that covers its whole
- * storage has its expression inlined (by the first op only, and only one of at most `budget` ops), any
- * other tensor is read as a run. Null
+ * storage has its expression inlined (by the first op only, and only one within `budget`), any other
+ * tensor is read as a run. Null
  * when it cannot take part (another dtype, a strided or partly broadcast layout, memory that is not
  * tstorch's alone).
  */
-function operandOf(x: Tensor | number | boolean | bigint, dtype: DType, shape: readonly number[], budget: number): Operand | null {
+function operandOf(x: Tensor | number | boolean | bigint, dtype: DType, shape: readonly number[], budget: Budget): Operand | null {
   if (typeof x === 'number') return dtype.kind === 'float' ? { node: scalarRun(x, dtype), inlined: null, reads: null } : null;
   if (!(x instanceof Tensor) || x.dtype_ !== dtype) return null;
   const storage = x.storage_;
   const pending = storage.pending;
   if (
-    pending instanceof Fusion && !pending.consumed && pending.ops <= budget &&
-    x.offset_ === 0 && sameShape(x.shape_, shape) && storage.length === numelOf(shape) && x.isContiguous()
+    pending instanceof Fusion && !pending.consumed && pending.ops <= budget.ops && pending.sources.length <= budget.sources &&
+    pending.backend === activeBackend() && x.offset_ === 0 && sameShape(x.shape_, shape) && storage.length === numelOf(shape) && x.isContiguous()
   ) {
     return { node: pending.root, inlined: pending, reads: null };
   }
   // Any other pending tensor (one whose expression would make this one too long, one read through a
-  // view, one already inlined) is evaluated here (readData), and read as a run like the rest.
+  // view, one already inlined, one made on another backend, whose kernels may round otherwise) is
+  // evaluated here (readData), and read as a run like the rest.
   if (!isFloatArray(storage.readData()) || !isPrivate(storage)) return null;
   const step = x.shape_.length === 0 ? 0 : runStep(shape, sameShape(shape, x.shape_) ? x.strides_ : expandedStrides(x.shape_, x.strides_, shape));
   if (step === null) return null;
   const array = storage.readData() as FloatArray;
   return { node: { op: null, data: array, offset: x.offset_, step }, inlined: null, reads: { storage, array } };
+}
+
+/** The most ops and arrays an operand's inlined expression may bring. */
+interface Budget {
+  readonly ops: number;
+  readonly sources: number;
+}
+
+/** Arrays an operand brings to an expression. */
+function sourcesOf(operand: Operand): number {
+  return operand.inlined !== null ? operand.inlined.sources.length : operand.reads !== null ? 1 : 0;
 }
 
 /** A tensor of `shape` whose storage is the pending expression `root` over `operands`; the arrays it reads are captured. */
@@ -303,7 +304,7 @@ export function pendingSum(x: Tensor): number | null {
 /** The named unary primitive `op` of `x` (already of `dtype`) as a pending tensor, or null where it is not deferred (`x` of at least fusionMinElements elements). */
 export function deferUnary(op: UnaryOpName, fn: NumberFn1, x: Tensor, dtype: DType): Tensor | null {
   if (dtype.kind !== 'float') return null;
-  const a = operandOf(x, dtype, x.shape_, MAX_OPS - 1);
+  const a = operandOf(x, dtype, x.shape_, { ops: MAX_OPS - 1, sources: MAX_SOURCES });
   return a === null ? null : pendingTensor({ op, fn, a: a.node, b: null }, [a], x.shape_, dtype);
 }
 
@@ -317,8 +318,11 @@ export function deferBinary(
   shape: readonly number[],
 ): Tensor | null {
   if (dtype.kind !== 'float') return null;
-  const a = operandOf(x, dtype, shape, MAX_OPS - 1);
+  // Room is left for a second operand read as a run.
+  const a = operandOf(x, dtype, shape, { ops: MAX_OPS - 1, sources: MAX_SOURCES - 1 });
+  if (a === null) return null;
   // y * y reads one operand: its node serves both sides.
-  const b = a === null ? null : y === x ? { node: a.node, inlined: null, reads: null } : operandOf(y, dtype, shape, MAX_OPS - 1 - (a.inlined?.ops ?? 0));
-  return a === null || b === null ? null : pendingTensor({ op, fn, a: a.node, b: b.node }, [a, b], shape, dtype);
+  const rest = { ops: MAX_OPS - 1 - (a.inlined?.ops ?? 0), sources: MAX_SOURCES - sourcesOf(a) };
+  const b = y === x ? { node: a.node, inlined: null, reads: null } : operandOf(y, dtype, shape, rest);
+  return b === null ? null : pendingTensor({ op, fn, a: a.node, b: b.node }, [a, b], shape, dtype);
 }

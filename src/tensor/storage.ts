@@ -110,6 +110,16 @@ export class Storage {
     this.external = true;
   }
 
+  /**
+   * @internal Hands the array to code outside tstorch, which may keep it and write it: pending
+   * expressions that captured the current array keep it (a copy takes its place here, as on a write),
+   * and none captures this storage again.
+   */
+  expose(): void {
+    void this.data;
+    this.external = true;
+  }
+
   /** @internal Computes pending elements now rather than at their first read. */
   materialize(): void {
     const pending = this.pending;

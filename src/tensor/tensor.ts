@@ -162,8 +162,13 @@ export class Tensor {
     return this.dtype_.isFloatingPoint;
   }
 
-  /** The storage object; two tensors share memory exactly when their storages are the same object. */
+  /**
+   * The storage object; two tensors share memory exactly when their storages are the same object. Its
+   * `data` array is then the caller's to keep and write at any time, so the storage is marked external:
+   * deferred results read it at once from now on (src/ops/fusion.ts), and never copy it aside.
+   */
   untypedStorage(): Storage {
+    this.storage_.expose();
     return this.storage_;
   }
 

@@ -170,6 +170,20 @@ test('gradients through pending results', () => {
   assert.ok(!isPending(a.grad as Tensor), 'a leaf gradient is written when it is accumulated');
 });
 
+test('the array of an untypedStorage() stays the tensor\'s memory, both ways', () => {
+  const x = torch.full([N], 1);
+  const array = x.untypedStorage().data;
+  const y = x.add(1);
+  x.add_(1);
+  assert.equal(array[0], 2, 'an in-place op writes the array the caller holds');
+  array[1] = 100;
+  assert.equal(x.index(1).item(), 100);
+  assert.equal(y.index(1).item(), 2, 'y was computed from the elements before the write');
+  const z = x.mul(3);
+  array[2] = 10;
+  assert.equal(z.index(2).item(), 6, 'an op reads the exposed array when it runs, as in PyTorch');
+});
+
 test('a pending result made on one backend reads the same on another', (t) => {
   const others = torch.backends.available().filter((name) => name !== torch.backends.current());
   if (others.length === 0) {
@@ -179,10 +193,19 @@ test('a pending result made on one backend reads the same on another', (t) => {
   const start = torch.backends.current();
   const x = torch.linspace(-3, 3, N);
   try {
-    const pending = x.exp().mul(x).tanh();
-    const expected = values(x.exp().mul(x).tanh());
-    torch.backends.use(others[0]);
-    assert.deepEqual(values(pending), expected);
+    for (const dtype of [torch.float32, torch.float64]) {
+      const xd = x.to(dtype);
+      const pending = xd.exp().mul(xd).tanh();
+      const inlined = xd.exp();
+      const expected = values(xd.exp().mul(xd).tanh());
+      const expectedExp = values(xd.exp());
+      torch.backends.use(others[0]);
+      // Ops on the other backend read the pending results' elements as the first one computes them.
+      const times = inlined.mul(1);
+      assert.deepEqual(values(pending), expected);
+      assert.deepEqual(values(times), expectedExp);
+      torch.backends.use(start);
+    }
   } finally {
     torch.backends.use(start);
   }
