@@ -78,9 +78,12 @@ bool is_costly(const FusedProgram<T>& p) {
  * each instruction's tile stays in L1 for the instructions that read it. A single instruction, which
  * needs no tiles, runs over the whole range at once (a call per tile costs about 20 ns).
  */
+/** Elements of a program's tile: 8 KiB, so the tiles of a few instructions stay in L1. */
+template <typename T> constexpr int64_t kTile = 8192 / sizeof(T);
+
 template <typename T>
 void run_program(const FusedProgram<T>& p, int64_t begin, int64_t end, T* out) {
-  constexpr int64_t kTile = 8192 / sizeof(T);
+  constexpr int64_t kTile = tstorch::kTile<T>;
   alignas(64) T tiles[kMaxFusedSteps - 1][kTile];
   const KernelSet<T>& k = kernels<T>();
   const int64_t tile = p.steps == 1 ? end - begin : kTile;
@@ -114,18 +117,32 @@ void fused(const FusedProgram<T>& p, T* out, int64_t n) {
   parallel_for(n, is_costly(p) ? kCostlyGrain : kCheapGrain, [&](int64_t begin, int64_t end) { run_program(p, begin, end, out + begin); });
 }
 
+/**
+ * Each kSumBlock block as sum() adds it: evaluated a tile at a time into L1 and fed to sum's
+ * accumulators in order (every tile but a block's last is a multiple of 16 elements), then the block
+ * sums added in order.
+ */
 template <typename T>
 double fused_sum(const FusedProgram<T>& p, int64_t n) {
-  auto kernel = kernels<T>().sum;
+  const KernelSet<T>& k = kernels<T>();
   const int64_t blocks = (n + kSumBlock - 1) / kSumBlock;
   std::vector<double> partial(static_cast<size_t>(blocks));
   parallel_for(blocks, 4, [&](int64_t begin, int64_t end) {
-    std::vector<T> block(static_cast<size_t>(kSumBlock));
+    alignas(64) T tile[kTile<T>];
     for (int64_t i = begin; i < end; i++) {
       const int64_t start = i * kSumBlock;
-      const int64_t len = n - start < kSumBlock ? n - start : kSumBlock;
-      run_program(p, start, start + len, block.data());
-      partial[static_cast<size_t>(i)] = kernel(block.data(), len);
+      const int64_t stop = n - start < kSumBlock ? n : start + kSumBlock;
+      double lanes[16] = {};
+      int64_t whole = 0, rest = 0;
+      for (int64_t t = start; t < stop; t += kTile<T>) {
+        const int64_t len = stop - t < kTile<T> ? stop - t : kTile<T>;
+        run_program(p, t, t + len, tile);
+        rest = len % 16;
+        whole = len - rest;
+        k.sum_lanes(tile, whole, lanes);
+      }
+      // The last tile's elements past its last whole group of 16 (still in `tile`) end the sum.
+      partial[static_cast<size_t>(i)] = k.sum_finish(lanes, tile + whole, rest);
     }
   });
   // As sum: one block (or none) is its kernel's result; more are added in order.

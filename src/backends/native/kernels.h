@@ -25,6 +25,10 @@ struct KernelSet {
   void (*binary)(int op, const T* a, int64_t a_step, const T* b, int64_t b_step, T* out, int64_t n);
   /** The sum of a[0..n) accumulated in double. */
   double (*sum)(const T* a, int64_t n);
+  /** sum's 16 accumulators (`lanes`) advanced over a[0..n), n a multiple of 16. */
+  void (*sum_lanes)(const T* a, int64_t n, double* lanes);
+  /** sum's result from its accumulators and the last n (< 16) elements: sum_lanes then sum_finish is sum. */
+  double (*sum_finish)(double* lanes, const T* rest, int64_t n);
   /**
    * out[k] = the sum over o < outer, i < inner of a[(o * width + k) * inner + i], in that order in
    * double, for begin <= k < end: the sums over the dims around a block of kept dims.
