@@ -127,7 +127,7 @@ function compile(root: OpNode): Compiled {
   const order: OpNode[] = [];
   const steps: FusedStep[] = [];
   const kernels: NumberFn2[] = [];
-    const visit = (node: FusedNode): void => {
+  const visit = (node: FusedNode): void => {
     if (node.op === null) {
       if (!runs.includes(node)) runs.push(node);
       return;
