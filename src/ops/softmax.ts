@@ -1,9 +1,13 @@
 // softmax and logSoftmax along a dim (the row's maximum subtracted first).
 import { DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { checkTensor } from './elementwise.js';
+import type { NumberArray } from '../tensor/dtype.js';
+import { emptyTensor } from '../tensor/factory.js';
+import { sameShape } from '../tensor/layout.js';
+import { checkTensor, precisionOf } from './elementwise.js';
 import { record } from '../autograd/record.js';
-import { reduceOptions, rejectDtype, requireArg, rowKernel, singleDim } from './reduce.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
+import { reduceOptions, rejectDtype, requireArg, rowsOf, singleDim } from './reduce.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
@@ -13,6 +17,79 @@ declare module '../tensor/tensor.js' {
 }
 
 // ---- softmax, logSoftmax ----
+
+/** A tensor's elements in contiguous order, read in place when it is contiguous (else copied). */
+function contiguousElements(t: Tensor): { data: NumberArray; offset: number } {
+  if (t.isContiguous()) return { data: t.storage_.readData() as NumberArray, offset: t.offset_ };
+  return { data: t.contiguousData() as NumberArray, offset: 0 };
+}
+
+/**
+ * Calls `row(first, end, step)` for each row of `shape` along `dim` (in contiguous order): the row's
+ * elements are at first, first + step, ... before end.
+ */
+function eachRow(shape: readonly number[], dim: number, row: (first: number, end: number, step: number) => void): void {
+  const { outer, size, inner } = rowsOf(shape, dim);
+  const span = size * inner;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) row(o * span + i, (o + 1) * span + i, inner);
+  }
+}
+
+/**
+ * softmax or log_softmax of `x` (float) along `dim`, computed in doubles: each row's maximum is
+ * subtracted first, which keeps exp() finite for large logits. Rows are read where they lie, `inner`
+ * apart, rather than copied out one by one.
+ */
+function softmaxForward(x: Tensor, dim: number, log: boolean): Tensor {
+  const { data: src, offset } = contiguousElements(x);
+  const out = emptyTensor(x.shape_, x.dtype_);
+  const dst = out.storage_.data as NumberArray;
+  eachRow(x.shape_, dim, (first, end, step) => {
+    let m = -Infinity;
+    for (let p = first; p < end; p += step) m = Math.max(m, src[offset + p]);
+    let total = 0;
+    for (let p = first; p < end; p += step) total += Math.exp(src[offset + p] - m);
+    if (log) {
+      const logTotal = Math.log(total);
+      for (let p = first; p < end; p += step) dst[p] = src[offset + p] - m - logTotal;
+    } else {
+      for (let p = first; p < end; p += step) dst[p] = Math.exp(src[offset + p] - m) / total;
+    }
+  });
+  return out;
+}
+
+/**
+ * The backward of softmax (`y * (g - sum(g * y))`) or log_softmax (`g - exp(y) * sum(g)`) along
+ * `dim`, in one pass per row. It rounds each step to the dtype as the same formula run op by op does
+ * (each operation's result and the sum), so the two agree up to exp's last bit; the op by op form is
+ * used when the backward itself is recorded (double backward).
+ */
+function softmaxBackward(g: Tensor, y: Tensor, dim: number, log: boolean): Tensor {
+  if (isGradEnabled() || g.dtype_ !== y.dtype_ || !sameShape(g.shape_, y.shape_)) {
+    if (log) return g.sub(y.exp().mul(g.sum(dim, { keepdim: true })));
+    return y.mul(g.sub(g.mul(y).sum(dim, { keepdim: true })));
+  }
+  const round = precisionOf(y.dtype_);
+  const { data: gs, offset: go } = contiguousElements(g);
+  const { data: ys, offset: yo } = contiguousElements(y);
+  const out = emptyTensor(y.shape_, y.dtype_);
+  const dst = out.storage_.data as NumberArray;
+  eachRow(y.shape_, dim, (first, end, step) => {
+    let total = 0;
+    if (log) {
+      for (let p = first; p < end; p += step) total += gs[go + p];
+      const sum = round(total);
+      for (let p = first; p < end; p += step) dst[p] = gs[go + p] - round(round(Math.exp(ys[yo + p])) * sum);
+    } else {
+      for (let p = first; p < end; p += step) total += round(gs[go + p] * ys[yo + p]);
+      const sum = round(total);
+      for (let p = first; p < end; p += step) dst[p] = ys[yo + p] * round(gs[go + p] - sum);
+    }
+  });
+  return out;
+}
 
 function softmaxOp(log: boolean) {
   const fn = log ? 'log_softmax' : 'softmax';
@@ -26,28 +103,13 @@ function softmaxOp(log: boolean) {
     // empty inputs return before any kernel runs.
     const kernel = x.dim() === 0 || d === x.dim() - 1 ? `${fn}_lastdim_kernel_impl` : 'softmax_kernel_impl';
     if (x.numel() > 0) rejectDtype(x, kernel, (t) => !t.isFloatingPoint);
-    const [out] = rowKernel(x, d, [{ shape: x.shape_, dtype: x.dtype }], (row, [dst]) => {
-      // Shifting by the row's maximum keeps exp() finite for large logits.
-      let m = -Infinity;
-      for (let j = 0; j < row.length; j++) m = Math.max(m, row[j] as number);
-      let total = 0;
-      for (let j = 0; j < row.length; j++) total += Math.exp((row[j] as number) - m);
-      const logTotal = Math.log(total);
-      for (let j = 0; j < row.length; j++) {
-        const shifted = (row[j] as number) - m;
-        dst[j] = log ? shifted - logTotal : Math.exp(shifted) / total;
-      }
-    });
+    const out = softmaxForward(x, d, log);
     record({
       name: log ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0',
       inputs: [x],
       outputs: [out],
       save: [out],
-      backward: ([g], [y]) => {
-        const grad = g as Tensor;
-        if (log) return [grad.sub(y.exp().mul(grad.sum(d, { keepdim: true })))];
-        return [y.mul(grad.sub(grad.mul(y).sum(d, { keepdim: true })))];
-      },
+      backward: ([g], [y]) => [softmaxBackward(g as Tensor, y, d, log)],
     });
     return out;
   };
