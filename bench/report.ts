@@ -46,6 +46,23 @@ export interface Comparison {
 
 export const succeeded = (r: WorkerResult | null): r is WorkerSuccess => r !== null && !('error' in r);
 
+/**
+ * One side's rounds of a case as one result: their samples pooled, the largest peak RSS, the first
+ * round's other fields; the first error if any round failed.
+ */
+export function pooled(rounds: readonly WorkerResult[]): WorkerResult {
+  const failed = rounds.find((r) => !succeeded(r));
+  if (failed !== undefined) return failed;
+  const ok = rounds as readonly WorkerSuccess[];
+  return {
+    ...ok[0],
+    secondsPerIter: ok.flatMap((r) => r.secondsPerIter),
+    warmupIters: ok.reduce((sum, r) => sum + r.warmupIters, 0),
+    baseRssKiB: Math.max(...ok.map((r) => r.baseRssKiB)),
+    peakRssKiB: Math.max(...ok.map((r) => r.peakRssKiB)),
+  };
+}
+
 /** tstorch's throughput over PyTorch's (PyTorch's time over tstorch's): above 1, tstorch is faster. */
 export function speedRatio(c: Comparison): number | null {
   if (!succeeded(c.tstorch) || !succeeded(c.pytorch)) return null;

@@ -7,27 +7,31 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as torch from 'tstorch';
-import { CASES, DEFAULT_POLICY, QUICK_POLICY, type BenchCase, type SamplingPolicy } from './workloads/cases.js';
+import { CASES, DEFAULT_POLICY, DEFAULT_ROUNDS, QUICK_POLICY, perRound, type BenchCase, type SamplingPolicy } from './workloads/cases.js';
 import { machineInfo, PYTHON } from './machine.js';
 import type { WorkerRequest, WorkerResult } from './protocol.js';
-import { fmt, metricStat, problems, secondsStat, speedRatio, succeeded, table, type Comparison, type SavedCase } from './report.js';
+import { fmt, metricStat, pooled, problems, secondsStat, speedRatio, succeeded, table, type Comparison, type SavedCase } from './report.js';
 
-const USAGE = `usage: npm run bench -- [--quick] [--only W1,W2,...] [--threads 1,2] [--backends js,wasm,native]
-  --quick     short warm-up and few samples; skips W3 n=2048
+const USAGE = `usage: npm run bench -- [--quick] [--only W1,W2,...] [--threads 1,2] [--backends js,wasm,native] [--rounds 3]
+  --quick     short warm-up and few samples, one round; skips W3 n=2048
   --only      run only these workloads (W1 ... W5, T)
   --threads   thread counts to compare at (default 1); both sides are pinned to each (tstorch's JS
               and WebAssembly backends are single-threaded and say so in the threads column)
-  --backends  tstorch backends to run (default: every one available here)`;
+  --backends  tstorch backends to run (default: every one available here)
+  --rounds    rounds per case (default 3): each side runs once per round, the two alternating, and
+              the samples of all rounds are pooled`;
 
 interface Options {
   quick: boolean;
   only: Set<string> | null;
   threads: number[];
   backends: torch.backends.BackendName[];
+  rounds: number;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { quick: false, only: null, threads: [1], backends: torch.backends.available() };
+  const options: Options = { quick: false, only: null, threads: [1], backends: torch.backends.available(), rounds: DEFAULT_ROUNDS };
+  let roundsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -36,6 +40,11 @@ function parseArgs(argv: readonly string[]): Options {
       return v;
     };
     if (arg === '--quick') options.quick = true;
+    else if (arg === '--rounds') {
+      options.rounds = Number(value());
+      roundsGiven = true;
+      if (!Number.isInteger(options.rounds) || options.rounds < 1) throw new Error(`--rounds takes a positive integer\n${USAGE}`);
+    }
     else if (arg === '--only') options.only = new Set(value().toUpperCase().split(','));
     else if (arg === '--threads') {
       options.threads = value().split(',').map(Number);
@@ -51,6 +60,7 @@ function parseArgs(argv: readonly string[]): Options {
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}\n${USAGE}`);
   }
+  if (options.quick && !roundsGiven) options.rounds = 1;
   return options;
 }
 
@@ -111,15 +121,26 @@ function main(): void {
   cases.forEach((benchCase, index) => {
     for (const threads of options.threads) {
       const t0 = Date.now();
-      const request: WorkerRequest = { params: benchCase.params, policy: policyOf(benchCase), threads };
-      const pytorch = machine.torch === null ? null : runWorker(PYTHON, twinScript, request);
-      for (const backend of options.backends) {
-        const tstorch = runWorker(process.execPath, workerScript, request, { ...process.env, TSTORCH_BACKEND: backend });
+      const request: WorkerRequest = { params: benchCase.params, policy: perRound(policyOf(benchCase), options.rounds), threads };
+      const runPytorch = (): WorkerResult => runWorker(PYTHON, twinScript, request);
+      const runTstorch = (backend: string) => (): WorkerResult =>
+        runWorker(process.execPath, workerScript, request, { ...process.env, TSTORCH_BACKEND: backend });
+      const sides = [...(machine.torch === null ? [] : [runPytorch]), ...options.backends.map(runTstorch)];
+      // Each round runs every side once, in the reverse order of the round before (A B, B A, A B ...),
+      // so that a machine getting busier or quieter during the case weighs on both sides alike.
+      const rounds = sides.map((): WorkerResult[] => []);
+      for (let round = 0; round < options.rounds; round++) {
+        const order = sides.map((_, i) => (round % 2 === 0 ? i : sides.length - 1 - i));
+        for (const i of order) rounds[i].push(sides[i]());
+      }
+      const pytorch = machine.torch === null ? null : pooled(rounds[0]);
+      const seconds = ((Date.now() - t0) / 1e3).toFixed(1);
+      options.backends.forEach((backend, b) => {
+        const tstorch = pooled(rounds[b + (machine.torch === null ? 0 : 1)]);
         const comparison: Comparison = { benchCase, threads, backend, tstorch, pytorch };
         comparisons.push(comparison);
-        const seconds = ((Date.now() - t0) / 1e3).toFixed(1);
         console.log(`[${index + 1}/${cases.length}] ${benchCase.id}, ${threads} thread(s): ${summary(comparison)} (${seconds} s)`);
-      }
+      });
     }
   });
 
@@ -140,11 +161,12 @@ function main(): void {
     date: started.toISOString(),
     elapsedSec,
     quick: options.quick,
+    rounds: options.rounds,
     machine: { ...machine, loadAverageStart: loadStart, loadAverageEnd: loadEnd },
     cases: comparisons.map((c): SavedCase => ({
       id: c.benchCase.id,
       params: c.benchCase.params,
-      policy: policyOf(c.benchCase),
+      policy: perRound(policyOf(c.benchCase), options.rounds),
       threads: c.threads,
       targetRatio: c.benchCase.targetRatio ?? null,
       ratio: speedRatio(c),

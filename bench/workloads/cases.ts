@@ -98,6 +98,22 @@ export const DEFAULT_POLICY: SamplingPolicy = {
   warmupSec: 1, minWarmupIters: 2, sampleSec: 0.1, minSamples: 3, maxSamples: 15, budgetSec: 3,
 };
 
+/** Rounds per case: each side runs this many times, alternating with the other (see run.ts). */
+export const DEFAULT_ROUNDS = 3;
+
+/**
+ * The policy of one of `rounds` rounds: the sampling budget and sample counts shared out among them
+ * (each round warms up in full, in its own process).
+ */
+export function perRound(policy: SamplingPolicy, rounds: number): SamplingPolicy {
+  return {
+    ...policy,
+    budgetSec: policy.budgetSec / rounds,
+    minSamples: Math.ceil(policy.minSamples / rounds),
+    maxSamples: Math.ceil(policy.maxSamples / rounds),
+  };
+}
+
 /** --quick: a smoke run of every case but the heaviest, in about a minute. */
 export const QUICK_POLICY: SamplingPolicy = {
   warmupSec: 0.1, minWarmupIters: 1, sampleSec: 0.02, minSamples: 2, maxSamples: 5, budgetSec: 0.5,
