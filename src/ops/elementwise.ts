@@ -222,6 +222,76 @@ export function addInto(target: Tensor, other: Tensor): boolean {
   return a !== null && b !== null && offerBinary('add', a, b, out);
 }
 
+/** Blocks shorter than this are left to the generic kernel, whose cost per element beats a call per block. */
+const MIN_BLOCK = 16;
+
+/** A float operand of `dtype` read over `shape`: its array, offset and strides (0 along broadcast dims). */
+function blockOperand(x: TensorOrScalar, dtype: DType, shape: readonly number[], position: 0 | 1): StridedOperand | null {
+  if (x instanceof Tensor) {
+    const data = x.storage_.readData();
+    if (x.dtype_ !== dtype || !isFloatArray(data)) return null;
+    return { data, offset: x.offset_, strides: sameShape(x.shape_, shape) ? x.strides_ : expandedStrides(x.shape_, x.strides_, shape) };
+  }
+  const run = binaryRunOperand(x, dtype, shape, position);
+  return run === null ? null : { data: run.data, offset: 0, strides: new Array<number>(shape.length).fill(0) };
+}
+
+/**
+ * The innermost dims over which each operand is a run of step 0 or 1 (a broadcast bias is a run of
+ * step 1 along a row and of step 0 down a column): the first dim of the block, its length and the steps.
+ */
+function innerBlock(shape: readonly number[], operands: readonly StridedOperand[]): { first: number; length: number; steps: (0 | 1)[] } {
+  const steps: (0 | 1 | null)[] = operands.map(() => null);
+  let length = 1;
+  let d = shape.length - 1;
+  for (; d >= 0; d--) {
+    if (shape[d] === 1) continue;
+    let continues = true;
+    for (let k = 0; k < operands.length; k++) {
+      const stride = operands[k].strides[d];
+      const step = steps[k];
+      if (step === null ? stride !== 0 && stride !== 1 : stride !== step * length) continues = false;
+    }
+    if (!continues) break;
+    for (let k = 0; k < operands.length; k++) steps[k] ??= operands[k].strides[d] === 0 ? 0 : 1;
+    length *= shape[d];
+  }
+  return { first: d + 1, length, steps: steps.map((s) => s ?? 0) };
+}
+
+/**
+ * A named binary primitive over `shape` as one backend call per block of its innermost dims, for float
+ * operands that are no single run over the whole shape but are runs along those dims (a row or column
+ * broadcast: a bias per feature, a mean per row). Null where that does not hold.
+ */
+function blockwiseBinary(name: BinaryOpName, x: TensorOrScalar, y: TensorOrScalar, dtype: DType, shape: readonly number[], n: number): Tensor | null {
+  const a = blockOperand(x, dtype, shape, 0);
+  const b = a === null ? null : blockOperand(y, dtype, shape, 1);
+  if (a === null || b === null || n === 0) return null;
+  const { first, length, steps } = innerBlock(shape, [a, b]);
+  if (length < MIN_BLOCK) return null;
+  const out = runOutput(shape, dtype, n);
+  const dst = out.storage_.data as FloatArray;
+  const data = [a.data as FloatArray, b.data as FloatArray];
+  // The outer dims are walked like an odometer, each operand's offset following its strides.
+  const index = new Array<number>(first).fill(0);
+  let pa = a.offset;
+  let pb = b.offset;
+  for (let start = 0; start < n; start += length) {
+    const block = dst.subarray(start, start + length);
+    if (!offerBinary(name, { data: data[0], offset: pa, step: steps[0] }, { data: data[1], offset: pb, step: steps[1] }, block)) return null;
+    for (let d = first - 1; d >= 0; d--) {
+      pa += a.strides[d];
+      pb += b.strides[d];
+      if (++index[d] < shape[d]) break;
+      pa -= a.strides[d] * shape[d];
+      pb -= b.strides[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
 /** The shape two operands broadcast to; an operand's own shape array when it is the result's. */
 function binaryShape(x: TensorOrScalar, y: TensorOrScalar): readonly number[] {
   const a = x instanceof Tensor ? x.shape_ : SCALAR_SHAPE;
@@ -275,6 +345,9 @@ export function binaryKernel(x: TensorOrScalar, y: TensorOrScalar, kernel: Kerne
     if (rb !== null) {
       const out = runOutput(shape, outDtype, n);
       if (offerBinary(name, ra as RunOperand, rb, out.storage_.data as FloatArray)) return out;
+    } else {
+      const out = blockwiseBinary(name, x, y, computeDtype, shape, n);
+      if (out !== null) return out;
     }
   }
   const srcA = kernelOperand(x, computeDtype, shape);
