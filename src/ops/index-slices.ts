@@ -11,6 +11,7 @@ import { applyInplace } from './inplace.js';
 import { combineElements as combine, rawCopy, storageOffsets as positions } from './indexing.js';
 import { record } from '../autograd/record.js';
 import { indexValues, nonemptyLayout, scalarOrTensor, sizeAt } from './index-args.js';
+import { rowsOf } from './reduce.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
@@ -59,6 +60,28 @@ function indexAddKernel(self: Tensor, d: number, idx: readonly number[], source:
   return out;
 }
 
+/** Row length from which copying a block with TypedArray.set beats an element loop. */
+const MIN_BLOCK_COPY = 32;
+
+/**
+ * index_select of a contiguous `self` into `out`: along `dim`, slice `idx[i]` of each outer block is
+ * one run of `inner` elements, copied whole (an embedding lookup copies one row per index).
+ */
+function selectBlocks(self: Tensor, dim: number, idx: readonly number[], out: Tensor): void {
+  const { outer, size, inner } = rowsOf(self.shape_, dim);
+  const src = self.storage_.readData();
+  const dst = out.storage_.data;
+  const count = idx.length;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < count; i++) {
+      const from = self.offset_ + (o * size + idx[i]) * inner;
+      const to = (o * count + i) * inner;
+      if (inner >= MIN_BLOCK_COPY) dst.set(src.subarray(from, from + inner) as never, to);
+      else for (let k = 0; k < inner; k++) (dst as unknown as Element[])[to + k] = (src as ArrayLike<Element>)[from + k];
+    }
+  }
+}
+
 function indexSelectOp(self: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor(index, 'index_select', 'index');
   const d = normalizeDim(dim, self.dim());
@@ -76,15 +99,18 @@ function indexSelectOp(self: Tensor, dim: number, index: Tensor): Tensor {
     }
   }
   const out = emptyTensor(shape, self.dtype);
-  const dst = out.storage_.data as unknown as Element[];
-  const src = self.storage_.data as ArrayLike<Element>;
-  const from = sliceOffsets(self, d);
-  const to = sliceOffsets(out, d);
-  idx.forEach((v, i) => {
-    const a = from(v);
-    const b = to(i);
-    for (let k = 0; k < a.length; k++) dst[b[k]] = src[a[k]];
-  });
+  if (self.isContiguous()) selectBlocks(self, d, idx, out);
+  else {
+    const dst = out.storage_.data as unknown as Element[];
+    const src = self.storage_.readData() as ArrayLike<Element>;
+    const from = sliceOffsets(self, d);
+    const to = sliceOffsets(out, d);
+    idx.forEach((v, i) => {
+      const a = from(v);
+      const b = to(i);
+      for (let k = 0; k < a.length; k++) dst[b[k]] = src[a[k]];
+    });
+  }
   const inputShape = self.shape;
   record({
     name: 'IndexSelectBackward0',

@@ -131,6 +131,12 @@ export function scatter(src: TypedArray, dst: StridedOperand, shape: readonly nu
   const from = src as ArrayLike<Element>;
   const size = shape[shape.length - 1];
   const stride = dst.strides[shape.length - 1];
+  if (stride === 1 && size >= MIN_ROW_COPY) {
+    // Contiguous rows (a part of a concatenation, say): one memcpy each.
+    const whole = dst.data;
+    forEachRow(shape, dst.strides, dst.offset, (pos, k) => whole.set(src.subarray(k, k + size) as never, pos));
+    return;
+  }
   forEachRow(shape, dst.strides, dst.offset, (pos, k) => {
     for (let j = 0, p = pos; j < size; j++, p += stride) out[p] = from[k + j];
   });
