@@ -12,6 +12,7 @@ import * as torch from 'tstorch';
 import { loadNativeBackend, type NativeBackend } from '../../src/backends/native/loader.js';
 import { jsBackend, type BinaryOpName, type FloatArray, type FusedStep, type MatrixOperand, type RunOperand, type UnaryOpName } from '../../src/backends/backend.js';
 import { gemm as jsGemm } from '../../src/backends/js/gemm.js';
+import { assertTranscendentalsWithinOneUlp } from './transcendentals.js';
 import {
   convolutionForward as jsConvolutionForward,
   convolutionTransposeForward as jsConvolutionTransposeForward,
@@ -423,6 +424,18 @@ test('unary and binary ops equal the JS loops (runs and repeated values, large r
     assert.equal(backend.unary?.('exp', short, new Ctor(13), 13), false);
     assert.equal(backend.binary?.('add', short, short, new Ctor(13), 13), false);
     assert.equal(backend.sum?.(short, 13), null);
+  }
+});
+
+test('float32 exp, log, tanh and sigmoid (double-precision lanes) within one ulp of the JS kernels, AVX2 and portable', { skip }, () => {
+  const backend = native as NativeBackend;
+  try {
+    for (const genericKernels of [false, true]) {
+      backend.configure({ blas: true, genericKernels });
+      assertTranscendentalsWithinOneUlp((op, a, out, n) => backend.unary?.(op, a, out, n), random(9));
+    }
+  } finally {
+    backend.configure({ blas: true, genericKernels: false });
   }
 });
 
