@@ -23,6 +23,7 @@ import {
   type TensorOrScalar,
 } from './elementwise.js';
 import { legacyScalarName } from './pointwise.js';
+import { maximum as maximumOf, minimum as minimumOf } from '../backends/js/elementwise.js';
 import { graphInput, notImplemented } from './binary-args.js';
 
 declare module '../tensor/tensor.js' {
@@ -133,7 +134,7 @@ export function clamp(input: Tensor, min?: Bound, max?: Bound): Tensor {
   const h = hi === null ? null : (hi as Scalar);
   const dtype = resultTypeOf(input, ...[l, h].filter((v): v is Scalar => v !== null));
   if (dtype === bool) throw notImplemented(l !== null && h !== null ? 'clamp_scalar_cpu' : l !== null ? 'clamp_min_cpu' : 'clamp_max_scalar_cpu', dtype);
-  const out = unaryKernel(input, clampScalarKernel(l, h, dtype), dtype, dtype);
+  const out = clampByPrimitives(input, l, h, dtype) ?? unaryKernel(input, clampScalarKernel(l, h, dtype), dtype, dtype);
   record({
     name: 'ClampBackward1',
     inputs: [input],
@@ -172,6 +173,27 @@ function clampScalarKernel(lo: Scalar | null, hi: Scalar | null, dtype: DType): 
     },
     big,
   };
+}
+
+// The scalar clamp's bounds as named primitives (see clampByPrimitives).
+const CLAMP_LOW: Kernel2 = { num: maximumOf, name: 'maximum' };
+const CLAMP_HIGH: Kernel2 = { num: minimumOf, name: 'minimum' };
+
+/**
+ * The scalar clamp of a float tensor as the named maximum and minimum primitives against each bound (a
+ * repeated value), which the backends run in their own loops rather than calling a kernel per element.
+ * The values are clampScalarKernel's: `x < lo ? lo : x` is maximum's `x >= lo ? x : lo`, nan passing
+ * through, and the bound is stored in the dtype first either way. Null where that kernel is needed:
+ * integer dtypes, an input of another dtype, a nan bound.
+ */
+function clampByPrimitives(input: Tensor, lo: Scalar | null, hi: Scalar | null, dtype: DType): Tensor | null {
+  const low = lo === null ? null : Number(lo);
+  const high = hi === null ? null : Number(hi);
+  if (!dtype.isFloatingPoint || input.dtype_ !== dtype || Number.isNaN(low) || Number.isNaN(high)) return null;
+  let out = input;
+  if (low !== null) out = binaryKernel(out, low, CLAMP_LOW, dtype, dtype);
+  if (high !== null) out = binaryKernel(out, high, CLAMP_HIGH, dtype, dtype);
+  return out;
 }
 
 const maxKernel: Kernel2 = { num: (x, m) => (Number.isNaN(x) || Number.isNaN(m) ? NaN : Math.max(x, m)), big: (x, m) => (x > m ? x : m) };
@@ -237,7 +259,8 @@ function clampOneSide(fn: 'clamp_min' | 'clamp_max', input: Tensor, bound: Tenso
     out = binaryKernel(input, bound, isMin ? maxKernel : minKernel, dtype, dtype);
   } else {
     if (dtype === bool) throw notImplemented(isMin ? 'clamp_min_cpu' : 'clamp_max_scalar_cpu', dtype);
-    out = unaryKernel(input, isMin ? clampScalarKernel(bound, null, dtype) : clampScalarKernel(null, bound, dtype), dtype, dtype);
+    const [lo, hi] = isMin ? [bound, null] : [null, bound];
+    out = clampByPrimitives(input, lo, hi, dtype) ?? unaryKernel(input, clampScalarKernel(lo, hi, dtype), dtype, dtype);
   }
   const kept = (s: Tensor, b: TensorOrScalar): Tensor => (isMin ? s.ge(b) : s.le(b));
   const name = `Clamp${isMin ? 'Min' : 'Max'}Backward`;
