@@ -6,6 +6,7 @@ import { broadcastShapes, expandedStrides, numelOf, sameShape } from '../tensor/
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { emptyTensor, emptyTensorOfShape, scalarData, scalarTensor, tensorOfShape, type Scalar } from '../tensor/factory.js';
 import { map1, map2, map3, runStep, type StridedOperand } from '../backends/js/strided.js';
+import { binaryRun } from '../backends/js/elementwise.js';
 import { isFloatArray, jsBackend, type Backend, type BinaryOpName, type FloatArray, type RunOperand, type UnaryOpName } from '../backends/backend.js';
 import { offerBinary, offerUnary, outputFloats } from './primitives.js';
 import { deferBinary, deferUnary, fusionMinElements } from './fusion.js';
@@ -224,6 +225,11 @@ export function addInto(target: Tensor, other: Tensor): boolean {
 
 /** Blocks shorter than this are left to the generic kernel, whose cost per element beats a call per block. */
 const MIN_BLOCK = 16;
+/**
+ * Blocks from this length are offered to the active backend, through a view of the output block (the
+ * native addon takes runs from 128 elements); shorter ones run in the JS loops, in place.
+ */
+const MIN_BACKEND_BLOCK = 128;
 
 /** A float operand of `dtype` read over `shape`: its array, offset and strides (0 along broadcast dims). */
 function blockOperand(x: TensorOrScalar, dtype: DType, shape: readonly number[], position: 0 | 1): StridedOperand | null {
@@ -278,8 +284,10 @@ function blockwiseBinary(name: BinaryOpName, x: TensorOrScalar, y: TensorOrScala
   let pa = a.offset;
   let pb = b.offset;
   for (let start = 0; start < n; start += length) {
-    const block = dst.subarray(start, start + length);
-    if (!offerBinary(name, { data: data[0], offset: pa, step: steps[0] }, { data: data[1], offset: pb, step: steps[1] }, block)) return null;
+    const ra: RunOperand = { data: data[0], offset: pa, step: steps[0] };
+    const rb: RunOperand = { data: data[1], offset: pb, step: steps[1] };
+    const done = length < MIN_BACKEND_BLOCK ? binaryRun(name, ra, rb, dst, length, start) : offerBinary(name, ra, rb, dst.subarray(start, start + length));
+    if (!done) return null;
     for (let d = first - 1; d >= 0; d--) {
       pa += a.strides[d];
       pb += b.strides[d];

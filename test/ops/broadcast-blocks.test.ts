@@ -1,6 +1,6 @@
 // Binary ops whose operands broadcast along some dims (a bias per feature, a mean per row) or are rows
 // of a larger tensor run as one primitive call per block of the innermost dims (elementwise.ts
-// blockwiseBinary). Each result is checked element by element against the same arithmetic done here
+// blockwiseBinary): short blocks in the JS loops, written in place, long ones on the active backend. Each result is checked element by element against the same arithmetic done here
 // in doubles and rounded to the dtype, with blocks long enough to take that path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,6 +60,9 @@ for (const dtype of [torch.float32, torch.float64]) {
     ['the first operand broadcast [32] and [6, 32]', () => [values([32], dtype, 0), values([6, 32], dtype, 5), [6, 32]]],
     ['rows of a wider tensor [4, 20] of [4, 32], with a number', () => [values([4, 32], dtype, 0).narrow(1, 6, 20), 2.5, [4, 20]]],
     ['rows of a wider tensor and a column [4, 20] and [4, 1]', () => [values([4, 32], dtype, 0).narrow(1, 3, 20), values([4, 1], dtype, 6), [4, 20]]],
+    // Blocks of 128 elements and more go to the active backend (through a view of the output block).
+    ['long rows [3, 200] and [200]', () => [values([3, 200], dtype, 0), values([200], dtype, 7), [3, 200]]],
+    ['long rows, middle dim broadcast [2, 3, 150] and [2, 1, 150]', () => [values([2, 3, 150], dtype, 0), values([2, 1, 150], dtype, 8), [2, 3, 150]]],
   ];
   for (const [what, make] of cases) {
     // maximum takes tensors only.

@@ -68,35 +68,39 @@ export function unaryRun(op: UnaryOpName, a: RunOperand, out: FloatArray, n: num
   }
 }
 
-/** out[i] = op(a[i], b[i]) for i < n; a run of step 0 repeats one element. */
-export function binaryRun(op: BinaryOpName, a: RunOperand, b: RunOperand, out: FloatArray, n: number): boolean {
+/**
+ * out[start + i] = op(a[i], b[i]) for i < n; a run of step 0 repeats one element. `start` lets a caller
+ * fill an output block by block without a view per block.
+ */
+export function binaryRun(op: BinaryOpName, a: RunOperand, b: RunOperand, out: FloatArray, n: number, start = 0): boolean {
   const x = a.data;
   const y = b.data;
   const sa = a.step;
   const sb = b.step;
   let p = a.offset;
   let q = b.offset;
+  const end = start + n;
   switch (op) {
     case 'add':
-      for (let i = 0; i < n; i++, p += sa, q += sb) out[i] = x[p] + y[q];
+      for (let i = start; i < end; i++, p += sa, q += sb) out[i] = x[p] + y[q];
       return true;
     case 'sub':
-      for (let i = 0; i < n; i++, p += sa, q += sb) out[i] = x[p] - y[q];
+      for (let i = start; i < end; i++, p += sa, q += sb) out[i] = x[p] - y[q];
       return true;
     case 'mul':
-      for (let i = 0; i < n; i++, p += sa, q += sb) out[i] = x[p] * y[q];
+      for (let i = start; i < end; i++, p += sa, q += sb) out[i] = x[p] * y[q];
       return true;
     case 'div':
-      for (let i = 0; i < n; i++, p += sa, q += sb) out[i] = x[p] / y[q];
+      for (let i = start; i < end; i++, p += sa, q += sb) out[i] = x[p] / y[q];
       return true;
     case 'maximum':
-      for (let i = 0; i < n; i++, p += sa, q += sb) out[i] = maximum(x[p], y[q]);
+      for (let i = start; i < end; i++, p += sa, q += sb) out[i] = maximum(x[p], y[q]);
       return true;
     case 'minimum':
-      for (let i = 0; i < n; i++, p += sa, q += sb) out[i] = minimum(x[p], y[q]);
+      for (let i = start; i < end; i++, p += sa, q += sb) out[i] = minimum(x[p], y[q]);
       return true;
     case 'reluBackward':
-      for (let i = 0; i < n; i++, p += sa, q += sb) out[i] = reluBackward(x[p], y[q]);
+      for (let i = start; i < end; i++, p += sa, q += sb) out[i] = reluBackward(x[p], y[q]);
       return true;
     default:
       return false;
