@@ -283,7 +283,10 @@ export function pow(input: TensorOrScalar, exponent: TensorOrScalar): Tensor {
     if (!input.dtype.isFloatingPoint && typeof exponent !== 'boolean' && Number.isInteger(e) && e < 0) {
       throw new Error('Integers to negative integer powers are not allowed.');
     }
-    const out = binaryKernel(input, exponent, powKernel(dtype), dtype, dtype);
+    // A square is the product x * x, as PyTorch computes it: the named primitive gives the backends'
+    // loops instead of a call per element, and the same floats (x * x of a float32 is exact in double).
+    const square = e === 2 && dtype.isFloatingPoint && input.dtype_ === dtype;
+    const out = square ? binaryKernel(input, input, MUL, dtype, dtype) : binaryKernel(input, exponent, powKernel(dtype), dtype, dtype);
     record({
       name: 'PowBackward0',
       inputs: [input],

@@ -60,11 +60,22 @@ function sumOver(t: Tensor, dims: number[]): Tensor {
   return dims.length === 0 ? t : t.sum(dims);
 }
 
-/** Mean and 1/sqrt(var + eps) over the layout's dims, in float64, keeping the reduced dims. */
+/**
+ * Mean and 1/sqrt(var + eps) over the layout's dims, in float64, keeping the reduced dims. The input is
+ * first copied once with the reduced dims last (batch norm's channels first), where mean and var read
+ * it in place: each would otherwise gather the same copy (the elements in the same order, so the same
+ * sums), and in float64.
+ */
 function statistics(x: Tensor, layout: NormLayout, eps: number): { mean: Tensor; rstd: Tensor; variance: Tensor } {
-  const xs = layout.toStats(x.dtype === float64 ? x : x.to(float64));
-  const mean = xs.mean(layout.dims, { keepdim: true });
-  const variance = xs.var(layout.dims, { correction: 0, keepdim: true });
+  const xs = layout.toStats(x);
+  const kept = range(0, xs.dim()).filter((d) => !layout.dims.includes(d));
+  const order = [...kept, ...layout.dims];
+  const grouped = order.every((d, i) => d === i) ? xs : xs.permute(order).contiguous();
+  const values = grouped.dtype === float64 ? grouped : grouped.to(float64);
+  const trailing = range(kept.length, xs.dim());
+  const keptShape = xs.shape.map((s, d) => (layout.dims.includes(d) ? 1 : s));
+  const mean = values.mean(trailing, { keepdim: true }).reshape(keptShape);
+  const variance = values.var(trailing, { correction: 0, keepdim: true }).reshape(keptShape);
   return { mean, rstd: variance.add(eps).rsqrt(), variance };
 }
 
