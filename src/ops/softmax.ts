@@ -7,6 +7,8 @@ import { sameShape } from '../tensor/layout.js';
 import { checkTensor, precisionOf } from './elementwise.js';
 import { record } from '../autograd/record.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
+import { offerUnary } from './primitives.js';
+import type { FloatArray } from '../backends/backend.js';
 import { reduceOptions, rejectDtype, requireArg, rowsOf, singleDim } from './reduce.js';
 
 declare module '../tensor/tensor.js' {
@@ -36,15 +38,43 @@ function eachRow(shape: readonly number[], dim: number, row: (first: number, end
   }
 }
 
+/** exp of each element of a dense run, as `Tensor.exp` computes it: one call of the backend's primitive. */
+function expOf(data: FloatArray, offset: number, length: number): FloatArray {
+  const out = data instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
+  offerUnary('exp', { data, offset, step: 1 }, out);
+  return out;
+}
+
 /**
- * softmax or log_softmax of `x` (float) along `dim`, computed in doubles: each row's maximum is
- * subtracted first, which keeps exp() finite for large logits. Rows are read where they lie, `inner`
- * apart, rather than copied out one by one.
+ * softmax or log_softmax of `x` (float) along `dim`, each row's maximum subtracted first, which keeps
+ * exp() finite for large logits. float32 follows PyTorch's float kernel: `x - max` rounded to float32
+ * and its exp through the backend's primitive (one call over all rows, vectorised in the native
+ * addon), the sums in double. float64 computes in doubles throughout. Rows are read where they lie,
+ * `inner` apart, rather than copied out one by one.
  */
 function softmaxForward(x: Tensor, dim: number, log: boolean): Tensor {
   const { data: src, offset } = contiguousElements(x);
   const out = emptyTensor(x.shape_, x.dtype_);
-  const dst = out.storage_.data as NumberArray;
+  const dst = out.storage_.data as FloatArray;
+  if (dst instanceof Float32Array) {
+    eachRow(x.shape_, dim, (first, end, step) => {
+      let m = -Infinity;
+      for (let p = first; p < end; p += step) m = Math.max(m, src[offset + p]);
+      for (let p = first; p < end; p += step) dst[p] = src[offset + p] - m;
+    });
+    const exps = expOf(dst, 0, dst.length);
+    eachRow(x.shape_, dim, (first, end, step) => {
+      let total = 0;
+      for (let p = first; p < end; p += step) total += exps[p];
+      if (log) {
+        const logTotal = Math.log(total);
+        for (let p = first; p < end; p += step) dst[p] -= logTotal;
+      } else {
+        for (let p = first; p < end; p += step) dst[p] = exps[p] / total;
+      }
+    });
+    return out;
+  }
   eachRow(x.shape_, dim, (first, end, step) => {
     let m = -Infinity;
     for (let p = first; p < end; p += step) m = Math.max(m, src[offset + p]);
@@ -63,8 +93,8 @@ function softmaxForward(x: Tensor, dim: number, log: boolean): Tensor {
 /**
  * The backward of softmax (`y * (g - sum(g * y))`) or log_softmax (`g - exp(y) * sum(g)`) along
  * `dim`, in one pass per row. It rounds each step to the dtype as the same formula run op by op does
- * (each operation's result and the sum), so the two agree up to exp's last bit; the op by op form is
- * used when the backward itself is recorded (double backward).
+ * (each operation's result and the sum; exp(y) is the same primitive call), so the two agree; the op
+ * by op form is used when the backward itself is recorded (double backward).
  */
 function softmaxBackward(g: Tensor, y: Tensor, dim: number, log: boolean): Tensor {
   if (isGradEnabled() || g.dtype_ !== y.dtype_ || !sameShape(g.shape_, y.shape_)) {
@@ -76,12 +106,13 @@ function softmaxBackward(g: Tensor, y: Tensor, dim: number, log: boolean): Tenso
   const { data: ys, offset: yo } = contiguousElements(y);
   const out = emptyTensor(y.shape_, y.dtype_);
   const dst = out.storage_.data as NumberArray;
+  const exps = log ? expOf(ys as FloatArray, yo, y.numel()) : null;
   eachRow(y.shape_, dim, (first, end, step) => {
     let total = 0;
-    if (log) {
+    if (exps !== null) {
       for (let p = first; p < end; p += step) total += gs[go + p];
       const sum = round(total);
-      for (let p = first; p < end; p += step) dst[p] = gs[go + p] - round(round(Math.exp(ys[yo + p])) * sum);
+      for (let p = first; p < end; p += step) dst[p] = gs[go + p] - round(exps[p] * sum);
     } else {
       for (let p = first; p < end; p += step) total += round(gs[go + p] * ys[yo + p]);
       const sum = round(total);
