@@ -1,7 +1,6 @@
 // softmax and logSoftmax along a dim (the row's maximum subtracted first).
-import { DType } from '../tensor/dtype.js';
+import { DType, type NumberArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { NumberArray } from '../tensor/dtype.js';
 import { emptyTensor } from '../tensor/factory.js';
 import { sameShape } from '../tensor/layout.js';
 import { checkTensor, precisionOf } from './elementwise.js';
