@@ -199,6 +199,15 @@ export function map3(
   fn: (x: Element, y: Element, z: Element) => Element,
 ): void {
   const dst = out as unknown as Element[];
+  const sa = runStep(shape, a.strides);
+  const sb = runStep(shape, b.strides);
+  const sc = runStep(shape, c.strides);
+  if (sa !== null && sb !== null && sc !== null) {
+    // Runs (where's condition and values, dense or one repeated value) read by step, as map2's.
+    const [da, db, dc] = [a.data as ArrayLike<Element>, b.data as ArrayLike<Element>, c.data as ArrayLike<Element>];
+    for (let i = 0, p = a.offset, q = b.offset, r = c.offset; i < out.length; i++, p += sa, q += sb, r += sc) dst[i] = fn(da[p], db[q], dc[r]);
+    return;
+  }
   const ga = reader(a, shape);
   const gb = reader(b, shape);
   const gc = reader(c, shape);
