@@ -15,9 +15,13 @@ export interface MachineInfo {
   memoryGiB: number;
   os: string;
   node: string;
-  tstorch: { version: string; commit: string };
-  /** /usr/bin/python3's torch, or null where it cannot import torch. */
-  torch: { version: string; blas: string; referenceBlas: boolean } | null;
+  /** blasCore: the OpenBLAS kernels tstorch's native backend runs ("SkylakeX"), null without them. */
+  tstorch: { version: string; commit: string; blasCore: string | null };
+  /**
+   * /usr/bin/python3's torch, or null where it cannot import torch; blasCore: the kernels its OpenBLAS
+   * runs under pytorchEnv (null with another BLAS).
+   */
+  torch: { version: string; blas: string; blasCore: string | null; referenceBlas: boolean } | null;
 }
 
 export const PYTHON = '/usr/bin/python3';
@@ -36,15 +40,26 @@ function cpuinfo(): { model: string; familyModel: string; flags: string[] } {
   }
 }
 
-function output(command: string, args: string[], cwd: string): string | null {
+function output(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string | null {
   try {
-    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return null;
   }
 }
 
-export function machineInfo(repoRoot: string): MachineInfo {
+/**
+ * The environment PyTorch runs in: OPENBLAS_CORETYPE set to the kernels tstorch's OpenBLAS runs
+ * (unless the user set it for both), so that GEMM-bound rows compare the two libraries, not OpenBLAS's
+ * choices. tstorch asks for its kernels by the CPU's features; OpenBLAS alone picks them by the CPU's
+ * model, and falls back to its slowest ones on a model newer than itself.
+ */
+export function pytorchEnv(tstorchBlasCore: string | null): NodeJS.ProcessEnv {
+  return tstorchBlasCore === null || process.env.OPENBLAS_CORETYPE !== undefined ? process.env : { ...process.env, OPENBLAS_CORETYPE: tstorchBlasCore };
+}
+
+/** tstorchBlasCore: what tstorch's active backend reports (see pytorchEnv). */
+export function machineInfo(repoRoot: string, tstorchBlasCore: string | null): MachineInfo {
   const cpu = cpuinfo();
   const pkg = JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')) as { version: string };
   return {
@@ -57,21 +72,25 @@ export function machineInfo(repoRoot: string): MachineInfo {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     os: `${os.type()} ${os.release()}`,
     node: process.version,
-    tstorch: { version: pkg.version, commit: output('git', ['describe', '--always', '--dirty'], repoRoot) ?? 'unknown' },
-    torch: torchInfo(repoRoot),
+    tstorch: { version: pkg.version, commit: output('git', ['describe', '--always', '--dirty'], repoRoot) ?? 'unknown', blasCore: tstorchBlasCore },
+    torch: torchInfo(repoRoot, pytorchEnv(tstorchBlasCore)),
   };
 }
 
 // Debian's torch calls whichever libblas.so.3 the dynamic linker finds: the reference (netlib) BLAS
 // unless OpenBLAS is installed (or its directory is on LD_LIBRARY_PATH), which is ~30x faster at GEMM.
-const TORCH_PROBE = `import os, torch
+const TORCH_PROBE = `import ctypes, os, torch
 maps = [line.split()[-1] for line in open('/proc/self/maps') if 'blas' in line.rsplit('/', 1)[-1]]
+blas = os.path.realpath(maps[0]) if maps else 'none'
 print(torch.__version__)
-print(os.path.realpath(maps[0]) if maps else 'none')`;
+print(blas)
+core = getattr(ctypes.CDLL(blas), 'openblas_get_corename', None) if 'openblas' in blas else None
+if core is not None: core.restype = ctypes.c_char_p
+print(core().decode() if core is not None else '')`;
 
-function torchInfo(repoRoot: string): MachineInfo['torch'] {
-  const lines = output(PYTHON, ['-c', TORCH_PROBE], repoRoot)?.split('\n');
-  if (lines === undefined || lines.length < 2) return null;
+function torchInfo(repoRoot: string, env: NodeJS.ProcessEnv): MachineInfo['torch'] {
+  const lines = output(PYTHON, ['-c', TORCH_PROBE], repoRoot, env)?.split('\n');
+  if (lines === undefined || lines.length < 3) return null;
   const blas = lines[1];
-  return { version: lines[0], blas, referenceBlas: !/openblas|mkl|blis/i.test(blas) };
+  return { version: lines[0], blas, blasCore: lines[2] === '' ? null : lines[2], referenceBlas: !/openblas|mkl|blis/i.test(blas) };
 }

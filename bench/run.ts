@@ -8,7 +8,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as torch from 'tstorch';
 import { CASES, DEFAULT_POLICY, DEFAULT_ROUNDS, QUICK_POLICY, perRound, type BenchCase, type SamplingPolicy } from './workloads/cases.js';
-import { machineInfo, PYTHON } from './machine.js';
+import { machineInfo, PYTHON, pytorchEnv } from './machine.js';
 import type { WorkerRequest, WorkerResult } from './protocol.js';
 import { fmt, metricStat, pooled, problems, secondsStat, speedRatio, succeeded, table, type Comparison, type SavedCase } from './report.js';
 
@@ -86,6 +86,12 @@ const REFERENCE_BLAS_WARNING = `WARNING: PyTorch calls the reference (netlib) BL
 rows (W3, W4, W5, T) run 15-30x slower than WORKLOADS.md's numbers and the targets assume. Install
 libopenblas-dev, as the README's set-up does.`;
 
+/** The OpenBLAS kernels each side runs, for the header: ", SkylakeX kernels as tstorch's". */
+function blasCores(pytorch: string | null, tstorch: string | null): string {
+  if (pytorch === null) return '';
+  return `, ${pytorch} kernels${pytorch === tstorch ? " as tstorch's" : tstorch === null ? '' : `, tstorch's ${tstorch}`}`;
+}
+
 function summary(c: Comparison): string {
   const metric = c.benchCase.metrics[0];
   const side = (r: WorkerResult | null): string =>
@@ -104,14 +110,16 @@ function main(): void {
   }
   const started = new Date();
   const loadStart = os.loadavg();
-  const machine = machineInfo(repoRoot);
+  // The native backend's description names the kernels its OpenBLAS runs: "... sgemm/dgemm (SkylakeX kernels)".
+  const tstorchBlasCore = /\((\w+) kernels\)/.exec(torch.backends.describe())?.[1] ?? null;
+  const machine = machineInfo(repoRoot, tstorchBlasCore);
   const cases = CASES.filter((c) => (options.only === null || options.only.has(c.params.workload)) && !(options.quick && c.heavy));
   const policyOf = (c: BenchCase): SamplingPolicy => ({ ...(options.quick ? QUICK_POLICY : DEFAULT_POLICY), ...c.policy });
 
   console.log(`tstorch ${machine.tstorch.version} (${machine.tstorch.commit}), backends ${options.backends.join(', ')}`);
   console.log(machine.torch === null
     ? `PyTorch: ${PYTHON} cannot import torch; tstorch only`
-    : `PyTorch ${machine.torch.version} (${PYTHON}, BLAS ${machine.torch.blas}), threads pinned per row`);
+    : `PyTorch ${machine.torch.version} (${PYTHON}, BLAS ${machine.torch.blas}${blasCores(machine.torch.blasCore, tstorchBlasCore)}), threads pinned per row`);
   if (machine.torch?.referenceBlas) console.log(REFERENCE_BLAS_WARNING);
   console.log(`${machine.cpuModel} (${machine.cpuFamilyModel}${machine.avx512f ? ', AVX-512' : machine.avx2 ? ', AVX2' : ''}), ${machine.cores} cores, node ${machine.node}, load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}\n`);
 
@@ -122,7 +130,7 @@ function main(): void {
     for (const threads of options.threads) {
       const t0 = Date.now();
       const request: WorkerRequest = { params: benchCase.params, policy: perRound(policyOf(benchCase), options.rounds), threads };
-      const runPytorch = (): WorkerResult => runWorker(PYTHON, twinScript, request);
+      const runPytorch = (): WorkerResult => runWorker(PYTHON, twinScript, request, pytorchEnv(tstorchBlasCore));
       const runTstorch = (backend: string) => (): WorkerResult =>
         runWorker(process.execPath, workerScript, request, { ...process.env, TSTORCH_BACKEND: backend });
       const sides = [...(machine.torch === null ? [] : [runPytorch]), ...options.backends.map(runTstorch)];

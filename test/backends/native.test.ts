@@ -6,10 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as torch from 'tstorch';
-import { loadNativeBackend, type NativeBackend } from '../../src/backends/native/loader.js';
+import { loadNativeBackend, openBlasCoreFor, type NativeBackend } from '../../src/backends/native/loader.js';
 import { jsBackend, type BinaryOpName, type FloatArray, type FusedStep, type MatrixOperand, type RunOperand, type UnaryOpName } from '../../src/backends/backend.js';
 import { gemm as jsGemm } from '../../src/backends/js/gemm.js';
 import { assertTranscendentalsWithinOneUlp } from './transcendentals.js';
@@ -565,7 +566,34 @@ test('uninitialisedFloats: whole arrays of the asked type and length from 32 KiB
 test('torch.backends lists the native backend and describes it', { skip }, () => {
   assert.ok(torch.backends.available().includes('native'));
   const described = (native as NativeBackend).describe();
-  assert.match(described, /^native addon: .*(sgemm\/dgemm|own packed GEMM), .* kernels, \d+ threads?$/);
+  assert.match(described, /^native addon: .*(sgemm\/dgemm( \(\w+ kernels\))?|own packed GEMM), .* kernels, \d+ threads?$/);
+});
+
+test('openBlasCoreFor: SkylakeX kernels with the five AVX-512 subsets they use, Haswell with AVX2 and FMA, else OpenBLAS decides', () => {
+  const avx2 = ['sse4_2', 'avx', 'avx2', 'fma'];
+  const avx512 = ['avx512f', 'avx512cd', 'avx512bw', 'avx512dq', 'avx512vl'];
+  assert.equal(openBlasCoreFor([...avx2, ...avx512, 'avx512_bf16']), 'SkylakeX');
+  assert.equal(openBlasCoreFor([...avx2, 'avx512f', 'avx512cd']), 'Haswell');
+  assert.equal(openBlasCoreFor(avx2), 'Haswell');
+  assert.equal(openBlasCoreFor(['sse4_2', 'avx', 'avx2']), null);
+  assert.equal(openBlasCoreFor([]), null);
+});
+
+test('the addon asks OpenBLAS for the kernels of the CPU\'s features unless OPENBLAS_CORETYPE is set, and leaves the environment as it was', {
+  skip: native?.blas?.startsWith('OpenBLAS') === true ? false : 'the addon is not built with OpenBLAS',
+}, () => {
+  const script = "import('./dist/src/backends/native/loader.js').then((m) => " +
+    'console.log(JSON.stringify([m.loadNativeBackend().blasCore, process.env.OPENBLAS_CORETYPE ?? null])))';
+  const load = (env: Record<string, string>): [string | null, string | null] => {
+    const { OPENBLAS_CORETYPE: _, ...rest } = process.env;
+    return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, env: { ...rest, ...env }, encoding: 'utf8' }));
+  };
+  const flags = existsSync('/proc/cpuinfo') ? /^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1].trim().split(/\s+/) ?? [] : [];
+  const [core, left] = load({});
+  assert.equal(left, null);
+  if (openBlasCoreFor(flags) !== null) assert.equal(core, openBlasCoreFor(flags));
+  else assert.ok(core !== null && core.length > 0, `OpenBLAS's own choice, got ${core}`);
+  assert.deepEqual(load({ OPENBLAS_CORETYPE: 'Prescott' }), ['Prescott', 'Prescott']);
 });
 
 test('choosing the native backend keeps freed buffers in the heap (glibc), unless glibc\'s own settings are given', { skip }, () => {

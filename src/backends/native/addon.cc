@@ -589,11 +589,12 @@ napi_value string_or_null(napi_env env, const char* s) {
   return result;
 }
 
-// info(): { blas: string | null (null also while switched off), kernels: string }
+// info(): { blas: string | null (null also while switched off), blasCore: string | null, kernels: string }
 napi_value Info(napi_env env, napi_callback_info) {
   napi_value result;
   napi_create_object(env, &result);
   napi_set_named_property(env, result, "blas", string_or_null(env, blas_enabled() ? blas_name() : nullptr));
+  napi_set_named_property(env, result, "blasCore", string_or_null(env, blas_enabled() ? blas_core() : nullptr));
   napi_set_named_property(env, result, "kernels", string_or_null(env, active_kernels().name));
   return result;
 }

@@ -241,6 +241,14 @@ const char* blas_name() {
 #endif
 }
 
+const char* blas_core() {
+#if defined(TSTORCH_BLAS_OPENBLAS)
+  return openblas_get_corename();
+#else
+  return nullptr;
+#endif
+}
+
 bool blas_enabled() { return kHaveBlas && use_blas; }
 void enable_blas(bool on) { use_blas = on; }
 

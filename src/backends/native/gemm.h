@@ -24,6 +24,8 @@ void gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c,
 
 /** The BLAS the addon was built with ("OpenBLAS 0.3.21", "Accelerate"), or nullptr. */
 const char* blas_name();
+/** The kernels OpenBLAS runs on this CPU (openblas_get_corename(): "SkylakeX", "Haswell", ...); null without OpenBLAS. */
+const char* blas_core();
 /** Whether gemm uses the BLAS (true by default when there is one); tests switch it off. */
 bool blas_enabled();
 void enable_blas(bool on);
