@@ -1,80 +1,17 @@
 #include "conv.h"
 
 #include "buffer.h"
+#include "conv_window.h"
 #include "gemm.h"
+#include "kernels.h"
 #include "threadpool.h"
 
 namespace tstorch {
 namespace {
 
-/**
- * js/conv.ts's Window: image (img_h x img_w) and grid of window positions (grid_h x grid_w); position
- * (gh, gw) with tap (kh, kw) reads pixel (gh*stride_h - pad_h + kh*dilation_h, gw*stride_w - pad_w + kw*dilation_w).
- */
-struct Window {
-  int64_t img_h, img_w, grid_h, grid_w;
-  const ConvGeometry* g;
-};
-
-/** The grid positions [lo, hi) whose tap at kernel offset k lands inside an image dim of `size`. */
-inline void inside(int64_t k, int64_t size, int64_t grid, int64_t stride, int64_t pad, int64_t dilation, int64_t* lo, int64_t* hi) {
-  const int64_t shift = k * dilation - pad;
-  *lo = shift >= 0 ? 0 : (-shift + stride - 1) / stride;
-  // floor((size - 1 - shift) / stride) + 1 with a floor that holds for negative numerators too.
-  const int64_t num = size - 1 - shift;
-  const int64_t last = num >= 0 ? num / stride : -((-num + stride - 1) / stride);
-  int64_t h = last + 1 < grid ? last + 1 : grid;
-  *hi = h > *lo ? h : *lo;
-}
-
-/**
- * Calls run(row, c, ih, iw, col, count) for every tap row (c, kh, kw) and grid row gh: the window
- * positions col .. col + count - 1 of that grid row whose tap lands inside the image read pixels
- * (ih, iw), (ih, iw + stride_w), ... of channel c. Taps in the padding are skipped.
- */
-template <typename F>
-void for_each_tap_run(int64_t channels, const Window& w, F run) {
-  const ConvGeometry& g = *w.g;
-  int64_t row = 0;
-  for (int64_t c = 0; c < channels; c++) {
-    for (int64_t kh = 0; kh < g.k_h; kh++) {
-      int64_t h_lo, h_hi;
-      inside(kh, w.img_h, w.grid_h, g.stride_h, g.pad_h, g.dilation_h, &h_lo, &h_hi);
-      for (int64_t kw = 0; kw < g.k_w; kw++, row++) {
-        int64_t w_lo, w_hi;
-        inside(kw, w.img_w, w.grid_w, g.stride_w, g.pad_w, g.dilation_w, &w_lo, &w_hi);
-        for (int64_t gh = h_lo; gh < h_hi; gh++) {
-          run(row, c, gh * g.stride_h - g.pad_h + kh * g.dilation_h, w_lo * g.stride_w - g.pad_w + kw * g.dilation_w,
-              gh * w.grid_w + w_lo, w_hi - w_lo);
-        }
-      }
-    }
-  }
-}
-
-/**
- * One image's `channels` channels (strides cs, hs, ws from src) unfolded into cols: a row per tap
- * (c, kh, kw) and a column per window position. Taps in the padding are not written: the buffer
- * starts at zero and they stay zero for the same window.
- */
-template <typename T>
-void im2col(const T* src, int64_t cs, int64_t hs, int64_t ws, int64_t channels, const Window& w, T* cols) {
-  const int64_t grid = w.grid_h * w.grid_w;
-  const int64_t step = w.g->stride_w * ws;
-  for_each_tap_run(channels, w, [&](int64_t row, int64_t c, int64_t ih, int64_t iw, int64_t col, int64_t count) {
-    const T* from = src + c * cs + ih * hs + iw * ws;
-    T* to = cols + row * grid + col;
-    if (step == 1) {
-      for (int64_t i = 0; i < count; i++) to[i] = from[i];
-    } else {
-      for (int64_t i = 0; i < count; i++) to[i] = from[i * step];
-    }
-  });
-}
-
 /** The adjoint of im2col: adds cols [channels*kH*kW, grid] into a contiguous image. */
 template <typename T>
-void col2im(const T* cols, int64_t channels, const Window& w, T* dst) {
+void col2im(const T* cols, int64_t channels, const ConvWindow& w, T* dst) {
   const int64_t grid = w.grid_h * w.grid_w;
   const int64_t plane = w.img_h * w.img_w;
   const int64_t step = w.g->stride_w;
@@ -112,10 +49,10 @@ void over_images(int64_t count, int64_t work_per_item, F per_image) {
 
 /** Unfolds image n, group grp of `input` into cols [k, plane] (the forward layout). */
 template <typename T>
-void unfold(const ConvGeometry& g, const Window& w, Image<T> input, int64_t n, int64_t grp, T* cols) {
+void unfold(const ConvGeometry& g, const ConvWindow& w, Image<T> input, int64_t n, int64_t grp, T* cols) {
   const int64_t in_g = g.in_channels / g.groups;
   const T* src = input.data + n * input.strides[0] + grp * in_g * input.strides[1];
-  im2col(src, input.strides[1], input.strides[2], input.strides[3], in_g, w, cols);
+  kernels<T>().im2col(src, input.strides[1], input.strides[2], input.strides[3], in_g, w, cols);
 }
 
 }  // namespace
@@ -128,7 +65,7 @@ void convolution_forward(const ConvGeometry& g, Image<T> input, const T* weight,
   const int64_t plane = g.out_h * g.out_w;
   fill_bias(out, bias, g.batch, g.out_channels, plane);
   if (plane == 0 || out_g == 0 || k == 0) return;
-  const Window w = {g.in_h, g.in_w, g.out_h, g.out_w, &g};
+  const ConvWindow w = {g.in_h, g.in_w, g.out_h, g.out_w, &g};
   over_images(g.batch, g.out_channels * k * plane, [&](int64_t begin, int64_t end) {
     Buffer<T> cols(k * plane);
     for (int64_t n = begin; n < end; n++) {
@@ -150,7 +87,7 @@ void convolution_transpose_forward(const ConvGeometry& g, const T* input, const 
   const int64_t plane = g.out_h * g.out_w;
   fill_bias(out, bias, g.batch, g.out_channels, plane);
   if (rows == 0 || grid == 0 || in_g == 0) return;
-  const Window w = {g.out_h, g.out_w, g.in_h, g.in_w, &g};
+  const ConvWindow w = {g.out_h, g.out_w, g.in_h, g.in_w, &g};
   over_images(g.batch, g.groups * rows * grid * in_g, [&](int64_t begin, int64_t end) {
     Buffer<T> cols(rows * grid);
     for (int64_t n = begin; n < end; n++) {
@@ -171,7 +108,7 @@ void convolution_weight_grad(const ConvGeometry& g, Image<T> input, const T* gra
   const int64_t k = in_g * g.k_h * g.k_w;
   const int64_t plane = g.out_h * g.out_w;
   if (plane == 0 || k == 0 || out_g == 0 || g.batch == 0) return;
-  const Window w = {g.in_h, g.in_w, g.out_h, g.out_w, &g};
+  const ConvWindow w = {g.in_h, g.in_w, g.out_h, g.out_w, &g};
   // The images are summed in a fixed number of partial sums, each over a fixed span of images, added
   // in order at the end: the result is then the same for any thread count.
   const int64_t parts = g.batch < 8 ? g.batch : 8;

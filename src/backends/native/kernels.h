@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 
+#include "conv_window.h"
 #include "optim.h"
 
 namespace tstorch {
@@ -39,6 +40,12 @@ struct KernelSet {
    * micro-kernel over packed panels (a and b aligned to 32 bytes).
    */
   void (*micro_kernel)(int64_t kc, const T* a, const T* b, T* c, int64_t ldc);
+  /**
+   * One image's `channels` channels (strides cs, hs, ws from src) unfolded into cols: a row per tap
+   * (c, kh, kw) and a column per window position. Taps in the padding are not written: the buffer
+   * starts at zero and they stay zero for the same window.
+   */
+  void (*im2col)(const T* src, int64_t cs, int64_t hs, int64_t ws, int64_t channels, const ConvWindow& w, T* cols);
 };
 
 struct KernelTable {

@@ -1,0 +1,59 @@
+// The window geometry of a convolution, shared by conv.cc's col2im and the kernels' im2col
+// (kernels.inc, compiled once per instruction set). The functions have internal linkage, as
+// everything kernels.inc compiles: a copy emitted for AVX2 must not be merged with the portable one.
+#pragma once
+#include <cstdint>
+
+#include "conv.h"
+
+namespace tstorch {
+
+/**
+ * js/conv.ts's Window: image (img_h x img_w) and grid of window positions (grid_h x grid_w); position
+ * (gh, gw) with tap (kh, kw) reads pixel (gh*stride_h - pad_h + kh*dilation_h, gw*stride_w - pad_w + kw*dilation_w).
+ */
+struct ConvWindow {
+  int64_t img_h, img_w, grid_h, grid_w;
+  const ConvGeometry* g;
+};
+
+namespace {
+
+/** The grid positions [lo, hi) whose tap at kernel offset k lands inside an image dim of `size`. */
+inline void inside(int64_t k, int64_t size, int64_t grid, int64_t stride, int64_t pad, int64_t dilation, int64_t* lo, int64_t* hi) {
+  const int64_t shift = k * dilation - pad;
+  *lo = shift >= 0 ? 0 : (-shift + stride - 1) / stride;
+  // floor((size - 1 - shift) / stride) + 1 with a floor that holds for negative numerators too.
+  const int64_t num = size - 1 - shift;
+  const int64_t last = num >= 0 ? num / stride : -((-num + stride - 1) / stride);
+  int64_t h = last + 1 < grid ? last + 1 : grid;
+  *hi = h > *lo ? h : *lo;
+}
+
+/**
+ * Calls run(row, c, ih, iw, col, count) for every tap row (c, kh, kw) and grid row gh: the window
+ * positions col .. col + count - 1 of that grid row whose tap lands inside the image read pixels
+ * (ih, iw), (ih, iw + stride_w), ... of channel c. Taps in the padding are skipped.
+ */
+template <typename F>
+void for_each_tap_run(int64_t channels, const ConvWindow& w, F run) {
+  const ConvGeometry& g = *w.g;
+  int64_t row = 0;
+  for (int64_t c = 0; c < channels; c++) {
+    for (int64_t kh = 0; kh < g.k_h; kh++) {
+      int64_t h_lo, h_hi;
+      inside(kh, w.img_h, w.grid_h, g.stride_h, g.pad_h, g.dilation_h, &h_lo, &h_hi);
+      for (int64_t kw = 0; kw < g.k_w; kw++, row++) {
+        int64_t w_lo, w_hi;
+        inside(kw, w.img_w, w.grid_w, g.stride_w, g.pad_w, g.dilation_w, &w_lo, &w_hi);
+        for (int64_t gh = h_lo; gh < h_hi; gh++) {
+          run(row, c, gh * g.stride_h - g.pad_h + kh * g.dilation_h, w_lo * g.stride_w - g.pad_w + kw * g.dilation_w,
+              gh * w.grid_w + w_lo, w_hi - w_lo);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tstorch
