@@ -15,10 +15,13 @@ void col2im(const T* cols, int64_t channels, const ConvWindow& w, T* dst) {
   const int64_t grid = w.grid_h * w.grid_w;
   const int64_t plane = w.img_h * w.img_w;
   const int64_t step = w.g->stride_w;
-  for_each_tap_run(channels, w, [&](int64_t row, int64_t c, int64_t ih, int64_t iw, int64_t col, int64_t count) {
+  const int64_t to_step = w.g->stride_h * w.img_w;
+  for_each_tap_run(channels, w, [&](int64_t row, int64_t c, int64_t ih, int64_t iw, int64_t col, int64_t count, int64_t rows) {
     T* to = dst + c * plane + ih * w.img_w + iw;
     const T* from = cols + row * grid + col;
-    for (int64_t i = 0; i < count; i++) to[i * step] += from[i];
+    for (int64_t r = 0; r < rows; r++, to += to_step, from += w.grid_w) {
+      for (int64_t i = 0; i < count; i++) to[i * step] += from[i];
+    }
   });
 }
 

@@ -31,9 +31,11 @@ inline void inside(int64_t k, int64_t size, int64_t grid, int64_t stride, int64_
 }
 
 /**
- * Calls run(row, c, ih, iw, col, count) for every tap row (c, kh, kw) and grid row gh: the window
- * positions col .. col + count - 1 of that grid row whose tap lands inside the image read pixels
- * (ih, iw), (ih, iw + stride_w), ... of channel c. Taps in the padding are skipped.
+ * Calls run(row, c, ih, iw, col, count, rows) for every tap row (c, kh, kw) with the grid rows whose tap
+ * lands inside the image: in each of `rows` grid rows, the window positions col .. col + count - 1 read
+ * pixels (ih, iw), (ih, iw + stride_w), ... of channel c, and each next grid row's positions are grid_w
+ * further on and read image row ih + stride_h. Taps in the padding are skipped. One call per tap row,
+ * not per grid row: the caller's loop over the rows then only advances two pointers.
  */
 template <typename F>
 void for_each_tap_run(int64_t channels, const ConvWindow& w, F run) {
@@ -46,9 +48,9 @@ void for_each_tap_run(int64_t channels, const ConvWindow& w, F run) {
       for (int64_t kw = 0; kw < g.k_w; kw++, row++) {
         int64_t w_lo, w_hi;
         inside(kw, w.img_w, w.grid_w, g.stride_w, g.pad_w, g.dilation_w, &w_lo, &w_hi);
-        for (int64_t gh = h_lo; gh < h_hi; gh++) {
-          run(row, c, gh * g.stride_h - g.pad_h + kh * g.dilation_h, w_lo * g.stride_w - g.pad_w + kw * g.dilation_w,
-              gh * w.grid_w + w_lo, w_hi - w_lo);
+        if (h_hi > h_lo && w_hi > w_lo) {
+          run(row, c, h_lo * g.stride_h - g.pad_h + kh * g.dilation_h, w_lo * g.stride_w - g.pad_w + kw * g.dilation_w,
+              h_lo * w.grid_w + w_lo, w_hi - w_lo, h_hi - h_lo);
         }
       }
     }
