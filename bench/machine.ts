@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import * as torch from 'tstorch';
 
 export interface MachineInfo {
   cpuModel: string;
@@ -46,6 +47,11 @@ function output(command: string, args: string[], cwd: string, env: NodeJS.Proces
   } catch {
     return null;
   }
+}
+
+/** The OpenBLAS kernels tstorch's active backend runs, from its description ("... sgemm/dgemm (SkylakeX kernels)"). */
+export function tstorchBlasCore(): string | null {
+  return /\((\w+) kernels\)/.exec(torch.backends.describe())?.[1] ?? null;
 }
 
 /**

@@ -1,12 +1,12 @@
 // `npm run bench:ops`: common ops outside the workloads (elementwise, broadcasts, reductions,
 // normalisation, indexing, activations) on one thread, each timed as the median of 5 batches of 300
-// calls after 300 warm-up calls, in one process as a model would run them, beside the same calls in
+// calls after a warm-up (see time), in one process as a model would run them, beside the same calls in
 // PyTorch (bench/op_timings.py) when /usr/bin/python3 imports torch. Prints a markdown table of µs
 // per call. Not part of `npm run bench`: these are no targets of the speed issue, only a map of gaps.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as torch from 'tstorch';
-import { PYTHON } from './machine.js';
+import { PYTHON, pytorchEnv, tstorchBlasCore } from './machine.js';
 
 const F = torch.nn.functional;
 
@@ -67,8 +67,14 @@ function median(values: number[]): number {
   return sorted[sorted.length >> 1];
 }
 
+/**
+ * The median of 5 batches of 300 calls, after warming up for 300 calls and at least a second: an op's
+ * first few thousand calls in a process run several times slower than later ones (V8 compiling it,
+ * the allocator faulting in fresh pages for its outputs), and a model runs its ops thousands of times.
+ */
 function time(fn: () => unknown): number {
-  for (let i = 0; i < 300; i++) fn();
+  const warmUntil = performance.now() + 1000;
+  for (let i = 0; i < 300 || performance.now() < warmUntil; i++) fn();
   const batches: number[] = [];
   for (let b = 0; b < 5; b++) {
     const t0 = performance.now();
@@ -80,7 +86,7 @@ function time(fn: () => unknown): number {
 
 const ours = CASES.map(([name, fn]): [string, number] => [name, time(fn)]);
 const script = fileURLToPath(new URL('../../bench/op_timings.py', import.meta.url));
-const twin = spawnSync(PYTHON, [script], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+const twin = spawnSync(PYTHON, [script], { encoding: 'utf8', env: { ...pytorchEnv(tstorchBlasCore()), OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
 const theirs: Record<string, number> = twin.status === 0 ? (JSON.parse(twin.stdout) as Record<string, number>) : {};
 if (twin.status !== 0) console.log(`PyTorch not run (${PYTHON}: ${twin.stderr?.trim().split('\n').pop() ?? twin.error?.message})\n`);
 

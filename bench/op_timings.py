@@ -1,5 +1,6 @@
 """The PyTorch twin of bench/op-timings.ts: the same ops on the same shapes, timed the same way (the
-median of 5 batches of 300 calls after 300 warm-up calls), on one thread; prints {name: µs} as JSON.
+median of 5 batches of 300 calls after 300 warm-up calls lasting at least a second), on one thread;
+prints {name: µs} as JSON.
 The thread counts come from the environment op-timings.ts sets (OpenBLAS reads them when loaded)."""
 import json
 import time
@@ -63,8 +64,12 @@ CASES = [
 
 
 def timed(fn):
-    for _ in range(300):
+    # As op-timings.ts: 300 calls and at least a second of warm-up.
+    warm_until = time.perf_counter() + 1.0
+    calls = 0
+    while calls < 300 or time.perf_counter() < warm_until:
         fn()
+        calls += 1
     batches = []
     for _ in range(5):
         t0 = time.perf_counter()

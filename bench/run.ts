@@ -8,7 +8,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as torch from 'tstorch';
 import { CASES, DEFAULT_POLICY, DEFAULT_ROUNDS, QUICK_POLICY, perRound, type BenchCase, type SamplingPolicy } from './workloads/cases.js';
-import { machineInfo, PYTHON, pytorchEnv } from './machine.js';
+import { machineInfo, PYTHON, pytorchEnv, tstorchBlasCore } from './machine.js';
 import type { WorkerRequest, WorkerResult } from './protocol.js';
 import { fmt, metricStat, pooled, problems, secondsStat, speedRatio, succeeded, table, type Comparison, type SavedCase } from './report.js';
 
@@ -110,16 +110,15 @@ function main(): void {
   }
   const started = new Date();
   const loadStart = os.loadavg();
-  // The native backend's description names the kernels its OpenBLAS runs: "... sgemm/dgemm (SkylakeX kernels)".
-  const tstorchBlasCore = /\((\w+) kernels\)/.exec(torch.backends.describe())?.[1] ?? null;
-  const machine = machineInfo(repoRoot, tstorchBlasCore);
+  const blasCore = tstorchBlasCore();
+  const machine = machineInfo(repoRoot, blasCore);
   const cases = CASES.filter((c) => (options.only === null || options.only.has(c.params.workload)) && !(options.quick && c.heavy));
   const policyOf = (c: BenchCase): SamplingPolicy => ({ ...(options.quick ? QUICK_POLICY : DEFAULT_POLICY), ...c.policy });
 
   console.log(`tstorch ${machine.tstorch.version} (${machine.tstorch.commit}), backends ${options.backends.join(', ')}`);
   console.log(machine.torch === null
     ? `PyTorch: ${PYTHON} cannot import torch; tstorch only`
-    : `PyTorch ${machine.torch.version} (${PYTHON}, BLAS ${machine.torch.blas}${blasCores(machine.torch.blasCore, tstorchBlasCore)}), threads pinned per row`);
+    : `PyTorch ${machine.torch.version} (${PYTHON}, BLAS ${machine.torch.blas}${blasCores(machine.torch.blasCore, blasCore)}), threads pinned per row`);
   if (machine.torch?.referenceBlas) console.log(REFERENCE_BLAS_WARNING);
   console.log(`${machine.cpuModel} (${machine.cpuFamilyModel}${machine.avx512f ? ', AVX-512' : machine.avx2 ? ', AVX2' : ''}), ${machine.cores} cores, node ${machine.node}, load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}\n`);
 
@@ -130,7 +129,7 @@ function main(): void {
     for (const threads of options.threads) {
       const t0 = Date.now();
       const request: WorkerRequest = { params: benchCase.params, policy: perRound(policyOf(benchCase), options.rounds), threads };
-      const runPytorch = (): WorkerResult => runWorker(PYTHON, twinScript, request, pytorchEnv(tstorchBlasCore));
+      const runPytorch = (): WorkerResult => runWorker(PYTHON, twinScript, request, pytorchEnv(blasCore));
       const runTstorch = (backend: string) => (): WorkerResult =>
         runWorker(process.execPath, workerScript, request, { ...process.env, TSTORCH_BACKEND: backend });
       const sides = [...(machine.torch === null ? [] : [runPytorch]), ...options.backends.map(runTstorch)];
