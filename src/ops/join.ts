@@ -1,9 +1,10 @@
 // Joining and splitting tensors: cat, stack, hstack/vstack/dstack; split, chunk, unbind (multi-output views).
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
-import { normalizeDim, shapeStr } from '../tensor/layout.js';
-import { emptyTensor, zeros } from '../tensor/factory.js';
+import { normalizeDim, numelOf, shapeStr } from '../tensor/layout.js';
+import { emptyTensor, tensorOfShape, zeros } from '../tensor/factory.js';
 import { scatter } from '../backends/js/strided.js';
 import { asOperand, checkTensor, resultTypeOf } from './elementwise.js';
+import { outputFloats } from './primitives.js';
 import { atleast1d, atleast2d, atleast3d, makeMultiOutputViews, type ViewLayout } from './view.js';
 import { record } from '../autograd/record.js';
 import { intListArg } from '../tensor/args.js';
@@ -53,7 +54,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   });
   const shape = [...ref.shape_];
   shape[d] = parts.reduce((acc, t) => acc + t.shape_[d], 0);
-  const out = emptyTensor(shape, dtype);
+  // Every element is written below: a float output may come unzeroed from the backend.
+  const out = dtype.isFloatingPoint ? tensorOfShape(outputFloats(dtype, numelOf(shape)), shape, dtype) : emptyTensor(shape, dtype);
   let start = 0;
   for (const t of parts) {
     const region = out.aliasWithLayout(
@@ -61,7 +63,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       out.strides_,
       start * out.strides_[d],
     );
-    scatter(asOperand(t, dtype).contiguousData() as never, { data: out.storage_.data, strides: region.strides_, offset: region.offset_ }, region.shape_);
+    scatter(asOperand(t, dtype).contiguousElements() as never, { data: out.storage_.data, strides: region.strides_, offset: region.offset_ }, region.shape_);
     start += t.shape_[d];
   }
   const sizes = tensors.map((t) => (t.dim() === 1 && t.numel() === 0 ? 0 : t.shape_[d]));

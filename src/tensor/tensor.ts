@@ -178,6 +178,17 @@ export class Tensor {
     return this.storage_ === other.storage_;
   }
 
+  /**
+   * @internal The elements in logical row-major order, to read only: a view of the storage when the
+   * tensor is contiguous (no copy), else contiguousData's fresh copy.
+   */
+  contiguousElements(): TypedArray {
+    if (!this.isContiguous()) return this.contiguousData();
+    const data = this.storage_.readData();
+    const n = this.numel();
+    return this.offset_ === 0 && data.length === n ? data : data.subarray(this.offset_, this.offset_ + n);
+  }
+
   /** @internal The elements in logical row-major order as a fresh contiguous array of this dtype. */
   contiguousData(): TypedArray {
     const out = allocate(this.dtype_, this.numel());
