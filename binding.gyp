@@ -21,6 +21,7 @@
       "sources": [
         "src/backends/native/addon.cc",
         "src/backends/native/conv.cc",
+        "src/backends/native/copy.cc",
         "src/backends/native/elementwise.cc",
         "src/backends/native/gemm.cc",
         "src/backends/native/kernels.cc",

@@ -13,6 +13,7 @@
 // - A primitive never keeps a reference to an array after it returns.
 import type { TypedArray } from '../tensor/dtype.js';
 import type { MatrixOperand } from './js/gemm.js';
+import type { StridedOperand } from './js/strided.js';
 import type { ConvGeometry, ImageOperand } from './js/conv.js';
 import type { PoolGeometry, PlaneOperand } from './js/pooling.js';
 import { binaryRun, sumRun, unaryRun } from './js/elementwise.js';
@@ -125,6 +126,11 @@ export interface Backend {
    * large fresh array is a pass over memory as long as the kernel's own (a quarter of W2's time).
    */
   uninitialisedFloats?(type: Float32ArrayConstructor | Float64ArrayConstructor, length: number): FloatArray | null;
+  /**
+   * dst's elements over `shape` = src's (both strided views, into typed arrays of one type, that do
+   * not overlap): a tensor's contiguous copy, the parts of a concatenation. False to decline.
+   */
+  copy?(src: StridedOperand, dst: StridedOperand, shape: readonly number[]): boolean;
 
   /**
    * out[b, i, j] += sum over p of a[b, i, p] * b[b, p, j] (as js/gemm.ts), float32 or float64, all

@@ -3,7 +3,7 @@
 import { DType, bool, float32, float64, int32, int64 } from '../tensor/dtype.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { Storage, allocate, type Element } from '../tensor/storage.js';
-import { gather, scatter } from '../backends/js/strided.js';
+import { gatherElements, scatterElements } from './primitives.js';
 import { castTensor, checkTensor } from './elementwise.js';
 import { record } from '../autograd/record.js';
 import { optionsArg } from '../tensor/args.js';
@@ -45,13 +45,13 @@ function withLayoutOf(like: Tensor, data: ArrayLike<Element>, dtype: DType, form
     return Tensor.fromData(data as never, like.shape_, dtype);
   }
   const storage = allocate(dtype, like.numel());
-  scatter(data as never, { data: storage, strides: like.strides_, offset: 0 }, like.shape_);
+  scatterElements(data as never, { data: storage, strides: like.strides_, offset: 0 }, like.shape_);
   return new Tensor(new Storage(storage), like.shape, like.stride(), 0, dtype);
 }
 
 export function cloneImpl(self: Tensor, format: MemoryFormat): Tensor {
   const data = allocate(self.dtype, self.numel());
-  gather({ data: self.storage_.readData(), strides: self.strides_, offset: self.offset_ }, self.shape_, data);
+  gatherElements({ data: self.storage_.readData(), strides: self.strides_, offset: self.offset_ }, self.shape_, data);
   const out = withLayoutOf(self, data, self.dtype, format);
   record({ name: 'CloneBackward0', inputs: [self], outputs: [out], backward: ([g]) => [g] });
   return out;

@@ -2,9 +2,8 @@
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { normalizeDim, numelOf, shapeStr } from '../tensor/layout.js';
 import { emptyTensor, tensorOfShape, zeros } from '../tensor/factory.js';
-import { scatter } from '../backends/js/strided.js';
 import { asOperand, checkTensor, resultTypeOf } from './elementwise.js';
-import { outputFloats } from './primitives.js';
+import { outputFloats, scatterElements } from './primitives.js';
 import { atleast1d, atleast2d, atleast3d, makeMultiOutputViews, type ViewLayout } from './view.js';
 import { record } from '../autograd/record.js';
 import { intListArg } from '../tensor/args.js';
@@ -63,7 +62,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       out.strides_,
       start * out.strides_[d],
     );
-    scatter(asOperand(t, dtype).contiguousElements() as never, { data: out.storage_.data, strides: region.strides_, offset: region.offset_ }, region.shape_);
+    scatterElements(asOperand(t, dtype).contiguousElements(), { data: out.storage_.data, strides: region.strides_, offset: region.offset_ }, region.shape_);
     start += t.shape_[d];
   }
   const sizes = tensors.map((t) => (t.dim() === 1 && t.numel() === 0 ? 0 : t.shape_[d]));

@@ -1,9 +1,11 @@
 // The named elementwise primitives, offered to a backend: the output arrays they write and the calls
 // that run them on the active backend (or a given one) or, where it declines, on the JS backend's loops.
-import { DType, float32 } from '../tensor/dtype.js';
+import { DType, float32, type TypedArray } from '../tensor/dtype.js';
 import { allocate } from '../tensor/storage.js';
 import { jsBackend, type Backend, type BinaryOpName, type FloatArray, type RunOperand, type UnaryOpName } from '../backends/backend.js';
 import { binaryRun, unaryRun } from '../backends/js/elementwise.js';
+import { gather, scatter, type StridedOperand } from '../backends/js/strided.js';
+import { contiguousStrides } from '../tensor/layout.js';
 import { activeBackend } from '../backends/registry.js';
 
 /**
@@ -27,3 +29,12 @@ export function offerUnary(name: UnaryOpName, a: RunOperand, out: FloatArray, ac
   return active.unary?.(name, a, out, n) === true || (active !== jsBackend && unaryRun(name, a, out, n));
 }
 
+/** Copies `src`'s elements over `shape` into the contiguous `out`, on the active backend or with the JS loops. */
+export function gatherElements(src: StridedOperand, shape: readonly number[], out: TypedArray): void {
+  if (activeBackend().copy?.(src, { data: out, strides: contiguousStrides(shape), offset: 0 }, shape) !== true) gather(src, shape, out);
+}
+
+/** Writes the contiguous `src` into `dst` over `shape`, on the active backend or with the JS loops. */
+export function scatterElements(src: TypedArray, dst: StridedOperand, shape: readonly number[]): void {
+  if (activeBackend().copy?.({ data: src, strides: contiguousStrides(shape), offset: 0 }, dst, shape) !== true) scatter(src, dst, shape);
+}

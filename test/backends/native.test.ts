@@ -13,6 +13,8 @@ import * as torch from 'tstorch';
 import { loadNativeBackend, openBlasCoreFor, type NativeBackend } from '../../src/backends/native/loader.js';
 import { jsBackend, type BinaryOpName, type FloatArray, type FusedStep, type MatrixOperand, type RunOperand, type UnaryOpName } from '../../src/backends/backend.js';
 import { gemm as jsGemm } from '../../src/backends/js/gemm.js';
+import { gather as jsGather, type StridedOperand } from '../../src/backends/js/strided.js';
+import { contiguousStrides } from '../../src/tensor/layout.js';
 import { assertTranscendentalsWithinOneUlp } from './transcendentals.js';
 import {
   convolutionForward as jsConvolutionForward,
@@ -308,6 +310,69 @@ test('convolution declines operands shorter than the geometry needs', { skip }, 
 });
 
 // ---- pooling ----
+
+// ---- strided copies ----
+
+/** Views of an [8, 6, 8, 10] array: permuted, sliced, with dims of size 1 and an offset. */
+const COPY_VIEWS: Array<{ what: string; shape: number[]; strides: number[]; offset: number }> = [
+  { what: 'contiguous', shape: [8, 6, 8, 10], strides: [480, 80, 10, 1], offset: 0 },
+  { what: 'transposed last two dims', shape: [8, 6, 10, 8], strides: [480, 80, 1, 10], offset: 0 },
+  { what: 'matrix transposed', shape: [80, 48], strides: [1, 80], offset: 0 },
+  { what: 'fully reversed dims', shape: [10, 8, 6, 8], strides: [1, 10, 80, 480], offset: 0 },
+  { what: 'every other row, offset', shape: [8, 3, 8, 10], strides: [480, 160, 10, 1], offset: 80 },
+  { what: 'strided last dim', shape: [8, 6, 8, 5], strides: [480, 80, 10, 2], offset: 1 },
+  { what: 'five dims with ones', shape: [2, 1, 2, 6, 1, 80], strides: [960, 7, 480, 80, 3, 1], offset: 0 },
+  { what: 'five dims, none mergeable', shape: [2, 2, 3, 4, 40], strides: [1, 1920, 2, 480, 11], offset: 0 },
+];
+
+test('copy: strided views into contiguous arrays and contiguous arrays into strided views, as the JS loops, every element size', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(7);
+  const kinds = [Float32Array, Float64Array, Int32Array, Uint8Array, Int16Array] as const;
+  for (const Kind of kinds) {
+    const source = new Kind(3840);
+    for (let i = 0; i < source.length; i++) source[i] = Math.floor(rand() * 200);
+    for (const view of COPY_VIEWS) {
+      const src: StridedOperand = { data: source, strides: view.strides, offset: view.offset };
+      const n = view.shape.reduce((a, b) => a * b, 1);
+      const expected = new Kind(n);
+      jsGather(src, view.shape, expected);
+      const out = new Kind(n);
+      const offered = backend.copy?.(src, { data: out, strides: contiguousStrides(view.shape), offset: 0 }, view.shape);
+      const what = `${Kind.name} ${view.what}`;
+      if (view.what === 'five dims, none mergeable') {
+        assert.equal(offered, false, `${what}: declined (more than four dims)`);
+        continue;
+      }
+      assert.equal(offered, true, what);
+      assert.deepEqual(out, expected, what);
+      // The other way: the contiguous elements written back through the view give the source's elements.
+      const back = new Kind(source.length);
+      assert.equal(backend.copy?.({ data: expected, strides: contiguousStrides(view.shape), offset: 0 }, { data: back, strides: view.strides, offset: view.offset }, view.shape), true, what);
+      const check = new Kind(n);
+      jsGather({ data: back, strides: view.strides, offset: view.offset }, view.shape, check);
+      assert.deepEqual(check, expected, `${what} (scattered)`);
+    }
+  }
+  const big = new BigInt64Array(2048).map((_, i) => BigInt(i) * 3n);
+  const outBig = new BigInt64Array(2048);
+  assert.equal(backend.copy?.({ data: big, strides: [1, 64], offset: 0 }, { data: outBig, strides: [32, 1], offset: 0 }, [64, 32]), true);
+  assert.equal(outBig[1], big[64]);
+  assert.equal(outBig[32], big[1]);
+});
+
+test('copy: declines small copies, mixed array types and views reaching outside their arrays', { skip }, () => {
+  const backend = native as NativeBackend;
+  const shape = [32, 64];
+  const dense = (data: StridedOperand['data'], offset = 0): StridedOperand => ({ data, strides: contiguousStrides(shape), offset });
+  assert.equal(backend.copy?.(dense(new Float32Array(2048)), dense(new Float32Array(2048)), shape), true);
+  assert.equal(backend.copy?.(dense(new Float32Array(8)), dense(new Float32Array(8)), [2, 4]), false);
+  assert.equal(backend.copy?.(dense(new Float32Array(2048)), dense(new Int32Array(2048)), shape), false);
+  assert.equal(backend.copy?.(dense(new Float32Array(2047)), dense(new Float32Array(2048)), shape), false);
+  assert.equal(backend.copy?.(dense(new Float32Array(2048), 1), dense(new Float32Array(2048)), shape), false);
+  assert.equal(backend.copy?.(dense(new Float32Array(2048)), dense(new Float32Array(2048), -1), shape), false);
+  assert.equal(backend.copy?.({ data: new Float32Array(4096), strides: [-64, 1], offset: 0 }, dense(new Float32Array(2048)), shape), false);
+});
 
 test('maxPool2d: values and indices equal the JS kernel, nan and -inf windows included', { skip }, () => {
   const backend = native as NativeBackend;

@@ -13,6 +13,7 @@
 #endif
 
 #include "conv.h"
+#include "copy.h"
 #include "elementwise.h"
 #include "gemm.h"
 #include "kernels.h"
@@ -515,6 +516,43 @@ float float32_number(Args& args, size_t i) { return static_cast<float>(args.numb
 
 // sgdStep(param, grad, buf | null, lr, momentum, dampening, weightDecay, nesterov, maximize): float32
 // arrays of one length, updated in place.
+/** Bytes an element of a typed array of this type, 0 for none. */
+int element_bytes(int type) {
+  switch (type) {
+    case napi_int8_array: case napi_uint8_array: case napi_uint8_clamped_array: return 1;
+    case napi_int16_array: case napi_uint16_array: return 2;
+    case napi_int32_array: case napi_uint32_array: case napi_float32_array: return 4;
+    case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: return 8;
+    default: return 0;
+  }
+}
+
+// copy(src, srcOffset, srcStrides x 4, dst, dstOffset, dstStrides x 4, sizes x 4): typed arrays of
+// one type; loader.ts merges the dims and pads them to four. The two must not overlap.
+napi_value Copy(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  void* src = nullptr;
+  void* dst = nullptr;
+  int64_t src_length = 0, dst_length = 0;
+  const int src_type = args.array(0, &src, &src_length);
+  const int dst_type = args.array(6, &dst, &dst_length);
+  const int bytes = element_bytes(src_type);
+  int64_t ss[kCopyDims], ds[kCopyDims], n[kCopyDims];
+  for (int d = 0; d < kCopyDims; d++) {
+    ss[d] = args.integer(2 + d);
+    ds[d] = args.integer(8 + d);
+    n[d] = args.integer(12 + d);
+  }
+  const int64_t src_offset = args.integer(1), dst_offset = args.integer(7);
+  const bool ok = args.ok() && bytes > 0 && dst_type == src_type &&
+                  in_bounds(src_length, src_offset, {{n[0], ss[0]}, {n[1], ss[1]}, {n[2], ss[2]}, {n[3], ss[3]}}) &&
+                  in_bounds(dst_length, dst_offset, {{n[0], ds[0]}, {n[1], ds[1]}, {n[2], ds[2]}, {n[3], ds[3]}});
+  if (ok) {
+    copy_strided(bytes, static_cast<const char*>(src) + src_offset * bytes, ss, static_cast<char*>(dst) + dst_offset * bytes, ds, n);
+  }
+  return boolean_value(env, ok);
+}
+
 napi_value SgdStep(napi_env env, napi_callback_info info) {
   Args args(env, info);
   FloatArg<float> param, grad, buf;
@@ -640,6 +678,7 @@ napi_value KeepFreedBuffers(napi_env env, napi_callback_info) { return boolean_v
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"gemm", nullptr, Gemm_, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"copy", nullptr, Copy, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionForward", nullptr, ConvForward_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionTransposeForward", nullptr, ConvTransposeForward_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionWeightGrad", nullptr, ConvWeightGrad_, nullptr, nullptr, nullptr, napi_default, nullptr},

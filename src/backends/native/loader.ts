@@ -12,9 +12,11 @@ import type {
 } from '../backend.js';
 import { registerBackendLoader } from '../registry.js';
 import type { TypedArray } from '../../tensor/dtype.js';
+import type { StridedOperand } from '../js/strided.js';
 
 /** The addon's exports (src/backends/native/addon.cc); each primitive returns false to decline. */
 interface Addon {
+  copy(...args: [TypedArray, number, ...CopyDims, TypedArray, number, ...CopyDims, ...CopyDims]): boolean;
   gemm(
     batch: number, m: number, n: number, k: number,
     a: TypedArray, aOffset: number, aBatchStride: number, aRowStride: number, aColStride: number,
@@ -179,6 +181,42 @@ function loadAddon(): Addon | null {
   }
 }
 
+/** copy's four dims (sizes, or one operand's strides), outermost first. */
+type CopyDims = [number, number, number, number];
+
+/** Below this many elements a copy's call into the addon costs more than the JS loops. */
+const MIN_NATIVE_COPY = 1024;
+
+/**
+ * A copy's dims for the addon: dims of size 1 dropped, neighbours that both operands step through as
+ * one merged, padded in front to four; null when more than four remain (the JS loops take it).
+ */
+function copyDims(shape: readonly number[], src: readonly number[], dst: readonly number[]): [CopyDims, CopyDims, CopyDims] | null {
+  const sizes: number[] = [];
+  const srcStrides: number[] = [];
+  const dstStrides: number[] = [];
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const last = sizes.length - 1;
+    if (last >= 0 && srcStrides[last] === src[d] * shape[d] && dstStrides[last] === dst[d] * shape[d]) {
+      sizes[last] *= shape[d];
+      srcStrides[last] = src[d];
+      dstStrides[last] = dst[d];
+      continue;
+    }
+    sizes.push(shape[d]);
+    srcStrides.push(src[d]);
+    dstStrides.push(dst[d]);
+  }
+  if (sizes.length > 4) return null;
+  while (sizes.length < 4) {
+    sizes.unshift(1);
+    srcStrides.unshift(0);
+    dstStrides.unshift(0);
+  }
+  return [sizes as CopyDims, srcStrides as CopyDims, dstStrides as CopyDims];
+}
+
 /** The native backend, or null where the addon is not built or cannot load. */
 export function loadNativeBackend(): NativeBackend | null {
   const addon = loadAddon();
@@ -216,6 +254,13 @@ export function loadNativeBackend(): NativeBackend | null {
     },
     configure({ blas, genericKernels }) {
       addon.configure(blas, genericKernels);
+    },
+    copy(src: StridedOperand, dst: StridedOperand, shape: readonly number[]): boolean {
+      let n = 1;
+      for (const size of shape) n *= size;
+      if (n < MIN_NATIVE_COPY) return false;
+      const dims = copyDims(shape, src.strides, dst.strides);
+      return dims !== null && addon.copy(src.data, src.offset, ...dims[1], dst.data, dst.offset, ...dims[2], ...dims[0]);
     },
     gemm,
     // The addon's GEMM always adds to `out` (BLAS with beta 1, the packed GEMM's tiles).
