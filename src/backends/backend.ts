@@ -131,6 +131,12 @@ export interface Backend {
    * not overlap): a tensor's contiguous copy, the parts of a concatenation. False to decline.
    */
   copy?(src: StridedOperand, dst: StridedOperand, shape: readonly number[]): boolean;
+  /**
+   * Row i of `dst` (rows of `rowLength` elements one after another) = the `rowLength` elements of
+   * `src` from `starts[i]`: index_select of a contiguous tensor, an embedding lookup. `src` and `dst`
+   * of one array type. False to decline.
+   */
+  gatherRows?(src: TypedArray, starts: Float64Array, rowLength: number, dst: TypedArray): boolean;
 
   /**
    * out[b, i, j] += sum over p of a[b, i, p] * b[b, p, j] (as js/gemm.ts), float32 or float64, all

@@ -12,6 +12,7 @@ import { combineElements as combine, rawCopy, storageOffsets as positions } from
 import { record } from '../autograd/record.js';
 import { indexValues, nonemptyLayout, scalarOrTensor, sizeAt } from './index-args.js';
 import { rowsOf } from './reduce.js';
+import { activeBackend } from '../backends/registry.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
@@ -37,9 +38,34 @@ function sliceOffsets(t: Tensor, dim: number): (i: number) => ArrayLike<number> 
   return (i) => Array.from(inner, (o) => t.offset_ + i * strides[dim] + o);
 }
 
+/**
+ * index_add with alpha 1 of float tensors, `source` contiguous (no broadcast): slice i of `source`
+ * added to slice `idx[i]` of each outer block of the contiguous `out`, a run of `inner` elements
+ * each, in indexAddKernel's order (the same sums, rounded as it rounds them). An embedding's
+ * gradient (1024 rows of 64 into [1000, 64]) took 7 ms through indexAddKernel's per-element
+ * offsets and combine calls.
+ */
+function addBlocks(out: Tensor, d: number, idx: readonly number[], source: Tensor): void {
+  const { outer, size, inner } = rowsOf(out.shape_, d);
+  const dst = out.storage_.data as Float32Array | Float64Array;
+  const src = source.contiguousElements() as Float32Array | Float64Array;
+  const count = idx.length;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < count; i++) {
+      const to = (o * size + idx[i]) * inner;
+      const from = (o * count + i) * inner;
+      for (let k = 0; k < inner; k++) dst[to + k] += src[from + k];
+    }
+  }
+}
+
 /** Copies (or adds, scaled by alpha) slices of `source` into slices `index[i]` of a copy of `self`. */
 function indexAddKernel(self: Tensor, d: number, idx: readonly number[], source: Tensor | null, alpha: number | null, fill?: Element): Tensor {
   const out = rawCopy(self);
+  if (alpha === 1 && source !== null && self.dtype.isFloatingPoint && self.dim() > 0 && source.isContiguous()) {
+    addBlocks(out, d, idx, source);
+    return out;
+  }
   const dst = out.storage_.data as unknown as Element[];
   const outSlice = sliceOffsets(out, d);
   const srcSlice = source === null ? null : sliceOffsets(source, d);
@@ -72,13 +98,16 @@ function selectBlocks(self: Tensor, dim: number, idx: readonly number[], out: Te
   const src = self.storage_.readData();
   const dst = out.storage_.data;
   const count = idx.length;
+  const starts = new Float64Array(outer * count);
   for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < count; i++) {
-      const from = self.offset_ + (o * size + idx[i]) * inner;
-      const to = (o * count + i) * inner;
-      if (inner >= MIN_BLOCK_COPY) dst.set(src.subarray(from, from + inner) as never, to);
-      else for (let k = 0; k < inner; k++) (dst as unknown as Element[])[to + k] = (src as ArrayLike<Element>)[from + k];
-    }
+    for (let i = 0; i < count; i++) starts[o * count + i] = self.offset_ + (o * size + idx[i]) * inner;
+  }
+  if (activeBackend().gatherRows?.(src, starts, inner, dst) === true) return;
+  for (let r = 0; r < starts.length; r++) {
+    const from = starts[r];
+    const to = r * inner;
+    if (inner >= MIN_BLOCK_COPY) dst.set(src.subarray(from, from + inner) as never, to);
+    else for (let k = 0; k < inner; k++) (dst as unknown as Element[])[to + k] = (src as ArrayLike<Element>)[from + k];
   }
 }
 

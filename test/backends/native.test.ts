@@ -374,6 +374,31 @@ test('copy: declines small copies, mixed array types and views reaching outside 
   assert.equal(backend.copy?.({ data: new Float32Array(4096), strides: [-64, 1], offset: 0 }, dense(new Float32Array(2048)), shape), false);
 });
 
+test('gatherRows: rows of any element size from their starts, in order (repeats too); declines rows outside src, short outputs, mixed types', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(8);
+  for (const Kind of [Float32Array, Float64Array, Int32Array, Uint8Array, Int16Array] as const) {
+    const src = new Kind(100 * 64);
+    for (let i = 0; i < src.length; i++) src[i] = Math.floor(rand() * 100);
+    const starts = Float64Array.from({ length: 40 }, (_, i) => (i === 5 ? 0 : i === 6 ? 0 : Math.floor(rand() * 99) * 64 + (i % 3)));
+    const dst = new Kind(40 * 64);
+    assert.equal(backend.gatherRows?.(src, starts, 64, dst), true, Kind.name);
+    for (let i = 0; i < 40; i++) {
+      assert.deepEqual(dst.subarray(i * 64, (i + 1) * 64), src.subarray(starts[i], starts[i] + 64), `${Kind.name} row ${i}`);
+    }
+  }
+  const src = new Float32Array(64 * 64);
+  const ok = Float64Array.from({ length: 32 }, (_, i) => i * 64);
+  assert.equal(backend.gatherRows?.(src, ok, 64, new Float32Array(32 * 64)), true);
+  assert.equal(backend.gatherRows?.(src, Float64Array.from(ok, (v, i) => (i === 3 ? 63 * 64 + 1 : v)), 64, new Float32Array(32 * 64)), false);
+  assert.equal(backend.gatherRows?.(src, Float64Array.from(ok, (v, i) => (i === 3 ? -1 : v)), 64, new Float32Array(32 * 64)), false);
+  assert.equal(backend.gatherRows?.(src, Float64Array.from(ok, (v, i) => (i === 3 ? 0.5 : v)), 64, new Float32Array(32 * 64)), false);
+  assert.equal(backend.gatherRows?.(src, Float64Array.from(ok, (v, i) => (i === 3 ? NaN : v)), 64, new Float32Array(32 * 64)), false);
+  assert.equal(backend.gatherRows?.(src, ok, 64, new Float32Array(32 * 64 - 1)), false);
+  assert.equal(backend.gatherRows?.(src, ok, 64, new Float64Array(32 * 64)), false);
+  assert.equal(backend.gatherRows?.(src, ok.subarray(0, 4), 64, new Float32Array(4 * 64)), false, 'under 1024 elements: the JS loops');
+});
+
 test('maxPool2d: values and indices equal the JS kernel, nan and -inf windows included', { skip }, () => {
   const backend = native as NativeBackend;
   const rand = random(4);

@@ -74,3 +74,33 @@ test('cat along the last dim writes rows of 40 and 36 from each part', () => {
   for (let r = 0; r < 6; r++) rows.push(...elements(c).slice(r * 33, r * 33 + 33), ...elements(d).slice(r * 33, r * 33 + 33));
   assert.deepEqual(elements(stacked), rows);
 });
+
+// From 1024 elements the native backend takes these copies itself (loader.ts: copy, gatherRows);
+// the same checks at such sizes reach its kernels when it is the backend under test.
+test('at 1024 elements and more: index_select rows, an embedding and its gradient, cat, contiguous of a transpose', () => {
+  for (const dtype of [torch.float32, torch.float64, torch.int64, torch.int32, torch.uint8]) {
+    const m = counting([300, 40], dtype);
+    const picks = Array.from({ length: 64 }, (_, i) => (i * 37) % 300);
+    const rows = m.indexSelect(0, torch.tensor(picks, { dtype: torch.int64 }));
+    assert.deepEqual(elements(rows), selected(elements(m), 1, 300, 40, picks), `${dtype.name} index_select`);
+    const a = counting([64, 40], dtype);
+    const b = counting([64, 36], dtype);
+    const joined = torch.cat([a, b], 1);
+    const expected: number[] = [];
+    for (let r = 0; r < 64; r++) expected.push(...elements(a).slice(r * 40, r * 40 + 40), ...elements(b).slice(r * 36, r * 36 + 36));
+    assert.deepEqual(elements(joined), expected, `${dtype.name} cat`);
+    const t = counting([48, 64], dtype).t().contiguous();
+    const transposed: number[] = [];
+    const flat = elements(counting([48, 64], dtype));
+    for (let i = 0; i < 64; i++) for (let j = 0; j < 48; j++) transposed.push(flat[j * 64 + i]);
+    assert.deepEqual(elements(t), transposed, `${dtype.name} t().contiguous()`);
+  }
+  const weight = counting([100, 48], torch.float32).div(100).requiresGrad_();
+  const lookups = Array.from({ length: 64 }, (_, i) => (i * 7) % 100);
+  const out = torch.nn.functional.embedding(torch.tensor(lookups, { dtype: torch.int64 }).reshape([8, 8]), weight);
+  assert.deepEqual(elements(out), selected(elements(weight.detach()), 1, 100, 48, lookups));
+  out.mul(2).sum().backward();
+  const counts = new Array<number>(100).fill(0);
+  for (const v of lookups) counts[v] += 2;
+  assert.deepEqual(elements(weight.grad as Tensor), counts.flatMap((c) => new Array<number>(48).fill(c)));
+});

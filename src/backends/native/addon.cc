@@ -8,6 +8,7 @@
 #include <climits>
 #include <cstdint>
 #include <cstdlib>
+#include <vector>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -553,6 +554,38 @@ napi_value Copy(napi_env env, napi_callback_info info) {
   return boolean_value(env, ok);
 }
 
+// gatherRows(src, starts (Float64Array, in elements), rowLength, dst): src and dst of one type; row i
+// of dst, rows one after another, is the rowLength elements of src from starts[i]. Declines, copying
+// nothing, when a row reaches outside src or dst is too short.
+napi_value GatherRows(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  void* src = nullptr;
+  void* dst = nullptr;
+  void* starts_data = nullptr;
+  int64_t src_length = 0, dst_length = 0, count = 0;
+  const int src_type = args.array(0, &src, &src_length);
+  const int starts_type = args.array(1, &starts_data, &count);
+  const int64_t row = args.integer(2);
+  const int dst_type = args.array(3, &dst, &dst_length);
+  const int bytes = element_bytes(src_type);
+  if (!args.ok() || bytes == 0 || dst_type != src_type || starts_type != napi_float64_array || row < 0 ||
+      size_of({count, row}) < 0 || size_of({count, row}) > dst_length) {
+    return boolean_value(env, false);
+  }
+  const double* starts = static_cast<const double*>(starts_data);
+  std::vector<int64_t> offsets(static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; i++) {
+    const double s = starts[i];
+    // Integers only, and the whole row inside src (a NaN fails both comparisons).
+    if (!(s >= 0 && s <= static_cast<double>(src_length - row)) || s != static_cast<double>(static_cast<int64_t>(s))) {
+      return boolean_value(env, false);
+    }
+    offsets[static_cast<size_t>(i)] = static_cast<int64_t>(s) * bytes;
+  }
+  gather_rows(static_cast<const char*>(src), offsets.data(), count, row * bytes, static_cast<char*>(dst));
+  return boolean_value(env, true);
+}
+
 napi_value SgdStep(napi_env env, napi_callback_info info) {
   Args args(env, info);
   FloatArg<float> param, grad, buf;
@@ -679,6 +712,7 @@ napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"gemm", nullptr, Gemm_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"copy", nullptr, Copy, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionForward", nullptr, ConvForward_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionTransposeForward", nullptr, ConvTransposeForward_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionWeightGrad", nullptr, ConvWeightGrad_, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -53,4 +53,8 @@ void copy_strided(int bytes, const void* src, const int64_t* src_strides, void* 
   }
 }
 
+void gather_rows(const char* src, const int64_t* starts, int64_t count, int64_t row_bytes, char* dst) {
+  for (int64_t i = 0; i < count; i++) std::memcpy(dst + i * row_bytes, src + starts[i], static_cast<size_t>(row_bytes));
+}
+
 }  // namespace tstorch

@@ -1,4 +1,5 @@
-// Strided copies (a tensor's contiguous(), the parts of a cat): elements of 1, 2, 4 or 8 bytes moved
+// Strided copies (a tensor's contiguous(), the parts of a cat) and row gathers (index_select, an
+// embedding lookup): elements of 1, 2, 4 or 8 bytes moved
 // as bits, so that one kernel serves every dtype.
 #pragma once
 #include <cstdint>
@@ -13,5 +14,8 @@ constexpr int kCopyDims = 4;
  * in elements of `bytes` bytes (1, 2, 4 or 8); src and dst do not overlap.
  */
 void copy_strided(int bytes, const void* src, const int64_t* src_strides, void* dst, const int64_t* dst_strides, const int64_t* sizes);
+
+/** Row i of dst (rows of `row_bytes` bytes, one after another) = the row of src at byte offset starts[i], for i < count. */
+void gather_rows(const char* src, const int64_t* starts, int64_t count, int64_t row_bytes, char* dst);
 
 }  // namespace tstorch

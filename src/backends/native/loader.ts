@@ -17,6 +17,7 @@ import type { StridedOperand } from '../js/strided.js';
 /** The addon's exports (src/backends/native/addon.cc); each primitive returns false to decline. */
 interface Addon {
   copy(...args: [TypedArray, number, ...CopyDims, TypedArray, number, ...CopyDims, ...CopyDims]): boolean;
+  gatherRows(src: TypedArray, starts: Float64Array, rowLength: number, dst: TypedArray): boolean;
   gemm(
     batch: number, m: number, n: number, k: number,
     a: TypedArray, aOffset: number, aBatchStride: number, aRowStride: number, aColStride: number,
@@ -184,7 +185,7 @@ function loadAddon(): Addon | null {
 /** copy's four dims (sizes, or one operand's strides), outermost first. */
 type CopyDims = [number, number, number, number];
 
-/** Below this many elements a copy's call into the addon costs more than the JS loops. */
+/** Below this many elements a copy's (or a row gather's) call into the addon costs more than the JS loops. */
 const MIN_NATIVE_COPY = 1024;
 
 /**
@@ -261,6 +262,9 @@ export function loadNativeBackend(): NativeBackend | null {
       if (n < MIN_NATIVE_COPY) return false;
       const dims = copyDims(shape, src.strides, dst.strides);
       return dims !== null && addon.copy(src.data, src.offset, ...dims[1], dst.data, dst.offset, ...dims[2], ...dims[0]);
+    },
+    gatherRows(src: TypedArray, starts: Float64Array, rowLength: number, dst: TypedArray): boolean {
+      return starts.length * rowLength >= MIN_NATIVE_COPY && addon.gatherRows(src, starts, rowLength, dst);
     },
     gemm,
     // The addon's GEMM always adds to `out` (BLAS with beta 1, the packed GEMM's tiles).
