@@ -137,6 +137,11 @@ export interface Backend {
    * of one array type. False to decline.
    */
   gatherRows?(src: TypedArray, starts: Float64Array, rowLength: number, dst: TypedArray): boolean;
+  /**
+   * softmax (log_softmax when `log`) of float32 rows of `size` contiguous elements from `offset`, with
+   * ops/softmax.ts's float32 arithmetic (its exp the backend's `unary` exp). False to decline.
+   */
+  softmaxRows?(x: Float32Array, offset: number, rows: number, size: number, log: boolean, out: Float32Array): boolean;
 
   /**
    * out[b, i, j] += sum over p of a[b, i, p] * b[b, p, j] (as js/gemm.ts), float32 or float64, all

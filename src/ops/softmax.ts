@@ -7,6 +7,7 @@ import { checkTensor, precisionOf } from './elementwise.js';
 import { record } from '../autograd/record.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { offerUnary } from './primitives.js';
+import { activeBackend } from '../backends/registry.js';
 import type { FloatArray } from '../backends/backend.js';
 import { reduceOptions, rejectDtype, requireArg, rowsOf, singleDim } from './reduce.js';
 
@@ -56,6 +57,9 @@ function softmaxForward(x: Tensor, dim: number, log: boolean): Tensor {
   const out = emptyTensor(x.shape_, x.dtype_);
   const dst = out.storage_.data as FloatArray;
   if (dst instanceof Float32Array) {
+    // Rows along the last dim (the usual softmax) go to the backend in one call where it has the op.
+    const { outer, size, inner } = rowsOf(x.shape_, dim);
+    if (inner === 1 && activeBackend().softmaxRows?.(src as Float32Array, offset, outer, size, log, dst) === true) return out;
     eachRow(x.shape_, dim, (first, end, step) => {
       let m = -Infinity;
       for (let p = first; p < end; p += step) m = Math.max(m, src[offset + p]);

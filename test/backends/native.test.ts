@@ -399,6 +399,44 @@ test('gatherRows: rows of any element size from their starts, in order (repeats 
   assert.equal(backend.gatherRows?.(src, ok.subarray(0, 4), 64, new Float32Array(4 * 64)), false, 'under 1024 elements: the JS loops');
 });
 
+test('softmaxRows: ops/softmax.ts\'s float32 arithmetic with the backend\'s exp, nan and infinite rows included; declines short outputs and rows outside x', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(9);
+  const [rows, size] = [40, 37];
+  const x = new Float32Array(3 + rows * size);
+  for (let i = 0; i < x.length; i++) x[i] = (rand() - 0.5) * 40;
+  x[3 + 5 * size + 2] = NaN;
+  x[3 + 6 * size + 1] = Infinity;
+  for (let j = 0; j < size; j++) x[3 + 7 * size + j] = -Infinity;
+  x[3 + 8 * size] = -0;
+  x[3 + 8 * size + 1] = 0;
+  for (const log of [false, true]) {
+    const shifted = new Float32Array(rows * size);
+    for (let r = 0; r < rows; r++) {
+      let m = -Infinity;
+      for (let j = 0; j < size; j++) m = Math.max(m, x[3 + r * size + j]);
+      for (let j = 0; j < size; j++) shifted[r * size + j] = x[3 + r * size + j] - m;
+    }
+    const exps = new Float32Array(rows * size);
+    assert.equal(backend.unary?.('exp', { data: shifted, offset: 0, step: 1 }, exps, rows * size), true);
+    const expected = new Float32Array(rows * size);
+    for (let r = 0; r < rows; r++) {
+      let total = 0;
+      for (let j = 0; j < size; j++) total += exps[r * size + j];
+      for (let j = 0; j < size; j++) expected[r * size + j] = log ? shifted[r * size + j] - Math.log(total) : exps[r * size + j] / total;
+    }
+    const out = new Float32Array(rows * size);
+    assert.equal(backend.softmaxRows?.(x, 3, rows, size, log, out), true);
+    // Element by element with Object.is: deepEqual compares float arrays with ===, which nan fails.
+    const first = out.findIndex((v, i) => !Object.is(v, expected[i]));
+    assert.equal(first, -1, `${log ? 'log_softmax' : 'softmax'} element ${first}: ${out[first]} against ${expected[first]}`);
+    assert.ok(Number.isNaN(out[5 * size]) && out[6 * size + 1] !== out[6 * size + 1] && Number.isNaN(out[7 * size]), 'nan rows stay nan');
+  }
+  assert.equal(backend.softmaxRows?.(x, 3, rows, size, false, new Float32Array(rows * size - 1)), false);
+  assert.equal(backend.softmaxRows?.(x, 4, rows, size, false, new Float32Array(rows * size)), false);
+  assert.equal(backend.softmaxRows?.(x, 0, 2, 8, false, new Float32Array(16)), false, 'under 128 elements: the JS loops');
+});
+
 test('maxPool2d: values and indices equal the JS kernel, nan and -inf windows included', { skip }, () => {
   const backend = native as NativeBackend;
   const rand = random(4);

@@ -471,6 +471,19 @@ napi_value MaxPoolBackward_(napi_env env, napi_callback_info info) { return by_d
 napi_value Unary_(napi_env env, napi_callback_info info) { return by_dtype<Unary>(env, info, 4); }
 napi_value Binary_(napi_env env, napi_callback_info info) { return by_dtype<Binary>(env, info, 7); }
 
+// softmaxRows(x, xOffset, rows, size, log, out): float32 rows of `size` contiguous elements.
+napi_value SoftmaxRows(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  FloatArg<float> x, out;
+  const int64_t offset = args.integer(1), rows = args.integer(2), size = args.integer(3);
+  const bool log = args.boolean(4);
+  const bool ok = float_arg(args, 0, &x) && float_arg(args, 5, &out) && args.ok() && rows >= 0 && size >= 0 &&
+                  size_of({rows, size}) >= 0 && size_of({rows, size}) <= out.length &&
+                  in_bounds(x.length, offset, {{size_of({rows, size}), 1}});
+  if (ok) softmax_rows(x.data + offset, rows, size, log, out.data);
+  return boolean_value(env, ok);
+}
+
 // sum(a, aOffset, n): the sum of a contiguous run, or null to decline.
 napi_value Sum(napi_env env, napi_callback_info info) {
   Args args(env, info);
@@ -713,6 +726,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"gemm", nullptr, Gemm_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"copy", nullptr, Copy, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"softmaxRows", nullptr, SoftmaxRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionForward", nullptr, ConvForward_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionTransposeForward", nullptr, ConvTransposeForward_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionWeightGrad", nullptr, ConvWeightGrad_, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -1,5 +1,6 @@
 #include "elementwise.h"
 
+#include <cmath>
 #include <vector>
 
 #include "kernels.h"
@@ -25,6 +26,34 @@ void unary(int op, const T* a, int64_t a_step, T* out, int64_t n) {
   auto kernel = kernels<T>().unary;
   parallel_for(n, costly ? kCostlyGrain : kCheapGrain, [&](int64_t begin, int64_t end) {
     kernel(op, a + begin * a_step, a_step, out + begin, end - begin);
+  });
+}
+
+void softmax_rows(const float* x, int64_t rows, int64_t size, bool log, float* out) {
+  const auto exp_kernel = kernels<float>().unary;
+  parallel_for(rows, size >= kCostlyGrain ? 1 : (kCostlyGrain + size - 1) / (size > 0 ? size : 1), [&](int64_t begin, int64_t end) {
+    std::vector<float> exps(static_cast<size_t>(size));
+    for (int64_t r = begin; r < end; r++) {
+      const float* row = x + r * size;
+      float* dst = out + r * size;
+      // JavaScript's Math.max: nan wins, and +0 over -0.
+      double m = -INFINITY;
+      for (int64_t j = 0; j < size; j++) {
+        const double v = row[j];
+        if (v != v || m != m) m = v != v ? v : m;
+        else if (v > m || (v == 0 && m == 0 && !std::signbit(v))) m = v;
+      }
+      for (int64_t j = 0; j < size; j++) dst[j] = static_cast<float>(static_cast<double>(row[j]) - m);
+      exp_kernel(kExp, dst, 1, exps.data(), size);
+      double total = 0;
+      for (int64_t j = 0; j < size; j++) total += exps[static_cast<size_t>(j)];
+      if (log) {
+        const double log_total = std::log(total);
+        for (int64_t j = 0; j < size; j++) dst[j] = static_cast<float>(static_cast<double>(dst[j]) - log_total);
+      } else {
+        for (int64_t j = 0; j < size; j++) dst[j] = static_cast<float>(static_cast<double>(exps[static_cast<size_t>(j)]) / total);
+      }
+    }
   });
 }
 

@@ -11,6 +11,13 @@ void binary(int op, const T* a, int64_t a_step, const T* b, int64_t b_step, T* o
 /** The sum of a[0..n) in double, in fixed blocks added in order, so any thread count gives the same. */
 template <typename T>
 double sum(const T* a, int64_t n);
+/**
+ * softmax (log_softmax when `log`) of `rows` float32 rows of `size` contiguous elements, as
+ * ops/softmax.ts computes it: x - (the row's maximum, nan if any) in double rounded to float32, its
+ * exp by the kernel table's exp, the row's sum in double in order, then exp / sum, or
+ * (x - max) - log(sum), in double rounded to float32. Threaded over rows.
+ */
+void softmax_rows(const float* x, int64_t rows, int64_t size, bool log, float* out);
 /** KernelSet::sum_blocks over all `width` columns, threaded over columns (each sum keeps its order). */
 template <typename T>
 void sum_blocks(const T* a, int64_t outer, int64_t width, int64_t inner, T* out);

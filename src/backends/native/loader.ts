@@ -18,6 +18,7 @@ import type { StridedOperand } from '../js/strided.js';
 interface Addon {
   copy(...args: [TypedArray, number, ...CopyDims, TypedArray, number, ...CopyDims, ...CopyDims]): boolean;
   gatherRows(src: TypedArray, starts: Float64Array, rowLength: number, dst: TypedArray): boolean;
+  softmaxRows(x: Float32Array, offset: number, rows: number, size: number, log: boolean, out: Float32Array): boolean;
   gemm(
     batch: number, m: number, n: number, k: number,
     a: TypedArray, aOffset: number, aBatchStride: number, aRowStride: number, aColStride: number,
@@ -265,6 +266,9 @@ export function loadNativeBackend(): NativeBackend | null {
     },
     gatherRows(src: TypedArray, starts: Float64Array, rowLength: number, dst: TypedArray): boolean {
       return starts.length * rowLength >= MIN_NATIVE_COPY && addon.gatherRows(src, starts, rowLength, dst);
+    },
+    softmaxRows(x: Float32Array, offset: number, rows: number, size: number, log: boolean, out: Float32Array): boolean {
+      return rows * size >= MIN_RUN && addon.softmaxRows(x, offset, rows, size, log, out);
     },
     gemm,
     // The addon's GEMM always adds to `out` (BLAS with beta 1, the packed GEMM's tiles).
