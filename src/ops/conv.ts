@@ -235,11 +235,6 @@ export function convolution(
 
 // ---- the op ----
 
-/** A contiguous array of `t`'s elements starting at offset 0 (the storage itself when it already is). */
-function dense(t: Tensor): TypedArray {
-  return t.isContiguous() && t.offset_ === 0 ? t.storage_.readData() : t.contiguousData();
-}
-
 /**
  * The kernels accumulate floating-point results in float64 (see src/backends/js/conv.ts) and integer
  * ones in their own dtype.
@@ -302,17 +297,17 @@ export function convolutionOp(input: Tensor, weight: Tensor, bias: Tensor | null
   const outChannels = p.transposed ? weight.shape_[1] * p.groups : weight.shape_[0];
   const shape = [input.shape_[0], outChannels, ...outSpatial];
   const dtype = input.dtype;
-  const biasData = bias === null ? null : dense(bias);
+  const biasData = bias === null ? null : bias.contiguousElements();
   const g = geometryOf(input, outChannels, outSpatial, weight.shape_.slice(2), p);
   const out = viaBackend(shape, dtype, (backend, output) => {
     // Operands share the input's float dtype (checked with the arguments).
-    const w = dense(weight) as FloatArray;
+    const w = weight.contiguousElements() as FloatArray;
     const b = biasData as FloatArray | null;
-    if (p.transposed) return backend.convolutionTransposeForward?.(g, dense(input) as FloatArray, w, b, output());
+    if (p.transposed) return backend.convolutionTransposeForward?.(g, input.contiguousElements() as FloatArray, w, b, output());
     return backend.convolutionForward?.(g, imageOf(input), w, b, output());
   }) ?? computeInAccumulator(shape, dtype, (acc) => {
-    if (p.transposed) convolutionTransposeForward(g, dense(input), dense(weight), biasData, acc);
-    else convolutionForward(g, imageOf(input), dense(weight), biasData, acc);
+    if (p.transposed) convolutionTransposeForward(g, input.contiguousElements(), weight.contiguousElements(), biasData, acc);
+    else convolutionForward(g, imageOf(input), weight.contiguousElements(), biasData, acc);
   });
   record({
     name: 'ConvolutionBackward0',
@@ -331,8 +326,8 @@ export function convolutionOp(input: Tensor, weight: Tensor, bias: Tensor | null
 function weightGradKernel(input: Tensor, gradOutput: Tensor, weightShape: readonly number[], p: ConvParams): Tensor {
   const g = geometryOf(input, gradOutput.shape_[1], gradOutput.shape_.slice(2), weightShape.slice(2), p);
   return (
-    viaBackend(weightShape, input.dtype, (backend, output) => backend.convolutionWeightGrad?.(g, imageOf(input), dense(gradOutput) as FloatArray, output())) ??
-    computeInAccumulator(weightShape, input.dtype, (acc) => convolutionWeightGrad(g, imageOf(input), dense(gradOutput), acc))
+    viaBackend(weightShape, input.dtype, (backend, output) => backend.convolutionWeightGrad?.(g, imageOf(input), gradOutput.contiguousElements() as FloatArray, output())) ??
+    computeInAccumulator(weightShape, input.dtype, (acc) => convolutionWeightGrad(g, imageOf(input), gradOutput.contiguousElements(), acc))
   );
 }
 

@@ -20,12 +20,6 @@ declare module '../tensor/tensor.js' {
 
 // ---- softmax, logSoftmax ----
 
-/** A tensor's elements in contiguous order, read in place when it is contiguous (else copied). */
-function contiguousElements(t: Tensor): { data: NumberArray; offset: number } {
-  if (t.isContiguous()) return { data: t.storage_.readData() as NumberArray, offset: t.offset_ };
-  return { data: t.contiguousData() as NumberArray, offset: 0 };
-}
-
 /**
  * Calls `row(first, end, step)` for each row of `shape` along `dim` (in contiguous order): the row's
  * elements are at first, first + step, ... before end.
@@ -39,9 +33,9 @@ function eachRow(shape: readonly number[], dim: number, row: (first: number, end
 }
 
 /** exp of each element of a dense run, as `Tensor.exp` computes it: one call of the backend's primitive. */
-function expOf(data: FloatArray, offset: number, length: number): FloatArray {
+function expOf(data: FloatArray, length: number): FloatArray {
   const out = data instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
-  offerUnary('exp', { data, offset, step: 1 }, out);
+  offerUnary('exp', { data, offset: 0, step: 1 }, out);
   return out;
 }
 
@@ -53,19 +47,19 @@ function expOf(data: FloatArray, offset: number, length: number): FloatArray {
  * `inner` apart, rather than copied out one by one.
  */
 function softmaxForward(x: Tensor, dim: number, log: boolean): Tensor {
-  const { data: src, offset } = contiguousElements(x);
+  const src = x.contiguousElements() as NumberArray;
   const out = emptyTensor(x.shape_, x.dtype_);
   const dst = out.storage_.data as FloatArray;
   if (dst instanceof Float32Array) {
     // Rows along the last dim (the usual softmax) go to the backend in one call where it has the op.
     const { outer, size, inner } = rowsOf(x.shape_, dim);
-    if (inner === 1 && activeBackend().softmaxRows?.(src as Float32Array, offset, outer, size, log, dst) === true) return out;
+    if (inner === 1 && activeBackend().softmaxRows?.(src as Float32Array, 0, outer, size, log, dst) === true) return out;
     eachRow(x.shape_, dim, (first, end, step) => {
       let m = -Infinity;
-      for (let p = first; p < end; p += step) m = Math.max(m, src[offset + p]);
-      for (let p = first; p < end; p += step) dst[p] = src[offset + p] - m;
+      for (let p = first; p < end; p += step) m = Math.max(m, src[p]);
+      for (let p = first; p < end; p += step) dst[p] = src[p] - m;
     });
-    const exps = expOf(dst, 0, dst.length);
+    const exps = expOf(dst, dst.length);
     eachRow(x.shape_, dim, (first, end, step) => {
       let total = 0;
       for (let p = first; p < end; p += step) total += exps[p];
@@ -80,14 +74,14 @@ function softmaxForward(x: Tensor, dim: number, log: boolean): Tensor {
   }
   eachRow(x.shape_, dim, (first, end, step) => {
     let m = -Infinity;
-    for (let p = first; p < end; p += step) m = Math.max(m, src[offset + p]);
+    for (let p = first; p < end; p += step) m = Math.max(m, src[p]);
     let total = 0;
-    for (let p = first; p < end; p += step) total += Math.exp(src[offset + p] - m);
+    for (let p = first; p < end; p += step) total += Math.exp(src[p] - m);
     if (log) {
       const logTotal = Math.log(total);
-      for (let p = first; p < end; p += step) dst[p] = src[offset + p] - m - logTotal;
+      for (let p = first; p < end; p += step) dst[p] = src[p] - m - logTotal;
     } else {
-      for (let p = first; p < end; p += step) dst[p] = Math.exp(src[offset + p] - m) / total;
+      for (let p = first; p < end; p += step) dst[p] = Math.exp(src[p] - m) / total;
     }
   });
   return out;
@@ -105,21 +99,21 @@ function softmaxBackward(g: Tensor, y: Tensor, dim: number, log: boolean): Tenso
     return y.mul(g.sub(g.mul(y).sum(dim, { keepdim: true })));
   }
   const round = precisionOf(y.dtype_);
-  const { data: gs, offset: go } = contiguousElements(g);
-  const { data: ys, offset: yo } = contiguousElements(y);
+  const gs = g.contiguousElements() as NumberArray;
+  const ys = y.contiguousElements() as NumberArray;
   const out = emptyTensor(y.shape_, y.dtype_);
   const dst = out.storage_.data as NumberArray;
-  const exps = log ? expOf(ys as FloatArray, yo, y.numel()) : null;
+  const exps = log ? expOf(ys as FloatArray, y.numel()) : null;
   eachRow(y.shape_, dim, (first, end, step) => {
     let total = 0;
     if (exps !== null) {
-      for (let p = first; p < end; p += step) total += gs[go + p];
+      for (let p = first; p < end; p += step) total += gs[p];
       const sum = round(total);
-      for (let p = first; p < end; p += step) dst[p] = gs[go + p] - round(exps[p] * sum);
+      for (let p = first; p < end; p += step) dst[p] = gs[p] - round(exps[p] * sum);
     } else {
-      for (let p = first; p < end; p += step) total += round(gs[go + p] * ys[yo + p]);
+      for (let p = first; p < end; p += step) total += round(gs[p] * ys[p]);
       const sum = round(total);
-      for (let p = first; p < end; p += step) dst[p] = ys[yo + p] * round(gs[go + p] - sum);
+      for (let p = first; p < end; p += step) dst[p] = ys[p] * round(gs[p] - sum);
     }
   });
   return out;
