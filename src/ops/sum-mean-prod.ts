@@ -127,7 +127,18 @@ interface ReductionArgs {
 const sumBackward: BackwardFormula<ReductionArgs> = ([g], _s, _n, a) => [expandReducedGrad(g as Tensor, a.inputShape, a.dims, a.keepdim)];
 const meanBackwardFormula: BackwardFormula<ReductionArgs> = ([g], _s, _n, a) => [meanBackward(g as Tensor, a.inputShape, a.dims, a.keepdim, a.count)];
 
-const meanGroup = (data: TypedArray, start: number, length: number): number => (sumGroup(data, start, length) as number) / length;
+/**
+ * mean's kernel as PyTorch's mean_out: the sums (rounded to the float dtype), each then divided by the
+ * count in that dtype (div_ by the count as a number).
+ */
+function meanKernel(x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType): Tensor {
+  const out = sumKernel(x, dims, keepdim, dtype);
+  const dst = out.storage_.data as FloatArray;
+  const count = reductionSize(x.shape_, dims);
+  const divisor = dtype === float32 ? Math.fround(count) : count;
+  for (let i = 0; i < dst.length; i++) dst[i] /= divisor;
+  return out;
+}
 
 export function mean(input: Tensor, dim?: Dims | ReduceOptions, options?: ReduceOptions): Tensor {
   checkTensor(input, 'mean');
@@ -140,7 +151,7 @@ export function mean(input: Tensor, dim?: Dims | ReduceOptions, options?: Reduce
   }
   const keepdim = split.options.keepdim ?? false;
   const dims = reductionDims(split.dim, input.dim(), 'mean');
-  const out = reduceKernel(asDtype(input, dtype), dims, keepdim, dtype, meanGroup);
+  const out = meanKernel(asDtype(input, dtype), dims, keepdim, dtype);
   record({
     name: isFullReduction(split.dim) ? 'MeanBackward0' : 'MeanBackward1',
     inputs: [input],
