@@ -172,6 +172,11 @@ export interface Backend {
   unary?(op: UnaryOpName, a: RunOperand, out: FloatArray, n: number): boolean;
   /** out[i] = op(a[i], b[i]) for i < n; `reluBackward(grad, result)` is 0 where result <= 0, else grad (NaN results pass grad, as ATen's threshold_backward). */
   binary?(op: BinaryOpName, a: RunOperand, b: RunOperand, out: FloatArray, n: number): boolean;
+  /**
+   * binary over blocks of `length` elements (a broadcast's innermost runs): block j reads `a` from
+   * starts[2j] and `b` from starts[2j + 1], each with its step, and writes out[j * length, (j + 1) * length).
+   */
+  binaryBlocks?(op: BinaryOpName, a: FloatArray, aStep: 0 | 1, b: FloatArray, bStep: 0 | 1, starts: Float64Array, length: number, out: FloatArray): boolean;
   /** The sum of a contiguous run, accumulated at least as precisely as a pairwise float sum. */
   sum?(a: RunOperand, n: number): number | null;
   /**

@@ -276,18 +276,30 @@ function blockwiseBinary(name: BinaryOpName, x: TensorOrScalar, y: TensorOrScala
   if (a === null || b === null || n === 0) return null;
   const { first, length, steps } = innerBlock(shape, [a, b]);
   if (length < MIN_BLOCK) return null;
+  const starts = blockStarts(shape, first, a, b, n / length);
   const out = runOutput(shape, dtype, n);
   const dst = out.storage_.data as FloatArray;
-  const data = [a.data as FloatArray, b.data as FloatArray];
-  // The outer dims are walked like an odometer, each operand's offset following its strides.
+  const da = a.data as FloatArray;
+  const db = b.data as FloatArray;
+  if (activeBackend().binaryBlocks?.(name, da, steps[0], db, steps[1], starts, length, dst) === true) return out;
+  for (let j = 0, start = 0; start < n; j++, start += length) {
+    const ra: RunOperand = { data: da, offset: starts[2 * j], step: steps[0] };
+    const rb: RunOperand = { data: db, offset: starts[2 * j + 1], step: steps[1] };
+    const done = length < MIN_BACKEND_BLOCK ? binaryRun(name, ra, rb, dst, length, start) : offerBinary(name, ra, rb, dst.subarray(start, start + length));
+    if (!done) return null;
+  }
+  return out;
+}
+
+/** Where each block starts in a and in b (two numbers per block), the outer dims walked like an odometer. */
+function blockStarts(shape: readonly number[], first: number, a: StridedOperand, b: StridedOperand, blocks: number): Float64Array {
+  const starts = new Float64Array(2 * blocks);
   const index = new Array<number>(first).fill(0);
   let pa = a.offset;
   let pb = b.offset;
-  for (let start = 0; start < n; start += length) {
-    const ra: RunOperand = { data: data[0], offset: pa, step: steps[0] };
-    const rb: RunOperand = { data: data[1], offset: pb, step: steps[1] };
-    const done = length < MIN_BACKEND_BLOCK ? binaryRun(name, ra, rb, dst, length, start) : offerBinary(name, ra, rb, dst.subarray(start, start + length));
-    if (!done) return null;
+  for (let j = 0; j < blocks; j++) {
+    starts[2 * j] = pa;
+    starts[2 * j + 1] = pb;
     for (let d = first - 1; d >= 0; d--) {
       pa += a.strides[d];
       pb += b.strides[d];
@@ -297,7 +309,7 @@ function blockwiseBinary(name: BinaryOpName, x: TensorOrScalar, y: TensorOrScala
       index[d] = 0;
     }
   }
-  return out;
+  return starts;
 }
 
 /** The shape two operands broadcast to; an operand's own shape array when it is the result's. */

@@ -556,6 +556,48 @@ test('unary and binary ops equal the JS loops (runs and repeated values, large r
   }
 });
 
+test('binaryBlocks: every block as binary gives it (steps 0 and 1, repeated and overlapping starts, both threads); declines starts outside an array or not whole, short outputs, mixed types', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(9);
+  for (const [dtype, Ctor] of FLOATS) {
+    const a = edgyArray(Ctor, 5000, rand);
+    const b = edgyArray(Ctor, 3000, rand);
+    for (const [length, blocks] of [[40, 9], [300, 1200]]) {
+      for (const [aStep, bStep] of [[1, 1], [1, 0], [0, 1], [0, 0]] as Array<[0 | 1, 0 | 1]>) {
+        const starts = Float64Array.from({ length: 2 * blocks }, (_, i) => (i < 4 ? 7 : Math.floor(rand() * ((i % 2 === 0 ? a.length : b.length) - length))));
+        for (const op of BINARY) {
+          const expected = new Ctor(blocks * length).fill(NaN);
+          for (let j = 0; j < blocks; j++) {
+            const ra = { data: a, offset: starts[2 * j], step: aStep };
+            const rb = { data: b, offset: starts[2 * j + 1], step: bStep };
+            jsBackend.binary?.(op, ra, rb, expected.subarray(j * length, (j + 1) * length), length);
+          }
+          const actual = sameWithThreads(backend, () => {
+            const out = new Ctor(blocks * length).fill(NaN);
+            assert.equal(backend.binaryBlocks?.(op, a, aStep, b, bStep, starts, length, out), true);
+            return out;
+          }, op);
+          assert.deepEqual(actual, expected, `${dtype} ${op} ${blocks} blocks of ${length}, steps ${aStep}/${bStep}`);
+        }
+      }
+    }
+  }
+  const x = new Float32Array(1000);
+  const ok = Float64Array.from({ length: 8 }, (_, i) => i * 100);
+  const run = (starts: Float64Array, out = new Float32Array(4 * 200), aStep: 0 | 1 = 1): boolean | undefined =>
+    backend.binaryBlocks?.('add', x, aStep, x, 1, starts, 200, out);
+  assert.equal(run(ok), true);
+  assert.equal(run(Float64Array.from(ok, (v, i) => (i === 5 ? 801 : v))), false, 'a run past the end');
+  assert.equal(run(Float64Array.from(ok, (v, i) => (i === 4 ? 999 : v)), undefined, 0), true, 'a repeated last element');
+  assert.equal(run(Float64Array.from(ok, (v, i) => (i === 3 ? -1 : v))), false);
+  assert.equal(run(Float64Array.from(ok, (v, i) => (i === 3 ? 0.5 : v))), false);
+  assert.equal(run(Float64Array.from(ok, (v, i) => (i === 3 ? NaN : v))), false);
+  assert.equal(run(ok.subarray(0, 7)), false, 'an odd count of starts');
+  assert.equal(run(ok, new Float32Array(4 * 200 - 1)), false);
+  assert.equal(backend.binaryBlocks?.('add', x, 1, x, 1, ok, 200, new Float64Array(4 * 200)), false);
+  assert.equal(backend.binaryBlocks?.('add', x, 1, x, 1, ok.subarray(0, 2), 20, new Float32Array(20)), false, 'under 128 elements: the JS loops');
+});
+
 test('float32 exp, log, tanh and sigmoid (double-precision lanes) within one ulp of the JS kernels, AVX2 and portable', { skip }, () => {
   const backend = native as NativeBackend;
   try {

@@ -1,7 +1,9 @@
 // Binary ops whose operands broadcast along some dims (a bias per feature, a mean per row) or are rows
-// of a larger tensor run as one primitive call per block of the innermost dims (elementwise.ts
-// blockwiseBinary): short blocks in the JS loops, written in place, long ones on the active backend. Each result is checked element by element against the same arithmetic done here
-// in doubles and rounded to the dtype, with blocks long enough to take that path.
+// of a larger tensor run block by block over the innermost dims (elementwise.ts blockwiseBinary): all
+// blocks in one call where the active backend has binaryBlocks (the native addon), otherwise short
+// blocks in the JS loops, written in place, and long ones one primitive call each. Each result is
+// checked element by element against the same arithmetic done here in doubles and rounded to the
+// dtype, with blocks long enough to take that path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from 'tstorch';
@@ -63,6 +65,8 @@ for (const dtype of [torch.float32, torch.float64]) {
     // Blocks of 128 elements and more go to the active backend (through a view of the output block).
     ['long rows [3, 200] and [200]', () => [values([3, 200], dtype, 0), values([200], dtype, 7), [3, 200]]],
     ['long rows, middle dim broadcast [2, 3, 150] and [2, 1, 150]', () => [values([2, 3, 150], dtype, 0), values([2, 1, 150], dtype, 8), [2, 3, 150]]],
+    // Two outer dims walked for the blocks, as a per-channel bias over images.
+    ['a value per channel [2, 3, 4, 20] and [3, 1, 1]', () => [values([2, 3, 4, 20], dtype, 0), values([3, 1, 1], dtype, 9), [2, 3, 4, 20]]],
   ];
   for (const [what, make] of cases) {
     // maximum takes tensors only.

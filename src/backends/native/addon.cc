@@ -386,6 +386,40 @@ struct Binary {
   }
 };
 
+// binaryBlocks(op, a, aStep, b, bStep, starts, length, out): starts a Float64Array of 2 offsets per
+// block (a's, then b's); every block's run must lie inside its array.
+template <typename T>
+struct BinaryBlocks {
+  static bool run(Args& args) {
+    const int64_t op = args.integer(0), a_step = args.integer(2), b_step = args.integer(4), length = args.integer(6);
+    FloatArg<T> a, b, out;
+    void* starts_data = nullptr;
+    int64_t starts_length = 0;
+    if (!float_arg(args, 1, &a) || !float_arg(args, 3, &b) || !float_arg(args, 7, &out) ||
+        args.array(5, &starts_data, &starts_length) != napi_float64_array || !args.ok()) {
+      return false;
+    }
+    const int64_t blocks = starts_length / 2;
+    if (op < 0 || op >= kBinaryCount || (a_step != 0 && a_step != 1) || (b_step != 0 && b_step != 1) || length < 1 ||
+        starts_length % 2 != 0 || size_of({blocks, length}) < 0 || size_of({blocks, length}) > out.length) {
+      return false;
+    }
+    // Each block's reach past its start: the run, or the one element a step of 0 repeats.
+    const int64_t reach[2] = {a_step == 1 ? length : 1, b_step == 1 ? length : 1};
+    const int64_t limits[2] = {a.length, b.length};
+    const double* starts = static_cast<const double*>(starts_data);
+    std::vector<int64_t> offsets(static_cast<size_t>(starts_length));
+    for (int64_t i = 0; i < starts_length; i++) {
+      const double s = starts[i];
+      // Integers only, and the run inside its array (a NaN fails both comparisons).
+      if (!(s >= 0 && s <= static_cast<double>(limits[i % 2] - reach[i % 2])) || s != static_cast<double>(static_cast<int64_t>(s))) return false;
+      offsets[static_cast<size_t>(i)] = static_cast<int64_t>(s);
+    }
+    binary_blocks<T>(static_cast<int>(op), a.data, a_step, b.data, b_step, offsets.data(), blocks, length, out.data);
+    return true;
+  }
+};
+
 /**
  * The fused program of fused() and fusedSum(): code (Int32Array, 4 ints per instruction), steps
  * (Float64Array: per run its step, then its offset) and the runs' arrays from argument `first` on. Every
@@ -470,6 +504,7 @@ napi_value MaxPool2d_(napi_env env, napi_callback_info info) { return by_dtype<M
 napi_value MaxPoolBackward_(napi_env env, napi_callback_info info) { return by_dtype<MaxPoolBackward>(env, info, 7); }
 napi_value Unary_(napi_env env, napi_callback_info info) { return by_dtype<Unary>(env, info, 4); }
 napi_value Binary_(napi_env env, napi_callback_info info) { return by_dtype<Binary>(env, info, 7); }
+napi_value BinaryBlocks_(napi_env env, napi_callback_info info) { return by_dtype<BinaryBlocks>(env, info, 7); }
 
 // softmaxRows(x, xOffset, rows, size, log, out): float32 rows of `size` contiguous elements.
 napi_value SoftmaxRows(napi_env env, napi_callback_info info) {
@@ -734,6 +769,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"maxPoolBackward", nullptr, MaxPoolBackward_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary_, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binaryBlocks", nullptr, BinaryBlocks_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"fused", nullptr, Fused_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"fusedSum", nullptr, FusedSum, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -66,6 +66,14 @@ void binary(int op, const T* a, int64_t a_step, const T* b, int64_t b_step, T* o
 }
 
 template <typename T>
+void binary_blocks(int op, const T* a, int64_t a_step, const T* b, int64_t b_step, const int64_t* starts, int64_t blocks, int64_t length, T* out) {
+  auto kernel = kernels<T>().binary;
+  parallel_for(blocks, (kCheapGrain + length - 1) / (length > 0 ? length : 1), [&](int64_t begin, int64_t end) {
+    for (int64_t j = begin; j < end; j++) kernel(op, a + starts[2 * j], a_step, b + starts[2 * j + 1], b_step, out + j * length, length);
+  });
+}
+
+template <typename T>
 double sum(const T* a, int64_t n) {
   auto kernel = kernels<T>().sum;
   if (n <= kSumBlock) return kernel(a, n);
@@ -185,6 +193,8 @@ template void unary<float>(int, const float*, int64_t, float*, int64_t);
 template void unary<double>(int, const double*, int64_t, double*, int64_t);
 template void binary<float>(int, const float*, int64_t, const float*, int64_t, float*, int64_t);
 template void binary<double>(int, const double*, int64_t, const double*, int64_t, double*, int64_t);
+template void binary_blocks<float>(int, const float*, int64_t, const float*, int64_t, const int64_t*, int64_t, int64_t, float*);
+template void binary_blocks<double>(int, const double*, int64_t, const double*, int64_t, const int64_t*, int64_t, int64_t, double*);
 template double sum<float>(const float*, int64_t);
 template double sum<double>(const double*, int64_t);
 template void sum_blocks<float>(const float*, int64_t, int64_t, int64_t, float*);

@@ -8,6 +8,13 @@ template <typename T>
 void unary(int op, const T* a, int64_t a_step, T* out, int64_t n);
 template <typename T>
 void binary(int op, const T* a, int64_t a_step, const T* b, int64_t b_step, T* out, int64_t n);
+/**
+ * A binary op over `blocks` blocks of `length` elements (a broadcast's innermost runs): block j reads a
+ * from starts[2j] and b from starts[2j + 1] with their steps and writes out[j * length, ...), each
+ * element as binary gives it. Threaded over blocks.
+ */
+template <typename T>
+void binary_blocks(int op, const T* a, int64_t a_step, const T* b, int64_t b_step, const int64_t* starts, int64_t blocks, int64_t length, T* out);
 /** The sum of a[0..n) in double, in fixed blocks added in order, so any thread count gives the same. */
 template <typename T>
 double sum(const T* a, int64_t n);

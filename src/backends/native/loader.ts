@@ -34,6 +34,7 @@ interface Addon {
   ): boolean;
   unary(op: number, a: FloatArray, aOffset: number, aStep: number, out: FloatArray, n: number): boolean;
   binary(op: number, a: FloatArray, aOffset: number, aStep: number, b: FloatArray, bOffset: number, bStep: number, out: FloatArray, n: number): boolean;
+  binaryBlocks(op: number, a: FloatArray, aStep: number, b: FloatArray, bStep: number, starts: Float64Array, length: number, out: FloatArray): boolean;
   sum(a: FloatArray, offset: number, n: number): number | null;
   sumBlocks(a: FloatArray, offset: number, outer: number, width: number, inner: number, out: FloatArray): boolean;
   /** code: 4 ints per instruction {0 unary / 1 binary, op code, operand a, operand b}; layout: per run its step, then its offset. */
@@ -301,6 +302,11 @@ export function loadNativeBackend(): NativeBackend | null {
       if (n < MIN_RUN) return false;
       const code = BINARY_CODES[op];
       return code !== undefined && addon.binary(code, a.data, a.offset, a.step, b.data, b.offset, b.step, out, n);
+    },
+    binaryBlocks(op: BinaryOpName, a: FloatArray, aStep: 0 | 1, b: FloatArray, bStep: 0 | 1, starts: Float64Array, length: number, out: FloatArray): boolean {
+      if ((starts.length / 2) * length < MIN_RUN) return false;
+      const code = BINARY_CODES[op];
+      return code !== undefined && addon.binaryBlocks(code, a, aStep, b, bStep, starts, length, out);
     },
     sum(a: RunOperand, n: number): number | null {
       // A repeated single value is rare (a broadcast scalar) and left to the JS loop.
