@@ -197,7 +197,7 @@ export type OutRow = Element[];
  */
 export function rowKernel(input: Tensor, dim: number, outputs: readonly { shape: readonly number[]; dtype: DType }[], fn: (row: Row, out: OutRow[]) => void): Tensor[] {
   const { outer, size, inner } = rowsOf(input.shape_, dim);
-  const data = input.contiguousData() as Row;
+  const data = input.contiguousElements() as Row;
   const results = outputs.map((o) => emptyTensor(o.shape, o.dtype));
   const rows = outer * inner;
   const outSizes = results.map((r) => (rows === 0 ? 0 : r.numel() / rows));

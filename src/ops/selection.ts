@@ -8,6 +8,7 @@ import { normalizeDim } from '../tensor/layout.js';
 import { castElement, type Element } from '../tensor/storage.js';
 import { emptyTensor, tensor, zeros } from '../tensor/factory.js';
 import { checkTensor } from './elementwise.js';
+import { isFloatArray, type FloatArray } from '../backends/backend.js';
 import { maximum, minimum } from './arithmetic.js';
 import { lerp, where } from './ternary.js';
 import { record } from '../autograd/record.js';
@@ -175,15 +176,64 @@ function extremeAll(input: Tensor, kind: Extreme): Tensor {
   return out;
 }
 
-function extremeAlongDim(input: Tensor, kind: Extreme, dimArg: number, keepdim: boolean): ValuesIndices {
-  const dim = singleDim(dimArg, input.dim(), kind);
-  checkNonEmptyDim(input, dim, kind);
-  const shape = reducedShape(input.shape_, input.dim() === 0 ? [] : [dim], keepdim);
+/**
+ * The extremes along `dim` (values, and first positions as int64) of a float tensor, in one loop over
+ * its elements: extremeIndex's choice (a nan wins at its first position) without a call and a row
+ * view per row. Null for other dtypes.
+ */
+function floatExtremes(kind: Extreme, input: Tensor, dim: number, shape: readonly number[]): [Tensor, Tensor] | null {
+  const data = input.contiguousElements();
+  if (!isFloatArray(data)) return null;
+  const { outer, size, inner } = rowsOf(input.shape_, dim);
+  const values = emptyTensor(shape, input.dtype);
+  const indices = emptyTensor(shape, int64);
+  const v = values.storage_.data as FloatArray;
+  const ix = indices.storage_.data as BigInt64Array;
+  // min is max of the negated values, so one loop serves both (negation is exact, nan stays nan).
+  const sign = kind === 'max' ? 1 : -1;
+  for (let o = 0, k = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++, k++) {
+      let p = o * size * inner + i;
+      let best = sign * data[p];
+      let at = 0;
+      if (best === best) {
+        for (let j = 1; j < size; j++) {
+          p += inner;
+          const x = sign * data[p];
+          if (x > best) {
+            best = x;
+            at = j;
+          } else if (x !== x) {
+            best = x;
+            at = j;
+            break;
+          }
+        }
+      }
+      v[k] = sign * best;
+      ix[k] = BigInt(at);
+    }
+  }
+  return [values, indices];
+}
+
+/** The extremes along `dim` as values and first indices (rowKernel over extremeIndex where not float). */
+function extremesAlongDim(kind: Extreme, input: Tensor, dim: number, shape: readonly number[]): [Tensor, Tensor] {
+  const fast = floatExtremes(kind, input, dim, shape);
+  if (fast !== null) return fast;
   const [values, indices] = rowKernel(input, dim, [{ shape, dtype: input.dtype }, { shape, dtype: int64 }], (row, [v, ix]) => {
     const best = extremeIndex(kind, row, 0, row.length);
     v[0] = row[best];
     ix[0] = BigInt(best);
   });
+  return [values, indices];
+}
+
+function extremeAlongDim(input: Tensor, kind: Extreme, dimArg: number, keepdim: boolean): ValuesIndices {
+  const dim = singleDim(dimArg, input.dim(), kind);
+  checkNonEmptyDim(input, dim, kind);
+  const shape = reducedShape(input.shape_, input.dim() === 0 ? [] : [dim], keepdim);
+  const [values, indices] = extremesAlongDim(kind, input, dim, shape);
   const inputShape = input.shape;
   record({
     name: kind === 'max' ? 'MaxBackward0' : 'MinBackward0',
@@ -260,9 +310,7 @@ function argExtreme(kind: Extreme) {
     const d = singleDim(dim, input.dim(), fn);
     checkNonEmptyDim(input, d, fn);
     const shape = reducedShape(input.shape_, input.dim() === 0 ? [] : [d], keepdim);
-    return rowKernel(input, d, [{ shape, dtype: int64 }], (row, [ix]) => {
-      ix[0] = BigInt(extremeIndex(kind, row, 0, row.length));
-    })[0];
+    return extremesAlongDim(kind, input, d, shape)[1];
   };
 }
 
