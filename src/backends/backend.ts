@@ -29,7 +29,7 @@ export type FloatArray = Float32Array | Float64Array;
  * transcendental functions (`exp`, `log`, `tanh`, `sigmoid`): a backend computing in the operand's own
  * precision is within the conformance tests' tolerances.
  */
-export type UnaryOpName = 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'tanh' | 'sigmoid' | 'relu';
+export type UnaryOpName = 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'tanh' | 'sigmoid' | 'relu' | 'erf';
 export type BinaryOpName = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'reluBackward';
 
 /**

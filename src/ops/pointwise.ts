@@ -6,7 +6,7 @@ import { record } from '../autograd/record.js';
 import { optionsArg } from '../tensor/args.js';
 import { binaryKernel, checkTensor, precisionOf, unaryKernel, type Kernel1 } from './elementwise.js';
 import { zerosLike } from '../tensor/factory.js';
-import { relu as reluOf, reluBackward, sigmoid as sigmoidOf } from '../backends/js/elementwise.js';
+import { erf as erfOf, relu as reluOf, reluBackward, sigmoid as sigmoidOf } from '../backends/js/elementwise.js';
 
 type UnaryName =
   | 'exp' | 'exp2' | 'expm1' | 'log' | 'log2' | 'log10' | 'log1p' | 'sqrt' | 'rsqrt' | 'sin' | 'cos' | 'tan'
@@ -110,7 +110,7 @@ const UNARY: Record<UnaryName, UnaryDef> = {
   asinh: { gradFn: 'AsinhBackward0', rule: 'float', kernel: { num: Math.asinh }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).add(1).rsqrt()) },
   acosh: { gradFn: 'AcoshBackward0', rule: 'float', kernel: { num: Math.acosh }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).sub(1).rsqrt()) },
   atanh: { gradFn: 'AtanhBackward0', rule: 'float', kernel: { num: Math.atanh }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).neg().add(1).reciprocal()) },
-  erf: { gradFn: 'ErfBackward0', rule: 'float', kernel: { num: erfKernel }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).neg().exp()).mul(2 / Math.sqrt(Math.PI)) },
+  erf: { gradFn: 'ErfBackward0', rule: 'float', kernel: { num: erfOf, name: 'erf' }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).neg().exp()).mul(2 / Math.sqrt(Math.PI)) },
   sigmoid: { gradFn: 'SigmoidBackward0', rule: 'float', kernel: { num: sigmoidOf, name: 'sigmoid' }, saves: ['result'], backward: (g, _x, r) => g.mul(r.mul(r.neg().add(1))) },
   reciprocal: { gradFn: 'ReciprocalBackward0', rule: 'float', kernel: { num: (x) => 1 / x }, saves: ['result'], backward: (g, _x, r) => g.mul(r.mul(r)).neg() },
   relu: {
@@ -159,52 +159,6 @@ export function legacyScalarName(d: DType): string {
     bool: 'Bool', uint8: 'Byte', int8: 'Char', int16: 'Short', int32: 'Int', int64: 'Long', float32: 'Float', float64: 'Double',
   };
   return names[d.name];
-}
-
-/** The error function, to double precision (W. J. Cody's rational approximations). */
-function erfKernel(x: number): number {
-  if (Number.isNaN(x)) return x;
-  const ax = Math.abs(x);
-  if (ax < 0.5) {
-    const t = x * x;
-    const p = (((0.185777706184603153 * t + 3.16112374387056560) * t + 113.864154151050156) * t + 377.485237685302021) * t + 3209.37758913846947;
-    const q = (((t + 23.6012909523441209) * t + 244.024637934444173) * t + 1282.61652607737228) * t + 2844.23683343917062;
-    return (x * p) / q;
-  }
-  return Math.sign(x) * (1 - erfcPositive(ax));
-}
-
-// Cody's coefficients for erfc on [0.5, 4) and from 4 on, made once (arrays made per call were most of
-// the cost of erf and gelu).
-const ERFC_MID_P = [5.64188496988670089e-1, 8.88314979438837594, 6.61191906371416295e1, 2.98635138197400131e2, 8.81952221241769090e2, 1.71204761263407058e3, 2.05107837782607147e3, 1.23033935479799725e3, 2.15311535474403846e-8];
-const ERFC_MID_Q = [1.57449261107098347e1, 1.17693950891312499e2, 5.37181101862009858e2, 1.62138957456669019e3, 3.29079923573345963e3, 4.36261909014324716e3, 3.43936767414372164e3, 1.23033935480374942e3];
-const ERFC_TAIL_P = [3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1, 1.60837851487422766e-2, 6.58749161529837803e-4, 1.63153871373020978e-2];
-const ERFC_TAIL_Q = [2.56852019228982242, 1.87295284992346725, 5.27905102951428412e-1, 6.05183413124413191e-2, 2.33520497626869185e-3];
-
-function erfcPositive(x: number): number {
-  if (x >= 6) return 0;
-  if (x < 4) {
-    const p = ERFC_MID_P;
-    const q = ERFC_MID_Q;
-    let num = p[8] * x;
-    let den = x;
-    for (let i = 0; i < 7; i++) {
-      num = (num + p[i]) * x;
-      den = (den + q[i]) * x;
-    }
-    return (Math.exp(-x * x) * (num + p[7])) / (den + q[7]);
-  }
-  const p = ERFC_TAIL_P;
-  const q = ERFC_TAIL_Q;
-  const z = 1 / (x * x);
-  let num = p[5] * z;
-  let den = z;
-  for (let i = 0; i < 4; i++) {
-    num = (num + p[i]) * z;
-    den = (den + q[i]) * z;
-  }
-  const r = (z * (num + p[4])) / (den + q[4]);
-  return (Math.exp(-x * x) / x) * (1 / Math.sqrt(Math.PI) - r);
 }
 
 function resultDtype(def: UnaryDef, input: DType): DType {

@@ -22,7 +22,7 @@ constexpr int64_t kSumBlock = 1 << 14;
 
 template <typename T>
 void unary(int op, const T* a, int64_t a_step, T* out, int64_t n) {
-  const bool costly = op == kExp || op == kLog || op == kTanh || op == kSigmoid;
+  const bool costly = op == kExp || op == kLog || op == kTanh || op == kSigmoid || op == kErf;
   auto kernel = kernels<T>().unary;
   parallel_for(n, costly ? kCostlyGrain : kCheapGrain, [&](int64_t begin, int64_t end) {
     kernel(op, a + begin * a_step, a_step, out + begin, end - begin);

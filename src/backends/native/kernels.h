@@ -10,7 +10,7 @@
 namespace tstorch {
 
 // Codes of the elementwise ops; loader.ts maps the Backend interface's names to these.
-enum UnaryOp : int { kNeg = 0, kAbs, kExp, kLog, kSqrt, kTanh, kSigmoid, kRelu, kUnaryCount };
+enum UnaryOp : int { kNeg = 0, kAbs, kExp, kLog, kSqrt, kTanh, kSigmoid, kRelu, kErf, kUnaryCount };
 enum BinaryOp : int { kAdd = 0, kSub, kMul, kDiv, kMaximum, kMinimum, kReluBackward, kBinaryCount };
 
 /** GEMM register-tile sizes: the micro-kernel updates an MR x NR block of C per call. */

@@ -70,7 +70,7 @@ type ConvArgs = [number, number, number, number, number, number, number, number,
 type PoolArgs = [number, number, number, number, number, number, number, number, number, number, number, number, number];
 
 // The addon's operation codes (the UnaryOp and BinaryOp enums of kernels.h, in the same order).
-const UNARY_CODES: Record<UnaryOpName, number> = { neg: 0, abs: 1, exp: 2, log: 3, sqrt: 4, tanh: 5, sigmoid: 6, relu: 7 };
+const UNARY_CODES: Record<UnaryOpName, number> = { neg: 0, abs: 1, exp: 2, log: 3, sqrt: 4, tanh: 5, sigmoid: 6, relu: 7, erf: 8 };
 const BINARY_CODES: Record<BinaryOpName, number> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluBackward: 6 };
 
 /** The runs of an expression the addon reads (as many as its argument list holds after the others). */
