@@ -7,7 +7,7 @@ import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { emptyTensor, emptyTensorOfShape, scalarData, scalarTensor, tensorOfShape, type Scalar } from '../tensor/factory.js';
 import { map1, map2, map3, runStep, type StridedOperand } from '../backends/js/strided.js';
 import { binaryRun } from '../backends/js/elementwise.js';
-import { isFloatArray, jsBackend, type Backend, type BinaryOpName, type FloatArray, type RunOperand, type UnaryOpName } from '../backends/backend.js';
+import { isFloatArray, type BinaryOpName, type FloatArray, type RunOperand, type UnaryOpName } from '../backends/backend.js';
 import { offerBinary, offerUnary, outputFloats } from './primitives.js';
 import { deferBinary, deferUnary, fusionMinElements } from './fusion.js';
 import { activeBackend } from '../backends/registry.js';
@@ -138,38 +138,12 @@ export interface Kernel2 {
   name?: BinaryOpName;
 }
 
-/** An operand as a backend run (float data read densely or as one repeated value), or null. */
-function runOf(op: StridedOperand, shape: readonly number[]): RunOperand | null {
-  const step = runStep(shape, op.strides);
-  return step !== null && isFloatArray(op.data) ? { data: op.data, offset: op.offset, step } : null;
-}
-
-/**
- * Offers a primitive over `operands` (broadcast to `shape`) to the active backend and, where that one
- * declines, to the JS backend's direct loops. False when an operand is not a float run (the caller then
- * runs its generic kernel) or when no backend took it.
- */
-export function offerRuns(
-  operands: readonly StridedOperand[],
-  shape: readonly number[],
-  attempt: (backend: Backend, runs: readonly RunOperand[]) => boolean | undefined,
-): boolean {
-  const runs: RunOperand[] = [];
-  for (const op of operands) {
-    const run = runOf(op, shape);
-    if (run === null) return false;
-    runs.push(run);
-  }
-  const active = activeBackend();
-  return attempt(active, runs) === true || (active !== jsBackend && attempt(jsBackend, runs) === true);
-}
-
 /**
  * A float tensor of the compute dtype read over `shape` (its own or one it broadcasts to) as a run, or
  * null (another dtype, or a layout that is neither dense nor one repeated value). Small ops spend a
  * visible share of their time building the generic kernel's operands, so the common case skips them.
  */
-function tensorRun(t: Tensor, dtype: DType, shape: readonly number[]): RunOperand | null {
+export function tensorRun(t: Tensor, dtype: DType, shape: readonly number[]): RunOperand | null {
   const data = t.storage_.readData();
   if (t.dtype_ !== dtype || !isFloatArray(data)) return null;
   // A 0-dim tensor (a wrapped scalar, a full reduction's gradient) is one repeated value.

@@ -3,7 +3,7 @@
 import { DType, float32, type TypedArray } from '../tensor/dtype.js';
 import { allocate } from '../tensor/storage.js';
 import { jsBackend, type Backend, type BinaryOpName, type FloatArray, type RunOperand, type UnaryOpName } from '../backends/backend.js';
-import { binaryRun, unaryRun } from '../backends/js/elementwise.js';
+import { binaryRun, sumRun, unaryRun } from '../backends/js/elementwise.js';
 import { gather, scatter, type StridedOperand } from '../backends/js/strided.js';
 import { contiguousStrides } from '../tensor/layout.js';
 import { activeBackend } from '../backends/registry.js';
@@ -27,6 +27,11 @@ export function offerBinary(name: BinaryOpName, a: RunOperand, b: RunOperand, ou
 export function offerUnary(name: UnaryOpName, a: RunOperand, out: FloatArray, active: Backend = activeBackend()): boolean {
   const n = out.length;
   return active.unary?.(name, a, out, n) === true || (active !== jsBackend && unaryRun(name, a, out, n));
+}
+
+/** The sum of n elements of a run on `active` or, where it declines, by the JS backend's loop. */
+export function offerSum(a: RunOperand, n: number, active: Backend = activeBackend()): number | null {
+  return active.sum?.(a, n) ?? (active !== jsBackend ? sumRun(a, n) : null);
 }
 
 /** Copies `src`'s elements over `shape` into the contiguous `out`, on the active backend or with the JS loops. */

@@ -4,7 +4,8 @@ import { DType, float32 } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { numelOf } from '../tensor/layout.js';
 import { emptyTensor, emptyTensorOfShape, ones } from '../tensor/factory.js';
-import { checkTensor, offerRuns, operand } from './elementwise.js';
+import { checkTensor, tensorRun } from './elementwise.js';
+import { offerSum } from './primitives.js';
 import { pendingSum } from './fusion.js';
 import { sumNumbers } from '../backends/js/elementwise.js';
 import { isFloatArray, type FloatArray } from '../backends/backend.js';
@@ -43,10 +44,10 @@ function sumGroup(data: TypedArray, start: number, length: number): Element {
 
 /** The sum of all of a float tensor's elements by a backend's sum primitive, or null where none takes it. */
 function backendSum(x: Tensor): number | null {
-  let total: number | null = pendingSum(x);
+  const total = pendingSum(x);
   if (total !== null) return total;
-  offerRuns([operand(x, x.shape_)], x.shape_, (backend, [run]) => (total = backend.sum?.(run, x.numel()) ?? null) !== null);
-  return total;
+  const run = tensorRun(x, x.dtype_, x.shape_);
+  return run === null ? null : offerSum(run, x.numel());
 }
 
 /**
