@@ -142,6 +142,13 @@ export interface Backend {
    * ops/softmax.ts's float32 arithmetic (its exp the backend's `unary` exp). False to decline.
    */
   softmaxRows?(x: Float32Array, offset: number, rows: number, size: number, log: boolean, out: Float32Array): boolean;
+  /**
+   * layer_norm of float32 rows of `size` contiguous elements from `offset`, with ops/normalization.ts's
+   * arithmetic: each row's mean and variance summed in double in order, rstd = 1 / sqrt(variance + eps)
+   * in double, then ((x - mean) * rstd) * weight + bias in float32 operations (mean and rstd rounded to
+   * float32; weight and bias `size` elements, or null). False to decline.
+   */
+  layerNormRows?(x: Float32Array, offset: number, rows: number, size: number, eps: number, weight: Float32Array | null, bias: Float32Array | null, out: Float32Array): boolean;
 
   /**
    * out[b, i, j] += sum over p of a[b, i, p] * b[b, p, j] (as js/gemm.ts), float32 or float64, all

@@ -4,13 +4,15 @@
 // differentiable ops that recomputes the statistics from the saved input, so double backward works.
 import { Tensor } from '../tensor/tensor.js';
 import { boolOption, floatArg, intArg, intListArg, optionalTensorArg, optionsArg } from '../tensor/args.js';
-import { float64 } from '../tensor/dtype.js';
-import { shapeStr, torchSizeStr } from '../tensor/layout.js';
+import { float32, float64 } from '../tensor/dtype.js';
+import { numelOf, shapeStr, torchSizeStr } from '../tensor/layout.js';
 import { zerosLike } from '../tensor/factory.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { record } from '../autograd/record.js';
 import type { MaybeTensor } from '../autograd/node.js';
 import { checkTensor } from './elementwise.js';
+import { outputFloats } from './primitives.js';
+import { activeBackend } from '../backends/registry.js';
 
 export interface BatchNormOptions {
   weight?: Tensor | null;
@@ -271,12 +273,29 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
     affine: (t) => t,
     affineDims: range(0, lead),
   };
-  const out = noGrad(() => {
+  const out = layerNormByRows(input, lead, eps, weight, bias) ?? noGrad(() => {
     const { mean, rstd } = statistics(input, layout, eps);
     return normalize(input, mean, rstd, layout, weight, bias);
   });
   recordNorm('NativeLayerNormBackward0', input, weight, bias, out, layout, eps, true);
   return out;
+}
+
+/**
+ * layer_norm's values by the active backend's layerNormRows, which computes what statistics() and
+ * normalize() compose: for float32 tensors with at least one batch dim (each row's sums then run in
+ * order, as keptBlockSum's do; a single row would be summed whole). Null where that does not hold or
+ * the backend declines.
+ */
+function layerNormByRows(input: Tensor, lead: number, eps: number, weight: Tensor | null, bias: Tensor | null): Tensor | null {
+  const floats = (t: Tensor | null): boolean => t === null || t.dtype_ === float32;
+  if (lead === 0 || !floats(input) || !floats(weight) || !floats(bias) || activeBackend().layerNormRows === undefined) return null;
+  const n = input.numel();
+  const size = numelOf(input.shape_.slice(lead));
+  const out = outputFloats(float32, n) as Float32Array;
+  const elements = (t: Tensor | null): Float32Array | null => (t === null ? null : (t.contiguousElements() as Float32Array));
+  const done = activeBackend().layerNormRows?.(elements(input) as Float32Array, 0, size === 0 ? 0 : n / size, size, eps, elements(weight), elements(bias), out);
+  return done === true ? Tensor.fromData(out, input.shape_, float32) : null;
 }
 
 /** F.group_norm: statistics per sample over each group of `numGroups` consecutive channels (and all positions). */

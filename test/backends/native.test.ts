@@ -437,6 +437,45 @@ test('softmaxRows: ops/softmax.ts\'s float32 arithmetic with the backend\'s exp,
   assert.equal(backend.softmaxRows?.(x, 0, 2, 8, false, new Float32Array(16)), false, 'under 128 elements: the JS loops');
 });
 
+test('layerNormRows: F.layerNorm on the native backend equals the composed ops on the JS backend, element for element (nan and infinite rows, with and without affine, two batch dims); declines short arrays', { skip }, () => {
+  const backend = native as NativeBackend;
+  const before = torch.backends.current();
+  const rand = random(10);
+  const F = torch.nn.functional;
+  const cases: Array<[number[], number[]]> = [[[40, 37], [37]], [[3, 5, 64], [64]], [[6, 4, 8], [4, 8]], [[200, 1], [1]]];
+  try {
+    for (const [shape, normalized] of cases) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const values = Float32Array.from({ length: n }, () => (rand() - 0.5) * 40 + 3);
+      const size = normalized.reduce((a, b) => a * b, 1);
+      if (n / size > 3) {
+        values[size] = NaN;
+        values[2 * size + 1] = Infinity;
+      }
+      const x = torch.tensor(Array.from(values)).reshape(shape);
+      const weight = torch.tensor(Array.from({ length: size }, () => rand() * 2 - 0.5)).reshape(normalized);
+      const bias = torch.tensor(Array.from({ length: size }, () => rand() - 0.5)).reshape(normalized);
+      for (const affine of [{}, { weight, bias }, { weight }, { bias, eps: 0.1 }]) {
+        const results = (['native', 'js'] as const).map((name) => {
+          torch.backends.use(name);
+          return F.layerNorm(x, normalized, affine).contiguousData() as Float32Array;
+        });
+        const first = results[0].findIndex((v, i) => !Object.is(v, results[1][i]));
+        assert.equal(first, -1, `${shape} ${Object.keys(affine)} element ${first}: ${results[0][first]} against ${results[1][first]}`);
+      }
+    }
+  } finally {
+    torch.backends.use(before);
+  }
+  const x = new Float32Array(8 * 32);
+  assert.equal(backend.layerNormRows?.(x, 0, 8, 32, 1e-5, null, null, new Float32Array(8 * 32)), true);
+  assert.equal(backend.layerNormRows?.(x, 1, 8, 32, 1e-5, null, null, new Float32Array(8 * 32)), false);
+  assert.equal(backend.layerNormRows?.(x, 0, 8, 32, 1e-5, null, null, new Float32Array(8 * 32 - 1)), false);
+  assert.equal(backend.layerNormRows?.(x, 0, 8, 32, 1e-5, new Float32Array(31), null, new Float32Array(8 * 32)), false);
+  assert.equal(backend.layerNormRows?.(x, 0, 8, 32, 1e-5, null, new Float32Array(31), new Float32Array(8 * 32)), false);
+  assert.equal(backend.layerNormRows?.(x, 0, 2, 32, 1e-5, null, null, new Float32Array(64)), false, 'under 128 elements: the composed ops');
+});
+
 test('maxPool2d: values and indices equal the JS kernel, nan and -inf windows included', { skip }, () => {
   const backend = native as NativeBackend;
   const rand = random(4);

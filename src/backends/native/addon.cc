@@ -519,6 +519,22 @@ napi_value SoftmaxRows(napi_env env, napi_callback_info info) {
   return boolean_value(env, ok);
 }
 
+// layerNormRows(x, offset, rows, size, eps, weight, bias, out): weight and bias float32 arrays of size
+// elements or null.
+napi_value LayerNormRows(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  FloatArg<float> x, weight, bias, out;
+  const int64_t offset = args.integer(1), rows = args.integer(2), size = args.integer(3);
+  const double eps = args.number(4);
+  const bool has_weight = !args.is_null(5), has_bias = !args.is_null(6);
+  const bool ok = float_arg(args, 0, &x) && float_arg(args, 7, &out) && (!has_weight || float_arg(args, 5, &weight)) &&
+                  (!has_bias || float_arg(args, 6, &bias)) && args.ok() && rows >= 0 && size >= 0 && size_of({rows, size}) >= 0 &&
+                  size_of({rows, size}) <= out.length && in_bounds(x.length, offset, {{size_of({rows, size}), 1}}) &&
+                  (!has_weight || weight.length >= size) && (!has_bias || bias.length >= size);
+  if (ok) layer_norm_rows(x.data + offset, rows, size, eps, has_weight ? weight.data : nullptr, has_bias ? bias.data : nullptr, out.data);
+  return boolean_value(env, ok);
+}
+
 // sum(a, aOffset, n): the sum of a contiguous run, or null to decline.
 napi_value Sum(napi_env env, napi_callback_info info) {
   Args args(env, info);
@@ -762,6 +778,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"copy", nullptr, Copy, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmaxRows", nullptr, SoftmaxRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"layerNormRows", nullptr, LayerNormRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionForward", nullptr, ConvForward_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionTransposeForward", nullptr, ConvTransposeForward_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionWeightGrad", nullptr, ConvWeightGrad_, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -57,6 +57,57 @@ void softmax_rows(const float* x, int64_t rows, int64_t size, bool log, float* o
   });
 }
 
+namespace {
+
+// Rows whose sums run side by side: each sum stays in order, but the rows' chains of additions are
+// independent, so they do not wait on each other's latency.
+constexpr int64_t kNormRows = 8;
+
+/**
+ * layer_norm_rows for rows [0, count) of x (count <= kNormRows). Contraction into fused multiply-adds
+ * is off (optim_loops.h): every operation rounds as the composed ops do.
+ */
+NO_FP_CONTRACT void layer_norm_block(const float* x, int64_t count, int64_t size, double eps, const float* weight, const float* bias, float* out) {
+  NO_FP_CONTRACT_BODY
+  double total[kNormRows] = {}, squares[kNormRows] = {};
+  for (int64_t j = 0; j < size; j++)
+    for (int64_t r = 0; r < count; r++) total[r] += static_cast<double>(x[r * size + j]);
+  double mean[kNormRows];
+  for (int64_t r = 0; r < count; r++) mean[r] = total[r] / static_cast<double>(size);
+  for (int64_t j = 0; j < size; j++) {
+    for (int64_t r = 0; r < count; r++) {
+      const double d = static_cast<double>(x[r * size + j]) - mean[r];
+      squares[r] += d * d;
+    }
+  }
+  for (int64_t r = 0; r < count; r++) {
+    const float m = static_cast<float>(mean[r]);
+    const float rstd = static_cast<float>(1 / std::sqrt(squares[r] / static_cast<double>(size) + eps));
+    const float* row = x + r * size;
+    float* dst = out + r * size;
+    for (int64_t j = 0; j < size; j++) {
+      float y = (row[j] - m) * rstd;
+      if (weight != nullptr) y = y * weight[j];
+      if (bias != nullptr) y = y + bias[j];
+      dst[j] = y;
+    }
+  }
+}
+
+}  // namespace
+
+void layer_norm_rows(const float* x, int64_t rows, int64_t size, double eps, const float* weight, const float* bias, float* out) {
+  const int64_t blocks = (rows + kNormRows - 1) / kNormRows;
+  const int64_t per_block = kNormRows * (size > 0 ? size : 1);
+  parallel_for(blocks, (kCheapGrain + per_block - 1) / per_block, [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; b++) {
+      const int64_t first = b * kNormRows;
+      const int64_t count = rows - first < kNormRows ? rows - first : kNormRows;
+      layer_norm_block(x + first * size, count, size, eps, weight, bias, out + first * size);
+    }
+  });
+}
+
 template <typename T>
 void binary(int op, const T* a, int64_t a_step, const T* b, int64_t b_step, T* out, int64_t n) {
   auto kernel = kernels<T>().binary;

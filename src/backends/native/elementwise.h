@@ -25,6 +25,15 @@ double sum(const T* a, int64_t n);
  * (x - max) - log(sum), in double rounded to float32. Threaded over rows.
  */
 void softmax_rows(const float* x, int64_t rows, int64_t size, bool log, float* out);
+
+/**
+ * layer_norm of float32 rows of `size` contiguous elements as ops/normalization.ts composes it: each
+ * row's mean (its sum in double, in order, over size) and variance (the squared deviations from it,
+ * summed in double in order, over size); rstd = 1 / sqrt(variance + eps) in double; then every element
+ * ((x - mean) * rstd) * weight + bias in float32 arithmetic, mean and rstd rounded to float32 first
+ * (weight and bias may be null: skipped).
+ */
+void layer_norm_rows(const float* x, int64_t rows, int64_t size, double eps, const float* weight, const float* bias, float* out);
 /** KernelSet::sum_blocks over all `width` columns, threaded over columns (each sum keeps its order). */
 template <typename T>
 void sum_blocks(const T* a, int64_t outer, int64_t width, int64_t inner, T* out);
