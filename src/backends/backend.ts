@@ -202,6 +202,12 @@ export interface Backend {
    * a block of kept dims, a bias gradient's), so that it equals the JS loop's result.
    */
   sumBlocks?(a: FloatArray, offset: number, outer: number, width: number, inner: number, out: FloatArray): boolean;
+  /**
+   * Over the same layout as sumBlocks, for each k < width: mean[k] = that sum (in double, in the same
+   * order) over outer * inner, and squares[k] = the sum in double, in the same order, of the squared
+   * deviations from mean[k] (ops/statistics.ts's blockMoments: var, std and the normalisations' statistics).
+   */
+  moments?(a: FloatArray, offset: number, outer: number, width: number, inner: number, mean: Float64Array, squares: Float64Array): boolean;
 
   /**
    * One torch.optim.SGD step in place over float32 arrays of one length (`buf`, the momentum buffer,

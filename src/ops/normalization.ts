@@ -11,6 +11,9 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { record } from '../autograd/record.js';
 import type { MaybeTensor } from '../autograd/node.js';
 import { checkTensor } from './elementwise.js';
+import { blockMoments } from './statistics.js';
+import { keptBlock } from './reduce.js';
+import type { FloatArray } from '../backends/backend.js';
 import { outputFloats } from './primitives.js';
 import { activeBackend } from '../backends/registry.js';
 
@@ -63,21 +66,19 @@ function sumOver(t: Tensor, dims: number[]): Tensor {
 }
 
 /**
- * Mean and 1/sqrt(var + eps) over the layout's dims, in float64, keeping the reduced dims. The input is
- * first copied once with the reduced dims last (batch norm's channels first), where mean and var read
- * it in place: each would otherwise gather the same copy (the elements in the same order, so the same
- * sums), and in float64.
+ * Mean and 1/sqrt(var + eps) over the layout's dims, in float64, keeping the reduced dims: every
+ * layout reduces the dims around one block of kept dims (or all dims), which blockMoments reads in
+ * place, each group's values summed in double in memory order.
  */
 function statistics(x: Tensor, layout: NormLayout, eps: number): { mean: Tensor; rstd: Tensor; variance: Tensor } {
-  const xs = layout.toStats(x);
-  const kept = range(0, xs.dim()).filter((d) => !layout.dims.includes(d));
-  const order = [...kept, ...layout.dims];
-  const grouped = order.every((d, i) => d === i) ? xs : xs.permute(order).contiguous();
-  const values = grouped.dtype === float64 ? grouped : grouped.to(float64);
-  const trailing = range(kept.length, xs.dim());
+  const stats = layout.toStats(x);
+  const xs = (stats.dtype.isFloatingPoint ? stats : stats.to(float64)).contiguous();
   const keptShape = xs.shape.map((s, d) => (layout.dims.includes(d) ? 1 : s));
-  const mean = values.mean(trailing, { keepdim: true }).reshape(keptShape);
-  const variance = values.var(trailing, { correction: 0, keepdim: true }).reshape(keptShape);
+  const { outer, width, inner } = keptBlock(xs, layout.dims) ?? { outer: 1, width: 1, inner: xs.numel() };
+  const moments = blockMoments(xs.contiguousElements() as FloatArray, 0, outer, width, inner);
+  const count = outer * inner;
+  const mean = Tensor.fromData(moments.mean, keptShape, float64);
+  const variance = Tensor.fromData(moments.squares.map((s) => s / count), keptShape, float64);
   return { mean, rstd: variance.add(eps).rsqrt(), variance };
 }
 
@@ -283,13 +284,11 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
 
 /**
  * layer_norm's values by the active backend's layerNormRows, which computes what statistics() and
- * normalize() compose: for float32 tensors with at least one batch dim (each row's sums then run in
- * order, as keptBlockSum's do; a single row would be summed whole). Null where that does not hold or
- * the backend declines.
+ * normalize() compose, for float32 tensors. Null where the backend declines.
  */
 function layerNormByRows(input: Tensor, lead: number, eps: number, weight: Tensor | null, bias: Tensor | null): Tensor | null {
   const floats = (t: Tensor | null): boolean => t === null || t.dtype_ === float32;
-  if (lead === 0 || !floats(input) || !floats(weight) || !floats(bias) || activeBackend().layerNormRows === undefined) return null;
+  if (!floats(input) || !floats(weight) || !floats(bias) || activeBackend().layerNormRows === undefined) return null;
   const n = input.numel();
   const size = numelOf(input.shape_.slice(lead));
   const out = outputFloats(float32, n) as Float32Array;

@@ -99,6 +99,27 @@ export function groupedForReduction(x: Tensor, dims: readonly number[]): { data:
   return { data: x.aliasWithLayout(shape, strides, x.offset_).contiguousData(), offset: 0, groups, groupSize };
 }
 
+/**
+ * A reduction over `dims` of a contiguous tensor whose kept dims are one consecutive block, seen as
+ * [outer, width, inner] (outer: the reduced dims before the block, width: the block, inner: the
+ * reduced dims after it; a bias gradient reduces the leading dims, batch norm's statistics the dims
+ * around the channels). Kernels over it read memory in order, each output element's values in the
+ * order groupedForReduction's copy would hold them. Null for other reductions and layouts.
+ */
+export function keptBlock(x: Tensor, dims: readonly number[]): { outer: number; width: number; inner: number } | null {
+  const nd = x.dim();
+  const kept = nd - dims.length;
+  const lead = dims.findIndex((d, i) => d !== i);
+  const first = lead === -1 ? dims.length : lead; // the first kept dim
+  const consecutive = dims.every((d, i) => (i < first ? d === i : d === i + kept));
+  if (!x.isContiguous() || kept === 0 || !consecutive) return null;
+  return {
+    outer: numelOf(x.shape_.slice(0, first)),
+    width: numelOf(x.shape_.slice(first, first + kept)),
+    inner: numelOf(x.shape_.slice(first + kept)),
+  };
+}
+
 /** Applies `reduceGroup` to each group of reduced values, writing one output element per group. */
 export function reduceKernel(
   x: Tensor,

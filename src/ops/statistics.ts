@@ -5,11 +5,14 @@ import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { normalizeDim, numelOf } from '../tensor/layout.js';
 import { warn } from '../tensor/warnings.js';
 import { checkTensor } from './elementwise.js';
+import { emptyTensor } from '../tensor/factory.js';
+import { isFloatArray, type FloatArray } from '../backends/backend.js';
+import { activeBackend } from '../backends/registry.js';
 import { legacyScalarName } from './pointwise.js';
 import { where } from './ternary.js';
 import { record } from '../autograd/record.js';
 import {
-  asDtype, isFullReduction, reduceKernel, reduceOptions, reducedShape, reductionDims, reductionSize, restoreReducedDims, splitReduceArgs,
+  asDtype, isFullReduction, keptBlock, reduceKernel, reduceOptions, reducedShape, reductionDims, reductionSize, restoreReducedDims, splitReduceArgs,
   type Dims, type ReduceOptions,
 } from './reduce.js';
 
@@ -69,6 +72,57 @@ function varianceGroup(correction: number) {
 }
 
 /**
+ * For a contiguous float array laid out [outer, width, inner] from `offset` (a keptBlock): each
+ * column's mean over (outer, inner) and the sum of the squared deviations from it, both summed in
+ * double in memory order (varianceGroup's order on a grouped copy), on the active backend or here.
+ */
+export function blockMoments(data: FloatArray, offset: number, outer: number, width: number, inner: number): { mean: Float64Array; squares: Float64Array } {
+  const mean = new Float64Array(width);
+  const squares = new Float64Array(width);
+  if (activeBackend().moments?.(data, offset, outer, width, inner, mean, squares) === true) return { mean, squares };
+  const count = outer * inner;
+  for (let k = 0; k < width; k++) {
+    let total = 0;
+    for (let o = 0; o < outer; o++) {
+      const p = offset + (o * width + k) * inner;
+      for (let i = 0; i < inner; i++) total += data[p + i];
+    }
+    const avg = total / count;
+    let sum = 0;
+    for (let o = 0; o < outer; o++) {
+      const p = offset + (o * width + k) * inner;
+      for (let i = 0; i < inner; i++) {
+        const d = data[p + i] - avg;
+        sum += d * d;
+      }
+    }
+    mean[k] = avg;
+    squares[k] = sum;
+  }
+  return { mean, squares };
+}
+
+/**
+ * var (std with `takeSqrt`) over the dims around a block of kept dims of a contiguous float tensor,
+ * from blockMoments: varianceGroup's arithmetic without grouping a copy. Null for other reductions.
+ */
+function blockVariance(input: Tensor, dims: readonly number[], keepdim: boolean, correction: number, takeSqrt: boolean): Tensor | null {
+  const data = input.storage_.readData();
+  const block = keptBlock(input, dims);
+  if (!isFloatArray(data) || block === null) return null;
+  const { outer, width, inner } = block;
+  const { squares } = blockMoments(data, input.offset_, outer, width, inner);
+  const out = emptyTensor(reducedShape(input.shape_, dims, keepdim), input.dtype);
+  const dst = out.storage_.data as FloatArray;
+  const divisor = Math.max(0, outer * inner - correction);
+  for (let k = 0; k < width; k++) {
+    const v = squares[k] / divisor;
+    dst[k] = takeSqrt ? Math.sqrt(v) : v;
+  }
+  return out;
+}
+
+/**
  * PyTorch's var_backward: `2 / (n - correction) * grad * (x - mean)`. The divisor is not clamped as the
  * forward's is, so a correction beyond n flips the sign, as in PyTorch.
  */
@@ -99,7 +153,7 @@ function varianceOp(input: Tensor, dimArg: Dims | boolean | VarOptions | undefin
     warn(`${fn}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor (input numel divided by output numel).`);
   }
   const variance = varianceGroup(correction);
-  const out = reduceKernel(input, dims, keepdim, input.dtype, takeSqrt ? (d, s, l) => Math.sqrt(variance(d, s, l)) : variance);
+  const out = blockVariance(input, dims, keepdim, correction, takeSqrt) ?? reduceKernel(input, dims, keepdim, input.dtype, takeSqrt ? (d, s, l) => Math.sqrt(variance(d, s, l)) : variance);
   const full = isFullReduction(dim);
   record({
     name: takeSqrt ? 'StdBackward0' : 'VarBackward0',

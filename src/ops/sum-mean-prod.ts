@@ -2,7 +2,6 @@
 // backends first; sums over leading or trailing dims of a contiguous tensor read it in memory order).
 import { DType, float32 } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { numelOf } from '../tensor/layout.js';
 import { emptyTensor, emptyTensorOfShape, ones } from '../tensor/factory.js';
 import { checkTensor, tensorRun } from './elementwise.js';
 import { offerSum } from './primitives.js';
@@ -18,7 +17,7 @@ import type { BackwardFormula } from '../autograd/node.js';
 import { fillElements, type Element } from '../tensor/storage.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import {
-  asDtype, expandReducedGrad, isFullReduction, reduceKernel, reducedShape, reductionDims, reductionSize, resized, singleDim, splitReduceArgs, sumDtype,
+  asDtype, expandReducedGrad, isFullReduction, keptBlock, reduceKernel, reducedShape, reductionDims, reductionSize, resized, singleDim, splitReduceArgs, sumDtype,
   type Dims, type ReduceOptions,
 } from './reduce.js';
 
@@ -58,15 +57,9 @@ function backendSum(x: Tensor): number | null {
  */
 function keptBlockSum(x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType): Tensor | null {
   const data = x.storage_.readData();
-  const nd = x.dim();
-  const lead = dims.findIndex((d, i) => d !== i);
-  const first = lead === -1 ? dims.length : lead; // the first kept dim
-  const kept = nd - dims.length;
-  const consecutive = dims.every((d, i) => (i < first ? d === i : d === i + kept));
-  if (!isFloatArray(data) || !x.isContiguous() || kept === 0 || !consecutive) return null;
-  const outer = numelOf(x.shape_.slice(0, first));
-  const width = numelOf(x.shape_.slice(first, first + kept));
-  const inner = numelOf(x.shape_.slice(first + kept));
+  const block = keptBlock(x, dims);
+  if (!isFloatArray(data) || block === null) return null;
+  const { outer, width, inner } = block;
   const out = emptyTensor(reducedShape(x.shape_, dims, keepdim), dtype);
   const dst = out.storage_.data as FloatArray;
   if (activeBackend().sumBlocks?.(data, x.offset_, outer, width, inner, dst) === true) return out;

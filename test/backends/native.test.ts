@@ -437,12 +437,12 @@ test('softmaxRows: ops/softmax.ts\'s float32 arithmetic with the backend\'s exp,
   assert.equal(backend.softmaxRows?.(x, 0, 2, 8, false, new Float32Array(16)), false, 'under 128 elements: the JS loops');
 });
 
-test('layerNormRows: F.layerNorm on the native backend equals the composed ops on the JS backend, element for element (nan and infinite rows, with and without affine, two batch dims); declines short arrays', { skip }, () => {
+test('layerNormRows: F.layerNorm on the native backend equals the composed ops on the JS backend, element for element (nan and infinite rows, with and without affine, two batch dims, no batch dim); declines short arrays', { skip }, () => {
   const backend = native as NativeBackend;
   const before = torch.backends.current();
   const rand = random(10);
   const F = torch.nn.functional;
-  const cases: Array<[number[], number[]]> = [[[40, 37], [37]], [[3, 5, 64], [64]], [[6, 4, 8], [4, 8]], [[200, 1], [1]]];
+  const cases: Array<[number[], number[]]> = [[[40, 37], [37]], [[3, 5, 64], [64]], [[6, 4, 8], [4, 8]], [[200, 1], [1]], [[300], [300]]];
   try {
     for (const [shape, normalized] of cases) {
       const n = shape.reduce((a, b) => a * b, 1);
@@ -759,6 +759,45 @@ test('sumBlocks: the sums around a block of kept dims, bit-identical to double a
     assert.equal(backend.sumBlocks?.(a, 0, 2, 4, 1, new Ctor(4)), false, 'too small to pay for the call');
   }
   assert.equal(backend.sumBlocks?.(new Float32Array(4096), 0, 64, 64, 1, new Float64Array(64)), false, 'mixed dtypes');
+});
+
+test('moments: each column\'s mean and squared deviations summed in double in memory order (as the JS loops), any thread count; declines operands outside their arrays', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(11);
+  for (const [, Ctor] of FLOATS) {
+    for (const [outer, width, inner] of [[64, 256, 1], [32, 16, 196], [1, 64, 256], [3, 70, 5], [512, 600, 1]]) {
+      const a = new Ctor(2 + outer * width * inner);
+      for (let i = 0; i < a.length; i++) a[i] = (rand() - 0.3) * 50;
+      const expectedMean = new Float64Array(width);
+      const expectedSquares = new Float64Array(width);
+      for (let k = 0; k < width; k++) {
+        const column: number[] = [];
+        for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) column.push(a[2 + (o * width + k) * inner + i]);
+        let total = 0;
+        for (const v of column) total += v;
+        const avg = total / column.length;
+        let squares = 0;
+        for (const v of column) squares += (v - avg) * (v - avg);
+        expectedMean[k] = avg;
+        expectedSquares[k] = squares;
+      }
+      const what = `${Ctor.name} [${outer}, ${width}, ${inner}]`;
+      const both = sameWithThreads(backend, () => {
+        const mean = new Float64Array(width).fill(NaN);
+        const squares = new Float64Array(width).fill(NaN);
+        assert.equal(backend.moments?.(a, 2, outer, width, inner, mean, squares), true);
+        return Float64Array.from([...mean, ...squares]);
+      }, what);
+      assert.deepEqual(both, Float64Array.from([...expectedMean, ...expectedSquares]), what);
+    }
+  }
+  const a = new Float32Array(64 * 32);
+  const out = (): Float64Array => new Float64Array(32);
+  assert.equal(backend.moments?.(a, 0, 64, 32, 1, out(), out()), true);
+  assert.equal(backend.moments?.(a, 1, 64, 32, 1, out(), out()), false);
+  assert.equal(backend.moments?.(a, 0, 64, 32, 1, new Float64Array(31), out()), false);
+  assert.equal(backend.moments?.(a, 0, 64, 32, 1, out(), new Float32Array(32) as unknown as Float64Array), false);
+  assert.equal(backend.moments?.(a, 0, 2, 32, 1, out(), out()), false, 'under 128 elements: the JS loops');
 });
 
 test('uninitialisedFloats: whole arrays of the asked type and length from 32 KiB on, declined below', { skip }, () => {

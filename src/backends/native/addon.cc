@@ -553,6 +553,23 @@ napi_value Sum(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// moments(a, aOffset, outer, width, inner, mean, squares): mean and squares Float64Arrays of width
+// elements, as moments_blocks.
+template <typename T>
+struct Moments {
+  static bool run(Args& args) {
+    const int64_t offset = args.integer(1), outer = args.integer(2), width = args.integer(3), inner = args.integer(4);
+    FloatArg<T> a;
+    FloatArg<double> mean, squares;
+    if (!float_arg(args, 0, &a) || !float_arg(args, 5, &mean) || !float_arg(args, 6, &squares) || !args.ok()) return false;
+    int64_t row = 0;
+    if (outer < 0 || width < 0 || inner < 0 || width > mean.length || width > squares.length || __builtin_mul_overflow(width, inner, &row)) return false;
+    if (!in_bounds(a.length, offset, {{outer, row}, {width, inner}, {inner, 1}})) return false;
+    moments_blocks<T>(a.data + offset, outer, width, inner, mean.data, squares.data);
+    return true;
+  }
+};
+
 // sumBlocks(a, aOffset, outer, width, inner, out): out[k] for k < width as KernelSet::sum_blocks.
 template <typename T>
 struct SumBlocks {
@@ -569,6 +586,7 @@ struct SumBlocks {
 };
 
 napi_value SumBlocks_(napi_env env, napi_callback_info info) { return by_dtype<SumBlocks>(env, info, 5); }
+napi_value Moments_(napi_env env, napi_callback_info info) { return by_dtype<Moments>(env, info, 0); }
 
 /** Argument `i` as a float32 array of `length` elements; where `optional`, null or undefined (data nullptr) too. */
 bool float32_of_length(Args& args, size_t i, int64_t length, FloatArg<float>* out, bool optional = false) {
@@ -791,6 +809,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"fused", nullptr, Fused_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"fusedSum", nullptr, FusedSum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sumBlocks", nullptr, SumBlocks_, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"moments", nullptr, Moments_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sgdStep", nullptr, SgdStep, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamStep", nullptr, AdamStep, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"rmspropStep", nullptr, RmspropStep, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -94,6 +94,43 @@ NO_FP_CONTRACT void layer_norm_block(const float* x, int64_t count, int64_t size
   }
 }
 
+/**
+ * moments_blocks for columns [begin, end), in tiles whose accumulators stay on the stack (as
+ * sum_blocks: the tile's columns side by side, each in order). No contraction: d * d is rounded
+ * before it is added, as in the JS loop.
+ */
+template <typename T>
+NO_FP_CONTRACT void moments_columns(const T* a, int64_t outer, int64_t width, int64_t inner, int64_t begin, int64_t end, double* mean, double* squares) {
+  NO_FP_CONTRACT_BODY
+  constexpr int64_t kTile = 64;
+  double acc[kTile], avg[kTile];
+  const double count = static_cast<double>(outer * inner);
+  for (int64_t tile = begin; tile < end; tile += kTile) {
+    const int64_t n = end - tile < kTile ? end - tile : kTile;
+    for (int64_t j = 0; j < n; j++) acc[j] = 0;
+    for (int64_t o = 0; o < outer; o++) {
+      const T* row = a + (o * width + tile) * inner;
+      for (int64_t i = 0; i < inner; i++)
+        for (int64_t j = 0; j < n; j++) acc[j] += static_cast<double>(row[j * inner + i]);
+    }
+    for (int64_t j = 0; j < n; j++) avg[j] = acc[j] / count;
+    for (int64_t j = 0; j < n; j++) acc[j] = 0;
+    for (int64_t o = 0; o < outer; o++) {
+      const T* row = a + (o * width + tile) * inner;
+      for (int64_t i = 0; i < inner; i++) {
+        for (int64_t j = 0; j < n; j++) {
+          const double d = static_cast<double>(row[j * inner + i]) - avg[j];
+          acc[j] += d * d;
+        }
+      }
+    }
+    for (int64_t j = 0; j < n; j++) {
+      mean[tile + j] = avg[j];
+      squares[tile + j] = acc[j];
+    }
+  }
+}
+
 }  // namespace
 
 void layer_norm_rows(const float* x, int64_t rows, int64_t size, double eps, const float* weight, const float* bias, float* out) {
@@ -121,6 +158,14 @@ void binary_blocks(int op, const T* a, int64_t a_step, const T* b, int64_t b_ste
   auto kernel = kernels<T>().binary;
   parallel_for(blocks, (kCheapGrain + length - 1) / (length > 0 ? length : 1), [&](int64_t begin, int64_t end) {
     for (int64_t j = begin; j < end; j++) kernel(op, a + starts[2 * j], a_step, b + starts[2 * j + 1], b_step, out + j * length, length);
+  });
+}
+
+template <typename T>
+void moments_blocks(const T* a, int64_t outer, int64_t width, int64_t inner, double* mean, double* squares) {
+  const int64_t per_column = outer * inner > 0 ? outer * inner : 1;
+  parallel_for(width, (kCheapGrain + per_column - 1) / per_column, [&](int64_t begin, int64_t end) {
+    moments_columns(a, outer, width, inner, begin, end, mean, squares);
   });
 }
 
@@ -250,6 +295,8 @@ template double sum<float>(const float*, int64_t);
 template double sum<double>(const double*, int64_t);
 template void sum_blocks<float>(const float*, int64_t, int64_t, int64_t, float*);
 template void sum_blocks<double>(const double*, int64_t, int64_t, int64_t, double*);
+template void moments_blocks<float>(const float*, int64_t, int64_t, int64_t, double*, double*);
+template void moments_blocks<double>(const double*, int64_t, int64_t, int64_t, double*, double*);
 template void fused<float>(const FusedProgram<float>&, float*, int64_t);
 template void fused<double>(const FusedProgram<double>&, double*, int64_t);
 template double fused_sum<float>(const FusedProgram<float>&, int64_t);

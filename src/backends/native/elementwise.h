@@ -34,6 +34,13 @@ void softmax_rows(const float* x, int64_t rows, int64_t size, bool log, float* o
  * (weight and bias may be null: skipped).
  */
 void layer_norm_rows(const float* x, int64_t rows, int64_t size, double eps, const float* weight, const float* bias, float* out);
+/**
+ * For each column k < width of `a` laid out [outer, width, inner]: the mean over (outer, inner), its
+ * sum in double in memory order over the count, and the sum in double, in the same order, of the
+ * squared deviations from it. Threaded over columns.
+ */
+template <typename T>
+void moments_blocks(const T* a, int64_t outer, int64_t width, int64_t inner, double* mean, double* squares);
 /** KernelSet::sum_blocks over all `width` columns, threaded over columns (each sum keeps its order). */
 template <typename T>
 void sum_blocks(const T* a, int64_t outer, int64_t width, int64_t inner, T* out);

@@ -38,6 +38,7 @@ interface Addon {
   binaryBlocks(op: number, a: FloatArray, aStep: number, b: FloatArray, bStep: number, starts: Float64Array, length: number, out: FloatArray): boolean;
   sum(a: FloatArray, offset: number, n: number): number | null;
   sumBlocks(a: FloatArray, offset: number, outer: number, width: number, inner: number, out: FloatArray): boolean;
+  moments(a: FloatArray, offset: number, outer: number, width: number, inner: number, mean: Float64Array, squares: Float64Array): boolean;
   /** code: 4 ints per instruction {0 unary / 1 binary, op code, operand a, operand b}; layout: per run its step, then its offset. */
   fused(code: Int32Array, layout: Float64Array, out: FloatArray, n: number, ...runs: FloatArray[]): boolean;
   fusedSum(code: Int32Array, layout: Float64Array, n: number, ...runs: FloatArray[]): number | null;
@@ -327,6 +328,9 @@ export function loadNativeBackend(): NativeBackend | null {
     },
     sumBlocks(a: FloatArray, offset: number, outer: number, width: number, inner: number, out: FloatArray): boolean {
       return outer * width * inner >= MIN_RUN && addon.sumBlocks(a, offset, outer, width, inner, out);
+    },
+    moments(a: FloatArray, offset: number, outer: number, width: number, inner: number, mean: Float64Array, squares: Float64Array): boolean {
+      return outer * width * inner >= MIN_RUN && addon.moments(a, offset, outer, width, inner, mean, squares);
     },
     sgdStep(param: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStepOptions): boolean {
       return param.length >= MIN_RUN &&
