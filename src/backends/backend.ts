@@ -143,6 +143,12 @@ export interface Backend {
    */
   softmaxRows?(x: Float32Array, offset: number, rows: number, size: number, log: boolean, out: Float32Array): boolean;
   /**
+   * The gradient of softmaxRows (log_softmax's with `log`) from the upstream gradient `g` and the
+   * result `y`, float32 rows of `size` from offset 0, with ops/softmax.ts's backward arithmetic (its exp
+   * the backend's `unary` exp). False to decline.
+   */
+  softmaxBackwardRows?(g: Float32Array, y: Float32Array, rows: number, size: number, log: boolean, out: Float32Array): boolean;
+  /**
    * layer_norm of float32 rows of `size` contiguous elements from `offset`, with ops/normalization.ts's
    * arithmetic: each row's mean and variance summed in double in order, rstd = 1 / sqrt(variance + eps)
    * in double, then ((x - mean) * rstd) * weight + bias in float32 operations (mean and rstd rounded to

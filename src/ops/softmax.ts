@@ -1,12 +1,11 @@
 // softmax and logSoftmax along a dim (the row's maximum subtracted first).
 import { DType, type NumberArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { emptyTensor } from '../tensor/factory.js';
 import { sameShape } from '../tensor/layout.js';
 import { checkTensor, precisionOf } from './elementwise.js';
 import { record } from '../autograd/record.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
-import { offerUnary } from './primitives.js';
+import { offerUnary, outputFloats } from './primitives.js';
 import { activeBackend } from '../backends/registry.js';
 import type { FloatArray } from '../backends/backend.js';
 import { reduceOptions, rejectDtype, requireArg, rowsOf, singleDim } from './reduce.js';
@@ -48,8 +47,9 @@ function expOf(data: FloatArray, length: number): FloatArray {
  */
 function softmaxForward(x: Tensor, dim: number, log: boolean): Tensor {
   const src = x.contiguousElements() as NumberArray;
-  const out = emptyTensor(x.shape_, x.dtype_);
-  const dst = out.storage_.data as FloatArray;
+  // Every path below writes each element of the output.
+  const dst = outputFloats(x.dtype_, x.numel());
+  const out = Tensor.fromData(dst, x.shape_, x.dtype_);
   if (dst instanceof Float32Array) {
     // Rows along the last dim (the usual softmax) go to the backend in one call where it has the op.
     const { outer, size, inner } = rowsOf(x.shape_, dim);
@@ -101,8 +101,12 @@ function softmaxBackward(g: Tensor, y: Tensor, dim: number, log: boolean): Tenso
   const round = precisionOf(y.dtype_);
   const gs = g.contiguousElements() as NumberArray;
   const ys = y.contiguousElements() as NumberArray;
-  const out = emptyTensor(y.shape_, y.dtype_);
-  const dst = out.storage_.data as NumberArray;
+  const dst = outputFloats(y.dtype_, y.numel());
+  const out = Tensor.fromData(dst, y.shape_, y.dtype_);
+  const { outer, size, inner } = rowsOf(y.shape_, dim);
+  if (dst instanceof Float32Array && inner === 1 && activeBackend().softmaxBackwardRows?.(gs as Float32Array, ys as Float32Array, outer, size, log, dst) === true) {
+    return out;
+  }
   const exps = log ? expOf(ys as FloatArray, y.numel()) : null;
   eachRow(y.shape_, dim, (first, end, step) => {
     let total = 0;

@@ -437,6 +437,38 @@ test('softmaxRows: ops/softmax.ts\'s float32 arithmetic with the backend\'s exp,
   assert.equal(backend.softmaxRows?.(x, 0, 2, 8, false, new Float32Array(16)), false, 'under 128 elements: the JS loops');
 });
 
+test('softmaxBackwardRows: ops/softmax.ts\'s backward arithmetic (float32 steps, row sums in double in order, the backend\'s exp), nan included; declines short arrays', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(12);
+  const [rows, size] = [40, 37];
+  const n = rows * size;
+  const g = Float32Array.from({ length: n }, () => (rand() - 0.5) * 4);
+  const y = Float32Array.from({ length: n }, () => rand() - 1.2);
+  g[3 * size + 4] = NaN;
+  for (const log of [false, true]) {
+    const exps = new Float32Array(n);
+    assert.equal(backend.unary?.('exp', { data: y, offset: 0, step: 1 }, exps, n), true);
+    const expected = new Float32Array(n);
+    for (let r = 0; r < rows; r++) {
+      let total = 0;
+      for (let j = 0; j < size; j++) total += log ? g[r * size + j] : Math.fround(g[r * size + j] * y[r * size + j]);
+      const sum = Math.fround(total);
+      for (let j = 0; j < size; j++) {
+        const p = r * size + j;
+        expected[p] = log ? g[p] - Math.fround(exps[p] * sum) : y[p] * Math.fround(g[p] - sum);
+      }
+    }
+    const out = new Float32Array(n);
+    assert.equal(backend.softmaxBackwardRows?.(g, y, rows, size, log, out), true);
+    const first = out.findIndex((v, i) => !Object.is(v, expected[i]));
+    assert.equal(first, -1, `${log ? 'log_softmax' : 'softmax'} element ${first}: ${out[first]} against ${expected[first]}`);
+    assert.ok(Number.isNaN(out[3 * size]) && !Number.isNaN(out[4 * size]), 'a nan gradient spoils its own row only');
+  }
+  assert.equal(backend.softmaxBackwardRows?.(g, y, rows, size, false, new Float32Array(n - 1)), false);
+  assert.equal(backend.softmaxBackwardRows?.(g.subarray(1), y, rows, size, false, new Float32Array(n)), false);
+  assert.equal(backend.softmaxBackwardRows?.(g, y, 2, 8, false, new Float32Array(16)), false, 'under 128 elements: the JS loop');
+});
+
 test('layerNormRows: F.layerNorm on the native backend equals the composed ops on the JS backend, element for element (nan and infinite rows, with and without affine, two batch dims, no batch dim); declines short arrays', { skip }, () => {
   const backend = native as NativeBackend;
   const before = torch.backends.current();

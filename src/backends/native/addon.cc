@@ -519,6 +519,19 @@ napi_value SoftmaxRows(napi_env env, napi_callback_info info) {
   return boolean_value(env, ok);
 }
 
+// softmaxBackwardRows(g, y, rows, size, log, out): all float32 arrays of at least rows * size elements.
+napi_value SoftmaxBackwardRows(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  FloatArg<float> g, y, out;
+  const int64_t rows = args.integer(2), size = args.integer(3);
+  const bool log = args.boolean(4);
+  const int64_t n = size_of({rows, size});
+  const bool ok = float_arg(args, 0, &g) && float_arg(args, 1, &y) && float_arg(args, 5, &out) && args.ok() && rows >= 0 && size >= 0 &&
+                  n >= 0 && n <= out.length && n <= g.length && n <= y.length;
+  if (ok) softmax_backward_rows(g.data, y.data, rows, size, log, out.data);
+  return boolean_value(env, ok);
+}
+
 // layerNormRows(x, offset, rows, size, eps, weight, bias, out): weight and bias float32 arrays of size
 // elements or null.
 napi_value LayerNormRows(napi_env env, napi_callback_info info) {
@@ -797,6 +810,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmaxRows", nullptr, SoftmaxRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"layerNormRows", nullptr, LayerNormRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"softmaxBackwardRows", nullptr, SoftmaxBackwardRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionForward", nullptr, ConvForward_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionTransposeForward", nullptr, ConvTransposeForward_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionWeightGrad", nullptr, ConvWeightGrad_, nullptr, nullptr, nullptr, napi_default, nullptr},

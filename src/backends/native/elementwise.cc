@@ -145,6 +145,33 @@ void layer_norm_rows(const float* x, int64_t rows, int64_t size, double eps, con
   });
 }
 
+namespace {
+
+/** softmax_backward_rows for one row; contraction off, so that g - e * sum rounds the product first. */
+NO_FP_CONTRACT void softmax_backward_row(const float* g, const float* y, int64_t size, bool log, float* exps, float* out) {
+  NO_FP_CONTRACT_BODY
+  double total = 0;
+  if (log) {
+    for (int64_t j = 0; j < size; j++) total += static_cast<double>(g[j]);
+    const float sum = static_cast<float>(total);
+    kernels<float>().unary(kExp, y, 1, exps, size);
+    for (int64_t j = 0; j < size; j++) out[j] = g[j] - exps[j] * sum;
+  } else {
+    for (int64_t j = 0; j < size; j++) total += static_cast<double>(g[j] * y[j]);
+    const float sum = static_cast<float>(total);
+    for (int64_t j = 0; j < size; j++) out[j] = y[j] * (g[j] - sum);
+  }
+}
+
+}  // namespace
+
+void softmax_backward_rows(const float* g, const float* y, int64_t rows, int64_t size, bool log, float* out) {
+  parallel_for(rows, (kCheapGrain + size - 1) / (size > 0 ? size : 1), [&](int64_t begin, int64_t end) {
+    std::vector<float> exps(static_cast<size_t>(log ? size : 0));
+    for (int64_t r = begin; r < end; r++) softmax_backward_row(g + r * size, y + r * size, size, log, exps.data(), out + r * size);
+  });
+}
+
 template <typename T>
 void binary(int op, const T* a, int64_t a_step, const T* b, int64_t b_step, T* out, int64_t n) {
   auto kernel = kernels<T>().binary;

@@ -27,6 +27,14 @@ double sum(const T* a, int64_t n);
 void softmax_rows(const float* x, int64_t rows, int64_t size, bool log, float* out);
 
 /**
+ * The gradient of softmax_rows (of log_softmax with `log`) from the upstream gradient g and the result
+ * y, as ops/softmax.ts's backward loop: per row sum = float(the sum in double, in order, of g * y in
+ * float32; log: of g), then y * (g - sum) (log: g - exp(y) * sum, exp the kernel table's) in float32
+ * operations.
+ */
+void softmax_backward_rows(const float* g, const float* y, int64_t rows, int64_t size, bool log, float* out);
+
+/**
  * layer_norm of float32 rows of `size` contiguous elements as ops/normalization.ts composes it: each
  * row's mean (its sum in double, in order, over size) and variance (the squared deviations from it,
  * summed in double in order, over size); rstd = 1 / sqrt(variance + eps) in double; then every element

@@ -19,6 +19,7 @@ interface Addon {
   copy(...args: [TypedArray, number, ...CopyDims, TypedArray, number, ...CopyDims, ...CopyDims]): boolean;
   gatherRows(src: TypedArray, starts: Float64Array, rowLength: number, dst: TypedArray): boolean;
   softmaxRows(x: Float32Array, offset: number, rows: number, size: number, log: boolean, out: Float32Array): boolean;
+  softmaxBackwardRows(g: Float32Array, y: Float32Array, rows: number, size: number, log: boolean, out: Float32Array): boolean;
   layerNormRows(x: Float32Array, offset: number, rows: number, size: number, eps: number, weight: Float32Array | null, bias: Float32Array | null, out: Float32Array): boolean;
   gemm(
     batch: number, m: number, n: number, k: number,
@@ -272,6 +273,9 @@ export function loadNativeBackend(): NativeBackend | null {
     },
     softmaxRows(x: Float32Array, offset: number, rows: number, size: number, log: boolean, out: Float32Array): boolean {
       return rows * size >= MIN_RUN && addon.softmaxRows(x, offset, rows, size, log, out);
+    },
+    softmaxBackwardRows(g: Float32Array, y: Float32Array, rows: number, size: number, log: boolean, out: Float32Array): boolean {
+      return rows * size >= MIN_RUN && addon.softmaxBackwardRows(g, y, rows, size, log, out);
     },
     layerNormRows(x: Float32Array, offset: number, rows: number, size: number, eps: number, weight: Float32Array | null, bias: Float32Array | null, out: Float32Array): boolean {
       return rows * size >= MIN_RUN && addon.layerNormRows(x, offset, rows, size, eps, weight, bias, out);
