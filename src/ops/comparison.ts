@@ -4,7 +4,8 @@ import { bool, getDefaultDtype } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/layout.js';
 import { boolOption, floatArg, optionsArg } from '../tensor/args.js';
-import { binaryKernel, binaryResultType, precisionOf, type TensorOrScalar } from './elementwise.js';
+import { binaryKernel, binaryResultType, compareKernel, precisionOf, type TensorOrScalar } from './elementwise.js';
+import type { CompareOpName } from '../backends/js/elementwise.js';
 import { legacyScalarName } from './pointwise.js';
 import type { Element } from '../tensor/storage.js';
 import { SCALAR_SELF_SIGNATURES, checkOneTensor, checkTensorThenOperand, checkTensors, notImplemented } from './binary-args.js';
@@ -29,9 +30,7 @@ declare module '../tensor/tensor.js' {
   }
 }
 
-type CompareName = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
-
-const COMPARE: Record<CompareName, (x: Element, y: Element) => boolean> = {
+const COMPARE: Record<CompareOpName, (x: Element, y: Element) => boolean> = {
   eq: (x, y) => x === y,
   ne: (x, y) => x !== y,
   lt: (x, y) => x < y,
@@ -40,11 +39,14 @@ const COMPARE: Record<CompareName, (x: Element, y: Element) => boolean> = {
   ge: (x, y) => x >= y,
 };
 
-function compare(name: CompareName, input: Tensor, other: TensorOrScalar): Tensor {
+function compare(name: CompareOpName, input: Tensor, other: TensorOrScalar): Tensor {
   checkTensorThenOperand(name, input, other);
+  const dtype = binaryResultType(input, other);
+  const direct = compareKernel(name, input, other, dtype);
+  if (direct !== null) return direct;
   const test = COMPARE[name];
   const kernel = (x: Element, y: Element): number => (test(x, y) ? 1 : 0);
-  return binaryKernel(input, other, { num: kernel, big: kernel }, binaryResultType(input, other), bool);
+  return binaryKernel(input, other, { num: kernel, big: kernel }, dtype, bool);
 }
 
 export const eq = (input: Tensor, other: TensorOrScalar): Tensor => compare('eq', input, other);

@@ -1,12 +1,12 @@
 // The machinery under every elementwise op: operand checks, type promotion, casting, broadcasting,
 // and the unary/binary/ternary kernels of the JS backend. No autograd here.
-import { DType, float32, int64, resultType } from '../tensor/dtype.js';
+import { DType, bool, float32, int64, resultType } from '../tensor/dtype.js';
 import { castArray, castElement, type Element } from '../tensor/storage.js';
 import { broadcastShapes, expandedStrides, numelOf, sameShape } from '../tensor/layout.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { emptyTensor, emptyTensorOfShape, scalarData, scalarTensor, tensorOfShape, type Scalar } from '../tensor/factory.js';
 import { map1, map2, map3, runStep, type StridedOperand } from '../backends/js/strided.js';
-import { binaryRun } from '../backends/js/elementwise.js';
+import { binaryRun, compareRun, selectRun, type CompareOpName } from '../backends/js/elementwise.js';
 import { isFloatArray, type BinaryOpName, type FloatArray, type RunOperand, type UnaryOpName } from '../backends/backend.js';
 import { offerBinary, offerUnary, outputFloats } from './primitives.js';
 import { deferBinary, deferUnary, fusionMinElements } from './fusion.js';
@@ -350,6 +350,39 @@ export function binaryKernel(x: TensorOrScalar, y: TensorOrScalar, kernel: Kerne
   const useBig = computeDtype === int64;
   const fn = (useBig ? kernel.big ?? numberKernelOnBigints(kernel.num, outDtype) : kernel.num) as (u: Element, v: Element) => Element;
   map2(out.storage_.data, out.shape_, srcA, srcB, fn);
+  return out;
+}
+
+/**
+ * A comparison whose operands are float runs over the result's shape (dense tensors of the compute
+ * dtype, numbers), as one direct loop into the bool result; null for other operands (the generic
+ * kernel then compares them).
+ */
+export function compareKernel(name: CompareOpName, x: TensorOrScalar, y: TensorOrScalar, computeDtype: DType): Tensor | null {
+  const shape = binaryShape(x, y);
+  const a = binaryRunOperand(x, computeDtype, shape, 0);
+  const b = a === null ? null : binaryRunOperand(y, computeDtype, shape, 1);
+  if (b === null) return null;
+  const out = emptyTensorOfShape(shape, bool);
+  compareRun(name, a as RunOperand, b, out.storage_.data as Uint8Array, out.numel());
+  return out;
+}
+
+/**
+ * where's selection when the condition is a dense bool (or uint8) tensor of the result's shape and
+ * both values are float runs over it (dense tensors of `dtype`, 0-dim ones): one direct loop. Null
+ * otherwise (the generic ternary kernel then selects).
+ */
+export function selectKernel(condition: Tensor, x: Tensor, y: Tensor, dtype: DType): Tensor | null {
+  const shape = broadcastShapes(condition.shape_, x.shape_, y.shape_);
+  const c = condition.storage_.readData();
+  if (!(c instanceof Uint8Array) || !sameShape(condition.shape_, shape) || !condition.isContiguous()) return null;
+  const a = tensorRun(x, dtype, shape);
+  const b = a === null ? null : tensorRun(y, dtype, shape);
+  if (b === null) return null;
+  const n = numelOf(shape);
+  const out = runOutput(shape, dtype, n);
+  selectRun(c, condition.offset_, a as RunOperand, b, out.storage_.data as FloatArray, n);
   return out;
 }
 

@@ -16,6 +16,7 @@ import {
   invalidArguments,
   isScalar,
   resultTypeOf,
+  selectKernel,
   ternaryKernel,
   unaryKernel,
   type Kernel1,
@@ -57,7 +58,9 @@ export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrS
     throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${legacyScalarName(condition.dtype)}`);
   }
   const dtype = binaryResultType(input, other);
-  const out = ternaryKernel(condition, asOperand(input, dtype), asOperand(other, dtype), dtype, (c, x, y) => (c ? x : y));
+  const x = asOperand(input, dtype);
+  const y = asOperand(other, dtype);
+  const out = selectKernel(condition, x, y, dtype) ?? ternaryKernel(condition, x, y, dtype, (c, a, b) => (c ? a : b));
   record({
     name: 'WhereBackward0',
     inputs: [null, graphInput(input), graphInput(other)],

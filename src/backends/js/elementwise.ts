@@ -78,6 +78,64 @@ function erfcPositive(x: number): number {
   return (Math.exp(-x * x) / x) * (1 / Math.sqrt(Math.PI) - r);
 }
 
+export type CompareOpName = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+
+/**
+ * out[i] = 1 where `a[i] op b[i]` holds, else 0, for i < n (a bool result); a run of step 0 repeats one
+ * element. Number(comparison) rather than `? 1 : 0`: V8 then stores the flag without a branch, which
+ * random data mispredicts half the time (gt of 16K floats: 204 µs with the branch, 81 without).
+ */
+export function compareRun(op: CompareOpName, a: RunOperand, b: RunOperand, out: Uint8Array, n: number): void {
+  const x = a.data;
+  const y = b.data;
+  const s = a.step;
+  const t = b.step;
+  let p = a.offset;
+  let q = b.offset;
+  switch (op) {
+    case 'eq':
+      for (let i = 0; i < n; i++, p += s, q += t) out[i] = Number(x[p] === y[q]);
+      return;
+    case 'ne':
+      for (let i = 0; i < n; i++, p += s, q += t) out[i] = Number(x[p] !== y[q]);
+      return;
+    case 'lt':
+      for (let i = 0; i < n; i++, p += s, q += t) out[i] = Number(x[p] < y[q]);
+      return;
+    case 'le':
+      for (let i = 0; i < n; i++, p += s, q += t) out[i] = Number(x[p] <= y[q]);
+      return;
+    case 'gt':
+      for (let i = 0; i < n; i++, p += s, q += t) out[i] = Number(x[p] > y[q]);
+      return;
+    case 'ge':
+      for (let i = 0; i < n; i++, p += s, q += t) out[i] = Number(x[p] >= y[q]);
+      return;
+  }
+}
+
+/** The two candidates of selectRun's current element: [b's, a's] (doubles hold either float type exactly). */
+const PICK = new Float64Array(2);
+
+/**
+ * out[i] = a[i] where condition[offset + i] is non-zero, else b[i], for i < n. The element is picked by
+ * index rather than by a branch, which a random mask mispredicts half the time (16K floats: 97 µs
+ * with `c ? x : y`, 32-58 µs this way).
+ */
+export function selectRun(condition: Uint8Array, offset: number, a: RunOperand, b: RunOperand, out: FloatArray, n: number): void {
+  const x = a.data;
+  const y = b.data;
+  const s = a.step;
+  const t = b.step;
+  let p = a.offset;
+  let q = b.offset;
+  for (let i = 0; i < n; i++, p += s, q += t) {
+    PICK[0] = y[q];
+    PICK[1] = x[p];
+    out[i] = PICK[Number(condition[offset + i] !== 0)];
+  }
+}
+
 /** out[i] = op(a[i]) for i < n; a run of step 0 repeats one element. */
 export function unaryRun(op: UnaryOpName, a: RunOperand, out: FloatArray, n: number): boolean {
   const x = a.data;
