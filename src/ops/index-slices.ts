@@ -2,10 +2,11 @@
 // index_fill (and their in-place forms).
 import { int32, int64 } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { broadcastShapes, expandedStrides, normalizeDim, shapeStr } from '../tensor/layout.js';
+import { broadcastShapes, expandedStrides, normalizeDim, numelOf, shapeStr } from '../tensor/layout.js';
 import { castElement, type Element } from '../tensor/storage.js';
 import { emptyTensor, zeros, type Scalar } from '../tensor/factory.js';
 import { checkTensor } from './elementwise.js';
+import { outputFloats } from './primitives.js';
 import { legacyScalarName } from './pointwise.js';
 import { applyInplace } from './inplace.js';
 import { combineElements as combine, rawCopy, storageOffsets as positions } from './indexing.js';
@@ -127,7 +128,9 @@ function indexSelectOp(self: Tensor, dim: number, index: Tensor): Tensor {
       throw new Error(dimOneKernel ? `INDICES element is out of DATA bounds, id=${v} axis_dim=${size}` : 'index out of range in self');
     }
   }
-  const out = emptyTensor(shape, self.dtype);
+  // selectBlocks writes every element of its output, so a float one needs no zeroing first.
+  const whole = self.isContiguous() && self.dtype.isFloatingPoint;
+  const out = whole ? Tensor.fromData(outputFloats(self.dtype, numelOf(shape)), shape, self.dtype) : emptyTensor(shape, self.dtype);
   if (self.isContiguous()) selectBlocks(self, d, idx, out);
   else {
     const dst = out.storage_.data as unknown as Element[];
