@@ -56,21 +56,6 @@ function varCorrection(options: VarOptions, fn: string): number {
   return c;
 }
 
-/** Sum of squared deviations from the mean, over max(0, n - correction), computed in doubles. */
-function varianceGroup(correction: number) {
-  return (data: TypedArray, start: number, length: number): number => {
-    let total = 0;
-    for (let i = start; i < start + length; i++) total += data[i] as number;
-    const avg = total / length;
-    let squares = 0;
-    for (let i = start; i < start + length; i++) {
-      const d = (data[i] as number) - avg;
-      squares += d * d;
-    }
-    return squares / Math.max(0, length - correction);
-  };
-}
-
 /**
  * For a contiguous float array laid out [outer, width, inner] from `offset` (a keptBlock): each
  * column's mean over (outer, inner) and the sum of the squared deviations from it, both summed in
@@ -120,6 +105,12 @@ function blockVariance(input: Tensor, dims: readonly number[], keepdim: boolean,
     dst[k] = takeSqrt ? Math.sqrt(v) : v;
   }
   return out;
+}
+
+/** Sum of squared deviations from the mean, over max(0, n - correction), of one contiguous group. */
+function varianceGroup(correction: number) {
+  return (data: TypedArray, start: number, length: number): number =>
+    blockMoments(data as FloatArray, start, 1, 1, length).squares[0] / Math.max(0, length - correction);
 }
 
 /**

@@ -59,41 +59,6 @@ void softmax_rows(const float* x, int64_t rows, int64_t size, bool log, float* o
 
 namespace {
 
-// Rows whose sums run side by side: each sum stays in order, but the rows' chains of additions are
-// independent, so they do not wait on each other's latency.
-constexpr int64_t kNormRows = 8;
-
-/**
- * layer_norm_rows for rows [0, count) of x (count <= kNormRows). Contraction into fused multiply-adds
- * is off (optim_loops.h): every operation rounds as the composed ops do.
- */
-NO_FP_CONTRACT void layer_norm_block(const float* x, int64_t count, int64_t size, double eps, const float* weight, const float* bias, float* out) {
-  NO_FP_CONTRACT_BODY
-  double total[kNormRows] = {}, squares[kNormRows] = {};
-  for (int64_t j = 0; j < size; j++)
-    for (int64_t r = 0; r < count; r++) total[r] += static_cast<double>(x[r * size + j]);
-  double mean[kNormRows];
-  for (int64_t r = 0; r < count; r++) mean[r] = total[r] / static_cast<double>(size);
-  for (int64_t j = 0; j < size; j++) {
-    for (int64_t r = 0; r < count; r++) {
-      const double d = static_cast<double>(x[r * size + j]) - mean[r];
-      squares[r] += d * d;
-    }
-  }
-  for (int64_t r = 0; r < count; r++) {
-    const float m = static_cast<float>(mean[r]);
-    const float rstd = static_cast<float>(1 / std::sqrt(squares[r] / static_cast<double>(size) + eps));
-    const float* row = x + r * size;
-    float* dst = out + r * size;
-    for (int64_t j = 0; j < size; j++) {
-      float y = (row[j] - m) * rstd;
-      if (weight != nullptr) y = y * weight[j];
-      if (bias != nullptr) y = y + bias[j];
-      dst[j] = y;
-    }
-  }
-}
-
 /**
  * moments_blocks for columns [begin, end), in tiles whose accumulators stay on the stack (as
  * sum_blocks: the tile's columns side by side, each in order). No contraction: d * d is rounded
@@ -127,6 +92,32 @@ NO_FP_CONTRACT void moments_columns(const T* a, int64_t outer, int64_t width, in
     for (int64_t j = 0; j < n; j++) {
       mean[tile + j] = avg[j];
       squares[tile + j] = acc[j];
+    }
+  }
+}
+
+// Rows normalised together: their statistics' sums run side by side (moments_columns).
+constexpr int64_t kNormRows = 8;
+
+/**
+ * layer_norm_rows for rows [0, count) of x (count <= kNormRows): the rows' moments, then each element
+ * in float32 operations. Contraction into fused multiply-adds is off (optim_loops.h): every operation
+ * rounds as the composed ops do.
+ */
+NO_FP_CONTRACT void layer_norm_block(const float* x, int64_t count, int64_t size, double eps, const float* weight, const float* bias, float* out) {
+  NO_FP_CONTRACT_BODY
+  double mean[kNormRows], squares[kNormRows];
+  moments_columns(x, 1, count, size, 0, count, mean, squares);
+  for (int64_t r = 0; r < count; r++) {
+    const float m = static_cast<float>(mean[r]);
+    const float rstd = static_cast<float>(1 / std::sqrt(squares[r] / static_cast<double>(size) + eps));
+    const float* row = x + r * size;
+    float* dst = out + r * size;
+    for (int64_t j = 0; j < size; j++) {
+      float y = (row[j] - m) * rstd;
+      if (weight != nullptr) y = y * weight[j];
+      if (bias != nullptr) y = y + bias[j];
+      dst[j] = y;
     }
   }
 }
