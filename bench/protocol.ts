@@ -7,6 +7,8 @@ export interface WorkerRequest {
   params: CaseParams;
   policy: SamplingPolicy;
   threads: number;
+  /** Run the case in a peer library instead of tstorch (only TensorFlow.js's wasm backend so far). */
+  peer?: 'tfjs-wasm';
 }
 
 export interface WorkerSuccess extends Samples {

@@ -29,19 +29,27 @@ export interface SavedCase {
   threads: number;
   targetRatio: number | null;
   ratio: number | null;
-  metrics: Array<{ unit: string; tstorch: Stat | null; pytorch: Stat | null }>;
+  /** TensorFlow.js's wasm backend beside it, where it ran (W3's forward products and W4, 1 thread). */
+  tfjsTargetRatio?: number | null;
+  tfjsRatio?: number | null;
+  metrics: Array<{ unit: string; tstorch: Stat | null; pytorch: Stat | null; tfjs?: Stat | null }>;
   backend: string;
   tstorch: WorkerResult;
   pytorch: WorkerResult | null;
+  tfjs?: WorkerResult | null;
 }
 
-/** One case at one requested thread count on one tstorch backend: both sides' results. */
+/**
+ * One case at one requested thread count on one tstorch backend: both sides' results, and
+ * TensorFlow.js's (wasm backend) where it ran the case.
+ */
 export interface Comparison {
   benchCase: BenchCase;
   threads: number;
   backend: string;
   tstorch: WorkerResult;
   pytorch: WorkerResult | null;
+  tfjs: WorkerResult | null;
 }
 
 export const succeeded = (r: WorkerResult | null): r is WorkerSuccess => r !== null && !('error' in r);
@@ -63,10 +71,10 @@ export function pooled(rounds: readonly WorkerResult[]): WorkerResult {
   };
 }
 
-/** tstorch's throughput over PyTorch's (PyTorch's time over tstorch's): above 1, tstorch is faster. */
-export function speedRatio(c: Comparison): number | null {
-  if (!succeeded(c.tstorch) || !succeeded(c.pytorch)) return null;
-  return secondsStat(c.pytorch.secondsPerIter).median / secondsStat(c.tstorch.secondsPerIter).median;
+/** tstorch's throughput over the other's (the other's time over tstorch's): above 1, tstorch is faster. */
+export function speedRatio(tstorch: WorkerResult, other: WorkerResult | null): number | null {
+  if (!succeeded(tstorch) || !succeeded(other)) return null;
+  return secondsStat(other.secondsPerIter).median / secondsStat(tstorch.secondsPerIter).median;
 }
 
 /** Three significant digits, never in exponent notation. */
@@ -87,21 +95,32 @@ function cell(metric: Metric, r: WorkerResult | null): string {
 }
 
 const mib = (r: WorkerResult | null): string => (succeeded(r) ? (r.peakRssKiB / 1024).toFixed(0) : '–');
+const ratioCell = (ratio: number | null): string => (ratio === null ? '' : `${fmt(ratio)}×`);
 
 function threadsCell(c: Comparison): string {
   const used = [c.tstorch, c.pytorch].filter(succeeded).map((r) => r.threads);
   return used.every((t) => t === c.threads) ? String(c.threads) : used.join(' / ');
 }
 
-/** The markdown table: one row per metric; ratio, target and RSS on each case's first row. */
+/** The targets of a row: against PyTorch, and for the wasm backend against TensorFlow.js's. */
+function targetCell(c: Comparison): string {
+  const targets: string[] = [];
+  if (c.benchCase.targetRatio !== undefined) targets.push(`≥ ${c.benchCase.targetRatio}×`);
+  if (c.backend === 'wasm' && c.benchCase.tfjsTargetRatio !== undefined) targets.push(`≥ ${c.benchCase.tfjsTargetRatio}× TF.js`);
+  return targets.join(', ');
+}
+
+/**
+ * The markdown table: one row per metric; ratios, target and RSS on each case's first row. The
+ * TensorFlow.js columns are filled where it ran (W3 forward, W4; wasm backend, 1 thread).
+ */
 export function table(comparisons: readonly Comparison[]): string {
   const lines = [
-    '| case | metric | backend | threads | tstorch median (min–max) | PyTorch median (min–max) | tstorch/PyTorch | target | peak RSS MiB tstorch / PyTorch |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| case | metric | backend | threads | tstorch median (min–max) | PyTorch median (min–max) | tstorch/PyTorch | TF.js wasm median (min–max) | tstorch/TF.js | target | peak RSS MiB tstorch / PyTorch / TF.js |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const c of comparisons) {
     c.benchCase.metrics.forEach((metric, i) => {
-      const ratio = speedRatio(c);
       const first = i === 0;
       lines.push(`| ${[
         first ? c.benchCase.id : '',
@@ -110,9 +129,11 @@ export function table(comparisons: readonly Comparison[]): string {
         first ? threadsCell(c) : '',
         cell(metric, c.tstorch),
         cell(metric, c.pytorch),
-        first && ratio !== null ? `${fmt(ratio)}×` : '',
-        first && c.benchCase.targetRatio !== undefined ? `≥ ${c.benchCase.targetRatio}×` : '',
-        first ? `${mib(c.tstorch)} / ${mib(c.pytorch)}` : '',
+        first ? ratioCell(speedRatio(c.tstorch, c.pytorch)) : '',
+        cell(metric, c.tfjs),
+        first ? ratioCell(speedRatio(c.tstorch, c.tfjs)) : '',
+        first ? targetCell(c) : '',
+        first ? `${mib(c.tstorch)} / ${mib(c.pytorch)}${c.tfjs === null ? '' : ` / ${mib(c.tfjs)}`}` : '',
       ].join(' | ')} |`);
     });
   }
@@ -123,13 +144,12 @@ export function table(comparisons: readonly Comparison[]): string {
 export function problems(comparisons: readonly Comparison[]): string[] {
   const out: string[] = [];
   for (const c of comparisons) {
-    for (const [side, r] of [['tstorch', c.tstorch], ['PyTorch', c.pytorch]] as const) {
-      if (r !== null && 'error' in r) out.push(`${c.benchCase.id} (${side === 'tstorch' ? `tstorch ${c.backend}` : side}, ${c.threads} thread(s)): ${r.error}`);
-    }
-    if (succeeded(c.tstorch) && succeeded(c.pytorch) && c.tstorch.initialLoss !== undefined && c.pytorch.initialLoss !== undefined) {
-      const [a, b] = [c.tstorch.initialLoss, c.pytorch.initialLoss];
-      if (Math.abs(a - b) > 1e-4 * Math.max(1, Math.abs(b))) {
-        out.push(`${c.benchCase.id}: initial loss ${a} in tstorch (${c.backend}) but ${b} in PyTorch`);
+    for (const [side, r] of [[`tstorch ${c.backend}`, c.tstorch], ['PyTorch', c.pytorch], ['TensorFlow.js', c.tfjs]] as const) {
+      if (r !== null && 'error' in r) out.push(`${c.benchCase.id} (${side}, ${c.threads} thread(s)): ${r.error}`);
+      if (side === 'PyTorch' || !succeeded(r) || !succeeded(c.pytorch)) continue;
+      const [a, b] = [r.initialLoss, c.pytorch.initialLoss];
+      if (a !== undefined && b !== undefined && Math.abs(a - b) > 1e-4 * Math.max(1, Math.abs(b))) {
+        out.push(`${c.benchCase.id}: initial loss ${a} in ${side} but ${b} in PyTorch`);
       }
     }
   }

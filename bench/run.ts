@@ -4,10 +4,11 @@
 // the case's own). Prints a table, writes bench/results/<date>.json.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as torch from 'tstorch';
-import { CASES, DEFAULT_POLICY, DEFAULT_ROUNDS, QUICK_POLICY, perRound, type BenchCase, type SamplingPolicy } from './workloads/cases.js';
+import { CASES, DEFAULT_POLICY, DEFAULT_ROUNDS, QUICK_POLICY, perRound, tfjsRuns, type BenchCase, type SamplingPolicy } from './workloads/cases.js';
 import { machineInfo, PYTHON, pytorchEnv, tstorchBlasCore } from './machine.js';
 import type { WorkerRequest, WorkerResult } from './protocol.js';
 import { fmt, metricStat, pooled, problems, secondsStat, speedRatio, succeeded, table, type Comparison, type SavedCase } from './report.js';
@@ -96,8 +97,20 @@ function summary(c: Comparison): string {
   const metric = c.benchCase.metrics[0];
   const side = (r: WorkerResult | null): string =>
     r === null ? '–' : succeeded(r) ? `${fmt(metricStat(metric, secondsStat(r.secondsPerIter)).median)} ${metric.unit}` : 'error';
-  const ratio = speedRatio(c);
-  return `tstorch (${c.backend}) ${side(c.tstorch)}, PyTorch ${side(c.pytorch)}${ratio === null ? '' : `, tstorch/PyTorch ${fmt(ratio)}×`}`;
+  const ratio = speedRatio(c.tstorch, c.pytorch);
+  const tfjsRatio = speedRatio(c.tstorch, c.tfjs);
+  return `tstorch (${c.backend}) ${side(c.tstorch)}, PyTorch ${side(c.pytorch)}${ratio === null ? '' : `, tstorch/PyTorch ${fmt(ratio)}×`}` +
+    (c.tfjs === null ? '' : `; TF.js wasm ${side(c.tfjs)}${tfjsRatio === null ? '' : `, tstorch/TF.js ${fmt(tfjsRatio)}×`}`);
+}
+
+/** Whether TensorFlow.js's wasm backend (a devDependency, for the WebAssembly targets) is installed. */
+function tfjsInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function main(): void {
@@ -112,6 +125,8 @@ function main(): void {
   const loadStart = os.loadavg();
   const blasCore = tstorchBlasCore();
   const machine = machineInfo(repoRoot, blasCore);
+  // TensorFlow.js runs beside the wasm backend, at 1 thread: the WebAssembly targets are against it.
+  const withTfjs = options.backends.includes('wasm') && tfjsInstalled();
   const cases = CASES.filter((c) => (options.only === null || options.only.has(c.params.workload)) && !(options.quick && c.heavy));
   const policyOf = (c: BenchCase): SamplingPolicy => ({ ...(options.quick ? QUICK_POLICY : DEFAULT_POLICY), ...c.policy });
 
@@ -120,6 +135,9 @@ function main(): void {
     ? `PyTorch: ${PYTHON} cannot import torch; tstorch only`
     : `PyTorch ${machine.torch.version} (${PYTHON}, BLAS ${machine.torch.blas}${blasCores(machine.torch.blasCore, blasCore)}), threads pinned per row`);
   if (machine.torch?.referenceBlas) console.log(REFERENCE_BLAS_WARNING);
+  if (options.backends.includes('wasm')) {
+    console.log(withTfjs ? 'TensorFlow.js wasm (1 thread) beside the wasm backend in W3 forward and W4' : 'TensorFlow.js is not installed (npm install): no TF.js columns');
+  }
   console.log(`${machine.cpuModel} (${machine.cpuFamilyModel}${machine.avx512f ? ', AVX-512' : machine.avx2 ? ', AVX2' : ''}), ${machine.cores} cores, node ${machine.node}, load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}\n`);
 
   const comparisons: Comparison[] = [];
@@ -132,7 +150,9 @@ function main(): void {
       const runPytorch = (): WorkerResult => runWorker(PYTHON, twinScript, request, pytorchEnv(blasCore));
       const runTstorch = (backend: string) => (): WorkerResult =>
         runWorker(process.execPath, workerScript, request, { ...process.env, TSTORCH_BACKEND: backend });
-      const sides = [...(machine.torch === null ? [] : [runPytorch]), ...options.backends.map(runTstorch)];
+      const runTfjs = (): WorkerResult => runWorker(process.execPath, workerScript, { ...request, peer: 'tfjs-wasm' });
+      const tfjsHere = withTfjs && threads === 1 && tfjsRuns(benchCase.params);
+      const sides = [...(machine.torch === null ? [] : [runPytorch]), ...options.backends.map(runTstorch), ...(tfjsHere ? [runTfjs] : [])];
       // Each round runs every side once, in the reverse order of the round before (A B, B A, A B ...),
       // so that a machine getting busier or quieter during the case weighs on both sides alike.
       const rounds = sides.map((): WorkerResult[] => []);
@@ -141,10 +161,11 @@ function main(): void {
         for (const i of order) rounds[i].push(sides[i]());
       }
       const pytorch = machine.torch === null ? null : pooled(rounds[0]);
+      const tfjs = tfjsHere ? pooled(rounds[sides.length - 1]) : null;
       const seconds = ((Date.now() - t0) / 1e3).toFixed(1);
       options.backends.forEach((backend, b) => {
         const tstorch = pooled(rounds[b + (machine.torch === null ? 0 : 1)]);
-        const comparison: Comparison = { benchCase, threads, backend, tstorch, pytorch };
+        const comparison: Comparison = { benchCase, threads, backend, tstorch, pytorch, tfjs };
         comparisons.push(comparison);
         console.log(`[${index + 1}/${cases.length}] ${benchCase.id}, ${threads} thread(s): ${summary(comparison)} (${seconds} s)`);
       });
@@ -176,15 +197,19 @@ function main(): void {
       policy: perRound(policyOf(c.benchCase), options.rounds),
       threads: c.threads,
       targetRatio: c.benchCase.targetRatio ?? null,
-      ratio: speedRatio(c),
+      ratio: speedRatio(c.tstorch, c.pytorch),
+      tfjsTargetRatio: c.benchCase.tfjsTargetRatio ?? null,
+      tfjsRatio: speedRatio(c.tstorch, c.tfjs),
       metrics: c.benchCase.metrics.map((m) => ({
         unit: m.unit,
         tstorch: succeeded(c.tstorch) ? metricStat(m, secondsStat(c.tstorch.secondsPerIter)) : null,
         pytorch: succeeded(c.pytorch) ? metricStat(m, secondsStat(c.pytorch.secondsPerIter)) : null,
+        tfjs: succeeded(c.tfjs) ? metricStat(m, secondsStat(c.tfjs.secondsPerIter)) : null,
       })),
       backend: c.backend,
       tstorch: c.tstorch,
       pytorch: c.pytorch,
+      tfjs: c.tfjs,
     })),
     problems: issues,
   };

@@ -1,7 +1,8 @@
 // The README's benchmark table from one or more result files of `npm run bench`: one row per case,
 // and per thread count a PyTorch column and one column per tstorch backend, each cell the median of
-// the case's first metric with the tstorch/PyTorch ratio measured beside it. Where several files
-// measured the same case, thread count and backend, the first file given wins.
+// the case's first metric with the tstorch/PyTorch ratio measured beside it; where TensorFlow.js's
+// wasm backend ran beside the wasm backend, a column for it with the ratio wasm/TF.js. Where several
+// files measured the same case, thread count and backend, the first file given wins.
 //
 //   node dist/bench/summary.js bench/results/<1-thread run>.json bench/results/<2-thread run>.json
 import { readFileSync } from 'node:fs';
@@ -21,12 +22,13 @@ function readRun(path: string): SavedRun {
 }
 
 /** Each thread count with the backends measured at it, in the order the files list them. */
-function columns(cases: readonly SavedCase[]): Array<{ threads: number; backends: string[] }> {
-  const out: Array<{ threads: number; backends: string[] }> = [];
+function columns(cases: readonly SavedCase[]): Array<{ threads: number; backends: string[]; tfjs: boolean }> {
+  const out: Array<{ threads: number; backends: string[]; tfjs: boolean }> = [];
   for (const c of cases) {
     let column = out.find((col) => col.threads === c.threads);
-    if (column === undefined) out.push((column = { threads: c.threads, backends: [] }));
+    if (column === undefined) out.push((column = { threads: c.threads, backends: [], tfjs: false }));
     if (!column.backends.includes(c.backend)) column.backends.push(c.backend);
+    if (c.tfjs != null) column.tfjs = true;
   }
   return out.sort((a, b) => a.threads - b.threads);
 }
@@ -39,7 +41,10 @@ function summaryTable(cases: readonly SavedCase[]): string {
   const find = (id: string, threads: number, backend: string): SavedCase | undefined =>
     cases.find((c) => c.id === id && c.threads === threads && c.backend === backend);
   const header = ['case', 'unit'];
-  for (const col of cols) header.push(`PyTorch, ${threadWord(col.threads)}`, ...col.backends.map((b) => `${b}, ${threadWord(col.threads)}`));
+  for (const col of cols) {
+    header.push(`PyTorch, ${threadWord(col.threads)}`, ...col.backends.map((b) => `${b}, ${threadWord(col.threads)}`));
+    if (col.tfjs) header.push(`TF.js wasm, ${threadWord(col.threads)}`);
+  }
   header.push('target');
   const lines = [`| ${header.join(' | ')} |`, `|---|---|${header.slice(2).map(() => '---:').join('|')}|`];
   for (const id of ids) {
@@ -55,8 +60,15 @@ function summaryTable(cases: readonly SavedCase[]): string {
         const tstorch = c?.metrics[0].tstorch;
         row.push(tstorch ? `${fmt(tstorch.median)}${c?.ratio != null ? ` (${fmt(c.ratio)}×)` : ''}` : '–');
       }
+      if (col.tfjs) {
+        // TensorFlow.js as measured beside the wasm backend, with wasm's ratio over it.
+        const wasm = find(id, col.threads, 'wasm');
+        const tfjs = wasm?.metrics[0].tfjs;
+        row.push(tfjs ? `${fmt(tfjs.median)}${wasm?.tfjsRatio != null ? ` (wasm ${fmt(wasm.tfjsRatio)}×)` : ''}` : '–');
+      }
     }
-    row.push(any.targetRatio != null ? `≥ ${any.targetRatio}×` : '');
+    const targets = [any.targetRatio != null ? `≥ ${any.targetRatio}×` : '', any.tfjsTargetRatio != null ? `wasm ≥ ${any.tfjsTargetRatio}× TF.js` : ''];
+    row.push(targets.filter((t) => t !== '').join(', '));
     lines.push(`| ${row.join(' | ')} |`);
   }
   return lines.join('\n');

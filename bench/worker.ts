@@ -1,4 +1,5 @@
-// One benchmark case in tstorch, in a process of its own so that its peak RSS is its own.
+// One benchmark case in tstorch, in a process of its own so that its peak RSS is its own; with
+// `peer: 'tfjs-wasm'` in the request, the same case in TensorFlow.js's wasm backend instead.
 // Usage (run.ts does this): TSTORCH_BACKEND=<name> node dist/bench/worker.js '<WorkerRequest JSON>'
 import { readFileSync } from 'node:fs';
 import * as torch from 'tstorch';
@@ -26,19 +27,39 @@ function prepare(params: CaseParams): Prepared | Promise<Prepared> {
 
 const maxRssKiB = (): number => process.resourceUsage().maxRSS;
 
-async function run(request: WorkerRequest): Promise<WorkerResult> {
+/** The library that runs the case: tstorch on the backend TSTORCH_BACKEND chose, or the peer. */
+async function library(request: WorkerRequest): Promise<{
+  prepare(): Promise<Prepared>; version: string; backend: string; description(): Promise<string>; threads(): number;
+}> {
+  if (request.peer === 'tfjs-wasm') {
+    // Imported only here, so that tstorch's workers neither load it nor count it in their memory.
+    const tfjs = await import('./workloads/tfjs-wasm.js');
+    return {
+      prepare: () => tfjs.tfjsPrepare(request.params), version: tfjs.tfjsVersion(), backend: 'tfjs-wasm',
+      description: tfjs.tfjsDescription, threads: () => 1,
+    };
+  }
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   torch.setNumThreads(request.threads);
+  return {
+    prepare: async () => prepare(request.params), version: pkg.version, backend: torch.backends.current(),
+    description: async () => torch.backends.describe(),
+    // Only the native backend has a thread pool; JS and WebAssembly run on the calling thread.
+    threads: () => (torch.backends.current() === 'native' ? torch.getNumThreads() : 1),
+  };
+}
+
+async function run(request: WorkerRequest): Promise<WorkerResult> {
+  const lib = await library(request);
   const baseRssKiB = maxRssKiB();
-  const prepared = await prepare(request.params);
+  const prepared = await lib.prepare();
   const samples = sample(prepared.step, request.policy);
   return {
     ...samples,
-    version: pkg.version,
-    backend: torch.backends.current(),
-    backendDescription: torch.backends.describe(),
-    // Only the native backend has a thread pool; JS and WebAssembly run on the calling thread.
-    threads: torch.backends.current() === 'native' ? torch.getNumThreads() : 1,
+    version: lib.version,
+    backend: lib.backend,
+    backendDescription: await lib.description(),
+    threads: lib.threads(),
     baseRssKiB,
     peakRssKiB: maxRssKiB(),
     initialLoss: prepared.initialLoss,
