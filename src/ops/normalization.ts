@@ -7,7 +7,7 @@ import { boolOption, floatArg, intArg, intListArg, optionalTensorArg, optionsArg
 import { float32, float64 } from '../tensor/dtype.js';
 import { numelOf, shapeStr, torchSizeStr } from '../tensor/layout.js';
 import { zerosLike } from '../tensor/factory.js';
-import { noGrad } from '../autograd/grad-mode.js';
+import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { record } from '../autograd/record.js';
 import type { MaybeTensor } from '../autograd/node.js';
 import { checkTensor } from './elementwise.js';
@@ -144,12 +144,15 @@ function biasGradient(name: string, g: Tensor, dims: number[], shape: readonly n
   return joinedGradient(name.replace(/Backward0$/, 'BackwardBackward0'), sumOver(g, dims).reshape(shape), w ? [x, w] : [x]);
 }
 
+/** Input and weight gradients computed at once by a backend, or null where it declines. */
+type FusedNormBackward = (g: Tensor, x: Tensor, weight: Tensor | null, needs: readonly boolean[]) => [Tensor, Tensor | null] | null;
+
 /**
  * Records the node of a normalisation with batch statistics. Group norm's double backward in PyTorch is
  * a composite of ops, whose bias gradient is plain `grad.sum()`; batch and layer norm's is one node
- * (`joinBias`).
+ * (`joinBias`). `fused`, where given, is tried before the composed ops.
  */
-function recordNorm(name: string, input: Tensor, weight: Tensor | null, bias: Tensor | null, out: Tensor, layout: NormLayout, eps: number, joinBias: boolean): void {
+function recordNorm(name: string, input: Tensor, weight: Tensor | null, bias: Tensor | null, out: Tensor, layout: NormLayout, eps: number, joinBias: boolean, fused?: FusedNormBackward): void {
   record({
     name,
     inputs: [input, weight, bias],
@@ -157,7 +160,7 @@ function recordNorm(name: string, input: Tensor, weight: Tensor | null, bias: Te
     save: weight ? [input, weight] : [input],
     backward: ([grad], [x, w], needs) => {
       const g = grad as Tensor;
-      const [dx, dw] = batchStatisticsBackward(g, x, w ?? null, layout, eps, needs);
+      const [dx, dw] = fused?.(g, x, w ?? null, needs) ?? batchStatisticsBackward(g, x, w ?? null, layout, eps, needs);
       let db: Tensor | null = null;
       if (needs[2] && bias) db = joinBias ? biasGradient(name, g, layout.affineDims, bias.shape, x, w ?? null) : sumOver(g, layout.affineDims).reshape(bias.shape);
       return [dx, dw, db];
@@ -280,7 +283,7 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
     const { mean, rstd } = statistics(input, layout, eps);
     return normalize(input, mean, rstd, layout, weight, bias);
   });
-  recordNorm('NativeLayerNormBackward0', input, weight, bias, out, layout, eps, true);
+  recordNorm('NativeLayerNormBackward0', input, weight, bias, out, layout, eps, true, (g, x, w, needs) => layerNormBackwardByRows(g, x, w, lead, eps, needs));
   return out;
 }
 
@@ -297,6 +300,28 @@ function layerNormByRows(input: Tensor, lead: number, eps: number, weight: Tenso
   const elements = (t: Tensor | null): Float32Array | null => (t === null ? null : (t.contiguousElements() as Float32Array));
   const done = activeBackend().layerNormRows?.(elements(input) as Float32Array, 0, size === 0 ? 0 : n / size, size, eps, elements(weight), elements(bias), out);
   return done === true ? Tensor.fromData(out, input.shape_, float32) : null;
+}
+
+/**
+ * layer_norm's input and weight gradients by the active backend's layerNormBackwardRows, which computes
+ * what batchStatisticsBackward composes, for float32 tensors with at least one batch dim (over all
+ * dims, the composed means take whole sums, in another order). Null where that does not apply, or
+ * where a graph of the backward is being recorded (double backward differentiates the composed ops).
+ */
+function layerNormBackwardByRows(g: Tensor, x: Tensor, weight: Tensor | null, lead: number, eps: number, needs: readonly boolean[]): [Tensor, Tensor | null] | null {
+  const backend = activeBackend();
+  if (backend.layerNormBackwardRows === undefined || isGradEnabled() || !needs[0] || lead === 0) return null;
+  if (x.dtype_ !== float32 || g.dtype_ !== float32 || (weight !== null && weight.dtype_ !== float32)) return null;
+  const n = x.numel();
+  const size = numelOf(x.shape_.slice(lead));
+  const dx = outputFloats(float32, n) as Float32Array;
+  const gx = needs[1] && weight !== null ? (outputFloats(float32, n) as Float32Array) : null;
+  const weights = weight === null ? null : (weight.contiguousElements() as Float32Array);
+  const done = backend.layerNormBackwardRows(x.contiguousElements() as Float32Array, g.contiguousElements() as Float32Array, size === 0 ? 0 : n / size, size, eps, weights, dx, gx);
+  if (!done) return null;
+  // The weight's gradient as the composed ops sum g * xhat: over the batch dims, in order.
+  const dw = gx === null || weight === null ? null : sumOver(Tensor.fromData(gx, x.shape_, float32), range(0, lead)).reshape(weight.shape);
+  return [Tensor.fromData(dx, x.shape_, float32), dw];
 }
 
 /** F.group_norm: statistics per sample over each group of `numGroups` consecutive channels (and all positions). */

@@ -469,25 +469,49 @@ test('softmaxBackwardRows: ops/softmax.ts\'s backward arithmetic (float32 steps,
   assert.equal(backend.softmaxBackwardRows?.(g, y, 2, 8, false, new Float32Array(16)), false, 'under 128 elements: the JS loop');
 });
 
+interface LayerNormCase {
+  shape: number[];
+  normalized: number[];
+  /** The input, with a nan and an infinite row where there are more than 3 rows. */
+  x: torch.Tensor;
+  /** An upstream gradient of the input's shape, with a nan in one more row. */
+  g: torch.Tensor;
+  /** No affine, weight and bias, weight alone, bias alone with another eps. */
+  affines: Array<{ weight?: torch.Tensor; bias?: torch.Tensor; eps?: number }>;
+}
+
+/** layer_norm's test cases: one to three batch dims, rows of 1 element, no batch dim. */
+function layerNormCases(seed: number): LayerNormCase[] {
+  const rand = random(seed);
+  const shapes: Array<[number[], number[]]> = [[[40, 37], [37]], [[3, 5, 64], [64]], [[6, 4, 8], [4, 8]], [[200, 1], [1]], [[300], [300]]];
+  return shapes.map(([shape, normalized]) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const size = normalized.reduce((a, b) => a * b, 1);
+    const values = Float32Array.from({ length: n }, () => (rand() - 0.5) * 40 + 3);
+    const upstream = Float32Array.from({ length: n }, () => (rand() - 0.5) * 4);
+    if (n / size > 3) {
+      values[size] = NaN;
+      values[2 * size + 1] = Infinity;
+      upstream[3 * size + 2] = NaN;
+    }
+    const weight = torch.tensor(Array.from({ length: size }, () => rand() * 2 - 0.5)).reshape(normalized);
+    const bias = torch.tensor(Array.from({ length: size }, () => rand() - 0.5)).reshape(normalized);
+    return {
+      shape, normalized,
+      x: torch.tensor(Array.from(values)).reshape(shape),
+      g: torch.tensor(Array.from(upstream)).reshape(shape),
+      affines: [{}, { weight, bias }, { weight }, { bias, eps: 0.1 }],
+    };
+  });
+}
+
 test('layerNormRows: F.layerNorm on the native backend equals the composed ops on the JS backend, element for element (nan and infinite rows, with and without affine, two batch dims, no batch dim); declines short arrays', { skip }, () => {
   const backend = native as NativeBackend;
   const before = torch.backends.current();
-  const rand = random(10);
   const F = torch.nn.functional;
-  const cases: Array<[number[], number[]]> = [[[40, 37], [37]], [[3, 5, 64], [64]], [[6, 4, 8], [4, 8]], [[200, 1], [1]], [[300], [300]]];
   try {
-    for (const [shape, normalized] of cases) {
-      const n = shape.reduce((a, b) => a * b, 1);
-      const values = Float32Array.from({ length: n }, () => (rand() - 0.5) * 40 + 3);
-      const size = normalized.reduce((a, b) => a * b, 1);
-      if (n / size > 3) {
-        values[size] = NaN;
-        values[2 * size + 1] = Infinity;
-      }
-      const x = torch.tensor(Array.from(values)).reshape(shape);
-      const weight = torch.tensor(Array.from({ length: size }, () => rand() * 2 - 0.5)).reshape(normalized);
-      const bias = torch.tensor(Array.from({ length: size }, () => rand() - 0.5)).reshape(normalized);
-      for (const affine of [{}, { weight, bias }, { weight }, { bias, eps: 0.1 }]) {
+    for (const { shape, normalized, x, affines } of layerNormCases(10)) {
+      for (const affine of affines) {
         const results = (['native', 'js'] as const).map((name) => {
           torch.backends.use(name);
           return F.layerNorm(x, normalized, affine).contiguousData() as Float32Array;
@@ -506,6 +530,52 @@ test('layerNormRows: F.layerNorm on the native backend equals the composed ops o
   assert.equal(backend.layerNormRows?.(x, 0, 8, 32, 1e-5, new Float32Array(31), null, new Float32Array(8 * 32)), false);
   assert.equal(backend.layerNormRows?.(x, 0, 8, 32, 1e-5, null, new Float32Array(31), new Float32Array(8 * 32)), false);
   assert.equal(backend.layerNormRows?.(x, 0, 2, 32, 1e-5, null, null, new Float32Array(64)), false, 'under 128 elements: the composed ops');
+});
+
+test('layerNormBackwardRows: layer_norm\'s gradients on the native backend equal the composed ops on the JS backend, element for element (input, weight and bias; nan and infinite rows; with and without affine; no batch dim: composed); the primitive alone gives the same dx; declines short arrays', { skip }, () => {
+  const backend = native as NativeBackend;
+  const before = torch.backends.current();
+  const F = torch.nn.functional;
+  const data = (t: torch.Tensor | null): Float32Array => (t as torch.Tensor).contiguousData() as Float32Array;
+  const firstDifference = (a: Float32Array, b: Float32Array): number => (a.length !== b.length ? 0 : a.findIndex((v, i) => !Object.is(v, b[i])));
+  try {
+    for (const { shape, normalized, x, g, affines } of layerNormCases(11)) {
+      const n = x.numel();
+      const size = normalized.reduce((a, b) => a * b, 1);
+      for (const affine of affines) {
+        const grads = (['native', 'js'] as const).map((name) => {
+          torch.backends.use(name);
+          const leaves = { x: x.clone().requiresGrad_(), weight: affine.weight?.clone().requiresGrad_(), bias: affine.bias?.clone().requiresGrad_() };
+          F.layerNorm(leaves.x, normalized, { ...affine, weight: leaves.weight, bias: leaves.bias }).backward(g);
+          return [leaves.x.grad, leaves.weight?.grad ?? null, leaves.bias?.grad ?? null];
+        });
+        grads[0].forEach((grad, i) => {
+          const label = `${shape} ${Object.keys(affine)} ${['input', 'weight', 'bias'][i]}'s gradient`;
+          assert.equal(grad === null, grads[1][i] === null, label);
+          if (grad === null) return;
+          const first = firstDifference(data(grad), data(grads[1][i]));
+          assert.equal(first, -1, `${label}, element ${first}: ${data(grad)[first]} against ${data(grads[1][i])[first]}`);
+        });
+        if (shape.length === normalized.length) continue;
+        // The primitive alone, against the composed ops' input gradient.
+        const dx = new Float32Array(n);
+        const w = affine.weight === undefined ? null : data(affine.weight);
+        assert.equal(backend.layerNormBackwardRows?.(data(x), data(g), n / size, size, affine.eps ?? 1e-5, w, dx, null), true);
+        const first = firstDifference(dx, data(grads[1][0]));
+        assert.equal(first, -1, `${shape} ${Object.keys(affine)} layerNormBackwardRows, element ${first}: ${dx[first]} against ${data(grads[1][0])[first]}`);
+      }
+    }
+  } finally {
+    torch.backends.use(before);
+  }
+  const x = new Float32Array(8 * 32);
+  const out = (): Float32Array => new Float32Array(8 * 32);
+  assert.equal(backend.layerNormBackwardRows?.(x, x, 8, 32, 1e-5, null, out(), out()), true);
+  assert.equal(backend.layerNormBackwardRows?.(x.subarray(1), x, 8, 32, 1e-5, null, out(), null), false);
+  assert.equal(backend.layerNormBackwardRows?.(x, x, 8, 32, 1e-5, null, new Float32Array(8 * 32 - 1), null), false);
+  assert.equal(backend.layerNormBackwardRows?.(x, x, 8, 32, 1e-5, null, out(), new Float32Array(8 * 32 - 1)), false);
+  assert.equal(backend.layerNormBackwardRows?.(x, x, 8, 32, 1e-5, new Float32Array(31), out(), null), false);
+  assert.equal(backend.layerNormBackwardRows?.(x, x, 2, 32, 1e-5, null, new Float32Array(64), null), false, 'under 128 elements: the composed ops');
 });
 
 test('maxPool2d: values and indices equal the JS kernel, nan and -inf windows included', { skip }, () => {

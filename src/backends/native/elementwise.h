@@ -42,6 +42,15 @@ void softmax_backward_rows(const float* g, const float* y, int64_t rows, int64_t
  * (weight and bias may be null: skipped).
  */
 void layer_norm_rows(const float* x, int64_t rows, int64_t size, double eps, const float* weight, const float* bias, float* out);
+
+/**
+ * The input gradient of layer_norm over float32 rows (dx) and, when gx is not null, g * xhat, whose
+ * sums over the rows are the weight's gradient: the arithmetic of ops/normalization.ts's composed
+ * backward (statistics again from x, float32 steps, row sums in double in order). weight: size
+ * elements or null.
+ */
+void layer_norm_backward_rows(const float* x, const float* g, int64_t rows, int64_t size, double eps, const float* weight, float* dx, float* gx);
+
 /**
  * For each column k < width of `a` laid out [outer, width, inner]: the mean over (outer, inner), its
  * sum in double in memory order over the count, and the sum in double, in the same order, of the
