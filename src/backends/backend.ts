@@ -156,15 +156,17 @@ export interface Backend {
    */
   layerNormRows?(x: Float32Array, offset: number, rows: number, size: number, eps: number, weight: Float32Array | null, bias: Float32Array | null, out: Float32Array): boolean;
   /**
-   * layer_norm's backward over float32 rows of `size` contiguous elements from offset 0, with the
-   * arithmetic of ops/normalization.ts's composed backward (batchStatisticsBackward): each row's mean
-   * of x, of the squared centred values, of gh = g * weight and of gh * xhat as float32 means of row
-   * sums taken in double in order, rstd = 1 / sqrt(variance + eps) in double rounded once, every other
-   * step a float32 operation; writes dx = rstd * ((gh - mean(gh)) - xhat * mean(gh * xhat)) and, when
-   * `gx` is not null, g * xhat (summed over the rows, the weight's gradient). `weight` has `size`
-   * elements or is null. False to decline.
+   * The backward of a normalisation by batch statistics (layer_norm, batch_norm in training) of a
+   * float32 input laid out [outer, width, inner] from offset 0, the statistics per group k of the
+   * elements (o * width + k) * inner + i, with the arithmetic of ops/normalization.ts's composed
+   * backward (batchStatisticsBackward): each group's means of x, of the squared centred values, of
+   * gh = g * weight and of gh * xhat as float32 means of sums taken in double in memory order,
+   * rstd = 1 / sqrt(variance + eps) in double rounded once, every other step a float32 operation.
+   * Writes dx = rstd * ((gh - mean(gh)) - xhat * mean(gh * xhat)) and, when `gx` is not null,
+   * g * xhat (whose sums are the weight's gradient). `weight`: null, one per group
+   * (`weightPerGroup`) or one per inner element. False to decline.
    */
-  layerNormBackwardRows?(x: Float32Array, g: Float32Array, rows: number, size: number, eps: number, weight: Float32Array | null, dx: Float32Array, gx: Float32Array | null): boolean;
+  normBackward?(x: Float32Array, g: Float32Array, outer: number, width: number, inner: number, eps: number, weight: Float32Array | null, weightPerGroup: boolean, dx: Float32Array, gx: Float32Array | null): boolean;
 
   /**
    * out[b, i, j] += sum over p of a[b, i, p] * b[b, p, j] (as js/gemm.ts), float32 or float64, all

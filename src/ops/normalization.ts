@@ -220,7 +220,11 @@ export function batchNorm(input: Tensor, runningMeanArg: Tensor | null, runningV
     }
     return channelAffine(input, mean, rstd, layout, weight, bias);
   });
-  recordNorm('NativeBatchNormBackward0', input, weight, bias, out, layout, eps, true);
+  // Each channel a group, its elements over the batch and positions.
+  const shape = input.shape_;
+  const channelGroups = { outer: shape[0], width: channels, inner: numelOf(shape.slice(2)) };
+  recordNorm('NativeBatchNormBackward0', input, weight, bias, out, layout, eps, true,
+    (g, x, w, needs) => normBackwardByGroups(g, x, w, channelGroups, true, layout.affineDims, eps, needs));
   return out;
 }
 
@@ -283,7 +287,11 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
     const { mean, rstd } = statistics(input, layout, eps);
     return normalize(input, mean, rstd, layout, weight, bias);
   });
-  recordNorm('NativeLayerNormBackward0', input, weight, bias, out, layout, eps, true, (g, x, w, needs) => layerNormBackwardByRows(g, x, w, lead, eps, needs));
+  // Each row a group; over all dims (no batch dim) the composed means take whole sums, in another order.
+  const size = numelOf(input.shape_.slice(lead));
+  const rows = { outer: 1, width: size === 0 ? 0 : input.numel() / size, inner: size };
+  recordNorm('NativeLayerNormBackward0', input, weight, bias, out, layout, eps, true,
+    lead === 0 ? undefined : (g, x, w, needs) => normBackwardByGroups(g, x, w, rows, false, layout.affineDims, eps, needs));
   return out;
 }
 
@@ -303,24 +311,26 @@ function layerNormByRows(input: Tensor, lead: number, eps: number, weight: Tenso
 }
 
 /**
- * layer_norm's input and weight gradients by the active backend's layerNormBackwardRows, which computes
- * what batchStatisticsBackward composes, for float32 tensors with at least one batch dim (over all
- * dims, the composed means take whole sums, in another order). Null where that does not apply, or
- * where a graph of the backward is being recorded (double backward differentiates the composed ops).
+ * The input and weight gradients of a normalisation whose statistics are per group k of x laid out
+ * [outer, width, inner], by the active backend's normBackward, which computes what
+ * batchStatisticsBackward composes, for float32 tensors; the weight is one per group
+ * (`weightPerGroup`) or one per inner element, and its gradient sums g * xhat over `weightDims`. Null
+ * where the backend declines, or where a graph of the backward is being recorded (double backward
+ * differentiates the composed ops).
  */
-function layerNormBackwardByRows(g: Tensor, x: Tensor, weight: Tensor | null, lead: number, eps: number, needs: readonly boolean[]): [Tensor, Tensor | null] | null {
+function normBackwardByGroups(g: Tensor, x: Tensor, weight: Tensor | null, groups: { outer: number; width: number; inner: number }, weightPerGroup: boolean, weightDims: number[], eps: number, needs: readonly boolean[]): [Tensor, Tensor | null] | null {
   const backend = activeBackend();
-  if (backend.layerNormBackwardRows === undefined || isGradEnabled() || !needs[0] || lead === 0) return null;
+  if (backend.normBackward === undefined || isGradEnabled() || !needs[0]) return null;
   if (x.dtype_ !== float32 || g.dtype_ !== float32 || (weight !== null && weight.dtype_ !== float32)) return null;
   const n = x.numel();
-  const size = numelOf(x.shape_.slice(lead));
   const dx = outputFloats(float32, n) as Float32Array;
   const gx = needs[1] && weight !== null ? (outputFloats(float32, n) as Float32Array) : null;
   const weights = weight === null ? null : (weight.contiguousElements() as Float32Array);
-  const done = backend.layerNormBackwardRows(x.contiguousElements() as Float32Array, g.contiguousElements() as Float32Array, size === 0 ? 0 : n / size, size, eps, weights, dx, gx);
+  const { outer, width, inner } = groups;
+  const done = backend.normBackward(x.contiguousElements() as Float32Array, g.contiguousElements() as Float32Array, outer, width, inner, eps, weights, weightPerGroup, dx, gx);
   if (!done) return null;
-  // The weight's gradient as the composed ops sum g * xhat: over the batch dims, in order.
-  const dw = gx === null || weight === null ? null : sumOver(Tensor.fromData(gx, x.shape_, float32), range(0, lead)).reshape(weight.shape);
+  // The weight's gradient as the composed ops sum g * xhat.
+  const dw = gx === null || weight === null ? null : sumOver(Tensor.fromData(gx, x.shape_, float32), weightDims).reshape(weight.shape);
   return [Tensor.fromData(dx, x.shape_, float32), dw];
 }
 

@@ -532,37 +532,66 @@ test('layerNormRows: F.layerNorm on the native backend equals the composed ops o
   assert.equal(backend.layerNormRows?.(x, 0, 2, 32, 1e-5, null, null, new Float32Array(64)), false, 'under 128 elements: the composed ops');
 });
 
-test('layerNormBackwardRows: layer_norm\'s gradients on the native backend equal the composed ops on the JS backend, element for element (input, weight and bias; nan and infinite rows; with and without affine; no batch dim: composed); the primitive alone gives the same dx; declines short arrays', { skip }, () => {
+/** The first index where two float arrays differ (Object.is), -1 where they do not; 0 for other lengths. */
+const firstDifference = (a: Float32Array, b: Float32Array): number => (a.length !== b.length ? 0 : a.findIndex((v, i) => !Object.is(v, b[i])));
+const floats = (t: torch.Tensor): Float32Array => t.contiguousData() as Float32Array;
+
+/**
+ * The gradients of input, weight and bias of `normalise` (affine leaves given) backward from `g`, on
+ * the native and on the JS backend, asserted equal element for element; returns the JS ones.
+ */
+function sameNormGradients(label: string, x: torch.Tensor, g: torch.Tensor, affine: { weight?: torch.Tensor; bias?: torch.Tensor }, normalise: (x: torch.Tensor, weight?: torch.Tensor, bias?: torch.Tensor) => torch.Tensor): Array<torch.Tensor | null> {
+  const grads = (['native', 'js'] as const).map((name) => {
+    torch.backends.use(name);
+    const leaves = { x: x.clone().requiresGrad_(), weight: affine.weight?.clone().requiresGrad_(), bias: affine.bias?.clone().requiresGrad_() };
+    normalise(leaves.x, leaves.weight, leaves.bias).backward(g);
+    return [leaves.x.grad, leaves.weight?.grad ?? null, leaves.bias?.grad ?? null];
+  });
+  grads[0].forEach((grad, i) => {
+    const which = `${label} ${['input', 'weight', 'bias'][i]}'s gradient`;
+    const other = grads[1][i];
+    assert.equal(grad === null, other === null, which);
+    if (grad === null || other === null) return;
+    const first = firstDifference(floats(grad), floats(other));
+    assert.equal(first, -1, `${which}, element ${first}: ${floats(grad)[first]} against ${floats(other)[first]}`);
+  });
+  return grads[1];
+}
+
+test('normBackward: layer_norm\'s and batch_norm\'s gradients on the native backend equal the composed ops on the JS backend, element for element (input, weight and bias; nan and infinite groups; with and without affine; layer_norm without a batch dim: composed); the primitive alone gives the same dx; declines short arrays', { skip }, () => {
   const backend = native as NativeBackend;
   const before = torch.backends.current();
   const F = torch.nn.functional;
-  const data = (t: torch.Tensor | null): Float32Array => (t as torch.Tensor).contiguousData() as Float32Array;
-  const firstDifference = (a: Float32Array, b: Float32Array): number => (a.length !== b.length ? 0 : a.findIndex((v, i) => !Object.is(v, b[i])));
+  /** normBackward called directly on x laid out [outer, width, inner], against the composed dx. */
+  const samePrimitive = (label: string, x: torch.Tensor, g: torch.Tensor, groups: [number, number, number], eps: number, weight: torch.Tensor | undefined, perGroup: boolean, expected: torch.Tensor | null): void => {
+    const dx = new Float32Array(x.numel());
+    assert.equal(backend.normBackward?.(floats(x), floats(g), ...groups, eps, weight === undefined ? null : floats(weight), perGroup, dx, null), true, label);
+    const first = firstDifference(dx, floats(expected as torch.Tensor));
+    assert.equal(first, -1, `${label} normBackward, element ${first}: ${dx[first]} against ${floats(expected as torch.Tensor)[first]}`);
+  };
   try {
     for (const { shape, normalized, x, g, affines } of layerNormCases(11)) {
-      const n = x.numel();
       const size = normalized.reduce((a, b) => a * b, 1);
       for (const affine of affines) {
-        const grads = (['native', 'js'] as const).map((name) => {
-          torch.backends.use(name);
-          const leaves = { x: x.clone().requiresGrad_(), weight: affine.weight?.clone().requiresGrad_(), bias: affine.bias?.clone().requiresGrad_() };
-          F.layerNorm(leaves.x, normalized, { ...affine, weight: leaves.weight, bias: leaves.bias }).backward(g);
-          return [leaves.x.grad, leaves.weight?.grad ?? null, leaves.bias?.grad ?? null];
-        });
-        grads[0].forEach((grad, i) => {
-          const label = `${shape} ${Object.keys(affine)} ${['input', 'weight', 'bias'][i]}'s gradient`;
-          assert.equal(grad === null, grads[1][i] === null, label);
-          if (grad === null) return;
-          const first = firstDifference(data(grad), data(grads[1][i]));
-          assert.equal(first, -1, `${label}, element ${first}: ${data(grad)[first]} against ${data(grads[1][i])[first]}`);
-        });
-        if (shape.length === normalized.length) continue;
-        // The primitive alone, against the composed ops' input gradient.
-        const dx = new Float32Array(n);
-        const w = affine.weight === undefined ? null : data(affine.weight);
-        assert.equal(backend.layerNormBackwardRows?.(data(x), data(g), n / size, size, affine.eps ?? 1e-5, w, dx, null), true);
-        const first = firstDifference(dx, data(grads[1][0]));
-        assert.equal(first, -1, `${shape} ${Object.keys(affine)} layerNormBackwardRows, element ${first}: ${dx[first]} against ${data(grads[1][0])[first]}`);
+        const label = `layer_norm ${shape} ${Object.keys(affine)}`;
+        const [dx] = sameNormGradients(label, x, g, affine, (t, weight, bias) => F.layerNorm(t, normalized, { ...affine, weight, bias }));
+        if (shape.length > normalized.length) samePrimitive(label, x, g, [1, x.numel() / size, size], affine.eps ?? 1e-5, affine.weight, false, dx);
+      }
+    }
+    const rand = random(13);
+    for (const shape of [[8, 6, 5, 7], [40, 5], [5, 3, 10], [16, 9, 12, 12]]) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const inner = n / (shape[0] * shape[1]);
+      const values = Float32Array.from({ length: n }, () => (rand() - 0.5) * 40 + 3);
+      values[inner + 1] = NaN; // channel 1
+      const x = torch.tensor(Array.from(values)).reshape(shape);
+      const g = torch.tensor(Array.from({ length: n }, () => (rand() - 0.5) * 4)).reshape(shape);
+      const weight = torch.tensor(Array.from({ length: shape[1] }, () => rand() * 2 - 0.5));
+      const bias = torch.tensor(Array.from({ length: shape[1] }, () => rand() - 0.5));
+      for (const affine of [{}, { weight, bias }, { weight }, { bias, eps: 0.1 }]) {
+        const label = `batch_norm ${shape} ${Object.keys(affine)}`;
+        const [dx] = sameNormGradients(label, x, g, affine, (t, w, b) => F.batchNorm(t, null, null, { ...affine, weight: w, bias: b, training: true }));
+        samePrimitive(label, x, g, [shape[0], shape[1], inner], affine.eps ?? 1e-5, affine.weight, true, dx);
       }
     }
   } finally {
@@ -570,12 +599,13 @@ test('layerNormBackwardRows: layer_norm\'s gradients on the native backend equal
   }
   const x = new Float32Array(8 * 32);
   const out = (): Float32Array => new Float32Array(8 * 32);
-  assert.equal(backend.layerNormBackwardRows?.(x, x, 8, 32, 1e-5, null, out(), out()), true);
-  assert.equal(backend.layerNormBackwardRows?.(x.subarray(1), x, 8, 32, 1e-5, null, out(), null), false);
-  assert.equal(backend.layerNormBackwardRows?.(x, x, 8, 32, 1e-5, null, new Float32Array(8 * 32 - 1), null), false);
-  assert.equal(backend.layerNormBackwardRows?.(x, x, 8, 32, 1e-5, null, out(), new Float32Array(8 * 32 - 1)), false);
-  assert.equal(backend.layerNormBackwardRows?.(x, x, 8, 32, 1e-5, new Float32Array(31), out(), null), false);
-  assert.equal(backend.layerNormBackwardRows?.(x, x, 2, 32, 1e-5, null, new Float32Array(64), null), false, 'under 128 elements: the composed ops');
+  assert.equal(backend.normBackward?.(x, x, 2, 4, 32, 1e-5, new Float32Array(4), true, out(), out()), true);
+  assert.equal(backend.normBackward?.(x, x, 2, 4, 32, 1e-5, new Float32Array(4), false, out(), null), false, 'a weight per inner element needs 32');
+  assert.equal(backend.normBackward?.(x.subarray(1), x, 1, 8, 32, 1e-5, null, false, out(), null), false);
+  assert.equal(backend.normBackward?.(x, x, 1, 8, 32, 1e-5, null, false, new Float32Array(8 * 32 - 1), null), false);
+  assert.equal(backend.normBackward?.(x, x, 1, 8, 32, 1e-5, null, false, out(), new Float32Array(8 * 32 - 1)), false);
+  assert.equal(backend.normBackward?.(x, x, 1, 8, 32, 1e-5, new Float32Array(31), false, out(), null), false);
+  assert.equal(backend.normBackward?.(x, x, 1, 2, 32, 1e-5, null, false, new Float32Array(64), null), false, 'under 128 elements: the composed ops');
 });
 
 test('maxPool2d: values and indices equal the JS kernel, nan and -inf windows included', { skip }, () => {

@@ -519,19 +519,21 @@ napi_value SoftmaxRows(napi_env env, napi_callback_info info) {
   return boolean_value(env, ok);
 }
 
-// layerNormBackwardRows(x, g, rows, size, eps, weight, dx, gx): x, g, dx and gx (or null) float32 arrays
-// of at least rows * size elements, weight one of at least size elements or null.
-napi_value LayerNormBackwardRows(napi_env env, napi_callback_info info) {
+// normBackward(x, g, outer, width, inner, eps, weight, weightPerGroup, dx, gx): x, g, dx and gx (or
+// null) float32 arrays of at least outer * width * inner elements, weight a float32 array of at least
+// width (per group) or inner elements, or null.
+napi_value NormBackward(napi_env env, napi_callback_info info) {
   Args args(env, info);
   FloatArg<float> x, g, weight, dx, gx;
-  const int64_t rows = args.integer(2), size = args.integer(3);
-  const double eps = args.number(4);
-  const bool has_weight = !args.is_null(5), has_gx = !args.is_null(7);
-  const int64_t n = size_of({rows, size});
-  const bool ok = float_arg(args, 0, &x) && float_arg(args, 1, &g) && float_arg(args, 6, &dx) && (!has_weight || float_arg(args, 5, &weight)) &&
-                  (!has_gx || float_arg(args, 7, &gx)) && args.ok() && rows >= 0 && size >= 0 && n >= 0 && n <= x.length &&
-                  n <= g.length && n <= dx.length && (!has_gx || n <= gx.length) && (!has_weight || weight.length >= size);
-  if (ok) layer_norm_backward_rows(x.data, g.data, rows, size, eps, has_weight ? weight.data : nullptr, dx.data, has_gx ? gx.data : nullptr);
+  const int64_t outer = args.integer(2), width = args.integer(3), inner = args.integer(4);
+  const double eps = args.number(5);
+  const bool has_weight = !args.is_null(6), per_group = args.boolean(7), has_gx = !args.is_null(9);
+  const int64_t n = size_of({outer, width, inner});
+  const bool ok = float_arg(args, 0, &x) && float_arg(args, 1, &g) && float_arg(args, 8, &dx) && (!has_weight || float_arg(args, 6, &weight)) &&
+                  (!has_gx || float_arg(args, 9, &gx)) && args.ok() && outer >= 0 && width >= 0 && inner >= 0 && n >= 0 &&
+                  n <= x.length && n <= g.length && n <= dx.length && (!has_gx || n <= gx.length) &&
+                  (!has_weight || weight.length >= (per_group ? width : inner));
+  if (ok) norm_backward(x.data, g.data, outer, width, inner, eps, has_weight ? weight.data : nullptr, per_group, dx.data, has_gx ? gx.data : nullptr);
   return boolean_value(env, ok);
 }
 
@@ -826,7 +828,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmaxRows", nullptr, SoftmaxRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"layerNormRows", nullptr, LayerNormRows, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"layerNormBackwardRows", nullptr, LayerNormBackwardRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"normBackward", nullptr, NormBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmaxBackwardRows", nullptr, SoftmaxBackwardRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionForward", nullptr, ConvForward_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convolutionTransposeForward", nullptr, ConvTransposeForward_, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -138,77 +138,96 @@ void layer_norm_rows(const float* x, int64_t rows, int64_t size, double eps, con
 
 namespace {
 
-/** Each row's sum in double, in order, of value(r, j) over j < size; the rows' chains side by side. */
+/**
+ * A tile of the groups a normalisation takes its statistics over: the input laid out [outer, width,
+ * inner], group k made of the elements (o * width + k) * inner + i, this tile groups [first, first +
+ * count), count <= kNormRows.
+ */
+struct NormTile {
+  int64_t outer, width, inner, first, count;
+  int64_t at(int64_t o, int64_t r, int64_t i) const { return (o * width + first + r) * inner + i; }
+};
+
+/**
+ * Each group's sum in double of value(r, element index, i), in memory order (o, then i), as the sum
+ * kernels take it; the tile's groups side by side, independent chains of additions.
+ */
 template <typename F>
-inline void row_sums(int64_t count, int64_t size, double* acc, F value) {
-  for (int64_t r = 0; r < count; r++) acc[r] = 0;
-  for (int64_t j = 0; j < size; j++)
-    for (int64_t r = 0; r < count; r++) acc[r] += static_cast<double>(value(r, j));
+inline void group_sums(const NormTile& t, double* acc, F value) {
+  for (int64_t r = 0; r < t.count; r++) acc[r] = 0;
+  for (int64_t o = 0; o < t.outer; o++)
+    for (int64_t i = 0; i < t.inner; i++)
+      for (int64_t r = 0; r < t.count; r++) acc[r] += static_cast<double>(value(r, t.at(o, r, i), i));
 }
 
 /**
- * layer_norm_backward_rows for rows [0, count) of x and g (count <= kNormRows), every step of the
- * composed ops in float32 (contraction off): centred values and rstd again from x, xhat, gh = g w,
- * their means, then dx. Nothing is kept between the passes but per-row numbers: each pass computes the
- * same float32 values again.
+ * norm_backward for one tile, every step of the composed ops in float32 (contraction off): the
+ * centred values and rstd again from x, xhat, gh = g w, their means, then dx (and g xhat). Nothing is
+ * kept between the passes but per-group numbers: each pass computes the same float32 values again.
  */
-NO_FP_CONTRACT void layer_norm_backward_block(const float* x, const float* g, int64_t count, int64_t size, float eps, const float* weight, float* dx, float* gx) {
+NO_FP_CONTRACT void norm_backward_tile(const NormTile& t, const float* x, const float* g, float eps, const float* weight, bool weight_per_group, float* dx, float* gx) {
   NO_FP_CONTRACT_BODY
-  double acc[kNormRows];
+  double acc[kNormRows], acc_x[kNormRows];
   float mean[kNormRows], rstd[kNormRows], gh_mean[kNormRows], ghx_mean[kNormRows];
-  const float divisor = static_cast<float>(size);
-  row_sums(count, size, acc, [&](int64_t r, int64_t j) { return x[r * size + j]; });
-  for (int64_t r = 0; r < count; r++) mean[r] = static_cast<float>(acc[r]) / divisor;
-  auto centred = [&](int64_t r, int64_t j) { return x[r * size + j] - mean[r]; };
-  row_sums(count, size, acc, [&](int64_t r, int64_t j) {
-    const float c = centred(r, j);
+  const float divisor = static_cast<float>(t.outer * t.inner);
+  group_sums(t, acc, [&](int64_t, int64_t at, int64_t) { return x[at]; });
+  for (int64_t r = 0; r < t.count; r++) mean[r] = static_cast<float>(acc[r]) / divisor;
+  auto centred = [&](int64_t r, int64_t at) { return x[at] - mean[r]; };
+  group_sums(t, acc, [&](int64_t r, int64_t at, int64_t) {
+    const float c = centred(r, at);
     return c * c;
   });
-  for (int64_t r = 0; r < count; r++) {
+  for (int64_t r = 0; r < t.count; r++) {
     const float variance = static_cast<float>(acc[r]) / divisor;
     // rsqrt, as its JS kernel: 1 / sqrt in double, rounded once.
     rstd[r] = static_cast<float>(1 / std::sqrt(static_cast<double>(variance + eps)));
   }
-  auto xhat = [&](int64_t r, int64_t j) { return centred(r, j) * rstd[r]; };
-  auto gh = [&](int64_t r, int64_t j) { return weight != nullptr ? g[r * size + j] * weight[j] : g[r * size + j]; };
-  // The sums of gh and of gh * xhat in one pass: two chains per row, each in order.
-  double acc_x[kNormRows];
-  for (int64_t r = 0; r < count; r++) acc[r] = acc_x[r] = 0;
-  for (int64_t j = 0; j < size; j++) {
-    for (int64_t r = 0; r < count; r++) {
-      const float h = gh(r, j);
-      acc[r] += static_cast<double>(h);
-      acc_x[r] += static_cast<double>(h * xhat(r, j));
+  auto xhat = [&](int64_t r, int64_t at) { return centred(r, at) * rstd[r]; };
+  auto gh = [&](int64_t r, int64_t at, int64_t i) {
+    return weight == nullptr ? g[at] : g[at] * weight[weight_per_group ? t.first + r : i];
+  };
+  // The sums of gh and of gh * xhat in one pass: two chains per group, each in order.
+  for (int64_t r = 0; r < t.count; r++) acc[r] = acc_x[r] = 0;
+  for (int64_t o = 0; o < t.outer; o++) {
+    for (int64_t i = 0; i < t.inner; i++) {
+      for (int64_t r = 0; r < t.count; r++) {
+        const int64_t at = t.at(o, r, i);
+        const float h = gh(r, at, i);
+        acc[r] += static_cast<double>(h);
+        acc_x[r] += static_cast<double>(h * xhat(r, at));
+      }
     }
   }
-  for (int64_t r = 0; r < count; r++) {
+  for (int64_t r = 0; r < t.count; r++) {
     gh_mean[r] = static_cast<float>(acc[r]) / divisor;
     ghx_mean[r] = static_cast<float>(acc_x[r]) / divisor;
   }
-  for (int64_t r = 0; r < count; r++) {
-    for (int64_t j = 0; j < size; j++) {
-      const float xh = xhat(r, j);
-      const float a = gh(r, j) - gh_mean[r];
-      const float b = xh * ghx_mean[r];
-      dx[r * size + j] = rstd[r] * (a - b);
-      if (gx != nullptr) gx[r * size + j] = g[r * size + j] * xh;
+  for (int64_t o = 0; o < t.outer; o++) {
+    for (int64_t r = 0; r < t.count; r++) {
+      for (int64_t i = 0; i < t.inner; i++) {
+        const int64_t at = t.at(o, r, i);
+        const float xh = xhat(r, at);
+        const float a = gh(r, at, i) - gh_mean[r];
+        const float b = xh * ghx_mean[r];
+        dx[at] = rstd[r] * (a - b);
+        if (gx != nullptr) gx[at] = g[at] * xh;
+      }
     }
   }
 }
 
 }  // namespace
 
-void layer_norm_backward_rows(const float* x, const float* g, int64_t rows, int64_t size, double eps, const float* weight, float* dx, float* gx) {
-  const int64_t blocks = (rows + kNormRows - 1) / kNormRows;
-  const int64_t per_block = kNormRows * (size > 0 ? size : 1);
+void norm_backward(const float* x, const float* g, int64_t outer, int64_t width, int64_t inner, double eps, const float* weight, bool weight_per_group, float* dx, float* gx) {
+  const int64_t tiles = (width + kNormRows - 1) / kNormRows;
+  const int64_t per_tile = kNormRows * (outer * inner > 0 ? outer * inner : 1);
   // eps as the composed ops take it: a number operand of a float32 op is rounded to float32 first.
   const float eps32 = static_cast<float>(eps);
-  parallel_for(blocks, (kCheapGrain + per_block - 1) / per_block, [&](int64_t begin, int64_t end) {
-    for (int64_t b = begin; b < end; b++) {
-      const int64_t first = b * kNormRows;
-      const int64_t count = rows - first < kNormRows ? rows - first : kNormRows;
-      const int64_t at = first * size;
-      layer_norm_backward_block(x + at, g + at, count, size, eps32, weight, dx + at, gx == nullptr ? nullptr : gx + at);
+  parallel_for(tiles, (kCheapGrain + per_tile - 1) / per_tile, [&](int64_t begin, int64_t end) {
+    for (int64_t tile = begin; tile < end; tile++) {
+      const int64_t first = tile * kNormRows;
+      const NormTile t{outer, width, inner, first, width - first < kNormRows ? width - first : kNormRows};
+      norm_backward_tile(t, x, g, eps32, weight, weight_per_group, dx, gx);
     }
   });
 }

@@ -44,12 +44,14 @@ void softmax_backward_rows(const float* g, const float* y, int64_t rows, int64_t
 void layer_norm_rows(const float* x, int64_t rows, int64_t size, double eps, const float* weight, const float* bias, float* out);
 
 /**
- * The input gradient of layer_norm over float32 rows (dx) and, when gx is not null, g * xhat, whose
- * sums over the rows are the weight's gradient: the arithmetic of ops/normalization.ts's composed
- * backward (statistics again from x, float32 steps, row sums in double in order). weight: size
- * elements or null.
+ * The input gradient (dx) of a normalisation with statistics per group of a float32 input laid out
+ * [outer, width, inner] (group k: the elements (o * width + k) * inner + i), and, when gx is not null,
+ * g * xhat, whose sums are the weight's gradient: the arithmetic of ops/normalization.ts's composed
+ * backward (statistics again from x, float32 steps, each group's sums in double in memory order).
+ * weight: null, or one per group (weight_per_group: batch_norm's channels) or one per inner element
+ * (layer_norm's rows).
  */
-void layer_norm_backward_rows(const float* x, const float* g, int64_t rows, int64_t size, double eps, const float* weight, float* dx, float* gx);
+void norm_backward(const float* x, const float* g, int64_t outer, int64_t width, int64_t inner, double eps, const float* weight, bool weight_per_group, float* dx, float* gx);
 
 /**
  * For each column k < width of `a` laid out [outer, width, inner]: the mean over (outer, inner), its

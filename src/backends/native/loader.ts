@@ -21,7 +21,7 @@ interface Addon {
   softmaxRows(x: Float32Array, offset: number, rows: number, size: number, log: boolean, out: Float32Array): boolean;
   softmaxBackwardRows(g: Float32Array, y: Float32Array, rows: number, size: number, log: boolean, out: Float32Array): boolean;
   layerNormRows(x: Float32Array, offset: number, rows: number, size: number, eps: number, weight: Float32Array | null, bias: Float32Array | null, out: Float32Array): boolean;
-  layerNormBackwardRows(x: Float32Array, g: Float32Array, rows: number, size: number, eps: number, weight: Float32Array | null, dx: Float32Array, gx: Float32Array | null): boolean;
+  normBackward(x: Float32Array, g: Float32Array, outer: number, width: number, inner: number, eps: number, weight: Float32Array | null, weightPerGroup: boolean, dx: Float32Array, gx: Float32Array | null): boolean;
   gemm(
     batch: number, m: number, n: number, k: number,
     a: TypedArray, aOffset: number, aBatchStride: number, aRowStride: number, aColStride: number,
@@ -281,8 +281,8 @@ export function loadNativeBackend(): NativeBackend | null {
     layerNormRows(x: Float32Array, offset: number, rows: number, size: number, eps: number, weight: Float32Array | null, bias: Float32Array | null, out: Float32Array): boolean {
       return rows * size >= MIN_RUN && addon.layerNormRows(x, offset, rows, size, eps, weight, bias, out);
     },
-    layerNormBackwardRows(x: Float32Array, g: Float32Array, rows: number, size: number, eps: number, weight: Float32Array | null, dx: Float32Array, gx: Float32Array | null): boolean {
-      return rows * size >= MIN_RUN && addon.layerNormBackwardRows(x, g, rows, size, eps, weight, dx, gx);
+    normBackward(x: Float32Array, g: Float32Array, outer: number, width: number, inner: number, eps: number, weight: Float32Array | null, weightPerGroup: boolean, dx: Float32Array, gx: Float32Array | null): boolean {
+      return outer * width * inner >= MIN_RUN && addon.normBackward(x, g, outer, width, inner, eps, weight, weightPerGroup, dx, gx);
     },
     gemm,
     // The addon's GEMM always adds to `out` (BLAS with beta 1, the packed GEMM's tiles).
