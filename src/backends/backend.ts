@@ -161,7 +161,8 @@ export interface Backend {
    * elements (o * width + k) * inner + i, with the arithmetic of ops/normalization.ts's composed
    * backward (batchStatisticsBackward): each group's means of x, of the squared centred values, of
    * gh = g * weight and of gh * xhat as float32 means of sums taken in double in memory order,
-   * rstd = 1 / sqrt(variance + eps) in double rounded once, every other step a float32 operation.
+   * rstd = 1 / sqrt(variance + eps) (float32 rsqrt: a float32 square root, then a float32 division),
+   * every step a float32 operation.
    * Writes dx = rstd * ((gh - mean(gh)) - xhat * mean(gh * xhat)) and, when `gx` is not null,
    * g * xhat (whose sums are the weight's gradient). `weight`: null, one per group
    * (`weightPerGroup`) or one per inner element. False to decline.

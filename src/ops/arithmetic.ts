@@ -7,7 +7,7 @@ import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { scalarTensor, zerosLike, type Scalar } from '../tensor/factory.js';
 import { optionsArg } from '../tensor/args.js';
 import { crossSaved, mayRecord, record } from '../autograd/record.js';
-import { isGradEnabled } from '../autograd/grad-mode.js';
+import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import type { BackwardFormula } from '../autograd/node.js';
 import {
   binaryKernel,
@@ -274,6 +274,23 @@ function powKernel(dtype: DType): Kernel2 {
   };
 }
 
+/**
+ * x ** e for the scalar exponents ATen computes as other ops in float dtypes (pow_tensor_scalar_kernel):
+ * sqrt, rsqrt, reciprocal, x * x * x and 1 / (x * x), each step rounded in the dtype, so that the
+ * results are PyTorch's to the bit (sqrt keeps -0, and gives nan for -inf); null for other exponents
+ * (2 is the caller's). Nothing is recorded: the caller records pow's own node.
+ */
+function powAsOtherOps(x: Tensor, e: number): Tensor | null {
+  if (e !== 0.5 && e !== -0.5 && e !== -1 && e !== 3 && e !== -2) return null;
+  return noGrad(() => {
+    if (e === 0.5) return x.sqrt();
+    if (e === -0.5) return x.rsqrt();
+    if (e === -1) return x.reciprocal();
+    const square = x.mul(x);
+    return e === 3 ? square.mul(x) : square.reciprocal();
+  });
+}
+
 export function pow(input: TensorOrScalar, exponent: TensorOrScalar): Tensor {
   checkOneTensor('pow', input, exponent, POW_SIGNATURES);
   const dtype = resultTypeOf(input, exponent);
@@ -285,8 +302,10 @@ export function pow(input: TensorOrScalar, exponent: TensorOrScalar): Tensor {
     }
     // A square is the product x * x, as PyTorch computes it: the named primitive gives the backends'
     // loops instead of a call per element, and the same floats (x * x of a float32 is exact in double).
-    const square = e === 2 && dtype.isFloatingPoint && input.dtype_ === dtype;
-    const out = square ? binaryKernel(input, input, MUL, dtype, dtype) : binaryKernel(input, exponent, powKernel(dtype), dtype, dtype);
+    const floats = dtype.isFloatingPoint && input.dtype_ === dtype;
+    const square = e === 2 && floats;
+    const out = (square ? binaryKernel(input, input, MUL, dtype, dtype) : floats ? powAsOtherOps(input, e) : null) ??
+      binaryKernel(input, exponent, powKernel(dtype), dtype, dtype);
     record({
       name: 'PowBackward0',
       inputs: [input],

@@ -40,6 +40,8 @@ interface UnaryDef {
   readonly gradFn?: string;
   readonly rule: ResultRule;
   readonly kernel: Kernel1;
+  /** The kernel for float32, where ATen's float arithmetic rounds between steps and `kernel` would not. */
+  readonly float32Kernel?: Kernel1;
   /** The kernel for bool inputs, where it differs (the kernels see bools as 0 and 1). */
   readonly boolKernel?: Kernel1;
   /** dtypes the op rejects, with PyTorch's message. */
@@ -97,7 +99,12 @@ const UNARY: Record<UnaryName, UnaryDef> = {
   log10: { gradFn: 'Log10Backward0', rule: 'float', kernel: { num: Math.log10 }, saves: ['self'], backward: (g, x) => g.div(x.mul(LN10)) },
   log1p: { gradFn: 'Log1PBackward0', rule: 'float', kernel: { num: Math.log1p }, saves: ['self'], backward: (g, x) => g.div(x.add(1)) },
   sqrt: { gradFn: 'SqrtBackward0', rule: 'float', kernel: { num: Math.sqrt, name: 'sqrt' }, saves: ['result'], backward: (g, _x, r) => g.div(r.mul(2)) },
-  rsqrt: { gradFn: 'RsqrtBackward0', rule: 'float', kernel: { num: (x) => 1 / Math.sqrt(x) }, saves: ['result'], backward: (g, _x, r) => r.pow(3).mul(g).mul(-0.5) },
+  rsqrt: {
+    gradFn: 'RsqrtBackward0', rule: 'float', kernel: { num: (x) => 1 / Math.sqrt(x) },
+    // ATen's float rsqrt divides 1 by the float square root: two roundings.
+    float32Kernel: { num: (x) => 1 / Math.fround(Math.sqrt(x)) },
+    saves: ['result'], backward: (g, _x, r) => r.pow(3).mul(g).mul(-0.5),
+  },
   sin: { gradFn: 'SinBackward0', rule: 'float', kernel: { num: Math.sin }, saves: ['self'], backward: (g, x) => g.mul(x.cos()) },
   cos: { gradFn: 'CosBackward0', rule: 'float', kernel: { num: Math.cos }, saves: ['self'], backward: (g, x) => g.mul(x.sin().neg()) },
   tan: { gradFn: 'TanBackward0', rule: 'float', kernel: { num: Math.tan }, saves: ['result'], backward: (g, _x, r) => g.mul(r.pow(2).add(1)) },
@@ -181,7 +188,8 @@ function applyUnary(name: UnaryName, x: Tensor): Tensor {
   const outDtype = resultDtype(def, x.dtype);
   // Predicates and same-dtype ops compute in the input's dtype; float ops in the result's.
   const computeDtype = def.rule === 'float' ? outDtype : x.dtype === bool && def.rule === 'same' ? bool : x.dtype;
-  const out = unaryKernel(x, (x.dtype === bool && def.boolKernel) || def.kernel, computeDtype, outDtype);
+  const kernel = (x.dtype === bool && def.boolKernel) || (computeDtype === float32 && def.float32Kernel) || def.kernel;
+  const out = unaryKernel(x, kernel, computeDtype, outDtype);
   if (def.backward && def.gradFn) {
     const backward = def.backward;
     const saves = def.saves ?? [];

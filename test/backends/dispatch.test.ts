@@ -184,20 +184,21 @@ test('ops the backends do not cover run the JS kernels without offering anything
     x.t().mul(x.t().contiguous()); // a strided operand
     torch.tensor([1, 2], { dtype: torch.int32 }).mul(3); // integers
     x.gt(2); // no backend op (bool result)
-    x.pow(3); // no backend op (a square is a product: below)
+    x.pow(1.5); // no backend op (powers by 2 and 3 are products: below)
     x.sum(0); // not a whole sum
     torch.mm(torch.ones(2, 2, { dtype: torch.int64 }), torch.ones(2, 2, { dtype: torch.int64 })); // integer gemm
   });
   assert.deepEqual(calls, []);
 });
 
-test('a square and a clamp by numbers reach the binary primitives (mul; maximum and minimum against the bound)', () => {
+test('a square, a cube and a clamp by numbers reach the binary primitives (mul; x * x, then times x; maximum and minimum against the bound)', () => {
   const x = f32(-1, 0.5, 2);
   const calls = spyOnPrimitives(false, () => {
     assert.deepEqual(x.pow(2).tolist(), [1, 0.25, 4]);
+    assert.deepEqual(x.pow(3).tolist(), [-1, 0.125, 8]);
     assert.deepEqual(x.clamp(0, 1).tolist(), [0, 0.5, 1]);
   });
-  assert.deepEqual(calls, ['binary:mul:1,1', 'binary:maximum:1,0', 'binary:minimum:1,0']);
+  assert.deepEqual(calls, ['binary:mul:1,1', 'binary:mul:1,1', 'binary:mul:1,1', 'binary:maximum:1,0', 'binary:minimum:1,0']);
 });
 
 test('unary ops, relu backward and whole sums reach their primitives', () => {

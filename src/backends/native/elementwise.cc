@@ -179,8 +179,8 @@ NO_FP_CONTRACT void norm_backward_tile(const NormTile& t, const float* x, const 
   });
   for (int64_t r = 0; r < t.count; r++) {
     const float variance = static_cast<float>(acc[r]) / divisor;
-    // rsqrt, as its JS kernel: 1 / sqrt in double, rounded once.
-    rstd[r] = static_cast<float>(1 / std::sqrt(static_cast<double>(variance + eps)));
+    // rsqrt of a float32, as ATen's and its JS kernel: 1 divided by the float32 square root.
+    rstd[r] = 1.0f / std::sqrt(variance + eps);
   }
   auto xhat = [&](int64_t r, int64_t at) { return centred(r, at) * rstd[r]; };
   auto gh = [&](int64_t r, int64_t at, int64_t i) {
