@@ -24,6 +24,17 @@ const embedding = new torch.nn.Embedding(1000, 64);
 const indices = torch.randint(0, 1000, [64, 16]);
 const rows = torch.arange(0, 64, 2);
 const leaf = torch.randn(64, 256, { requiresGrad: true });
+const imageLeaf = torch.randn([32, 16, 14, 14], { requiresGrad: true });
+
+/** The module's forward and backward from an upstream gradient, the gradients reset first. */
+function forwardBackward(module: torch.nn.LayerNorm | torch.nn.BatchNorm2d, input: torch.Tensor, upstream: torch.Tensor): () => void {
+  return () => {
+    input.grad = null;
+    (module.weight as torch.Tensor).grad = null;
+    (module.bias as torch.Tensor).grad = null;
+    module.call(input).backward(upstream);
+  };
+}
 
 /** The cases, named as in op_timings.py. */
 const CASES: Array<[string, () => unknown]> = [
@@ -60,6 +71,8 @@ const CASES: Array<[string, () => unknown]> = [
     leaf.grad = null;
     leaf.tanh().mean().backward();
   }],
+  ['layer_norm forward and backward', forwardBackward(layerNorm, leaf, y)],
+  ['batch_norm (training) forward and backward', forwardBackward(batchNorm, imageLeaf, image)],
 ];
 
 function median(values: number[]): number {

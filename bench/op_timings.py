@@ -22,11 +22,22 @@ embedding = torch.nn.Embedding(1000, 64)
 indices = torch.randint(0, 1000, (64, 16))
 rows = torch.arange(0, 64, 2)
 leaf = torch.randn(64, 256, requires_grad=True)
+image_leaf = torch.randn(32, 16, 14, 14, requires_grad=True)
 
 
 def backward_of_tanh_mean():
     leaf.grad = None
     leaf.tanh().mean().backward()
+
+
+def forward_backward(module, x, upstream):
+    """The module's forward and backward from an upstream gradient, the gradients reset first."""
+    def run():
+        x.grad = None
+        module.weight.grad = None
+        module.bias.grad = None
+        module(x).backward(upstream)
+    return run
 
 
 CASES = [
@@ -60,6 +71,8 @@ CASES = [
     ('t().contiguous()', lambda: x.t().contiguous()),
     ('matmul [64,256] [256,64]', lambda: x.matmul(y.t())),
     ('tanh().mean().backward()', backward_of_tanh_mean),
+    ('layer_norm forward and backward', forward_backward(layer_norm, leaf, y)),
+    ('batch_norm (training) forward and backward', forward_backward(batch_norm, image_leaf, image)),
 ]
 
 
