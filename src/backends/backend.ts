@@ -114,6 +114,21 @@ export interface AdagradConstants {
   readonly sign: number;
 }
 
+/**
+ * The groups a normalisation takes its statistics over: x laid out [outer, width, inner], group k made
+ * of the elements (o * width + k) * inner + i; group k's element i takes the weight
+ * weight[(k % weightPeriod) * weightStride + floor(i / weightRun)] (layer_norm: per element of a row;
+ * batch_norm: per channel; group_norm: per channel of the group).
+ */
+export interface NormGroups {
+  outer: number;
+  width: number;
+  inner: number;
+  weightPeriod: number;
+  weightStride: number;
+  weightRun: number;
+}
+
 export interface Backend {
   readonly name: BackendName;
   /** What it runs on, for people: e.g. "native addon, OpenBLAS 0.3.21, AVX2+FMA, 2 threads". */
@@ -156,18 +171,16 @@ export interface Backend {
    */
   layerNormRows?(x: Float32Array, offset: number, rows: number, size: number, eps: number, weight: Float32Array | null, bias: Float32Array | null, out: Float32Array): boolean;
   /**
-   * The backward of a normalisation by batch statistics (layer_norm, batch_norm in training) of a
-   * float32 input laid out [outer, width, inner] from offset 0, the statistics per group k of the
-   * elements (o * width + k) * inner + i, with the arithmetic of ops/normalization.ts's composed
-   * backward (batchStatisticsBackward): each group's means of x, of the squared centred values, of
-   * gh = g * weight and of gh * xhat as float32 means of sums taken in double in memory order,
-   * rstd = 1 / sqrt(variance + eps) (float32 rsqrt: a float32 square root, then a float32 division),
-   * every step a float32 operation.
-   * Writes dx = rstd * ((gh - mean(gh)) - xhat * mean(gh * xhat)) and, when `gx` is not null,
-   * g * xhat (whose sums are the weight's gradient). `weight`: null, one per group
-   * (`weightPerGroup`) or one per inner element. False to decline.
+   * The backward of a normalisation by batch statistics (layer_norm, batch_norm in training,
+   * group_norm) of a float32 input laid out as `groups` says, from offset 0, with the arithmetic of
+   * ops/normalization.ts's composed backward (batchStatisticsBackward): each group's means of x, of
+   * the squared centred values, of gh = g * weight and of gh * xhat as float32 means of sums taken in
+   * double in memory order, rstd = 1 / sqrt(variance + eps) (float32 rsqrt: a float32 square root,
+   * then a float32 division), every step a float32 operation. Writes dx = rstd * ((gh - mean(gh)) -
+   * xhat * mean(gh * xhat)) and, when `gx` is not null, g * xhat (whose sums are the weight's
+   * gradient). False to decline.
    */
-  normBackward?(x: Float32Array, g: Float32Array, outer: number, width: number, inner: number, eps: number, weight: Float32Array | null, weightPerGroup: boolean, dx: Float32Array, gx: Float32Array | null): boolean;
+  normBackward?(x: Float32Array, g: Float32Array, groups: NormGroups, eps: number, weight: Float32Array | null, dx: Float32Array, gx: Float32Array | null): boolean;
 
   /**
    * out[b, i, j] += sum over p of a[b, i, p] * b[b, p, j] (as js/gemm.ts), float32 or float64, all

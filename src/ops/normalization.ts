@@ -13,7 +13,7 @@ import type { MaybeTensor } from '../autograd/node.js';
 import { checkTensor } from './elementwise.js';
 import { blockMoments } from './statistics.js';
 import { keptBlock } from './reduce.js';
-import type { FloatArray } from '../backends/backend.js';
+import type { FloatArray, NormGroups } from '../backends/backend.js';
 import { outputFloats } from './primitives.js';
 import { activeBackend } from '../backends/registry.js';
 
@@ -221,10 +221,10 @@ export function batchNorm(input: Tensor, runningMeanArg: Tensor | null, runningV
     return channelAffine(input, mean, rstd, layout, weight, bias);
   });
   // Each channel a group, its elements over the batch and positions.
-  const shape = input.shape_;
-  const channelGroups = { outer: shape[0], width: channels, inner: numelOf(shape.slice(2)) };
+  const positions = numelOf(input.shape_.slice(2));
+  const channelGroups: NormGroups = { outer: input.shape_[0], width: channels, inner: positions, weightPeriod: channels, weightStride: 1, weightRun: Math.max(1, positions) };
   recordNorm('NativeBatchNormBackward0', input, weight, bias, out, layout, eps, true,
-    (g, x, w, needs) => normBackwardByGroups(g, x, w, channelGroups, true, layout.affineDims, eps, needs));
+    (g, x, w, needs) => normBackwardByGroups(g, x, w, channelGroups, layout.affineDims, eps, needs));
   return out;
 }
 
@@ -289,9 +289,9 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
   });
   // Each row a group; over all dims (no batch dim) the composed means take whole sums, in another order.
   const size = numelOf(input.shape_.slice(lead));
-  const rows = { outer: 1, width: size === 0 ? 0 : input.numel() / size, inner: size };
+  const rows: NormGroups = { outer: 1, width: size === 0 ? 0 : input.numel() / size, inner: size, weightPeriod: 1, weightStride: 0, weightRun: 1 };
   recordNorm('NativeLayerNormBackward0', input, weight, bias, out, layout, eps, true,
-    lead === 0 ? undefined : (g, x, w, needs) => normBackwardByGroups(g, x, w, rows, false, layout.affineDims, eps, needs));
+    lead === 0 ? undefined : (g, x, w, needs) => normBackwardByGroups(g, x, w, rows, layout.affineDims, eps, needs));
   return out;
 }
 
@@ -311,14 +311,13 @@ function layerNormByRows(input: Tensor, lead: number, eps: number, weight: Tenso
 }
 
 /**
- * The input and weight gradients of a normalisation whose statistics are per group k of x laid out
- * [outer, width, inner], by the active backend's normBackward, which computes what
- * batchStatisticsBackward composes, for float32 tensors; the weight is one per group
- * (`weightPerGroup`) or one per inner element, and its gradient sums g * xhat over `weightDims`. Null
- * where the backend declines, or where a graph of the backward is being recorded (double backward
- * differentiates the composed ops).
+ * The input and weight gradients of a normalisation by batch statistics, by the active backend's
+ * normBackward, which computes what batchStatisticsBackward composes, for float32 tensors: x seen as
+ * `groups` says, the weight's gradient g * xhat summed over `weightDims`. Null where the backend
+ * declines, or where a graph of the backward is being recorded (double backward differentiates the
+ * composed ops).
  */
-function normBackwardByGroups(g: Tensor, x: Tensor, weight: Tensor | null, groups: { outer: number; width: number; inner: number }, weightPerGroup: boolean, weightDims: number[], eps: number, needs: readonly boolean[]): [Tensor, Tensor | null] | null {
+function normBackwardByGroups(g: Tensor, x: Tensor, weight: Tensor | null, groups: NormGroups, weightDims: number[], eps: number, needs: readonly boolean[]): [Tensor, Tensor | null] | null {
   const backend = activeBackend();
   if (backend.normBackward === undefined || isGradEnabled() || !needs[0]) return null;
   if (x.dtype_ !== float32 || g.dtype_ !== float32 || (weight !== null && weight.dtype_ !== float32)) return null;
@@ -326,9 +325,7 @@ function normBackwardByGroups(g: Tensor, x: Tensor, weight: Tensor | null, group
   const dx = outputFloats(float32, n) as Float32Array;
   const gx = needs[1] && weight !== null ? (outputFloats(float32, n) as Float32Array) : null;
   const weights = weight === null ? null : (weight.contiguousElements() as Float32Array);
-  const { outer, width, inner } = groups;
-  const done = backend.normBackward(x.contiguousElements() as Float32Array, g.contiguousElements() as Float32Array, outer, width, inner, eps, weights, weightPerGroup, dx, gx);
-  if (!done) return null;
+  if (!backend.normBackward(x.contiguousElements() as Float32Array, g.contiguousElements() as Float32Array, groups, eps, weights, dx, gx)) return null;
   // The weight's gradient as the composed ops sum g * xhat.
   const dw = gx === null || weight === null ? null : sumOver(Tensor.fromData(gx, x.shape_, float32), weightDims).reshape(weight.shape);
   return [Tensor.fromData(dx, x.shape_, float32), dw];
@@ -362,6 +359,13 @@ export function groupNorm(input: Tensor, numGroups: number, options: AffineOptio
     const { mean, rstd } = statistics(input, layout, eps);
     return normalize(input, mean, rstd, layout, weight, bias);
   });
-  recordNorm('NativeGroupNormBackward0', input, weight, bias, out, layout, eps, false);
+  // Each (sample, group) a group of channels / numGroups channels' positions, the weight per channel.
+  const perChannel = numelOf(shape.slice(2));
+  const groups: NormGroups = {
+    outer: 1, width: n * numGroups, inner: (channels / numGroups) * perChannel,
+    weightPeriod: numGroups, weightStride: channels / numGroups, weightRun: Math.max(1, perChannel),
+  };
+  recordNorm('NativeGroupNormBackward0', input, weight, bias, out, layout, eps, false,
+    (g, x, w, needs) => normBackwardByGroups(g, x, w, groups, layout.affineDims, eps, needs));
   return out;
 }

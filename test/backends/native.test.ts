@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as torch from 'tstorch';
 import { loadNativeBackend, openBlasCoreFor, type NativeBackend } from '../../src/backends/native/loader.js';
-import { jsBackend, type BinaryOpName, type FloatArray, type FusedStep, type MatrixOperand, type RunOperand, type UnaryOpName } from '../../src/backends/backend.js';
+import { jsBackend, type BinaryOpName, type FloatArray, type FusedStep, type MatrixOperand, type NormGroups, type RunOperand, type UnaryOpName } from '../../src/backends/backend.js';
 import { gemm as jsGemm } from '../../src/backends/js/gemm.js';
 import { gather as jsGather, type StridedOperand } from '../../src/backends/js/strided.js';
 import { contiguousStrides } from '../../src/tensor/layout.js';
@@ -558,14 +558,14 @@ function sameNormGradients(label: string, x: torch.Tensor, g: torch.Tensor, affi
   return grads[1];
 }
 
-test('normBackward: layer_norm\'s and batch_norm\'s gradients on the native backend equal the composed ops on the JS backend, element for element (input, weight and bias; nan and infinite groups; with and without affine; layer_norm without a batch dim: composed); the primitive alone gives the same dx; declines short arrays', { skip }, () => {
+test('normBackward: layer_norm\'s, batch_norm\'s and group_norm\'s gradients on the native backend equal the composed ops on the JS backend, element for element (input, weight and bias; nan and infinite groups; with and without affine; layer_norm without a batch dim: composed); the primitive alone gives the same dx; declines short arrays and weights', { skip }, () => {
   const backend = native as NativeBackend;
   const before = torch.backends.current();
   const F = torch.nn.functional;
-  /** normBackward called directly on x laid out [outer, width, inner], against the composed dx. */
-  const samePrimitive = (label: string, x: torch.Tensor, g: torch.Tensor, groups: [number, number, number], eps: number, weight: torch.Tensor | undefined, perGroup: boolean, expected: torch.Tensor | null): void => {
+  /** normBackward called directly on x seen as `groups`, against the composed dx. */
+  const samePrimitive = (label: string, x: torch.Tensor, g: torch.Tensor, groups: NormGroups, eps: number, weight: torch.Tensor | undefined, expected: torch.Tensor | null): void => {
     const dx = new Float32Array(x.numel());
-    assert.equal(backend.normBackward?.(floats(x), floats(g), ...groups, eps, weight === undefined ? null : floats(weight), perGroup, dx, null), true, label);
+    assert.equal(backend.normBackward?.(floats(x), floats(g), groups, eps, weight === undefined ? null : floats(weight), dx, null), true, label);
     const first = firstDifference(dx, floats(expected as torch.Tensor));
     assert.equal(first, -1, `${label} normBackward, element ${first}: ${dx[first]} against ${floats(expected as torch.Tensor)[first]}`);
   };
@@ -575,23 +575,36 @@ test('normBackward: layer_norm\'s and batch_norm\'s gradients on the native back
       for (const affine of affines) {
         const label = `layer_norm ${shape} ${Object.keys(affine)}`;
         const [dx] = sameNormGradients(label, x, g, affine, (t, weight, bias) => F.layerNorm(t, normalized, { ...affine, weight, bias }));
-        if (shape.length > normalized.length) samePrimitive(label, x, g, [1, x.numel() / size, size], affine.eps ?? 1e-5, affine.weight, false, dx);
+        const rows: NormGroups = { outer: 1, width: x.numel() / size, inner: size, weightPeriod: 1, weightStride: 0, weightRun: 1 };
+        if (shape.length > normalized.length) samePrimitive(label, x, g, rows, affine.eps ?? 1e-5, affine.weight, dx);
       }
     }
     const rand = random(13);
-    for (const shape of [[8, 6, 5, 7], [40, 5], [5, 3, 10], [16, 9, 12, 12]]) {
+    // [shape, groups of group_norm]
+    const images: Array<[number[], number]> = [[[8, 6, 5, 7], 3], [[40, 5], 5], [[5, 4, 10], 2], [[16, 9, 12, 12], 3]];
+    for (const [shape, numGroups] of images) {
       const n = shape.reduce((a, b) => a * b, 1);
-      const inner = n / (shape[0] * shape[1]);
+      const [batch, channels] = shape;
+      const positions = n / (batch * channels);
       const values = Float32Array.from({ length: n }, () => (rand() - 0.5) * 40 + 3);
-      values[inner + 1] = NaN; // channel 1
+      values[positions + 1] = NaN; // sample 0, channel 1
       const x = torch.tensor(Array.from(values)).reshape(shape);
       const g = torch.tensor(Array.from({ length: n }, () => (rand() - 0.5) * 4)).reshape(shape);
-      const weight = torch.tensor(Array.from({ length: shape[1] }, () => rand() * 2 - 0.5));
-      const bias = torch.tensor(Array.from({ length: shape[1] }, () => rand() - 0.5));
+      const weight = torch.tensor(Array.from({ length: channels }, () => rand() * 2 - 0.5));
+      const bias = torch.tensor(Array.from({ length: channels }, () => rand() - 0.5));
+      const perChannel: NormGroups = { outer: batch, width: channels, inner: positions, weightPeriod: channels, weightStride: 1, weightRun: positions };
+      const perGroup: NormGroups = {
+        outer: 1, width: batch * numGroups, inner: (channels / numGroups) * positions,
+        weightPeriod: numGroups, weightStride: channels / numGroups, weightRun: positions,
+      };
       for (const affine of [{}, { weight, bias }, { weight }, { bias, eps: 0.1 }]) {
-        const label = `batch_norm ${shape} ${Object.keys(affine)}`;
+        const eps = affine.eps ?? 1e-5;
+        let label = `batch_norm ${shape} ${Object.keys(affine)}`;
         const [dx] = sameNormGradients(label, x, g, affine, (t, w, b) => F.batchNorm(t, null, null, { ...affine, weight: w, bias: b, training: true }));
-        samePrimitive(label, x, g, [shape[0], shape[1], inner], affine.eps ?? 1e-5, affine.weight, true, dx);
+        samePrimitive(label, x, g, perChannel, eps, affine.weight, dx);
+        label = `group_norm ${shape} in ${numGroups} ${Object.keys(affine)}`;
+        const [gdx] = sameNormGradients(label, x, g, affine, (t, w, b) => F.groupNorm(t, numGroups, { ...affine, weight: w, bias: b }));
+        samePrimitive(label, x, g, perGroup, eps, affine.weight, gdx);
       }
     }
   } finally {
@@ -599,13 +612,17 @@ test('normBackward: layer_norm\'s and batch_norm\'s gradients on the native back
   }
   const x = new Float32Array(8 * 32);
   const out = (): Float32Array => new Float32Array(8 * 32);
-  assert.equal(backend.normBackward?.(x, x, 2, 4, 32, 1e-5, new Float32Array(4), true, out(), out()), true);
-  assert.equal(backend.normBackward?.(x, x, 2, 4, 32, 1e-5, new Float32Array(4), false, out(), null), false, 'a weight per inner element needs 32');
-  assert.equal(backend.normBackward?.(x.subarray(1), x, 1, 8, 32, 1e-5, null, false, out(), null), false);
-  assert.equal(backend.normBackward?.(x, x, 1, 8, 32, 1e-5, null, false, new Float32Array(8 * 32 - 1), null), false);
-  assert.equal(backend.normBackward?.(x, x, 1, 8, 32, 1e-5, null, false, out(), new Float32Array(8 * 32 - 1)), false);
-  assert.equal(backend.normBackward?.(x, x, 1, 8, 32, 1e-5, new Float32Array(31), false, out(), null), false);
-  assert.equal(backend.normBackward?.(x, x, 1, 2, 32, 1e-5, null, false, new Float32Array(64), null), false, 'under 128 elements: the composed ops');
+  const rows: NormGroups = { outer: 1, width: 8, inner: 32, weightPeriod: 1, weightStride: 0, weightRun: 1 };
+  const channels: NormGroups = { outer: 2, width: 4, inner: 32, weightPeriod: 4, weightStride: 1, weightRun: 32 };
+  assert.equal(backend.normBackward?.(x, x, channels, 1e-5, new Float32Array(4), out(), out()), true);
+  assert.equal(backend.normBackward?.(x, x, channels, 1e-5, new Float32Array(3), out(), null), false, 'four channels need four weights');
+  assert.equal(backend.normBackward?.(x, x, { ...channels, weightRun: 1 }, 1e-5, new Float32Array(4), out(), null), false, 'a weight per element needs 35');
+  assert.equal(backend.normBackward?.(x, x, { ...channels, weightRun: 0 }, 1e-5, null, out(), null), false, 'runs of 0');
+  assert.equal(backend.normBackward?.(x.subarray(1), x, rows, 1e-5, null, out(), null), false);
+  assert.equal(backend.normBackward?.(x, x, rows, 1e-5, null, new Float32Array(8 * 32 - 1), null), false);
+  assert.equal(backend.normBackward?.(x, x, rows, 1e-5, null, out(), new Float32Array(8 * 32 - 1)), false);
+  assert.equal(backend.normBackward?.(x, x, rows, 1e-5, new Float32Array(31), out(), null), false);
+  assert.equal(backend.normBackward?.(x, x, { ...rows, width: 2 }, 1e-5, null, new Float32Array(64), null), false, 'under 128 elements: the composed ops');
 });
 
 test('maxPool2d: values and indices equal the JS kernel, nan and -inf windows included', { skip }, () => {

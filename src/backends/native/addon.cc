@@ -5,6 +5,7 @@
 // an array. loader.ts documents the argument lists.
 #include <node_api.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdint>
 #include <cstdlib>
@@ -519,21 +520,24 @@ napi_value SoftmaxRows(napi_env env, napi_callback_info info) {
   return boolean_value(env, ok);
 }
 
-// normBackward(x, g, outer, width, inner, eps, weight, weightPerGroup, dx, gx): x, g, dx and gx (or
-// null) float32 arrays of at least outer * width * inner elements, weight a float32 array of at least
-// width (per group) or inner elements, or null.
+// normBackward(x, g, outer, width, inner, eps, weight, weightPeriod, weightStride, weightRun, dx, gx):
+// x, g, dx and gx (or null) float32 arrays of at least outer * width * inner elements; weight a float32
+// array holding every index NormWeight gives, or null.
 napi_value NormBackward(napi_env env, napi_callback_info info) {
   Args args(env, info);
   FloatArg<float> x, g, weight, dx, gx;
   const int64_t outer = args.integer(2), width = args.integer(3), inner = args.integer(4);
   const double eps = args.number(5);
-  const bool has_weight = !args.is_null(6), per_group = args.boolean(7), has_gx = !args.is_null(9);
+  const NormWeight layout{args.integer(7), args.integer(8), args.integer(9)};
+  const bool has_weight = !args.is_null(6), has_gx = !args.is_null(11);
   const int64_t n = size_of({outer, width, inner});
-  const bool ok = float_arg(args, 0, &x) && float_arg(args, 1, &g) && float_arg(args, 8, &dx) && (!has_weight || float_arg(args, 6, &weight)) &&
-                  (!has_gx || float_arg(args, 9, &gx)) && args.ok() && outer >= 0 && width >= 0 && inner >= 0 && n >= 0 &&
-                  n <= x.length && n <= g.length && n <= dx.length && (!has_gx || n <= gx.length) &&
-                  (!has_weight || weight.length >= (per_group ? width : inner));
-  if (ok) norm_backward(x.data, g.data, outer, width, inner, eps, has_weight ? weight.data : nullptr, per_group, dx.data, has_gx ? gx.data : nullptr);
+  // The largest weight index a group takes (the last group of a period, its last element).
+  const int64_t last_weight = (std::min(width, layout.period) - 1) * layout.stride + (inner - 1) / (layout.run > 0 ? layout.run : 1);
+  const bool ok = float_arg(args, 0, &x) && float_arg(args, 1, &g) && float_arg(args, 10, &dx) && (!has_weight || float_arg(args, 6, &weight)) &&
+                  (!has_gx || float_arg(args, 11, &gx)) && args.ok() && outer >= 0 && width >= 0 && inner >= 0 && n >= 0 &&
+                  n <= x.length && n <= g.length && n <= dx.length && (!has_gx || n <= gx.length) && layout.period >= 1 &&
+                  layout.stride >= 0 && layout.run >= 1 && (!has_weight || n == 0 || last_weight < weight.length);
+  if (ok) norm_backward(x.data, g.data, outer, width, inner, eps, has_weight ? weight.data : nullptr, layout, dx.data, has_gx ? gx.data : nullptr);
   return boolean_value(env, ok);
 }
 

@@ -167,7 +167,7 @@ struct NormTile {
 };
 
 /**
- * Each group's sum in double of value(r, element index, i), in memory order (o, then i), as the sum
+ * Each group's sum in double of value(r, element index), in memory order (o, then i), as the sum
  * kernels take it; the tile's groups side by side, independent chains of additions.
  */
 template <typename F>
@@ -175,7 +175,7 @@ inline void group_sums(const NormTile& t, double* acc, F value) {
   for (int64_t r = 0; r < t.count; r++) acc[r] = 0;
   for (int64_t o = 0; o < t.outer; o++)
     for (int64_t i = 0; i < t.inner; i++)
-      for (int64_t r = 0; r < t.count; r++) acc[r] += static_cast<double>(value(r, t.at(o, r, i), i));
+      for (int64_t r = 0; r < t.count; r++) acc[r] += static_cast<double>(value(r, t.at(o, r, i)));
 }
 
 /**
@@ -183,15 +183,29 @@ inline void group_sums(const NormTile& t, double* acc, F value) {
  * centred values and rstd again from x, xhat, gh = g w, their means, then dx (and g xhat). Nothing is
  * kept between the passes but per-group numbers: each pass computes the same float32 values again.
  */
-NO_FP_CONTRACT void norm_backward_tile(const NormTile& t, const float* x, const float* g, float eps, const float* weight, bool weight_per_group, float* dx, float* gx) {
+// How the elements of a group take their weights (NormWeight): the same one each for every group
+// (period 1, run 1), one for the whole group (run >= inner), or one per run of `run` elements. The
+// first two are layer_norm and batch_norm and keep their loops free of the indirection and division
+// the third needs.
+enum NormWeightMode { kWeightPerElement, kWeightPerGroup, kWeightPerRun };
+
+template <NormWeightMode kMode>
+NO_FP_CONTRACT void norm_backward_tile(const NormTile& t, const float* x, const float* g, float eps, const float* weight, const NormWeight& layout, float* dx, float* gx) {
   NO_FP_CONTRACT_BODY
   double acc[kNormRows], acc_x[kNormRows];
   float mean[kNormRows], rstd[kNormRows], gh_mean[kNormRows], ghx_mean[kNormRows];
+  // Group r's weights: element i takes w[r][i / layout.run]; per group, that one value.
+  const float* w[kNormRows];
+  float group_weight[kNormRows];
+  for (int64_t r = 0; r < t.count; r++) {
+    w[r] = weight == nullptr ? nullptr : weight + ((t.first + r) % layout.period) * layout.stride;
+    group_weight[r] = weight == nullptr ? 0 : w[r][0];
+  }
   const float divisor = static_cast<float>(t.outer * t.inner);
-  group_sums(t, acc, [&](int64_t, int64_t at, int64_t) { return x[at]; });
+  group_sums(t, acc, [&](int64_t, int64_t at) { return x[at]; });
   for (int64_t r = 0; r < t.count; r++) mean[r] = static_cast<float>(acc[r]) / divisor;
   auto centred = [&](int64_t r, int64_t at) { return x[at] - mean[r]; };
-  group_sums(t, acc, [&](int64_t r, int64_t at, int64_t) {
+  group_sums(t, acc, [&](int64_t r, int64_t at) {
     const float c = centred(r, at);
     return c * c;
   });
@@ -202,7 +216,10 @@ NO_FP_CONTRACT void norm_backward_tile(const NormTile& t, const float* x, const 
   }
   auto xhat = [&](int64_t r, int64_t at) { return centred(r, at) * rstd[r]; };
   auto gh = [&](int64_t r, int64_t at, int64_t i) {
-    return weight == nullptr ? g[at] : g[at] * weight[weight_per_group ? t.first + r : i];
+    if (weight == nullptr) return g[at];
+    if constexpr (kMode == kWeightPerElement) return g[at] * weight[i];
+    else if constexpr (kMode == kWeightPerGroup) return g[at] * group_weight[r];
+    else return g[at] * w[r][i / layout.run];
   };
   // The sums of gh and of gh * xhat in one pass: two chains per group, each in order.
   for (int64_t r = 0; r < t.count; r++) acc[r] = acc_x[r] = 0;
@@ -236,7 +253,7 @@ NO_FP_CONTRACT void norm_backward_tile(const NormTile& t, const float* x, const 
 
 }  // namespace
 
-void norm_backward(const float* x, const float* g, int64_t outer, int64_t width, int64_t inner, double eps, const float* weight, bool weight_per_group, float* dx, float* gx) {
+void norm_backward(const float* x, const float* g, int64_t outer, int64_t width, int64_t inner, double eps, const float* weight, const NormWeight& layout, float* dx, float* gx) {
   const int64_t tiles = (width + kNormRows - 1) / kNormRows;
   const int64_t per_tile = kNormRows * (outer * inner > 0 ? outer * inner : 1);
   // eps as the composed ops take it: a number operand of a float32 op is rounded to float32 first.
@@ -245,7 +262,9 @@ void norm_backward(const float* x, const float* g, int64_t outer, int64_t width,
     for (int64_t tile = begin; tile < end; tile++) {
       const int64_t first = tile * kNormRows;
       const NormTile t{outer, width, inner, first, width - first < kNormRows ? width - first : kNormRows};
-      norm_backward_tile(t, x, g, eps32, weight, weight_per_group, dx, gx);
+      if (layout.run == 1 && layout.period == 1) norm_backward_tile<kWeightPerElement>(t, x, g, eps32, weight, layout, dx, gx);
+      else if (layout.run >= inner) norm_backward_tile<kWeightPerGroup>(t, x, g, eps32, weight, layout, dx, gx);
+      else norm_backward_tile<kWeightPerRun>(t, x, g, eps32, weight, layout, dx, gx);
     }
   });
 }

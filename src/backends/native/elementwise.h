@@ -43,15 +43,21 @@ void softmax_backward_rows(const float* g, const float* y, int64_t rows, int64_t
  */
 void layer_norm_rows(const float* x, int64_t rows, int64_t size, double eps, const float* weight, const float* bias, float* out);
 
+/** Which weight each element of a normalisation's group takes: group k's element i takes
+ * weight[(k % period) * stride + i / run] (layer_norm {1, 0, 1}: per element of a row; batch_norm
+ * {channels, 1, positions}: per channel; group_norm {groups, channels per group, positions}). */
+struct NormWeight {
+  int64_t period, stride, run;
+};
+
 /**
  * The input gradient (dx) of a normalisation with statistics per group of a float32 input laid out
  * [outer, width, inner] (group k: the elements (o * width + k) * inner + i), and, when gx is not null,
  * g * xhat, whose sums are the weight's gradient: the arithmetic of ops/normalization.ts's composed
  * backward (statistics again from x, float32 steps, each group's sums in double in memory order).
- * weight: null, or one per group (weight_per_group: batch_norm's channels) or one per inner element
- * (layer_norm's rows).
+ * weight: null, or laid out as `layout` says (period, stride and run at least 1, 0 and 1).
  */
-void norm_backward(const float* x, const float* g, int64_t outer, int64_t width, int64_t inner, double eps, const float* weight, bool weight_per_group, float* dx, float* gx);
+void norm_backward(const float* x, const float* g, int64_t outer, int64_t width, int64_t inner, double eps, const float* weight, const NormWeight& layout, float* dx, float* gx);
 
 /**
  * For each column k < width of `a` laid out [outer, width, inner]: the mean over (outer, inner), its

@@ -7,7 +7,7 @@
 // addon is loaded through process.getBuiltinModule (Node 20.16 and later), and anything missing (a
 // browser, no build, an addon built for another Node ABI) means "no native backend" (null).
 import type {
-  AdagradConstants, AdamConstants, Backend, BinaryOpName, ConvGeometry, FloatArray, FusedProgram, ImageOperand, MatrixOperand, PlaneOperand, PoolGeometry, RmspropConstants, RunOperand,
+  AdagradConstants, AdamConstants, Backend, BinaryOpName, ConvGeometry, FloatArray, FusedProgram, ImageOperand, MatrixOperand, NormGroups, PlaneOperand, PoolGeometry, RmspropConstants, RunOperand,
   SgdStepOptions, UnaryOpName,
 } from '../backend.js';
 import { registerBackendLoader } from '../registry.js';
@@ -21,7 +21,7 @@ interface Addon {
   softmaxRows(x: Float32Array, offset: number, rows: number, size: number, log: boolean, out: Float32Array): boolean;
   softmaxBackwardRows(g: Float32Array, y: Float32Array, rows: number, size: number, log: boolean, out: Float32Array): boolean;
   layerNormRows(x: Float32Array, offset: number, rows: number, size: number, eps: number, weight: Float32Array | null, bias: Float32Array | null, out: Float32Array): boolean;
-  normBackward(x: Float32Array, g: Float32Array, outer: number, width: number, inner: number, eps: number, weight: Float32Array | null, weightPerGroup: boolean, dx: Float32Array, gx: Float32Array | null): boolean;
+  normBackward(x: Float32Array, g: Float32Array, outer: number, width: number, inner: number, eps: number, weight: Float32Array | null, weightPeriod: number, weightStride: number, weightRun: number, dx: Float32Array, gx: Float32Array | null): boolean;
   gemm(
     batch: number, m: number, n: number, k: number,
     a: TypedArray, aOffset: number, aBatchStride: number, aRowStride: number, aColStride: number,
@@ -281,8 +281,9 @@ export function loadNativeBackend(): NativeBackend | null {
     layerNormRows(x: Float32Array, offset: number, rows: number, size: number, eps: number, weight: Float32Array | null, bias: Float32Array | null, out: Float32Array): boolean {
       return rows * size >= MIN_RUN && addon.layerNormRows(x, offset, rows, size, eps, weight, bias, out);
     },
-    normBackward(x: Float32Array, g: Float32Array, outer: number, width: number, inner: number, eps: number, weight: Float32Array | null, weightPerGroup: boolean, dx: Float32Array, gx: Float32Array | null): boolean {
-      return outer * width * inner >= MIN_RUN && addon.normBackward(x, g, outer, width, inner, eps, weight, weightPerGroup, dx, gx);
+    normBackward(x: Float32Array, g: Float32Array, groups: NormGroups, eps: number, weight: Float32Array | null, dx: Float32Array, gx: Float32Array | null): boolean {
+      const { outer, width, inner, weightPeriod, weightStride, weightRun } = groups;
+      return outer * width * inner >= MIN_RUN && addon.normBackward(x, g, outer, width, inner, eps, weight, weightPeriod, weightStride, weightRun, dx, gx);
     },
     gemm,
     // The addon's GEMM always adds to `out` (BLAS with beta 1, the packed GEMM's tiles).
