@@ -178,17 +178,17 @@ inline void group_sums(const NormTile& t, double* acc, F value) {
       for (int64_t r = 0; r < t.count; r++) acc[r] += static_cast<double>(value(r, t.at(o, r, i)));
 }
 
-/**
- * norm_backward for one tile, every step of the composed ops in float32 (contraction off): the
- * centred values and rstd again from x, xhat, gh = g w, their means, then dx (and g xhat). Nothing is
- * kept between the passes but per-group numbers: each pass computes the same float32 values again.
- */
 // How the elements of a group take their weights (NormWeight): the same one each for every group
 // (period 1, run 1), one for the whole group (run >= inner), or one per run of `run` elements. The
 // first two are layer_norm and batch_norm and keep their loops free of the indirection and division
 // the third needs.
 enum NormWeightMode { kWeightPerElement, kWeightPerGroup, kWeightPerRun };
 
+/**
+ * norm_backward for one tile, every step of the composed ops in float32 (contraction off): the
+ * centred values and rstd again from x, xhat, gh = g w, their means, then dx (and g xhat). Nothing is
+ * kept between the passes but per-group numbers: each pass computes the same float32 values again.
+ */
 template <NormWeightMode kMode>
 NO_FP_CONTRACT void norm_backward_tile(const NormTile& t, const float* x, const float* g, float eps, const float* weight, const NormWeight& layout, float* dx, float* gx) {
   NO_FP_CONTRACT_BODY
@@ -254,6 +254,7 @@ NO_FP_CONTRACT void norm_backward_tile(const NormTile& t, const float* x, const 
 }  // namespace
 
 void norm_backward(const float* x, const float* g, int64_t outer, int64_t width, int64_t inner, double eps, const float* weight, const NormWeight& layout, float* dx, float* gx) {
+  if (outer == 0 || width == 0 || inner == 0) return;
   const int64_t tiles = (width + kNormRows - 1) / kNormRows;
   const int64_t per_tile = kNormRows * (outer * inner > 0 ? outer * inner : 1);
   // eps as the composed ops take it: a number operand of a float32 op is rounded to float32 first.
