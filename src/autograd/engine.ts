@@ -8,11 +8,11 @@ import { warn } from '../tensor/warnings.js';
 import { swapGradEnabled, noGrad } from './grad-mode.js';
 import { isAnomalyCheckNanEnabled, isAnomalyEnabled } from './anomaly.js';
 import { AccumulateGrad, Node, OpNode, type MaybeTensor, type Edge } from './node.js';
-import { StealPolicy } from './steal-policy.js';
+import { StealPolicy, swapFormulaRun } from './steal-policy.js';
 import { sumTo } from '../ops/reduce.js';
 import { stack } from '../ops/join.js';
 import { onesOf, zerosLike } from '../tensor/factory.js';
-import { addInto } from '../ops/elementwise.js';
+import { binaryInto } from '../ops/elementwise.js';
 import { lateBound } from '../tensor/late-bound.js';
 import { optionsArg } from '../tensor/args.js';
 
@@ -269,9 +269,9 @@ function accumulateInto(task: Task, index: number, grad: MaybeTensor, inPlace: S
   }
   const existing = buffer[index];
   if (existing === null || existing === undefined) buffer[index] = grad;
-  else if (inPlace !== null && inPlace.mayAddInto(existing) && addInto(existing, grad)) return;
+  else if (inPlace !== null && inPlace.mayAddInto(existing) && binaryInto('add', existing, grad)) return;
   // a + b and b + a are the same floats, so which one holds the sum does not change it.
-  else if (inPlace !== null && inPlace.mayAddInto(grad) && addInto(grad, existing)) buffer[index] = grad;
+  else if (inPlace !== null && inPlace.mayAddInto(grad) && binaryInto('add', grad, existing)) buffer[index] = grad;
   else buffer[index] = existing.add(grad);
 }
 
@@ -462,11 +462,16 @@ function evaluate(node: Node, inputsIn: MaybeTensor[], options: EngineOptions, s
   // Built-in nodes run library code only; any other node (custom Functions) runs the user's.
   if (!(node instanceof OpNode)) steal.noteUserCode();
   let outputs: MaybeTensor[];
+  // A built-in formula may write into the gradients it receives when nothing reads them after it: no
+  // graph of the backward is recorded and no post-hook gets them.
+  const previousRun = swapFormulaRun(!options.createGraph && postHooks === null && node instanceof OpNode ? steal : null);
   try {
     outputs = node.apply(inputs);
   } catch (e) {
     if (isAnomalyEnabled()) reportAnomaly(node);
     throw e;
+  } finally {
+    swapFormulaRun(previousRun);
   }
   outputs = validateOutputs(node, outputs);
   if (postHooks !== null) {

@@ -74,3 +74,26 @@ export class StealPolicy {
     return owned;
   }
 }
+
+/**
+ * The run whose built-in backward formula is running, while the gradients that formula receives are
+ * its alone (the engine sets it around the node's apply when no graph of the backward is recorded and
+ * no hook will see those gradients after it).
+ */
+let formulaRun: StealPolicy | null = null;
+
+/** @internal Sets the run whose formula is running (null: none may overwrite); returns the previous one. */
+export function swapFormulaRun(run: StealPolicy | null): StealPolicy | null {
+  const previous = formulaRun;
+  formulaRun = run;
+  return previous;
+}
+
+/**
+ * Whether a backward formula may write its result into the elements of `grad`, one of the gradients it
+ * received, instead of into fresh memory (as PyTorch's formulas may reuse a gradient nobody else
+ * references). The formula must not read `grad` again after writing it.
+ */
+export function mayOverwriteGradient(grad: Tensor): boolean {
+  return formulaRun !== null && formulaRun.mayAddInto(grad);
+}

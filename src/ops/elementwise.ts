@@ -179,14 +179,14 @@ function runOutput(shape: readonly number[], dtype: DType, length: number): Tens
 }
 
 /**
- * Adds `other` into `target`'s own elements with the named primitive: both float tensors of one dtype
- * and shape, `target` dense over all of its storage and not pending. False, with nothing written, for
- * any other case.
+ * Computes the named primitive of `target` and `other` into `target`'s own elements (`add`: adds
+ * `other` into it): both float tensors of one dtype and shape, `target` dense over all of its storage
+ * and not pending. False, with nothing written, for any other case.
  * Not an op (no checks, no autograd, no version bump): for buffers only their owner sees.
  */
-export function addInto(target: Tensor, other: Tensor): boolean {
-  // A pending target would be written only to be added to: its out-of-place sum is pending too, and
-  // written once, when it is read.
+export function binaryInto(name: BinaryOpName, target: Tensor, other: Tensor): boolean {
+  // A pending target would be written only to be read once more: its out-of-place result is pending
+  // too, and written once, when it is read.
   if (target.storage_.pending !== null) return false;
   const dtype = target.dtype_;
   const out = target.storage_.data;
@@ -194,7 +194,7 @@ export function addInto(target: Tensor, other: Tensor): boolean {
   if (target.offset_ !== 0 || out.length !== target.numel() || !target.isContiguous()) return false;
   const a = tensorRun(target, dtype, target.shape_);
   const b = tensorRun(other, dtype, target.shape_);
-  return a !== null && b !== null && offerBinary('add', a, b, out);
+  return a !== null && b !== null && offerBinary(name, a, b, out);
 }
 
 /** Blocks shorter than this are left to the generic kernel, whose cost per element beats a call per block. */

@@ -4,7 +4,8 @@ import { DType, bool, float32, toFloatingDtype } from '../tensor/dtype.js';
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { record } from '../autograd/record.js';
 import { optionsArg } from '../tensor/args.js';
-import { binaryKernel, checkTensor, precisionOf, unaryKernel, type Kernel1 } from './elementwise.js';
+import { binaryInto, binaryKernel, checkTensor, precisionOf, unaryKernel, type Kernel1 } from './elementwise.js';
+import { mayOverwriteGradient } from '../autograd/steal-policy.js';
 import { zerosLike } from '../tensor/factory.js';
 import { erf as erfOf, relu as reluOf, reluBackward, sigmoid as sigmoidOf } from '../backends/js/elementwise.js';
 
@@ -73,6 +74,9 @@ const noBool = (kernel: string) => (d: DType) => (d === bool ? `"${kernel}" not 
  * threshold_backward, differentiable itself (in grad; its derivative in the result is 0).
  */
 function thresholdBackward(grad: Tensor, result: Tensor): Tensor {
+  // Written over the incoming gradient when the engine says nothing else reads it (each ReLU's
+  // backward then needs no memory of its own), else into a new tensor.
+  if (mayOverwriteGradient(grad) && binaryInto('reluBackward', grad, result)) return grad;
   const out = binaryKernel(grad, result, { num: reluBackward, name: 'reluBackward' }, grad.dtype, grad.dtype);
   record({
     name: 'ThresholdBackwardBackward0',

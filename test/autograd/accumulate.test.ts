@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as torch from 'tstorch';
 import type { Tensor } from 'tstorch';
 import { values } from './util.js';
+import { storageCount } from '../../src/tensor/storage.js';
 
 function grad(t: Tensor): Tensor {
   assert.ok(t.grad !== null, 'expected a gradient');
@@ -168,4 +169,60 @@ test('a post hook on the MulBackward of a square sees both gradients undoubled',
   assert.equal(seen.length, 2);
   for (const g of seen) assert.deepEqual(new Set(values(g) as number[]), new Set([2]));
   assert.deepEqual(new Set(values(grad(x)) as number[]), new Set([4]));
+});
+
+// ReLU's backward writes its result over the gradient it receives when that gradient is the run's
+// own and nothing reads it afterwards (no graph of the backward, no hook); these check that it never
+// writes over one that something else still reads. x runs from -N/2, so half of the ReLU is closed.
+const centred = (): Tensor => torch.arange(N, { dtype: torch.float32 }).sub(N / 2).requiresGrad_();
+const open = (i: number): boolean => i - N / 2 > 0;
+
+test('ReLU backward leaves a gradient it shares with another branch unchanged', () => {
+  const x = centred();
+  const w = torch.arange(N, { dtype: torch.float32 });
+  // AddBackward0 gives one fresh gradient (w) to both branches; ReLU's node, made later, runs before
+  // the other branch's MulBackward0 reads it.
+  const other = x.mul(3);
+  x.mul(2).relu().add(other).mul(w).sum().backward();
+  assert.deepEqual(values(grad(x)), integers((i) => (open(i) ? 2 * i : 0) + 3 * i));
+});
+
+test('ReLU backward leaves the gradient a post hook of its node receives unchanged', () => {
+  const x = centred();
+  const y = x.relu();
+  let received: (Tensor | null)[] = [];
+  (y.gradFn as torch.autograd.Node).registerHook((_gradInputs, gradOutputs) => {
+    received = [...gradOutputs];
+  });
+  y.mul(torch.full([N], 5)).sum().backward();
+  assert.deepEqual(new Set(values(received[0]) as number[]), new Set([5]));
+  assert.deepEqual(values(grad(x)), integers((i) => (open(i) ? 5 : 0)));
+});
+
+test('ReLU backward leaves retain_grad\'s gradient and autograd.grad\'s results unchanged', () => {
+  const x = centred();
+  const y = x.relu();
+  y.retainGrad();
+  y.mul(torch.full([N], 5)).sum().backward();
+  assert.deepEqual(new Set(values(grad(y)) as number[]), new Set([5]));
+  assert.deepEqual(values(grad(x)), integers((i) => (open(i) ? 5 : 0)));
+
+  const h = x.mul(1);
+  const r = h.relu();
+  const [gr, gh] = torch.autograd.grad(r.mul(torch.full([N], 7)).sum(), [r, h]) as Tensor[];
+  assert.deepEqual(new Set(values(gr) as number[]), new Set([7]));
+  assert.deepEqual(values(gh), integers((i) => (open(i) ? 7 : 0)));
+});
+
+test('ReLU backward needs no new storage for a gradient only it reads', () => {
+  const x = centred();
+  // A product's gradient is never a deferred result (src/ops/fusion.ts), which ReLU's backward would
+  // fuse with instead of overwriting.
+  const loss = x.relu().unsqueeze(0).mm(torch.full([N, 1], 5)).sum();
+  const before = storageCount();
+  loss.backward();
+  // The backward makes two: the loss's implicit gradient and MmBackward0's product, which ReLU's
+  // backward overwrites and x then takes as its .grad.
+  assert.equal(storageCount() - before, 2);
+  assert.deepEqual(values(grad(x)), integers((i) => (open(i) ? 5 : 0)));
 });
