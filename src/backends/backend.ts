@@ -195,16 +195,23 @@ export interface Backend {
    */
   gemmAdd?(batch: number, m: number, n: number, k: number, a: MatrixOperand, b: MatrixOperand, out: FloatArray): boolean;
 
-  /** As js/conv.ts's convolutionForward, with `out` of the input's float type (not a float64 accumulator). */
+  /**
+   * As js/conv.ts's convolutionForward, with `out` of the input's float type (not a float64
+   * accumulator). Here and in the two below, `out` may arrive uninitialised (uninitialisedFloats):
+   * the primitive writes every element.
+   */
   convolutionForward?(g: ConvGeometry, input: ImageOperand, weight: FloatArray, bias: FloatArray | null, out: FloatArray): boolean;
   /** As js/conv.ts's convolutionTransposeForward, `out` of the input's float type. */
   convolutionTransposeForward?(g: ConvGeometry, input: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray): boolean;
   /** As js/conv.ts's convolutionWeightGrad, `out` of the input's float type. */
   convolutionWeightGrad?(g: ConvGeometry, input: ImageOperand, gradOutput: FloatArray, out: FloatArray): boolean;
 
-  /** As js/pooling.ts's maxPool2d. */
+  /** As js/pooling.ts's maxPool2d (`out` may arrive uninitialised; `indices` zeroed). */
   maxPool2d?(g: PoolGeometry, input: PlaneOperand<FloatArray>, out: FloatArray, indices: BigInt64Array): boolean;
-  /** As js/pooling.ts's maxPoolBackward, the gradient of `out`'s float type. */
+  /**
+   * As js/pooling.ts's maxPoolBackward, the gradient of `out`'s float type, but `out` may arrive
+   * uninitialised: the primitive writes every element (zero where no index points).
+   */
   maxPoolBackward?(planes: number, inPlane: number, outPlane: number, grad: PlaneOperand<FloatArray>, indices: PlaneOperand<BigInt64Array>, out: FloatArray): boolean;
 
   /** out[i] = op(a[i]) for i < n. */

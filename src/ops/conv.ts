@@ -20,7 +20,7 @@ import { DType, bool, float32, int64, type TypedArray } from '../tensor/dtype.js
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { numelOf, shapeStr } from '../tensor/layout.js';
 import { allocate } from '../tensor/storage.js';
-import { emptyTensor, zerosLike } from '../tensor/factory.js';
+import { zerosLike } from '../tensor/factory.js';
 import { warn } from '../tensor/warnings.js';
 import { convolutionForward, convolutionTransposeForward, convolutionWeightGrad, type ConvGeometry, type ImageOperand } from '../backends/js/conv.js';
 import type { Backend, FloatArray } from '../backends/backend.js';
@@ -29,6 +29,7 @@ import { checkTensor } from './elementwise.js';
 import { legacyScalarName } from './pointwise.js';
 import { pad } from './shape.js';
 import { record } from '../autograd/record.js';
+import { outputFloats } from './primitives.js';
 import { noGrad } from '../autograd/grad-mode.js';
 
 /** An int, or one int per spatial dim (a one-element list is repeated). */
@@ -253,14 +254,16 @@ function computeInAccumulator(shape: readonly number[], dtype: DType, kernel: (a
 /**
  * The result of the active backend's convolution primitive, which writes a float `dtype` directly (no
  * float64 accumulator); null where the backend has no such primitive or declines. `output` allocates the
- * result, so a backend without the primitive costs no allocation (optional calls skip their arguments).
+ * result, so a backend without the primitive costs no allocation (optional calls skip their arguments);
+ * the primitives write every element, so it need not be zeroed.
  */
 function viaBackend(shape: readonly number[], dtype: DType, attempt: (backend: Backend, output: () => FloatArray) => boolean | undefined): Tensor | null {
   if (!dtype.isFloatingPoint) return null;
   let out: Tensor | null = null;
   const output = (): FloatArray => {
-    out = emptyTensor(shape, dtype);
-    return out.storage_.data as FloatArray;
+    const data = outputFloats(dtype, numelOf(shape));
+    out = Tensor.fromData(data, shape, dtype);
+    return data;
   };
   return attempt(activeBackend(), output) === true ? out : null;
 }

@@ -23,6 +23,7 @@ import { checkTensor } from './elementwise.js';
 import { legacyScalarName } from './pointwise.js';
 import { intList, type IntOrList } from './conv.js';
 import { record } from '../autograd/record.js';
+import { outputFloats } from './primitives.js';
 
 export interface MaxPoolOptions {
   /** Defaults to the kernel size. */
@@ -127,7 +128,9 @@ function outShapeOf(input: Tensor, outH: number, outW: number): number[] {
  * indices; that op's own backward gathers at them.
  */
 function maxPoolOp(input: Tensor, outShape: number[], name: string, kernel: (x: PlaneOperand, out: NumberArray, indices: BigInt64Array) => void): [Tensor, Tensor] {
-  const out = emptyTensor(outShape, input.dtype);
+  // Every kernel writes each output element (a float: max pooling takes float inputs only); the
+  // indices stay zeroed, as the JS kernels write their low words only.
+  const out = Tensor.fromData(outputFloats(input.dtype, numelOf(outShape)), outShape, input.dtype);
   const indices = emptyTensor(outShape, int64);
   kernel(planesOf(input), out.storage_.data as NumberArray, indices.storage_.data as BigInt64Array);
   record({
@@ -149,15 +152,19 @@ function zeroInputGrad(input: Tensor, needs: readonly boolean[]): Tensor | null 
 }
 
 function maxPoolBackwardOp(grad: Tensor, input: Tensor, indices: Tensor, name: string): Tensor {
-  const out = emptyTensor(input.shape_, grad.dtype);
+  // The backend's kernel zeroes the result's planes itself, each where it then adds into it.
+  const dst = outputFloats(grad.dtype, input.numel());
+  const out = Tensor.fromData(dst, input.shape_, grad.dtype);
   const outPlane = indices.size(-2) * indices.size(-1);
   const planes = numelOf(input.shape_.slice(0, -2));
   const inPlane = input.size(-2) * input.size(-1);
   const g = planesOf(grad);
   const idx = planesOf<BigInt64Array>(indices);
-  const dst = out.storage_.data;
-  const offered = isFloatArray(dst) && isFloatArray(g.data) && activeBackend().maxPoolBackward?.(planes, inPlane, outPlane, { data: g.data, offset: g.offset }, idx, dst) === true;
-  if (!offered) maxPoolBackward(planes, inPlane, outPlane, g, idx, dst as NumberArray);
+  const offered = isFloatArray(g.data) && activeBackend().maxPoolBackward?.(planes, inPlane, outPlane, { data: g.data, offset: g.offset }, idx, dst) === true;
+  if (!offered) {
+    dst.fill(0);
+    maxPoolBackward(planes, inPlane, outPlane, g, idx, dst);
+  }
   record({
     name,
     inputs: [grad, input],

@@ -268,6 +268,8 @@ test('convolution forward, transposed forward and weight gradient: groups, paddi
 
       const forward = new Float64Array(outSizeAll);
       jsConvolutionForward(g, input, weight, bias, forward);
+      const unbiased = new Float64Array(outSizeAll);
+      jsConvolutionForward(g, input, weight, null, unbiased);
       const gradOutput = randomArray(Ctor, outSizeAll, rand);
       const weightGrad = new Float64Array(weight.length);
       jsConvolutionWeightGrad(g, input, gradOutput, weightGrad);
@@ -277,21 +279,24 @@ test('convolution forward, transposed forward and weight gradient: groups, paddi
       jsConvolutionTransposeForward(tg, gradOutput, weight, transposedBias, transposed);
 
       const [wr, wa] = tolerances(Ctor, g.batch * g.outH * g.outW);
+      // Outputs start as NaN: the op layer gives these primitives uninitialised memory.
       eachPath(backend, (path, exact) => {
-        const f = sameWithThreads(backend, () => {
-          const out = new Ctor(outSizeAll);
-          assert.equal(backend.convolutionForward?.(g, input, weight, bias, out), true, what);
-          return out;
-        }, `${what} forward`, exact ? null : [rtol, atol]);
-        assertClose(f, forward, rtol, atol, `${what} forward (${path})`);
+        for (const [b, expected, kind] of [[bias, forward, 'forward'], [null, unbiased, 'forward without bias']] as const) {
+          const f = sameWithThreads(backend, () => {
+            const out = new Ctor(outSizeAll).fill(NaN);
+            assert.equal(backend.convolutionForward?.(g, input, weight, b, out), true, what);
+            return out;
+          }, `${what} ${kind}`, exact ? null : [rtol, atol]);
+          assertClose(f, expected, rtol, atol, `${what} ${kind} (${path})`);
+        }
         const w = sameWithThreads(backend, () => {
-          const out = new Ctor(weight.length);
+          const out = new Ctor(weight.length).fill(NaN);
           assert.equal(backend.convolutionWeightGrad?.(g, input, gradOutput, out), true, what);
           return out;
         }, `${what} weight grad`, exact ? null : [wr, wa]);
         assertClose(w, weightGrad, wr, wa, `${what} weight grad (${path})`);
         const t = sameWithThreads(backend, () => {
-          const out = new Ctor(transposed.length);
+          const out = new Ctor(transposed.length).fill(NaN);
           assert.equal(backend.convolutionTransposeForward?.(tg, gradOutput, weight, transposedBias, out), true, what);
           return out;
         }, `${what} transposed`, exact ? null : [rtol, atol * g.outChannels]);
@@ -647,7 +652,7 @@ test('maxPool2d: values and indices equal the JS kernel, nan and -inf windows in
       jsMaxPool2d(g, { data, offset }, expected, expectedIndices);
       const actualIndices = new BigInt64Array(n);
       const actual = sameWithThreads(backend, () => {
-        const out = new Ctor(n);
+        const out = new Ctor(n).fill(NaN);
         assert.equal(backend.maxPool2d?.(g, { data, offset }, out, actualIndices), true);
         return out;
       }, 'maxPool2d');
@@ -670,14 +675,15 @@ test('maxPoolBackward: the same sums as the JS kernel (repeated indices too); an
     const expected = new Ctor(planes * inPlane);
     jsMaxPoolBackward(planes, inPlane, outPlane, grad, { data: indices, offset }, expected);
     const actual = sameWithThreads(backend, () => {
-      const out = new Ctor(planes * inPlane);
+      // Uninitialised memory, as the op layer gives it: every element is written (zero where no index points).
+      const out = new Ctor(planes * inPlane).fill(NaN);
       assert.equal(backend.maxPoolBackward?.(planes, inPlane, outPlane, grad, { data: indices, offset }, out), true);
       return out;
     }, 'maxPoolBackward');
     assert.deepEqual(actual, expected, dtype);
     const bad = indices.slice();
     bad[bad.length - 1] = BigInt(inPlane);
-    const out = new Ctor(planes * inPlane);
+    const out = new Ctor(planes * inPlane).fill(NaN);
     assert.equal(backend.maxPoolBackward?.(planes, inPlane, outPlane, grad, { data: bad, offset }, out), false);
     assert.ok(out.every((v) => v === 0), `${dtype}: zero-filled again after declining`);
   }
@@ -949,7 +955,7 @@ test('moments: each column\'s mean and squared deviations summed in double in me
   assert.equal(backend.moments?.(a, 0, 2, 32, 1, out(), out()), false, 'under 128 elements: the JS loops');
 });
 
-test('uninitialisedFloats: whole arrays of the asked type and length from 32 KiB on, declined below', { skip }, () => {
+test('uninitialisedFloats: whole arrays of the asked type and length from 32 KiB on, declined below (at every size, NaN-filled, for the test runner)', { skip }, () => {
   const backend = native as NativeBackend;
   for (const [Ctor, length] of [[Float32Array, 8192], [Float64Array, 4096], [Float32Array, 1_000_003]] as const) {
     const a = backend.uninitialisedFloats?.(Ctor, length);
@@ -957,6 +963,12 @@ test('uninitialisedFloats: whole arrays of the asked type and length from 32 KiB
     assert.equal(a.length, length);
     assert.equal(a.byteOffset, 0);
     assert.equal(a.buffer.byteLength, length * Ctor.BYTES_PER_ELEMENT);
+  }
+  if (process.env.TSTORCH_POISON_UNINITIALISED === '1') {
+    // The test runner's setting: every size, filled with NaN.
+    const a = backend.uninitialisedFloats?.(Float32Array, 3);
+    assert.deepEqual(a, new Float32Array([NaN, NaN, NaN]));
+    return;
   }
   assert.equal(backend.uninitialisedFloats?.(Float32Array, 8191), null);
   assert.equal(backend.uninitialisedFloats?.(Float64Array, 4095), null);

@@ -30,7 +30,9 @@ function testFiles(path: string): string[] {
  * `extra` environment variables; whether all passed.
  */
 function run(files: readonly string[], backend?: string, extra: Record<string, string> = {}): boolean {
-  const env = { ...process.env, ...(backend === undefined ? {} : { TSTORCH_BACKEND: backend }), ...extra };
+  // The native backend gives NaN-filled memory for every output a primitive is to write whole
+  // (uninitialisedFloats), so that one left unwritten shows in the results.
+  const env = { ...process.env, TSTORCH_POISON_UNINITIALISED: '1', ...(backend === undefined ? {} : { TSTORCH_BACKEND: backend }), ...extra };
   const result = spawnSync(process.execPath, ['--test', '--test-reporter=dot', ...files], { stdio: 'inherit', env });
   return result.status === 0;
 }

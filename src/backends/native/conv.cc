@@ -1,5 +1,7 @@
 #include "conv.h"
 
+#include <algorithm>
+
 #include "buffer.h"
 #include "conv_window.h"
 #include "gemm.h"
@@ -25,15 +27,23 @@ void col2im(const T* cols, int64_t channels, const ConvWindow& w, T* dst) {
   });
 }
 
-/** Starts every output plane at its channel's bias (the products are added onto it). */
+/**
+ * Starts an image's output planes at their channel's bias, or at zero without one (the products are
+ * added onto them): the output arrives uninitialised, and each image's planes are written here, by the
+ * thread that adds into them next, while they are in its cache.
+ */
 template <typename T>
-void fill_bias(T* out, const T* bias, int64_t batch, int64_t channels, int64_t plane) {
-  if (bias == nullptr) return;
-  for (int64_t n = 0; n < batch; n++)
-    for (int64_t c = 0; c < channels; c++) {
-      T* dst = out + (n * channels + c) * plane;
-      for (int64_t i = 0; i < plane; i++) dst[i] = bias[c];
-    }
+void start_image(T* out, const T* bias, int64_t channels, int64_t plane) {
+  for (int64_t c = 0; c < channels; c++) {
+    const T value = bias == nullptr ? T(0) : bias[c];
+    std::fill(out + c * plane, out + (c + 1) * plane, value);
+  }
+}
+
+/** start_image for every image: the whole output, where no products are added. */
+template <typename T>
+void start_images(T* out, const T* bias, int64_t batch, int64_t channels, int64_t plane) {
+  for (int64_t n = 0; n < batch; n++) start_image(out + n * channels * plane, bias, channels, plane);
 }
 
 /**
@@ -66,12 +76,12 @@ void convolution_forward(const ConvGeometry& g, Image<T> input, const T* weight,
   const int64_t out_g = g.out_channels / g.groups;
   const int64_t k = in_g * g.k_h * g.k_w;
   const int64_t plane = g.out_h * g.out_w;
-  fill_bias(out, bias, g.batch, g.out_channels, plane);
-  if (plane == 0 || out_g == 0 || k == 0) return;
+  if (plane == 0 || out_g == 0 || k == 0) return start_images(out, bias, g.batch, g.out_channels, plane);
   const ConvWindow w = {g.in_h, g.in_w, g.out_h, g.out_w, &g};
   over_images(g.batch, g.out_channels * k * plane, [&](int64_t begin, int64_t end) {
     Buffer<T> cols(k * plane);
     for (int64_t n = begin; n < end; n++) {
+      start_image(out + n * g.out_channels * plane, bias, g.out_channels, plane);
       for (int64_t grp = 0; grp < g.groups; grp++) {
         unfold(g, w, input, n, grp, cols.data());
         gemm<T>(out_g, plane, k, {weight + grp * out_g * k, k, 1}, {cols.data(), plane, 1},
@@ -88,12 +98,12 @@ void convolution_transpose_forward(const ConvGeometry& g, const T* input, const 
   const int64_t rows = out_g * g.k_h * g.k_w;
   const int64_t grid = g.in_h * g.in_w;
   const int64_t plane = g.out_h * g.out_w;
-  fill_bias(out, bias, g.batch, g.out_channels, plane);
-  if (rows == 0 || grid == 0 || in_g == 0) return;
+  if (rows == 0 || grid == 0 || in_g == 0) return start_images(out, bias, g.batch, g.out_channels, plane);
   const ConvWindow w = {g.out_h, g.out_w, g.in_h, g.in_w, &g};
   over_images(g.batch, g.groups * rows * grid * in_g, [&](int64_t begin, int64_t end) {
     Buffer<T> cols(rows * grid);
     for (int64_t n = begin; n < end; n++) {
+      start_image(out + n * g.out_channels * plane, bias, g.out_channels, plane);
       for (int64_t grp = 0; grp < g.groups; grp++) {
         cols.zero();
         gemm<T>(rows, grid, in_g, {weight + grp * in_g * rows, 1, rows},
@@ -110,6 +120,8 @@ void convolution_weight_grad(const ConvGeometry& g, Image<T> input, const T* gra
   const int64_t out_g = g.out_channels / g.groups;
   const int64_t k = in_g * g.k_h * g.k_w;
   const int64_t plane = g.out_h * g.out_w;
+  // The output arrives uninitialised; the first part's products are added onto these zeros.
+  std::fill(out, out + g.out_channels * k, T(0));
   if (plane == 0 || k == 0 || out_g == 0 || g.batch == 0) return;
   const ConvWindow w = {g.in_h, g.in_w, g.out_h, g.out_w, &g};
   // The images are summed in a fixed number of partial sums, each over a fixed span of images, added

@@ -230,6 +230,10 @@ export function loadNativeBackend(): NativeBackend | null {
   if (addon === null) return null;
   const { blas: builtWith, blasCore } = addon.info();
   const allocUnsafeSlow = builtinModule<NodeBufferModule>('node:buffer')?.Buffer.allocUnsafeSlow;
+  // For the tests (test/backends/run.ts sets it): every output that may be uninitialised is, at any
+  // size, and filled with NaN, so that a primitive that leaves an element unwritten shows it.
+  const poison = builtinModule<{ env: Record<string, string | undefined> }>('node:process')?.env.TSTORCH_POISON_UNINITIALISED === '1';
+  const minUninitialisedBytes = poison ? 0 : MIN_UNINITIALISED_BYTES;
   const gemm = (batch: number, m: number, n: number, k: number, a: MatrixOperand, b: MatrixOperand, out: FloatArray): boolean =>
     batch * m * n * k >= MIN_GEMM_MULTIPLY_ADDS && addon.gemm(
       batch, m, n, k,
@@ -252,9 +256,10 @@ export function loadNativeBackend(): NativeBackend | null {
     },
     uninitialisedFloats(type: Float32ArrayConstructor | Float64ArrayConstructor, length: number): FloatArray | null {
       const bytes = length * type.BYTES_PER_ELEMENT;
-      if (bytes < MIN_UNINITIALISED_BYTES || allocUnsafeSlow === undefined) return null;
+      if (bytes < minUninitialisedBytes || allocUnsafeSlow === undefined) return null;
       // A slow (unpooled) Buffer owns its whole ArrayBuffer, from offset 0, as a typed array's would.
-      return new type(allocUnsafeSlow(bytes).buffer, 0, length);
+      const array = new type(allocUnsafeSlow(bytes).buffer, 0, length);
+      return poison ? array.fill(NaN) : array;
     },
     keepsFreedBuffers() {
       return addon.keepFreedBuffers();

@@ -1,5 +1,6 @@
 #include "pooling.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <limits>
@@ -124,6 +125,8 @@ bool max_pool_backward(int64_t planes, int64_t in_plane, int64_t out_plane, cons
       const T* g = grad + p * out_plane;
       const int64_t* idx = indices + p * out_plane;
       T* o = out + p * in_plane;
+      // The output arrives uninitialised: each plane is zeroed by the thread that adds into it.
+      std::fill(o, o + in_plane, T(0));
       for (int64_t j = 0; j < out_plane; j++) {
         const uint64_t i = static_cast<uint64_t>(idx[j]);
         if (i >= static_cast<uint64_t>(in_plane)) {
