@@ -128,7 +128,8 @@ function main(): void {
   // TensorFlow.js runs beside the wasm backend, at 1 thread: the WebAssembly targets are against it.
   const withTfjs = options.backends.includes('wasm') && tfjsInstalled();
   const cases = CASES.filter((c) => (options.only === null || options.only.has(c.params.workload)) && !(options.quick && c.heavy));
-  const policyOf = (c: BenchCase): SamplingPolicy => ({ ...(options.quick ? QUICK_POLICY : DEFAULT_POLICY), ...c.policy });
+  // A smoke run keeps its short warm-up for every case (the slow cases' one warm-up step is its own).
+  const policyOf = (c: BenchCase): SamplingPolicy => (options.quick ? QUICK_POLICY : { ...DEFAULT_POLICY, ...c.policy });
 
   console.log(`tstorch ${machine.tstorch.version} (${machine.tstorch.commit}), backends ${options.backends.join(', ')}`);
   console.log(machine.torch === null
