@@ -88,6 +88,16 @@ function thresholdBackward(grad: Tensor, result: Tensor): Tensor {
   return out;
 }
 
+/**
+ * g * factor for a formula that reads its incoming gradient g once: written over g when the engine
+ * says nothing else reads it and the factor is in memory; a deferred factor (src/ops/fusion.ts) is
+ * left to the fused product, which writes once without computing the factor into memory first.
+ */
+function gradientTimes(g: Tensor, factor: Tensor): Tensor {
+  if (factor.storage_.pending === null && mayOverwriteGradient(g) && binaryInto('mul', g, factor)) return g;
+  return g.mul(factor);
+}
+
 /** Zero gradient for piecewise-constant ops. */
 const zeroGrad = (g: Tensor) => zerosLike(g);
 
@@ -95,7 +105,7 @@ const bigAbs = (x: bigint) => (x < 0n ? -x : x);
 const bigSign = (x: bigint) => (x > 0n ? 1n : x < 0n ? -1n : 0n);
 
 const UNARY: Record<UnaryName, UnaryDef> = {
-  exp: { gradFn: 'ExpBackward0', rule: 'float', kernel: { num: Math.exp, name: 'exp' }, saves: ['result'], backward: (g, _x, r) => g.mul(r) },
+  exp: { gradFn: 'ExpBackward0', rule: 'float', kernel: { num: Math.exp, name: 'exp' }, saves: ['result'], backward: (g, _x, r) => gradientTimes(g, r) },
   exp2: { gradFn: 'Exp2Backward0', rule: 'float', kernel: { num: (x) => Math.pow(2, x) }, saves: ['result'], backward: (g, _x, r) => g.mul(r).mul(LN2) },
   expm1: { gradFn: 'Expm1Backward0', rule: 'float', kernel: { num: Math.expm1 }, saves: ['result'], backward: (g, _x, r) => g.mul(r.add(1)) },
   log: { gradFn: 'LogBackward0', rule: 'float', kernel: { num: Math.log, name: 'log' }, saves: ['self'], backward: (g, x) => g.div(x) },
@@ -117,12 +127,12 @@ const UNARY: Record<UnaryName, UnaryDef> = {
   atan: { gradFn: 'AtanBackward0', rule: 'float', kernel: { num: Math.atan }, saves: ['self'], backward: (g, x) => g.div(x.mul(x).add(1)) },
   sinh: { gradFn: 'SinhBackward0', rule: 'float', kernel: { num: Math.sinh }, saves: ['self'], backward: (g, x) => g.mul(x.cosh()) },
   cosh: { gradFn: 'CoshBackward0', rule: 'float', kernel: { num: Math.cosh }, saves: ['self'], backward: (g, x) => g.mul(x.sinh()) },
-  tanh: { gradFn: 'TanhBackward0', rule: 'float', kernel: { num: Math.tanh, name: 'tanh' }, saves: ['result'], backward: (g, _x, r) => g.mul(r.mul(r).neg().add(1)) },
+  tanh: { gradFn: 'TanhBackward0', rule: 'float', kernel: { num: Math.tanh, name: 'tanh' }, saves: ['result'], backward: (g, _x, r) => gradientTimes(g, r.mul(r).neg().add(1)) },
   asinh: { gradFn: 'AsinhBackward0', rule: 'float', kernel: { num: Math.asinh }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).add(1).rsqrt()) },
   acosh: { gradFn: 'AcoshBackward0', rule: 'float', kernel: { num: Math.acosh }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).sub(1).rsqrt()) },
   atanh: { gradFn: 'AtanhBackward0', rule: 'float', kernel: { num: Math.atanh }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).neg().add(1).reciprocal()) },
   erf: { gradFn: 'ErfBackward0', rule: 'float', kernel: { num: erfOf, name: 'erf' }, saves: ['self'], backward: (g, x) => g.mul(x.mul(x).neg().exp()).mul(2 / Math.sqrt(Math.PI)) },
-  sigmoid: { gradFn: 'SigmoidBackward0', rule: 'float', kernel: { num: sigmoidOf, name: 'sigmoid' }, saves: ['result'], backward: (g, _x, r) => g.mul(r.mul(r.neg().add(1))) },
+  sigmoid: { gradFn: 'SigmoidBackward0', rule: 'float', kernel: { num: sigmoidOf, name: 'sigmoid' }, saves: ['result'], backward: (g, _x, r) => gradientTimes(g, r.mul(r.neg().add(1))) },
   reciprocal: { gradFn: 'ReciprocalBackward0', rule: 'float', kernel: { num: (x) => 1 / x }, saves: ['result'], backward: (g, _x, r) => g.mul(r.mul(r)).neg() },
   relu: {
     gradFn: 'ReluBackward0', rule: 'same', kernel: { num: reluOf, big: (x) => (x < 0n ? 0n : x), name: 'relu' },

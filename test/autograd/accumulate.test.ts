@@ -226,3 +226,23 @@ test('ReLU backward needs no new storage for a gradient only it reads', () => {
   assert.equal(storageCount() - before, 2);
   assert.deepEqual(values(grad(x)), integers((i) => (open(i) ? 5 : 0)));
 });
+
+test('exp, tanh and sigmoid backward write over a private incoming gradient the values of the out-of-place formula', () => {
+  const cases: Array<[string, (t: Tensor) => Tensor, (r: Tensor) => Tensor]> = [
+    ['exp', (t) => t.exp(), (r) => r],
+    ['tanh', (t) => t.tanh(), (r) => r.mul(r).neg().add(1)],
+    ['sigmoid', (t) => t.sigmoid(), (r) => r.mul(r.neg().add(1))],
+  ];
+  for (const [name, op, factor] of cases) {
+    const x = centred().div(100).detach().requiresGrad_();
+    // MmBackward0's product (0.5 everywhere) reaches the op's node as the run's own buffer.
+    const loss = op(x).unsqueeze(0).mm(torch.full([N, 1], 0.5)).sum();
+    const before = storageCount();
+    loss.backward();
+    const made = storageCount() - before;
+    const expected = torch.noGrad(() => torch.full([N], 0.5).mul(factor(op(x))));
+    assert.deepEqual(values(grad(x)), values(expected), name);
+    // exp's factor is its saved result: the implicit gradient and the product are all the backward makes.
+    if (name === 'exp') assert.equal(made, 2);
+  }
+});
