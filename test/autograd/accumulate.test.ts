@@ -227,6 +227,8 @@ test('ReLU backward needs no new storage for a gradient only it reads', () => {
   assert.deepEqual(values(grad(x)), integers((i) => (open(i) ? 5 : 0)));
 });
 
+// The in-place path against the out-of-place one (the formula as ops, whose values the golden suites
+// compare with PyTorch's): the same primitive on the same operands, so equal element for element.
 test('exp, tanh and sigmoid backward write over a private incoming gradient the values of the out-of-place formula', () => {
   const cases: Array<[string, (t: Tensor) => Tensor, (r: Tensor) => Tensor]> = [
     ['exp', (t) => t.exp(), (r) => r],
