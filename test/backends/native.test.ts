@@ -219,6 +219,8 @@ test('gemm: declines tiny products, other dtypes, mixed dtypes and operands reac
 interface ConvCase {
   batch: number; groups: number; inC: number; outC: number; inH: number; inW: number;
   kH: number; kW: number; stride: [number, number]; pad: [number, number]; dilation: [number, number];
+  /** The input as a contiguous (N, C, H, W) array rather than a channels-last view. */
+  contiguous?: boolean;
 }
 
 const CONV_CASES: ConvCase[] = [
@@ -230,6 +232,13 @@ const CONV_CASES: ConvCase[] = [
   { batch: 2, groups: 1, inC: 16, outC: 8, inH: 14, inW: 14, kH: 3, kW: 3, stride: [1, 1], pad: [1, 1], dilation: [1, 1] },
   { batch: 0, groups: 1, inC: 2, outC: 3, inH: 5, inW: 5, kH: 3, kW: 3, stride: [1, 1], pad: [0, 0], dilation: [1, 1] },
   { batch: 13, groups: 2, inC: 2, outC: 4, inH: 10, inW: 10, kH: 3, kW: 3, stride: [1, 1], pad: [1, 1], dilation: [1, 1] },
+  // The direct kernel's forward (stride 1, at most 8 output channels a group, rows filling 3/4 of
+  // their vectors): read in place, with a last vector overlapping the one before (13 of 16), a
+  // channel block repeating its last channel (7 = 4 + 3), groups with padding.
+  { batch: 4, groups: 1, inC: 3, outC: 6, inH: 13, inW: 20, kH: 5, kW: 5, stride: [1, 1], pad: [0, 0], dilation: [1, 1], contiguous: true },
+  { batch: 3, groups: 2, inC: 4, outC: 6, inH: 9, inW: 13, kH: 3, kW: 5, stride: [1, 1], pad: [1, 2], dilation: [1, 1] },
+  { batch: 2, groups: 1, inC: 2, outC: 7, inH: 8, inW: 10, kH: 3, kW: 3, stride: [1, 1], pad: [0, 0], dilation: [1, 1], contiguous: true },
+  { batch: 2, groups: 1, inC: 1, outC: 1, inH: 6, inW: 29, kH: 2, kW: 2, stride: [1, 1], pad: [0, 0], dilation: [1, 1], contiguous: true },
 ];
 
 function outSize(size: number, k: number, stride: number, pad: number, dilation: number): number {
@@ -259,9 +268,13 @@ test('convolution forward, transposed forward and weight gradient: groups, paddi
       const taps = inG * g.kH * g.kW;
       const [rtol, atol] = tolerances(Ctor, taps);
       const what = `${dtype} conv ${JSON.stringify(c)}`;
-      // The input as a channels-last view (N, C, H, W) with strides (H*W*C, 1, W*C, C) at an offset.
+      // The input as a channels-last view (N, C, H, W) with strides (H*W*C, 1, W*C, C) at an offset,
+      // or contiguous.
       const image = randomArray(Ctor, 3 + g.batch * g.inChannels * g.inH * g.inW, rand);
-      const input = { data: image, offset: 3, strides: [g.inChannels * g.inH * g.inW, 1, g.inW * g.inChannels, g.inChannels] as [number, number, number, number] };
+      const strides: [number, number, number, number] = c.contiguous
+        ? [g.inChannels * g.inH * g.inW, g.inH * g.inW, g.inW, 1]
+        : [g.inChannels * g.inH * g.inW, 1, g.inW * g.inChannels, g.inChannels];
+      const input = { data: image, offset: 3, strides };
       const weight = randomArray(Ctor, g.outChannels * taps, rand);
       const bias = randomArray(Ctor, g.outChannels, rand);
       const outSizeAll = g.batch * g.outChannels * g.outH * g.outW;

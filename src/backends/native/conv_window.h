@@ -17,6 +17,38 @@ struct ConvWindow {
   const ConvGeometry* g;
 };
 
+/** The most taps (input channels x kernel height x kernel width) a direct convolution takes. */
+constexpr int64_t kDirectMaxTaps = 400;
+
+/**
+ * One image of a stride-1, undilated, unpadded correlation: the operand of the direct convolution
+ * kernel (conv.cc pads and packs around it). Output (o, y, x) sums taps(c, i, j, o) *
+ * src[c * cs + (y + i) * hs + x + j] over c < channels, i < k_h, j < k_w; columns of src are
+ * contiguous and out_w is at least one vector (32 bytes) wide.
+ */
+template <typename T>
+struct DirectConv {
+  const T* src;
+  int64_t cs, hs;
+  int64_t channels, k_h, k_w;
+  int64_t out_channels, out_h, out_w;
+};
+
+/**
+ * How many output channels the direct kernel computes together (1 to 4, its register tile
+ * holds 12 vectors): the fewest blocks, each costing its FMAs plus about one load, with a last
+ * block short of channels repeating its last one.
+ */
+inline int direct_channel_block(int64_t out_channels) {
+  int best = 1;
+  int64_t best_cost = out_channels * 2;
+  for (int b = 2; b <= 4; b++) {
+    const int64_t cost = (out_channels + b - 1) / b * (b + 1);
+    if (cost < best_cost) best = b, best_cost = cost;
+  }
+  return best;
+}
+
 namespace {
 
 /** The grid positions [lo, hi) whose tap at kernel offset k lands inside an image dim of `size`. */

@@ -46,6 +46,13 @@ struct KernelSet {
    * starts at zero and they stay zero for the same window.
    */
   void (*im2col)(const T* src, int64_t cs, int64_t hs, int64_t ws, int64_t channels, const ConvWindow& w, T* cols);
+  /**
+   * The direct convolution's forward pass of one image: out [out_channels][out_h][out_w] = bias (null:
+   * zero) + the correlation, with the taps packed in blocks of `block` output channels
+   * (direct_channel_block): block b holds taps (c, i, j) in order, each with that block's channels
+   * side by side, a last block short of channels repeating its last one.
+   */
+  void (*direct_forward)(const DirectConv<T>& d, const T* packed, int block, const T* bias, T* out);
 };
 
 struct KernelTable {
