@@ -53,6 +53,11 @@ struct KernelSet {
    * side by side, a last block short of channels repeating its last one.
    */
   void (*direct_forward)(const DirectConv<T>& d, const T* packed, int block, const T* bias, T* out);
+  /**
+   * Max pooling of one plane (in_w wide) with 2x2 windows at stride 2, all inside it: each window's
+   * maximum and its flat index (pooling.h's rules); out_w at least one vector (32 bytes) wide.
+   */
+  void (*max_pool_2x2)(const T* x, int64_t in_w, int64_t out_h, int64_t out_w, T* out, int64_t* indices);
 };
 
 struct KernelTable {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 
+#include "kernels.h"
 #include "threadpool.h"
 
 namespace tstorch {
@@ -83,17 +84,31 @@ void pool_plane_inside(PoolGeometry g, const T* x, T* out, int64_t* indices) {
   }
 }
 
+/** 2x2 windows at stride 2 a vector of outputs at a time: the kernel table's max_pool_2x2. */
+template <typename T>
+void pool_plane_2x2_stride_2(PoolGeometry g, const T* x, T* out, int64_t* indices) {
+  kernels<T>().max_pool_2x2(x, g.in_w, g.out_h, g.out_w, out, indices);
+}
+
 template <typename T>
 // The geometry goes by value: a copy of its own the kernel's stores cannot alias, so the compiler
 // keeps its fields in registers instead of reloading them after every store.
 using PlaneFn = void (*)(PoolGeometry, const T*, T*, int64_t*);
 
-/** The plane kernel for g: a fixed-size one for 2x2 and 3x3 windows that never leave the image. */
+/**
+ * The plane kernel for g: a fixed-size one for 2x2 and 3x3 windows that never leave the image, a
+ * vector one for 2x2 windows at stride 2 (the usual pooling layer) over rows wide enough.
+ */
 template <typename T>
 PlaneFn<T> plane_kernel(const PoolGeometry& g) {
   const bool inside = g.pad_h == 0 && g.pad_w == 0 && g.dilation_h == 1 && g.dilation_w == 1 &&
                       (g.out_h == 0 || (g.out_h - 1) * g.stride_h + g.k_h <= g.in_h) &&
                       (g.out_w == 0 || (g.out_w - 1) * g.stride_w + g.k_w <= g.in_w);
+  // The vector kernel needs a row of outputs at least a vector wide, and window offsets within int32.
+  if (inside && g.k_h == 2 && g.k_w == 2 && g.stride_h == 2 && g.stride_w == 2 && g.out_w >= 32 / static_cast<int64_t>(sizeof(T)) &&
+      g.in_w < (int64_t{1} << 30)) {
+    return pool_plane_2x2_stride_2<T>;
+  }
   if (inside && g.k_h == 2 && g.k_w == 2) return pool_plane_inside<T, 2, 2>;
   if (inside && g.k_h == 3 && g.k_w == 3) return pool_plane_inside<T, 3, 3>;
   return pool_plane<T>;
