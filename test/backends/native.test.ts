@@ -239,6 +239,10 @@ const CONV_CASES: ConvCase[] = [
   { batch: 3, groups: 2, inC: 4, outC: 6, inH: 9, inW: 13, kH: 3, kW: 5, stride: [1, 1], pad: [1, 2], dilation: [1, 1] },
   { batch: 2, groups: 1, inC: 2, outC: 7, inH: 8, inW: 10, kH: 3, kW: 3, stride: [1, 1], pad: [0, 0], dilation: [1, 1], contiguous: true },
   { batch: 2, groups: 1, inC: 1, outC: 1, inH: 6, inW: 29, kH: 2, kW: 2, stride: [1, 1], pad: [0, 0], dilation: [1, 1], contiguous: true },
+  // Up to 16 output channels with at least 128 taps: the Fashion-MNIST example's second layer, and
+  // 12 channels with padding.
+  { batch: 2, groups: 1, inC: 6, outC: 16, inH: 12, inW: 12, kH: 5, kW: 5, stride: [1, 1], pad: [0, 0], dilation: [1, 1], contiguous: true },
+  { batch: 3, groups: 1, inC: 8, outC: 12, inH: 10, inW: 13, kH: 4, kW: 4, stride: [1, 1], pad: [1, 1], dilation: [1, 1] },
 ];
 
 function outSize(size: number, k: number, stride: number, pad: number, dilation: number): number {
