@@ -331,6 +331,25 @@ test('convolution declines operands shorter than the geometry needs', { skip }, 
   assert.equal(backend.convolutionForward?.(g, input, weight, null, new Float32Array(g.batch * g.outChannels * g.outH * g.outW)), false);
 });
 
+test('convolution: a geometry with more outputs than windows inside the image is clipped as the JS kernel clips it', { skip }, () => {
+  // Stride 1 and few channels, as the direct kernel takes them, but the output two rows and four
+  // columns larger than the image allows: the direct kernel would read past the image, so the
+  // clipping im2col path computes it.
+  const backend = native as NativeBackend;
+  const rand = random(6);
+  const c = CONV_CASES.find((k) => k.contiguous === true && k.outC === 6);
+  assert.ok(c !== undefined);
+  const base = convGeometry(c);
+  const g = { ...base, outH: base.outH + 2, outW: base.outW + 4 };
+  const input = { data: randomArray(Float32Array, g.batch * g.inChannels * g.inH * g.inW, rand), offset: 0, strides: [g.inChannels * g.inH * g.inW, g.inH * g.inW, g.inW, 1] as [number, number, number, number] };
+  const weight = randomArray(Float32Array, g.outChannels * g.inChannels * g.kH * g.kW, rand);
+  const expected = new Float64Array(g.batch * g.outChannels * g.outH * g.outW);
+  jsConvolutionForward(g, input, weight, null, expected);
+  const out = new Float32Array(expected.length).fill(NaN);
+  assert.equal(backend.convolutionForward?.(g, input, weight, null, out), true);
+  assertClose(out, expected, ...tolerances(Float32Array, g.inChannels * g.kH * g.kW), 'clipped geometry');
+});
+
 // ---- pooling ----
 
 // ---- strided copies ----
