@@ -92,7 +92,7 @@ constexpr int64_t kDirectManyTaps = 128;
  */
 template <typename T>
 bool direct_fits(const ConvGeometry& g) {
-  constexpr int64_t L = 32 / sizeof(T);
+  constexpr int64_t L = kVectorBytes / sizeof(T);
   const int64_t lanes = (g.out_w + L - 1) / L * L;
   const int64_t taps = g.in_channels / g.groups * g.k_h * g.k_w;
   const int64_t out_channels = g.out_channels / g.groups;

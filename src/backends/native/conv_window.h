@@ -24,7 +24,7 @@ constexpr int64_t kDirectMaxTaps = 400;
  * One image of a stride-1, undilated, unpadded correlation: the operand of the direct convolution
  * kernel (conv.cc pads and packs around it). Output (o, y, x) sums taps(c, i, j, o) *
  * src[c * cs + (y + i) * hs + x + j] over c < channels, i < k_h, j < k_w; columns of src are
- * contiguous and out_w is at least one vector (32 bytes) wide.
+ * contiguous and out_w is at least one vector (kernels.h's kVectorBytes) wide.
  */
 template <typename T>
 struct DirectConv {

@@ -13,6 +13,12 @@ namespace tstorch {
 enum UnaryOp : int { kNeg = 0, kAbs, kExp, kLog, kSqrt, kTanh, kSigmoid, kRelu, kErf, kUnaryCount };
 enum BinaryOp : int { kAdd = 0, kSub, kMul, kDiv, kMaximum, kMinimum, kReluBackward, kBinaryCount };
 
+/**
+ * The width of the direct convolution's and 2x2 max pooling's vectors, in bytes: callers need whole
+ * output vectors along a row (conv.cc's direct_fits, pooling.cc's plane_kernel).
+ */
+constexpr int64_t kVectorBytes = 32;
+
 /** GEMM register-tile sizes: the micro-kernel updates an MR x NR block of C per call. */
 template <typename T> struct Tile;
 template <> struct Tile<float> { static constexpr int MR = 6, NR = 16; };
@@ -55,7 +61,7 @@ struct KernelSet {
   void (*direct_forward)(const DirectConv<T>& d, const T* packed, int block, const T* bias, T* out);
   /**
    * Max pooling of one plane (in_w wide) with 2x2 windows at stride 2, all inside it: each window's
-   * maximum and its flat index (pooling.h's rules); out_w at least one vector (32 bytes) wide.
+   * maximum and its flat index (pooling.h's rules); out_w at least one vector (kVectorBytes) wide.
    */
   void (*max_pool_2x2)(const T* x, int64_t in_w, int64_t out_h, int64_t out_w, T* out, int64_t* indices);
 };

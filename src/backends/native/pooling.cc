@@ -105,7 +105,7 @@ PlaneFn<T> plane_kernel(const PoolGeometry& g) {
                       (g.out_h == 0 || (g.out_h - 1) * g.stride_h + g.k_h <= g.in_h) &&
                       (g.out_w == 0 || (g.out_w - 1) * g.stride_w + g.k_w <= g.in_w);
   // The vector kernel needs a row of outputs at least a vector wide, and window offsets within int32.
-  if (inside && g.k_h == 2 && g.k_w == 2 && g.stride_h == 2 && g.stride_w == 2 && g.out_w >= 32 / static_cast<int64_t>(sizeof(T)) &&
+  if (inside && g.k_h == 2 && g.k_w == 2 && g.stride_h == 2 && g.stride_w == 2 && g.out_w >= kVectorBytes / static_cast<int64_t>(sizeof(T)) &&
       g.in_w < (int64_t{1} << 30)) {
     return pool_plane_2x2_stride_2<T>;
   }
