@@ -232,16 +232,19 @@ const CONV_CASES: ConvCase[] = [
   { batch: 2, groups: 1, inC: 16, outC: 8, inH: 14, inW: 14, kH: 3, kW: 3, stride: [1, 1], pad: [1, 1], dilation: [1, 1] },
   { batch: 0, groups: 1, inC: 2, outC: 3, inH: 5, inW: 5, kH: 3, kW: 3, stride: [1, 1], pad: [0, 0], dilation: [1, 1] },
   { batch: 13, groups: 2, inC: 2, outC: 4, inH: 10, inW: 10, kH: 3, kW: 3, stride: [1, 1], pad: [1, 1], dilation: [1, 1] },
-  // The direct kernel's forward (stride 1, at most 8 output channels a group, rows filling 3/4 of
-  // their vectors): read in place, with a last vector overlapping the one before (13 of 16), a
-  // channel block repeating its last channel (7 = 4 + 3), groups with padding.
+  // The direct kernel's forward (stride 1, at most 8 output channels a group, rows at least one
+  // vector wide): read in place, with a last vector overlapping the one before (13 of 16, and 9 of
+  // 16 below), a channel block repeating its last channel (7 = 4 + 3), groups with padding (and 10
+  // of 16 in the case above with 13 images).
   { batch: 4, groups: 1, inC: 3, outC: 6, inH: 13, inW: 20, kH: 5, kW: 5, stride: [1, 1], pad: [0, 0], dilation: [1, 1], contiguous: true },
   { batch: 3, groups: 2, inC: 4, outC: 6, inH: 9, inW: 13, kH: 3, kW: 5, stride: [1, 1], pad: [1, 2], dilation: [1, 1] },
   { batch: 2, groups: 1, inC: 2, outC: 7, inH: 8, inW: 10, kH: 3, kW: 3, stride: [1, 1], pad: [0, 0], dilation: [1, 1], contiguous: true },
   { batch: 2, groups: 1, inC: 1, outC: 1, inH: 6, inW: 29, kH: 2, kW: 2, stride: [1, 1], pad: [0, 0], dilation: [1, 1], contiguous: true },
-  // Up to 16 output channels with at least 128 taps: the Fashion-MNIST example's second layer, and
-  // 12 channels with padding.
+  { batch: 3, groups: 1, inC: 3, outC: 5, inH: 7, inW: 11, kH: 3, kW: 3, stride: [1, 1], pad: [0, 0], dilation: [1, 1], contiguous: true },
+  // Up to 16 output channels with at least 128 taps: the Fashion-MNIST example's second layer, the
+  // blitz network's (10-wide rows), and 12 channels with padding.
   { batch: 2, groups: 1, inC: 6, outC: 16, inH: 12, inW: 12, kH: 5, kW: 5, stride: [1, 1], pad: [0, 0], dilation: [1, 1], contiguous: true },
+  { batch: 2, groups: 1, inC: 6, outC: 16, inH: 14, inW: 14, kH: 5, kW: 5, stride: [1, 1], pad: [0, 0], dilation: [1, 1], contiguous: true },
   { batch: 3, groups: 1, inC: 8, outC: 12, inH: 10, inW: 13, kH: 4, kW: 4, stride: [1, 1], pad: [1, 1], dilation: [1, 1] },
 ];
 

@@ -75,9 +75,12 @@ void unfold(const ConvGeometry& g, const ConvWindow& w, Image<T> input, int64_t 
 // example's layers and a few others, and then op by op in one process: stride 1 without dilation, up
 // to 8 output channels (a product with so few rows keeps OpenBLAS in its small-matrix kernels at a
 // third of its speed), or up to 16 with at least 128 taps (1.2-1.5x on five such layers, even with
-// one of 144 taps; with 27 and 72 taps it lost or tied), and output rows filling at least 3/4 of the
-// vectors that cover them (a 10-wide row fills 10 of 16 float lanes, and lost). The blitz network's
-// first layer (3 -> 6 channels, 32x32) ran 1.3-1.4x faster, W5 4-11% (interleaved in one process).
+// one of 144 taps; with 27 and 72 taps it lost or tied), and output rows at least one vector wide.
+// Narrow rows waste lanes (a 9-wide row fills 9 of 16), yet on the Intel machine of 2026-11-29's later
+// runs rows 9 to 17 wide ran 1.1-1.8x faster than im2col and sgemm, the blitz network's second layer
+// (6 -> 16 channels, 10-wide rows) 1.17x; an earlier rule, rows filling 3/4 of their vectors, came from
+// a run on another machine where a 10-wide row lost. The blitz network's first layer (3 -> 6
+// channels, 32x32) ran 1.3-1.4x faster, W5 4-11% (interleaved in one process).
 // Tried and left with GEMM: a direct weight gradient (faster alone, no faster within the training
 // step) and the transposed convolution, the input gradient, as a correlation of its input padded by
 // k - 1 (it multiplies the padding too: twice the products for the blitz network's second layer).
@@ -93,12 +96,11 @@ constexpr int64_t kDirectManyTaps = 128;
 template <typename T>
 bool direct_fits(const ConvGeometry& g) {
   constexpr int64_t L = kVectorBytes / sizeof(T);
-  const int64_t lanes = (g.out_w + L - 1) / L * L;
   const int64_t taps = g.in_channels / g.groups * g.k_h * g.k_w;
   const int64_t out_channels = g.out_channels / g.groups;
   return g.stride_h == 1 && g.stride_w == 1 && g.dilation_h == 1 && g.dilation_w == 1 &&
          g.out_h == g.in_h + 2 * g.pad_h - g.k_h + 1 && g.out_w == g.in_w + 2 * g.pad_w - g.k_w + 1 && g.out_w >= L &&
-         4 * g.out_w >= 3 * lanes && taps <= kDirectMaxTaps &&
+         taps <= kDirectMaxTaps &&
          (out_channels <= kDirectMaxChannels || (out_channels <= kDirectMaxChannelsManyTaps && taps >= kDirectManyTaps));
 }
 
