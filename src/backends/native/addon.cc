@@ -182,9 +182,6 @@ napi_value by_dtype(napi_env env, napi_callback_info info, size_t i) {
   return boolean_value(env, done && args.ok());
 }
 
-/** See Gemm::run: about a millisecond of work on one core. */
-constexpr int64_t kSerialBlasWork = int64_t{1} << 22;
-
 // gemm(batch, m, n, k, a, aOffset, aBatchStride, aRowStride, aColStride, b, bOffset, bBatchStride,
 //      bRowStride, bColStride, out)
 template <typename T>
@@ -203,12 +200,6 @@ struct Gemm {
     // Small products of a batch go one per thread; large ones are threaded inside.
     const int64_t per_product = m * n * k;
     const int64_t grain = per_product >= (1 << 21) ? batch : ((1 << 20) + per_product - 1) / (per_product > 0 ? per_product : 1);
-    const bool parallel = batch > 1 && threads_for(batch, grain) > 1;
-    // A product under kSerialBlasWork multiply-adds runs on one BLAS thread: waking OpenBLAS's
-    // workers for it costs more than they save, and their spinning afterwards takes the core the
-    // addon's own pool needs next (the training example's linear layers at batch 64 ran 7x slower on
-    // two threads than on one).
-    SerialBlasScope serial(parallel || per_product < kSerialBlasWork);
     parallel_for(batch, grain, [&](int64_t begin, int64_t end) {
       for (int64_t t = begin; t < end; t++) {
         gemm<T>(m, n, k, {a.data + a_off + t * a_bs, a_rs, a_cs}, {b.data + b_off + t * b_bs, b_rs, b_cs}, out.data + t * m * n, n);
@@ -759,7 +750,6 @@ napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   // 1024 is registry.ts's MAX_THREADS, which rejects larger counts before they get here: keep them equal.
   if (args.ok() && n >= 1 && n <= 1024) {
     set_num_threads(static_cast<int>(n));
-    set_blas_threads(static_cast<int>(n));
   }
   return nullptr;
 }
@@ -858,6 +848,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"configure", nullptr, Configure, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  init_blas_threads();
   return exports;
 }
 

@@ -48,15 +48,12 @@ void start_images(T* out, const T* bias, int64_t batch, int64_t channels, int64_
 
 /**
  * Runs per_image(begin, end) over `count` items (images, or spans of them): in parallel (each product
- * serial, the BLAS held to one thread) when there are at least two, else on the calling thread with
- * threaded products.
+ * serial) when there are at least two, else on the calling thread with threaded products.
  */
 template <typename F>
 void over_images(int64_t count, int64_t work_per_item, F per_image) {
   // Below about a million multiply-adds an item, one thread is faster than waking another.
   const int64_t grain = work_per_item >= (1 << 20) ? 1 : (((1 << 20) + work_per_item - 1) / (work_per_item > 0 ? work_per_item : 1));
-  const bool parallel = threads_for(count, grain) > 1;
-  SerialBlasScope serial(parallel);
   parallel_for(count, grain, per_image);
 }
 

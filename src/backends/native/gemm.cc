@@ -131,8 +131,38 @@ void packed_gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b
 bool use_blas = true;
 int blas_threads = 0;
 
+void apply_blas_threads(int n) {
+  if (n == blas_threads) return;
+  blas_threads = n;
+#if defined(TSTORCH_BLAS_OPENBLAS)
+  openblas_set_num_threads(n);
+#endif
+}
+
 #if defined(TSTORCH_BLAS_OPENBLAS) || defined(TSTORCH_BLAS_ACCELERATE)
 constexpr bool kHaveBlas = true;
+#if defined(TSTORCH_BLAS_OPENBLAS)
+constexpr bool kOpenBlas = true;
+#else
+constexpr bool kOpenBlas = false;
+#endif
+
+// How BLAS products use threads. OpenBLAS stays on one thread, and a product from the JavaScript
+// thread of at least kSplitWork multiply-adds is cut into blocks of rows or columns that the addon's
+// pool runs, one single-threaded BLAS call per block: OpenBLAS's own workers, woken for mid-sized
+// products, split them less well (W4's 128 x 784 x 512 layer: 497 us on its two threads, 421 as two
+// column blocks; n = 128: 25 against 16-20 us), and they spin for a while after each product, taking
+// the core the pool needs next (the training example's linear layers at batch 64 once ran 7x slower
+// on two threads than on one). Products of at least kBlasThreadsWork (n = 1024 and up) run on
+// OpenBLAS's threads, which share the packing of B: 3-5% faster than blocks there.
+constexpr int64_t kSplitWork = int64_t{1} << 21;
+constexpr int64_t kBlasThreadsWork = int64_t{1} << 29;
+// A block holds whole micro-kernel tiles (OpenBLAS's are at most 16 rows or columns), so the blocks
+// add no edge tiles of their own.
+constexpr int64_t kBlockAlign = 16;
+// Blocks of rows while each thread gets this many; fewer rows (a batch of 128 through a wide layer)
+// split better by columns.
+constexpr int64_t kMinRowsPerThread = 128;
 
 /** How a strided operand maps onto a BLAS argument: (trans, ld), or false when it must be packed. */
 template <typename T>
@@ -164,9 +194,9 @@ inline void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int 
   cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, a, lda, b, ldb, 1.0, c, ldc);
 }
 
+/** One BLAS call for c += a b, on however many threads the BLAS is set to; sizes already checked. */
 template <typename T>
-bool try_blas(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c, int64_t ldc) {
-  if (m > INT_MAX || n > INT_MAX || k > INT_MAX || ldc > INT_MAX) return false;
+void blas_product(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c, int64_t ldc) {
   CBLAS_TRANSPOSE ta, tb;
   int64_t lda, ldb;
   // Operands BLAS cannot read in place (broadcast rows, steps in both dims) are copied; the copy is
@@ -190,6 +220,43 @@ bool try_blas(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T
     ldb = n;
   }
   blas_gemm(ta, tb, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), ap, static_cast<int>(lda), bp, static_cast<int>(ldb), c, static_cast<int>(ldc));
+}
+
+/** c += a b through the BLAS, threaded as the comment on kSplitWork says; false for sizes it cannot take. */
+template <typename T>
+bool try_blas(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c, int64_t ldc) {
+  if (m > INT_MAX || n > INT_MAX || k > INT_MAX || ldc > INT_MAX) return false;
+  if (!kOpenBlas) {
+    // Accelerate threads its products itself and has no call to set how many threads it uses.
+    blas_product(m, n, k, a, b, c, ldc);
+    return true;
+  }
+  // Operands live in typed arrays (under 2^53 bytes), so m n k stays far below 2^63.
+  const int64_t work = m * n * k;
+  // Only the JavaScript thread changes the BLAS's thread count; inside a pool worker this is 1.
+  const int threads = threads_for(2, 1);
+  if (threads > 1 && work >= kBlasThreadsWork) {
+    apply_blas_threads(threads);
+    blas_product(m, n, k, a, b, c, ldc);
+    apply_blas_threads(1);
+    return true;
+  }
+  if (threads == 1 || work < kSplitWork) {
+    blas_product(m, n, k, a, b, c, ldc);
+    return true;
+  }
+  const bool by_rows = m / threads >= kMinRowsPerThread;
+  const int64_t extent = by_rows ? m : n;
+  const int64_t per_thread = (extent + threads - 1) / threads;
+  const int64_t block = (per_thread + kBlockAlign - 1) / kBlockAlign * kBlockAlign;
+  parallel_for((extent + block - 1) / block, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t part = begin; part < end; part++) {
+      const int64_t start = part * block;
+      const int64_t size = min64(block, extent - start);
+      if (by_rows) blas_product(size, n, k, {a.data + start * a.rs, a.rs, a.cs}, b, c + start * ldc, ldc);
+      else blas_product(m, size, k, a, {b.data + start * b.cs, b.rs, b.cs}, c + start, ldc);
+    }
+  });
   return true;
 }
 #else
@@ -198,14 +265,6 @@ constexpr bool kHaveBlas = false;
 template <typename T>
 bool try_blas(int64_t, int64_t, int64_t, MatrixRef<T>, MatrixRef<T>, T*, int64_t) { return false; }
 #endif
-
-void apply_blas_threads(int n) {
-  if (n == blas_threads) return;
-  blas_threads = n;
-#if defined(TSTORCH_BLAS_OPENBLAS)
-  openblas_set_num_threads(n);
-#endif
-}
 
 }  // namespace
 
@@ -252,14 +311,6 @@ const char* blas_core() {
 bool blas_enabled() { return kHaveBlas && use_blas; }
 void enable_blas(bool on) { use_blas = on; }
 
-void set_blas_threads(int n) { apply_blas_threads(n); }
-
-SerialBlasScope::SerialBlasScope(bool active) : active_(active) {
-  if (active_) apply_blas_threads(1);
-}
-
-SerialBlasScope::~SerialBlasScope() {
-  if (active_) apply_blas_threads(num_threads());
-}
+void init_blas_threads() { apply_blas_threads(1); }
 
 }  // namespace tstorch

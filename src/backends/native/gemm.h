@@ -29,22 +29,10 @@ const char* blas_core();
 /** Whether gemm uses the BLAS (true by default when there is one); tests switch it off. */
 bool blas_enabled();
 void enable_blas(bool on);
-/** Tells the BLAS how many threads its own pool may use (the addon's thread count). */
-void set_blas_threads(int n);
-
 /**
- * While alive, the BLAS runs single-threaded: for kernels that call gemm from pool workers, where
- * the parallelism is already outside the products.
+ * Sets the BLAS to one thread, as gemm expects it outside its largest products; called once when the
+ * addon loads, before any product.
  */
-class SerialBlasScope {
- public:
-  explicit SerialBlasScope(bool active);
-  ~SerialBlasScope();
-  SerialBlasScope(const SerialBlasScope&) = delete;
-  SerialBlasScope& operator=(const SerialBlasScope&) = delete;
-
- private:
-  bool active_;
-};
+void init_blas_threads();
 
 }  // namespace tstorch

@@ -15,9 +15,11 @@ thread_local bool in_parallel_region = false;
 
 // How long a worker that finished its chunks, and a caller that finished its own, poll before they
 // sleep on a condition variable. Waking a sleeping thread took 60-75 us on the 2-vCPU VMs measured, as
-// long as a whole kernel over a million elements; ops over large tensors usually follow each other
-// within that, so the next run (or the last chunk) mostly arrives while the thread still polls.
-constexpr std::chrono::microseconds kPollBeforeSleep{50};
+// long as a whole kernel over a million elements. The pool also runs the blocks of mid-sized matrix
+// products, which in a training step come a few hundred microseconds apart (the small ops and the
+// JavaScript between them): W4 at 2 threads ran 7% slower polling 50 us than 500, and 2 ms was no
+// better on W4 but slower where V8's collector wants the second core (the training example).
+constexpr std::chrono::microseconds kPollBeforeSleep{500};
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
