@@ -1,5 +1,6 @@
 #include "gemm.h"
 
+#include <atomic>
 #include <climits>
 #include <cstring>
 
@@ -129,11 +130,11 @@ void packed_gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b
 }
 
 bool use_blas = true;
-int blas_threads = 0;
+// Atomic because a second JavaScript thread (a Worker) may run a product at the same time.
+std::atomic<int> blas_threads{0};
 
 void apply_blas_threads(int n) {
-  if (n == blas_threads) return;
-  blas_threads = n;
+  if (blas_threads.exchange(n) == n) return;
 #if defined(TSTORCH_BLAS_OPENBLAS)
   openblas_set_num_threads(n);
 #endif
