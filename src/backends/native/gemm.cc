@@ -149,14 +149,15 @@ constexpr bool kOpenBlas = false;
 #endif
 
 // How BLAS products use threads. OpenBLAS stays on one thread, and a product from the JavaScript
-// thread of at least kSplitWork multiply-adds is cut into blocks of rows or columns that the addon's
-// pool runs, one single-threaded BLAS call per block: OpenBLAS's own workers, woken for mid-sized
+// thread is cut into one block of rows or columns per thread, for as many threads as get kBlockWork
+// multiply-adds each (about a million, as for the products of a batch; so from 2M on two threads),
+// which the addon's pool runs, one single-threaded BLAS call per block: OpenBLAS's own workers, woken for mid-sized
 // products, split them less well (W4's 128 x 784 x 512 layer: 497 us on its two threads, 421 as two
 // column blocks; n = 128: 25 against 16-20 us), and they spin for a while after each product, taking
 // the core the pool needs next (the training example's linear layers at batch 64 once ran 7x slower
 // on two threads than on one). Products of at least kBlasThreadsWork (n = 1024 and up) run on
 // OpenBLAS's threads, which share the packing of B: 3-5% faster than blocks there.
-constexpr int64_t kSplitWork = int64_t{1} << 21;
+constexpr int64_t kBlockWork = int64_t{1} << 20;
 constexpr int64_t kBlasThreadsWork = int64_t{1} << 29;
 // A block holds whole micro-kernel tiles (OpenBLAS's are at most 16 rows or columns), so the blocks
 // add no edge tiles of their own.
@@ -223,7 +224,7 @@ void blas_product(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> 
   blas_gemm(ta, tb, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), ap, static_cast<int>(lda), bp, static_cast<int>(ldb), c, static_cast<int>(ldc));
 }
 
-/** c += a b through the BLAS, threaded as the comment on kSplitWork says; false for sizes it cannot take. */
+/** c += a b through the BLAS, threaded as the comment on kBlockWork says; false for sizes it cannot take. */
 template <typename T>
 bool try_blas(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c, int64_t ldc) {
   if (m > INT_MAX || n > INT_MAX || k > INT_MAX || ldc > INT_MAX) return false;
@@ -235,14 +236,14 @@ bool try_blas(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T
   // Operands live in typed arrays (under 2^53 bytes), so m n k stays far below 2^63.
   const int64_t work = m * n * k;
   // Only the JavaScript thread changes the BLAS's thread count; inside a pool worker this is 1.
-  const int threads = threads_for(2, 1);
+  const int threads = threads_for(work, kBlockWork);
   if (threads > 1 && work >= kBlasThreadsWork) {
     apply_blas_threads(threads);
     blas_product(m, n, k, a, b, c, ldc);
     apply_blas_threads(1);
     return true;
   }
-  if (threads == 1 || work < kSplitWork) {
+  if (threads == 1) {
     blas_product(m, n, k, a, b, c, ldc);
     return true;
   }
