@@ -150,13 +150,13 @@ constexpr bool kOpenBlas = false;
 
 // How BLAS products use threads. OpenBLAS stays on one thread, and a product from the JavaScript
 // thread is cut into one block of rows or columns per thread, for as many threads as get kBlockWork
-// multiply-adds each (about a million, as for the products of a batch; so from 2M on two threads),
-// which the addon's pool runs, one single-threaded BLAS call per block: OpenBLAS's own workers, woken for mid-sized
-// products, split them less well (W4's 128 x 784 x 512 layer: 497 us on its two threads, 421 as two
-// column blocks; n = 128: 25 against 16-20 us), and they spin for a while after each product, taking
-// the core the pool needs next (the training example's linear layers at batch 64 once ran 7x slower
-// on two threads than on one). Products of at least kBlasThreadsWork (n = 1024 and up) run on
-// OpenBLAS's threads, which share the packing of B: 3-5% faster than blocks there.
+// multiply-adds each (about a million, as for the products of a batch; so from 2M on two threads);
+// the addon's pool runs one single-threaded BLAS call per block. OpenBLAS's own workers, woken for
+// mid-sized products, split them less well (W4's 128 x 784 x 512 layer: 497 us on its two threads,
+// 421 as two column blocks; n = 128: 25 against 16-20 us), and they spin for a while after each
+// product, taking the core the pool needs next (the training example's linear layers at batch 64
+// once ran 7x slower on two threads than on one). Products of at least kBlasThreadsWork (n = 1024
+// and up) run on OpenBLAS's threads, which share the packing of B: 3-5% faster than blocks there.
 constexpr int64_t kBlockWork = int64_t{1} << 20;
 constexpr int64_t kBlasThreadsWork = int64_t{1} << 29;
 // A block holds whole micro-kernel tiles (OpenBLAS's are at most 16 rows or columns), so the blocks
