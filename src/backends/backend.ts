@@ -183,15 +183,16 @@ export interface Backend {
   normBackward?(x: Float32Array, g: Float32Array, groups: NormGroups, eps: number, weight: Float32Array | null, dx: Float32Array, gx: Float32Array | null): boolean;
 
   /**
-   * out[b, i, j] += sum over p of a[b, i, p] * b[b, p, j] (as js/gemm.ts), float32 or float64, all
-   * three arrays of the same type; `out` is contiguous [batch, m, n] and zero-filled.
+   * out[b, i, j] = sum over p of a[b, i, p] * b[b, p, j] (as js/gemm.ts into a zeroed `out`), float32
+   * or float64, all three arrays of the same type; `out` is contiguous [batch, m, n] and may arrive
+   * uninitialised (uninitialisedFloats): the primitive writes every element.
    */
   gemm?(batch: number, m: number, n: number, k: number, a: MatrixOperand, b: MatrixOperand, out: FloatArray): boolean;
   /**
    * As gemm, but `out` holds the values the product is added to (addmm's broadcast input, with beta
-   * and alpha 1), so one pass over `out` replaces a separate addition. Only a backend whose gemm adds
-   * to `out` has it; its results differ from the JS path's (product rounded, then the input added) by
-   * the rounding of the partial sums.
+   * and alpha 1), so one pass over `out` replaces a separate addition. Only a backend whose GEMM can
+   * add to its output has it; its results differ from the JS path's (product rounded, then the input
+   * added) by the rounding of the partial sums.
    */
   gemmAdd?(batch: number, m: number, n: number, k: number, a: MatrixOperand, b: MatrixOperand, out: FloatArray): boolean;
 

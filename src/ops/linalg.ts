@@ -7,7 +7,6 @@ import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { normalizeDim, shapeStr } from '../tensor/layout.js';
 import { emptyTensor } from '../tensor/factory.js';
 import { gemm, type MatrixOperand } from '../backends/js/gemm.js';
-import { isFloatArray } from '../backends/backend.js';
 import { activeBackend } from '../backends/registry.js';
 import { gather } from '../backends/js/strided.js';
 import { binaryKernel, unaryKernel, type Kernel2 } from './elementwise.js';
@@ -133,12 +132,21 @@ function matrixOf(t: Tensor, batchStride: number, rowStride: number, colStride: 
 }
 
 function runGemm(shape: readonly number[], dtype: DType, dims: [number, number, number, number], a: MatrixOperand, b: MatrixOperand): Tensor {
-  const out = emptyTensor(shape, dtype);
-  const dst = out.storage_.data;
   const [batch, m, n, k] = dims;
-  const offered = isFloatArray(dst) && activeBackend().gemm?.(batch, m, n, k, a, b, dst) === true;
-  if (!offered) gemm(batch, m, n, k, a, b, dst);
-  return out;
+  const backend = activeBackend();
+  if (!dtype.isFloatingPoint || backend.gemm === undefined) {
+    const out = emptyTensor(shape, dtype);
+    gemm(batch, m, n, k, a, b, out.storage_.data);
+    return out;
+  }
+  // The backend's primitive writes every element, so the output is not zeroed first.
+  const dst = outputFloats(dtype, batch * m * n);
+  if (!backend.gemm(batch, m, n, k, a, b, dst)) {
+    // Declined: the JS loop adds to its output.
+    dst.fill(0);
+    gemm(batch, m, n, k, a, b, dst);
+  }
+  return Tensor.fromData(dst, shape, dtype);
 }
 
 /**

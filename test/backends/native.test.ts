@@ -138,6 +138,8 @@ const LAYOUTS: Array<[Layout, Layout]> = [
   ['strided', 'rowMajor'], ['rowMajor', 'strided'], ['broadcastBatch', 'transposed'], ['offsetRow', 'broadcastBatch'],
 ];
 
+// gemm overwrites its output, which the op layer allocates uninitialised: the tests' outputs start
+// as NaN, so an element left unwritten (or added to) shows.
 test('gemm: strided, transposed and broadcast operands, batches, every GEMM path, 1 and 2 threads', { skip }, () => {
   const backend = native as NativeBackend;
   const rand = random(1);
@@ -152,7 +154,7 @@ test('gemm: strided, transposed and broadcast operands, batches, every GEMM path
         eachPath(backend, (path, exact) => {
           const what = `${dtype} gemm ${batch}x${m}x${n}x${k} ${la}/${lb} (${path})`;
           const actual = sameWithThreads(backend, () => {
-            const out = new Ctor(batch * m * n);
+            const out = new Ctor(batch * m * n).fill(NaN);
             assert.equal(backend.gemm?.(batch, m, n, k, a, b, out), true, what);
             return out;
           }, what, exact ? null : [rtol, atol]);
@@ -173,7 +175,7 @@ test('gemm: a product big enough for several cache blocks and both threads, agai
   jsGemm(1, m, n, k, { ...a, data: Float64Array.from(a.data as Float32Array) }, { ...b, data: Float64Array.from(b.data as Float32Array) }, expected);
   eachPath(backend, (path, exact) => {
     const actual = sameWithThreads(backend, () => {
-      const out = new Float32Array(m * n);
+      const out = new Float32Array(m * n).fill(NaN);
       assert.equal(backend.gemm?.(1, m, n, k, a, b, out), true);
       return out;
     }, path, exact ? null : [1e-5, 2e-6 * k]);

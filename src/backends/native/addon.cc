@@ -183,7 +183,8 @@ napi_value by_dtype(napi_env env, napi_callback_info info, size_t i) {
 }
 
 // gemm(batch, m, n, k, a, aOffset, aBatchStride, aRowStride, aColStride, b, bOffset, bBatchStride,
-//      bRowStride, bColStride, out)
+//      bRowStride, bColStride, out, accumulate): out += the products when accumulate, else out = them
+//      (out's previous contents unread).
 template <typename T>
 struct Gemm {
   static bool run(Args& args) {
@@ -192,6 +193,7 @@ struct Gemm {
     if (!float_arg(args, 4, &a) || !float_arg(args, 9, &b) || !float_arg(args, 14, &out)) return false;
     const int64_t a_off = args.integer(5), a_bs = args.integer(6), a_rs = args.integer(7), a_cs = args.integer(8);
     const int64_t b_off = args.integer(10), b_bs = args.integer(11), b_rs = args.integer(12), b_cs = args.integer(13);
+    const bool accumulate = args.boolean(15);
     if (!args.ok() || batch < 0 || m < 0 || n < 0 || k < 0) return false;
     if (!in_bounds(a.length, a_off, {{batch, a_bs}, {m, a_rs}, {k, a_cs}}) ||
         !in_bounds(b.length, b_off, {{batch, b_bs}, {k, b_rs}, {n, b_cs}}) || size_of({batch, m, n}) < 0 || size_of({batch, m, n}) > out.length) {
@@ -202,7 +204,7 @@ struct Gemm {
     const int64_t grain = per_product >= (1 << 21) ? batch : ((1 << 20) + per_product - 1) / (per_product > 0 ? per_product : 1);
     parallel_for(batch, grain, [&](int64_t begin, int64_t end) {
       for (int64_t t = begin; t < end; t++) {
-        gemm<T>(m, n, k, {a.data + a_off + t * a_bs, a_rs, a_cs}, {b.data + b_off + t * b_bs, b_rs, b_cs}, out.data + t * m * n, n);
+        gemm<T>(m, n, k, {a.data + a_off + t * a_bs, a_rs, a_cs}, {b.data + b_off + t * b_bs, b_rs, b_cs}, out.data + t * m * n, n, accumulate);
       }
     });
     return true;

@@ -10,7 +10,7 @@ namespace tstorch {
 template <typename T>
 class Buffer {
  public:
-  explicit Buffer(int64_t n) : data_(nullptr), size_(n) {
+  explicit Buffer(int64_t n) : data_(nullptr) {
     size_t bytes = (static_cast<size_t>(n > 0 ? n : 1) * sizeof(T) + 31) & ~static_cast<size_t>(31);
     data_ = static_cast<T*>(std::aligned_alloc(32, bytes));
     if (data_ == nullptr) std::abort();
@@ -21,11 +21,9 @@ class Buffer {
   Buffer& operator=(const Buffer&) = delete;
 
   T* data() { return data_; }
-  void zero() { std::memset(data_, 0, static_cast<size_t>(size_) * sizeof(T)); }
 
  private:
   T* data_;
-  int64_t size_;
 };
 
 }  // namespace tstorch

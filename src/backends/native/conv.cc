@@ -181,7 +181,7 @@ void convolution_forward(const ConvGeometry& g, Image<T> input, const T* weight,
       for (int64_t grp = 0; grp < g.groups; grp++) {
         unfold(g, w, input, n, grp, cols.data());
         gemm<T>(out_g, plane, k, {weight + grp * out_g * k, k, 1}, {cols.data(), plane, 1},
-                out + (n * g.out_channels + grp * out_g) * plane, plane);
+                out + (n * g.out_channels + grp * out_g) * plane, plane, true);
       }
     }
   });
@@ -201,9 +201,8 @@ void convolution_transpose_forward(const ConvGeometry& g, const T* input, const 
     for (int64_t n = begin; n < end; n++) {
       start_image(out + n * g.out_channels * plane, bias, g.out_channels, plane);
       for (int64_t grp = 0; grp < g.groups; grp++) {
-        cols.zero();
         gemm<T>(rows, grid, in_g, {weight + grp * in_g * rows, 1, rows},
-                {input + (n * g.in_channels + grp * in_g) * grid, grid, 1}, cols.data(), grid);
+                {input + (n * g.in_channels + grp * in_g) * grid, grid, 1}, cols.data(), grid, false);
         col2im(cols.data(), out_g, w, out + (n * g.out_channels + grp * out_g) * plane);
       }
     }
@@ -237,7 +236,7 @@ void convolution_weight_grad(const ConvGeometry& g, Image<T> input, const T* gra
           // The unfolded image enters transposed ([plane, k], read down the columns of cols): the
           // unfolding then writes contiguous runs, as in the forward pass.
           gemm<T>(out_g, k, plane, {grad_output + (n * g.out_channels + grp * out_g) * plane, plane, 1},
-                  {cols.data(), 1, plane}, acc + grp * out_g * k, k);
+                  {cols.data(), 1, plane}, acc + grp * out_g * k, k, true);
         }
       }
     }

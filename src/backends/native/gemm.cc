@@ -1,5 +1,6 @@
 #include "gemm.h"
 
+#include <algorithm>
 #include <atomic>
 #include <climits>
 #include <cstring>
@@ -189,16 +190,18 @@ void pack_rows(MatrixRef<T> x, int64_t rows, int64_t cols, T* dst) {
     for (int64_t j = 0; j < cols; j++) dst[i * cols + j] = x.data[i * x.rs + j * x.cs];
 }
 
-inline void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
-  cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 1.0f, c, ldc);
+// beta 0 makes the BLAS write c without reading it (OpenBLAS stores zeros first, not 0 * c, so
+// uninitialised memory holding NaN is fine).
+inline void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc) {
+  cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, beta, c, ldc);
 }
-inline void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const double* a, int lda, const double* b, int ldb, double* c, int ldc) {
-  cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, a, lda, b, ldb, 1.0, c, ldc);
+inline void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const double* a, int lda, const double* b, int ldb, double beta, double* c, int ldc) {
+  cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, a, lda, b, ldb, beta, c, ldc);
 }
 
-/** One BLAS call for c += a b, on however many threads the BLAS is set to; sizes already checked. */
+/** One BLAS call for c (+)= a b, on however many threads the BLAS is set to; sizes already checked. */
 template <typename T>
-void blas_product(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c, int64_t ldc) {
+void blas_product(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c, int64_t ldc, bool accumulate) {
   CBLAS_TRANSPOSE ta, tb;
   int64_t lda, ldb;
   // Operands BLAS cannot read in place (broadcast rows, steps in both dims) are copied; the copy is
@@ -221,16 +224,21 @@ void blas_product(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> 
     tb = CblasNoTrans;
     ldb = n;
   }
-  blas_gemm(ta, tb, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), ap, static_cast<int>(lda), bp, static_cast<int>(ldb), c, static_cast<int>(ldc));
+  blas_gemm(ta, tb, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), ap, static_cast<int>(lda), bp, static_cast<int>(ldb),
+            accumulate ? T(1) : T(0), c, static_cast<int>(ldc));
 }
 
-/** c += a b through the BLAS, threaded as the comment on kBlockWork says; false for sizes it cannot take. */
+/**
+ * c (+)= a b through the BLAS, threaded as the comment on kBlockWork says; false for sizes it cannot
+ * take. Each block overwrites or adds to its own part of c, so an output that needs no zeroing is
+ * written by all the threads at once.
+ */
 template <typename T>
-bool try_blas(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c, int64_t ldc) {
+bool try_blas(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c, int64_t ldc, bool accumulate) {
   if (m > INT_MAX || n > INT_MAX || k > INT_MAX || ldc > INT_MAX) return false;
   if (!kOpenBlas) {
     // Accelerate threads its products itself and has no call to set how many threads it uses.
-    blas_product(m, n, k, a, b, c, ldc);
+    blas_product(m, n, k, a, b, c, ldc, accumulate);
     return true;
   }
   // Operands live in typed arrays (under 2^53 bytes), so m n k stays far below 2^63.
@@ -239,12 +247,12 @@ bool try_blas(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T
   const int threads = threads_for(work, kBlockWork);
   if (threads > 1 && work >= kBlasThreadsWork) {
     apply_blas_threads(threads);
-    blas_product(m, n, k, a, b, c, ldc);
+    blas_product(m, n, k, a, b, c, ldc, accumulate);
     apply_blas_threads(1);
     return true;
   }
   if (threads == 1) {
-    blas_product(m, n, k, a, b, c, ldc);
+    blas_product(m, n, k, a, b, c, ldc, accumulate);
     return true;
   }
   const bool by_rows = m / threads >= kMinRowsPerThread;
@@ -255,8 +263,8 @@ bool try_blas(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T
     for (int64_t part = begin; part < end; part++) {
       const int64_t start = part * block;
       const int64_t size = min64(block, extent - start);
-      if (by_rows) blas_product(size, n, k, {a.data + start * a.rs, a.rs, a.cs}, b, c + start * ldc, ldc);
-      else blas_product(m, size, k, a, {b.data + start * b.cs, b.rs, b.cs}, c + start, ldc);
+      if (by_rows) blas_product(size, n, k, {a.data + start * a.rs, a.rs, a.cs}, b, c + start * ldc, ldc, accumulate);
+      else blas_product(m, size, k, a, {b.data + start * b.cs, b.rs, b.cs}, c + start, ldc, accumulate);
     }
   });
   return true;
@@ -265,20 +273,26 @@ bool try_blas(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T
 constexpr bool kHaveBlas = false;
 
 template <typename T>
-bool try_blas(int64_t, int64_t, int64_t, MatrixRef<T>, MatrixRef<T>, T*, int64_t) { return false; }
+bool try_blas(int64_t, int64_t, int64_t, MatrixRef<T>, MatrixRef<T>, T*, int64_t, bool) { return false; }
 #endif
 
 }  // namespace
 
 template <typename T>
-void gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c, int64_t ldc) {
-  if (m <= 0 || n <= 0 || k <= 0) return;
-  if (kHaveBlas && use_blas && try_blas(m, n, k, a, b, c, ldc)) return;
-  packed_gemm(m, n, k, a, b, c, ldc);
+void gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c, int64_t ldc, bool accumulate) {
+  if (m <= 0 || n <= 0) return;
+  if (k > 0 && kHaveBlas && use_blas && try_blas(m, n, k, a, b, c, ldc, accumulate)) return;
+  // The packed GEMM (and an empty sum) only adds, so an output to overwrite starts at zero.
+  if (!accumulate) {
+    parallel_for(m, (1 << 16) / n + 1, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; i++) std::fill_n(c + i * ldc, n, T(0));
+    });
+  }
+  if (k > 0) packed_gemm(m, n, k, a, b, c, ldc);
 }
 
-template void gemm<float>(int64_t, int64_t, int64_t, MatrixRef<float>, MatrixRef<float>, float*, int64_t);
-template void gemm<double>(int64_t, int64_t, int64_t, MatrixRef<double>, MatrixRef<double>, double*, int64_t);
+template void gemm<float>(int64_t, int64_t, int64_t, MatrixRef<float>, MatrixRef<float>, float*, int64_t, bool);
+template void gemm<double>(int64_t, int64_t, int64_t, MatrixRef<double>, MatrixRef<double>, double*, int64_t, bool);
 
 const char* blas_name() {
 #if defined(TSTORCH_BLAS_OPENBLAS)

@@ -15,12 +15,13 @@ struct MatrixRef {
 };
 
 /**
- * c (m x n, row stride ldc) += a (m x k) * b (k x n). Threaded over blocks of c when called from the
- * JavaScript thread; serial inside a pool worker. The sum along k for one element of c is taken in the
- * same order whatever the thread count, so results do not depend on it.
+ * c (m x n, row stride ldc) += a (m x k) * b (k x n) when `accumulate`; otherwise c = a * b, c's
+ * previous contents unread (it may be uninitialised memory). Threaded over blocks of c when called
+ * from the JavaScript thread; serial inside a pool worker. The sum along k for one element of c is
+ * taken in the same order whatever the thread count, so results do not depend on it.
  */
 template <typename T>
-void gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c, int64_t ldc);
+void gemm(int64_t m, int64_t n, int64_t k, MatrixRef<T> a, MatrixRef<T> b, T* c, int64_t ldc, bool accumulate);
 
 /** The BLAS the addon was built with ("OpenBLAS 0.3.21", "Accelerate"), or nullptr. */
 const char* blas_name();

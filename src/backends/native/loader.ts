@@ -26,7 +26,7 @@ interface Addon {
     batch: number, m: number, n: number, k: number,
     a: TypedArray, aOffset: number, aBatchStride: number, aRowStride: number, aColStride: number,
     b: TypedArray, bOffset: number, bBatchStride: number, bRowStride: number, bColStride: number,
-    out: FloatArray,
+    out: FloatArray, accumulate: boolean,
   ): boolean;
   convolutionForward(...args: [...ConvArgs, TypedArray, number, number, number, number, number, FloatArray, FloatArray | null, FloatArray]): boolean;
   convolutionTransposeForward(...args: [...ConvArgs, FloatArray, FloatArray, FloatArray | null, FloatArray]): boolean;
@@ -234,12 +234,14 @@ export function loadNativeBackend(): NativeBackend | null {
   // size, and filled with NaN, so that a primitive that leaves an element unwritten shows it.
   const poison = builtinModule<{ env: Record<string, string | undefined> }>('node:process')?.env.TSTORCH_POISON_UNINITIALISED === '1';
   const minUninitialisedBytes = poison ? 0 : MIN_UNINITIALISED_BYTES;
-  const gemm = (batch: number, m: number, n: number, k: number, a: MatrixOperand, b: MatrixOperand, out: FloatArray): boolean =>
+  // accumulate false: the products overwrite `out`, which may be uninitialised (gemm's contract);
+  // true: they are added to it (gemmAdd's).
+  const product = (accumulate: boolean) => (batch: number, m: number, n: number, k: number, a: MatrixOperand, b: MatrixOperand, out: FloatArray): boolean =>
     batch * m * n * k >= MIN_GEMM_MULTIPLY_ADDS && addon.gemm(
       batch, m, n, k,
       a.data, a.offset, a.batchStride, a.rowStride, a.colStride,
       b.data, b.offset, b.batchStride, b.rowStride, b.colStride,
-      out,
+      out, accumulate,
     );
   return {
     name: 'native',
@@ -290,9 +292,8 @@ export function loadNativeBackend(): NativeBackend | null {
       const { outer, width, inner, weightPeriod, weightStride, weightRun } = groups;
       return outer * width * inner >= MIN_RUN && addon.normBackward(x, g, outer, width, inner, eps, weight, weightPeriod, weightStride, weightRun, dx, gx);
     },
-    gemm,
-    // The addon's GEMM always adds to `out` (BLAS with beta 1, the packed GEMM's tiles).
-    gemmAdd: gemm,
+    gemm: product(false),
+    gemmAdd: product(true),
     convolutionForward(g: ConvGeometry, input: ImageOperand, weight: FloatArray, bias: FloatArray | null, out: FloatArray): boolean {
       return addon.convolutionForward(...convArgs(g), input.data, input.offset, ...input.strides, weight, bias, out);
     },
