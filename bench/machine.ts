@@ -16,6 +16,8 @@ export interface MachineInfo {
   memoryGiB: number;
   os: string;
   node: string;
+  /** NODE_OPTIONS, which the tstorch workers inherit ('' when unset): V8 flags change the training rows. */
+  nodeOptions: string;
   /** blasCore: the OpenBLAS kernels tstorch's native backend runs ("SkylakeX"), null without them. */
   tstorch: { version: string; commit: string; blasCore: string | null };
   /**
@@ -78,6 +80,7 @@ export function machineInfo(repoRoot: string, tstorchBlasCore: string | null): M
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     os: `${os.type()} ${os.release()}`,
     node: process.version,
+    nodeOptions: process.env.NODE_OPTIONS ?? '',
     tstorch: { version: pkg.version, commit: output('git', ['describe', '--always', '--dirty'], repoRoot) ?? 'unknown', blasCore: tstorchBlasCore },
     torch: torchInfo(repoRoot, pytorchEnv(tstorchBlasCore)),
   };

@@ -139,7 +139,7 @@ function main(): void {
   if (options.backends.includes('wasm')) {
     console.log(withTfjs ? 'TensorFlow.js wasm (1 thread) beside the wasm backend in W3 forward and W4' : 'TensorFlow.js is not installed (npm install): no TF.js columns');
   }
-  console.log(`${machine.cpuModel} (${machine.cpuFamilyModel}${machine.avx512f ? ', AVX-512' : machine.avx2 ? ', AVX2' : ''}), ${machine.cores} cores, node ${machine.node}, load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}\n`);
+  console.log(`${machine.cpuModel} (${machine.cpuFamilyModel}${machine.avx512f ? ', AVX-512' : machine.avx2 ? ', AVX2' : ''}), ${machine.cores} cores, node ${machine.node}${machine.nodeOptions === '' ? '' : ` (NODE_OPTIONS=${machine.nodeOptions})`}, load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}\n`);
 
   const comparisons: Comparison[] = [];
   const workerScript = fileURLToPath(new URL('./worker.js', import.meta.url));
