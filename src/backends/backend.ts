@@ -9,7 +9,8 @@
 //
 // Conventions shared by every primitive:
 // - Operands are typed arrays read at an element offset (not a byte offset) through element strides.
-// - `out` is a fresh contiguous array of the result's dtype, zero-filled, that no operand aliases.
+// - `out` is a fresh contiguous array of the result's dtype, zero-filled unless the primitive's doc
+//   says it may arrive uninitialised, that no operand aliases.
 // - A primitive never keeps a reference to an array after it returns.
 import type { TypedArray } from '../tensor/dtype.js';
 import type { MatrixOperand } from './js/gemm.js';

@@ -190,8 +190,8 @@ void pack_rows(MatrixRef<T> x, int64_t rows, int64_t cols, T* dst) {
     for (int64_t j = 0; j < cols; j++) dst[i * cols + j] = x.data[i * x.rs + j * x.cs];
 }
 
-// beta 0 makes the BLAS write c without reading it (OpenBLAS stores zeros first, not 0 * c, so
-// uninitialised memory holding NaN is fine).
+// With beta 0 the BLAS writes c without reading it (the BLAS standard: c need not be set on input;
+// OpenBLAS stores zeros first rather than computing 0 * c), so uninitialised memory holding NaN is fine.
 inline void blas_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc) {
   cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, beta, c, ldc);
 }
