@@ -26,15 +26,23 @@ function testFiles(path: string): string[] {
 }
 
 /**
- * Runs `files` under node:test with `backend` chosen (undefined: the environment's choice) and any
- * `extra` environment variables; whether all passed.
+ * Runs `files` under node:test with `backend` chosen (undefined: the environment's choice), any `extra`
+ * environment variables and any `nodeFlags`; whether all passed.
  */
-function run(files: readonly string[], backend?: string, extra: Record<string, string> = {}): boolean {
+function run(files: readonly string[], backend?: string, extra: Record<string, string> = {}, nodeFlags: readonly string[] = []): boolean {
   // The native backend gives NaN-filled memory for every output a primitive is to write whole
   // (uninitialisedFloats), so that one left unwritten shows in the results.
   const env = { ...process.env, TSTORCH_POISON_UNINITIALISED: '1', ...(backend === undefined ? {} : { TSTORCH_BACKEND: backend }), ...extra };
-  const result = spawnSync(process.execPath, ['--test', '--test-reporter=dot', ...files], { stdio: 'inherit', env });
+  const result = spawnSync(process.execPath, [...nodeFlags, '--test', '--test-reporter=dot', ...files], { stdio: 'inherit', env });
   return result.status === 0;
+}
+
+/** The build of the wasm module Node loads with `nodeFlags` ('none' where none loads), or null where it rejects a flag. */
+function wasmBuild(nodeFlags: readonly string[]): string | null {
+  const loader = new URL('../../src/backends/wasm/loader.js', import.meta.url).href;
+  const script = `const { loadWasmBackend } = await import(${JSON.stringify(loader)}); process.stdout.write(loadWasmBackend()?.build ?? 'none');`;
+  const probe = spawnSync(process.execPath, [...nodeFlags, '--input-type=module', '-e', script], { encoding: 'utf8' });
+  return probe.status === 0 ? probe.stdout : null;
 }
 
 const all = testFiles(testRoot);
@@ -53,6 +61,20 @@ for (const name of BACKEND_NAMES) {
   }
   console.log(`# ${suites} (${perBackend.length} files) on the '${name}' backend (TSTORCH_BACKEND=${name})`);
   passed = run(perBackend, name) && passed;
+}
+// The wasm backend has two builds (src/backends/wasm/loader.ts): engines with relaxed SIMD run the one
+// with fused multiply-adds (Chromium, where test/browser runs the ops and nn suites on it; Node 22 and
+// later), the others the SIMD128 one. Where this Node runs SIMD128 but a V8 flag enables relaxed SIMD
+// (Node 20), the suites and the wasm kernel tests run once more on the relaxed build.
+const RELAXED_SIMD_FLAG = '--experimental-wasm-relaxed-simd';
+if (available.includes('wasm')) {
+  const relaxedByDefault = wasmBuild([]) === 'relaxed';
+  if (!relaxedByDefault && wasmBuild([RELAXED_SIMD_FLAG]) === 'relaxed') {
+    console.log(`# ${suites} and backends/wasm.test.js on the 'wasm' backend's relaxed-SIMD build (node ${RELAXED_SIMD_FLAG})`);
+    passed = run([...perBackend, join(testRoot, 'backends/wasm.test.js')], 'wasm', {}, [RELAXED_SIMD_FLAG]) && passed;
+  } else {
+    console.log(`# the 'wasm' backend's relaxed-SIMD build ${relaxedByDefault ? 'is the one the runs above used' : 'does not run in this Node'}`);
+  }
 }
 // Deferred results (src/ops/fusion.ts) start at 2^15 elements, above most test tensors: the same suites
 // once more with every float result of a named primitive deferred.

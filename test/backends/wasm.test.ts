@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as torch from 'tstorch';
-import { loadWasmBackend } from '../../src/backends/wasm/loader.js';
-import { WASM_COMPILER } from '../../src/backends/wasm/module.js';
+import { loadWasmBackend, type WasmBackend } from '../../src/backends/wasm/loader.js';
+import { WASM_COMPILER, WASM_RELAXED_MODULE_BASE64 } from '../../src/backends/wasm/module.js';
 import { gemm as jsGemm, type MatrixOperand } from '../../src/backends/js/gemm.js';
 import * as jsConv from '../../src/backends/js/conv.js';
 import { binaryRun, unaryRun } from '../../src/backends/js/elementwise.js';
@@ -17,6 +17,14 @@ import type { BinaryOpName, ConvGeometry, FloatArray, UnaryOpName } from '../../
 import { assertTranscendentalsWithinOneUlp } from './transcendentals.js';
 
 const wasm = loadWasmBackend() ?? assert.fail('Node 20 has WebAssembly SIMD128');
+/**
+ * Every build of the module this engine runs: SIMD128, and SIMD128 with relaxed SIMD where the engine
+ * has it (Node 22 and later; Node 20 with --experimental-wasm-relaxed-simd, as npm test runs this file
+ * once more). The builds differ only in the GEMM micro-kernel, so products and convolutions are checked
+ * on each; the other kernels on the default one.
+ */
+const builds = (['simd128', 'relaxed'] as const).flatMap((build) => loadWasmBackend(build) ?? []);
+const relaxedSimd = WebAssembly.validate(Buffer.from(WASM_RELAXED_MODULE_BASE64, 'base64'));
 
 /**
  * A stream of uniform numbers in [0, 1) from torch's seeded generator (a pool drawn once and cycled),
@@ -57,27 +65,43 @@ function assertClose(actual: FloatArray, expected: ArrayLike<number>, scale: Arr
 
 test('loads, describes itself, and is a torch.backends choice', () => {
   assert.equal(wasm.name, 'wasm');
-  assert.equal(wasm.describe(), 'WebAssembly SIMD128 kernels (single-threaded)');
+  assert.equal(wasm.build, relaxedSimd ? 'relaxed' : 'simd128', 'the relaxed-SIMD build wherever the engine validates it');
+  assert.equal(wasm.describe(), relaxedSimd ? 'WebAssembly SIMD128 kernels with relaxed SIMD (single-threaded)' : 'WebAssembly SIMD128 kernels (single-threaded)');
+  assert.deepEqual(builds.map((b) => b.build), relaxedSimd ? ['simd128', 'relaxed'] : ['simd128']);
   assert.ok(!('setNumThreads' in wasm), 'single-threaded');
   assert.ok(torch.backends.available().includes('wasm'));
 });
 
-test('no backend where the engine rejects the module (no SIMD128)', () => {
+/** Runs `body` with WebAssembly.validate answering `answer(call number)`. */
+function withValidate(answer: (call: number) => boolean, body: () => void): void {
   const validate = WebAssembly.validate;
-  WebAssembly.validate = () => false;
+  let calls = 0;
+  WebAssembly.validate = (bytes) => answer(calls++) && validate(bytes);
   try {
-    assert.equal(loadWasmBackend(), null);
+    body();
   } finally {
     WebAssembly.validate = validate;
   }
+}
+
+test('the SIMD128 build where the engine rejects relaxed SIMD; no backend where it rejects SIMD128', () => {
+  withValidate((call) => call > 0, () => {
+    const fallback = loadWasmBackend();
+    assert.equal(fallback?.build, 'simd128');
+    assert.equal(fallback?.describe(), 'WebAssembly SIMD128 kernels (single-threaded)');
+  });
+  withValidate(() => false, () => assert.equal(loadWasmBackend(), null));
+  withValidate(() => false, () => assert.equal(loadWasmBackend('simd128'), null));
 });
 
-test('the committed module is the build of its sources', (t) => {
+test('the committed modules are the build of their sources', (t) => {
+  // The compiler tools/build-wasm.sh uses.
+  const clang = process.env.CLANG ?? 'clang-19';
   let compiler: string;
   try {
-    compiler = execFileSync('clang', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+    compiler = execFileSync(clang, ['--version'], { encoding: 'utf8' }).split('\n')[0];
   } catch {
-    t.skip('clang is not installed');
+    t.skip(`${clang} is not installed`);
     return;
   }
   if (compiler !== WASM_COMPILER) {
@@ -117,12 +141,12 @@ function withData(op: MatrixOperand, data: FloatArray): MatrixOperand {
   return { ...op, data };
 }
 
-function checkGemm(Ctor: FloatCtor, rtol: number, batch: number, m: number, n: number, k: number, la: string, lb: string, r: () => number): void {
+function checkGemm(backend: WasmBackend, Ctor: FloatCtor, rtol: number, batch: number, m: number, n: number, k: number, la: string, lb: string, r: () => number): void {
   const a = matrixOperand(Ctor, batch, m, k, la, r);
   const b = matrixOperand(Ctor, batch, k, n, lb, r);
   const out = new Ctor(batch * m * n);
-  const what = `gemm ${Ctor.name} ${batch}x${m}x${n}x${k} ${la}/${lb}`;
-  assert.ok(wasm.gemm(batch, m, n, k, a, b, out), `${what}: declined`);
+  const what = `${backend.build} gemm ${Ctor.name} ${batch}x${m}x${n}x${k} ${la}/${lb}`;
+  assert.ok(backend.gemm(batch, m, n, k, a, b, out), `${what}: declined`);
   const expected = new Float64Array(out.length);
   jsGemm(batch, m, n, k, withData(a, Float64Array.from(a.data as FloatArray)), withData(b, Float64Array.from(b.data as FloatArray)), expected);
   const scale = new Float64Array(out.length);
@@ -130,25 +154,29 @@ function checkGemm(Ctor: FloatCtor, rtol: number, batch: number, m: number, n: n
   assertClose(out, expected, scale, rtol, what);
 }
 
-test('gemm: random shapes and layouts against js/gemm.ts', () => {
-  const r = rng(1);
+test('gemm: random shapes and layouts against js/gemm.ts, on each build', () => {
   const layouts = ['contiguous', 'transposed', 'shared', 'sparse'];
-  for (const [, Ctor, rtol] of TYPES) {
-    for (let trial = 0; trial < 40; trial++) {
-      const batch = int(r, 1, 3);
-      const m = int(r, 1, 40);
-      const n = int(r, 1, 40);
-      const k = Math.max(int(r, 1, 40), Math.ceil(128 / (batch * m * n)));
-      checkGemm(Ctor, rtol, batch, m, n, k, layouts[trial % 4], layouts[(trial >> 2) % 4], r);
+  for (const backend of builds) {
+    const r = rng(1);
+    for (const [, Ctor, rtol] of TYPES) {
+      for (let trial = 0; trial < 40; trial++) {
+        const batch = int(r, 1, 3);
+        const m = int(r, 1, 40);
+        const n = int(r, 1, 40);
+        const k = Math.max(int(r, 1, 40), Math.ceil(128 / (batch * m * n)));
+        checkGemm(backend, Ctor, rtol, batch, m, n, k, layouts[trial % 4], layouts[(trial >> 2) % 4], r);
+      }
     }
   }
 });
 
-test('gemm: sizes past the cache blocks (k > 256, m > 128, n > 2048)', () => {
-  const r = rng(2);
-  for (const [, Ctor, rtol] of TYPES) {
-    checkGemm(Ctor, rtol, 1, 131, 37, 300, 'contiguous', 'transposed', r);
-    checkGemm(Ctor, rtol, 2, 3, 2061, 5, 'transposed', 'contiguous', r);
+test('gemm: sizes past the cache blocks (k > 256, m > 128, n > 2048), on each build', () => {
+  for (const backend of builds) {
+    const r = rng(2);
+    for (const [, Ctor, rtol] of TYPES) {
+      checkGemm(backend, Ctor, rtol, 1, 131, 37, 300, 'contiguous', 'transposed', r);
+      checkGemm(backend, Ctor, rtol, 2, 3, 2061, 5, 'transposed', 'contiguous', r);
+    }
   }
 });
 
@@ -198,45 +226,47 @@ function convCase(Ctor: FloatCtor, r: () => number, transposed: boolean): ConvCa
   }
 }
 
-test('convolution forward, transposed and weight gradient against js/conv.ts', () => {
-  const r = rng(3);
-  for (const [, Ctor, rtol] of TYPES) {
-    for (let trial = 0; trial < 30; trial++) {
-      const what = `${Ctor.name} case ${trial}`;
-      {
-        const { g, input, inputOffset, inputStrides } = convCase(Ctor, r, false);
-        const image = { data: input, offset: inputOffset, strides: inputStrides };
-        const weight = randomArray(Ctor, g.outChannels * (g.inChannels / g.groups) * g.kH * g.kW, r);
-        const bias = trial % 2 ? randomArray(Ctor, g.outChannels, r) : null;
-        const out = new Ctor(g.batch * g.outChannels * g.outH * g.outW);
-        assert.ok(wasm.convolutionForward(g, image, weight, bias, out), `forward ${what}: declined`);
-        const expected = new Float64Array(out.length);
-        jsConv.convolutionForward(g, image, weight, bias, expected);
-        const scale = new Float64Array(out.length);
-        jsConv.convolutionForward(g, { ...image, data: absolute(input) }, absolute(weight), bias && absolute(bias), scale);
-        assertClose(out, expected, scale, rtol, `forward ${what} ${JSON.stringify(g)}`);
+test('convolution forward, transposed and weight gradient against js/conv.ts, on each build', () => {
+  for (const backend of builds) {
+    const r = rng(3);
+    for (const [, Ctor, rtol] of TYPES) {
+      for (let trial = 0; trial < 30; trial++) {
+        const what = `${backend.build} ${Ctor.name} case ${trial}`;
+        {
+          const { g, input, inputOffset, inputStrides } = convCase(Ctor, r, false);
+          const image = { data: input, offset: inputOffset, strides: inputStrides };
+          const weight = randomArray(Ctor, g.outChannels * (g.inChannels / g.groups) * g.kH * g.kW, r);
+          const bias = trial % 2 ? randomArray(Ctor, g.outChannels, r) : null;
+          const out = new Ctor(g.batch * g.outChannels * g.outH * g.outW);
+          assert.ok(backend.convolutionForward(g, image, weight, bias, out), `forward ${what}: declined`);
+          const expected = new Float64Array(out.length);
+          jsConv.convolutionForward(g, image, weight, bias, expected);
+          const scale = new Float64Array(out.length);
+          jsConv.convolutionForward(g, { ...image, data: absolute(input) }, absolute(weight), bias && absolute(bias), scale);
+          assertClose(out, expected, scale, rtol, `forward ${what} ${JSON.stringify(g)}`);
 
-        const gradOutput = randomArray(Ctor, out.length, r);
-        const wGrad = new Ctor(weight.length);
-        assert.ok(wasm.convolutionWeightGrad(g, image, gradOutput, wGrad), `weight grad ${what}: declined`);
-        const wExpected = new Float64Array(weight.length);
-        jsConv.convolutionWeightGrad(g, image, gradOutput, wExpected);
-        const wScale = new Float64Array(weight.length);
-        jsConv.convolutionWeightGrad(g, { ...image, data: absolute(input) }, absolute(gradOutput), wScale);
-        assertClose(wGrad, wExpected, wScale, rtol, `weight grad ${what} ${JSON.stringify(g)}`);
-      }
-      {
-        const { g, input } = convCase(Ctor, r, true);
-        const contiguous = input.subarray(input.length - g.batch * g.inChannels * g.inH * g.inW);
-        const weight = randomArray(Ctor, g.inChannels * (g.outChannels / g.groups) * g.kH * g.kW, r);
-        const bias = trial % 2 ? null : randomArray(Ctor, g.outChannels, r);
-        const out = new Ctor(g.batch * g.outChannels * g.outH * g.outW);
-        assert.ok(wasm.convolutionTransposeForward(g, contiguous, weight, bias, out), `transposed ${what}: declined`);
-        const expected = new Float64Array(out.length);
-        jsConv.convolutionTransposeForward(g, contiguous, weight, bias, expected);
-        const scale = new Float64Array(out.length);
-        jsConv.convolutionTransposeForward(g, absolute(contiguous), absolute(weight), bias && absolute(bias), scale);
-        assertClose(out, expected, scale, rtol, `transposed ${what} ${JSON.stringify(g)}`);
+          const gradOutput = randomArray(Ctor, out.length, r);
+          const wGrad = new Ctor(weight.length);
+          assert.ok(backend.convolutionWeightGrad(g, image, gradOutput, wGrad), `weight grad ${what}: declined`);
+          const wExpected = new Float64Array(weight.length);
+          jsConv.convolutionWeightGrad(g, image, gradOutput, wExpected);
+          const wScale = new Float64Array(weight.length);
+          jsConv.convolutionWeightGrad(g, { ...image, data: absolute(input) }, absolute(gradOutput), wScale);
+          assertClose(wGrad, wExpected, wScale, rtol, `weight grad ${what} ${JSON.stringify(g)}`);
+        }
+        {
+          const { g, input } = convCase(Ctor, r, true);
+          const contiguous = input.subarray(input.length - g.batch * g.inChannels * g.inH * g.inW);
+          const weight = randomArray(Ctor, g.inChannels * (g.outChannels / g.groups) * g.kH * g.kW, r);
+          const bias = trial % 2 ? null : randomArray(Ctor, g.outChannels, r);
+          const out = new Ctor(g.batch * g.outChannels * g.outH * g.outW);
+          assert.ok(backend.convolutionTransposeForward(g, contiguous, weight, bias, out), `transposed ${what}: declined`);
+          const expected = new Float64Array(out.length);
+          jsConv.convolutionTransposeForward(g, contiguous, weight, bias, expected);
+          const scale = new Float64Array(out.length);
+          jsConv.convolutionTransposeForward(g, absolute(contiguous), absolute(weight), bias && absolute(bias), scale);
+          assertClose(out, expected, scale, rtol, `transposed ${what} ${JSON.stringify(g)}`);
+        }
       }
     }
   }
@@ -347,10 +377,10 @@ test('sum: within a pairwise sum\'s error of the exact sum; short runs and long 
 test('memory: repeated calls reuse the arena, so it grows to the largest call and no further', () => {
   const r = rng(7);
   const big = 160;
-  checkGemm(Float32Array, 1e-5, 1, big, big, big, 'contiguous', 'contiguous', r);
+  checkGemm(wasm, Float32Array, 1e-5, 1, big, big, big, 'contiguous', 'contiguous', r);
   const high = wasm.memoryBytes;
-  for (let i = 0; i < 5; i++) checkGemm(Float32Array, 1e-5, 1, big, big, big - i, 'transposed', 'contiguous', r);
-  for (let i = 0; i < 5; i++) checkGemm(Float32Array, 1e-5, 2, 40, 40, 40, 'sparse', 'shared', r);
+  for (let i = 0; i < 5; i++) checkGemm(wasm, Float32Array, 1e-5, 1, big, big, big - i, 'transposed', 'contiguous', r);
+  for (let i = 0; i < 5; i++) checkGemm(wasm, Float32Array, 1e-5, 2, 40, 40, 40, 'sparse', 'shared', r);
   assert.equal(wasm.memoryBytes, high);
 });
 

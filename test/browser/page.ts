@@ -17,6 +17,8 @@ export interface ConformanceOptions {
 
 export interface ConformanceRun {
   backend: BackendName;
+  /** torch.backends.describe() during the run. */
+  description: string;
   results: TestResult[];
 }
 
@@ -38,5 +40,5 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     await (import(file) as Promise<unknown>);
     results.push(...(await runRegistered(file)));
   }
-  return { backend: torch.backends.current(), results };
+  return { backend: torch.backends.current(), description: torch.backends.describe(), results };
 }

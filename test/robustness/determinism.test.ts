@@ -79,8 +79,10 @@ const SEED = 20240611;
 if (process.env.TSTORCH_DETERMINISM_CHILD !== undefined) {
   process.stdout.write(digest(workload(Number(process.env.TSTORCH_DETERMINISM_CHILD))));
 } else {
+  // The children get this process's Node flags: a V8 flag can change the kernels (with
+  // --experimental-wasm-relaxed-simd the wasm backend runs its relaxed-SIMD build).
   const runChild = (seed: number): string =>
-    execFileSync(process.execPath, [fileURLToPath(import.meta.url)], {
+    execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
       env: { ...process.env, TSTORCH_DETERMINISM_CHILD: String(seed), NODE_TEST_CONTEXT: '' },
       encoding: 'utf8',
     }).trim();

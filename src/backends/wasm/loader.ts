@@ -2,7 +2,10 @@
 // module.ts), for float32 and float64 operands, on the calling thread.
 //
 // The module is compiled synchronously from bytes held in module.ts, so it loads in Node and in
-// browsers without fs or fetch. Each call copies its operands into the module's one linear memory,
+// browsers without fs or fetch. module.ts holds two builds of the same sources: one for SIMD128, and
+// one that also uses relaxed SIMD's fused multiply-add in the GEMM micro-kernel (faster products where
+// the CPU has FMA: docs/wasm-backend.md), which engines since Chrome 114 and Node 22 accept; the loader
+// takes the first that the engine validates. Each call copies its operands into the module's one linear memory,
 // runs, and copies the result out: the copies are O(n) beside GEMM's and convolution's O(n^3) work,
 // and the elementwise primitives take only the sizes at which copying in and out still beats the JS
 // loops (measured: see ELEMENTWISE_MIN and docs/wasm-backend.md).
@@ -17,7 +20,7 @@ import type {
 } from '../backend.js';
 import { registerBackendLoader } from '../registry.js';
 import { elementOffsets } from '../js/strided.js';
-import { WASM_MODULE_BASE64 } from './module.js';
+import { WASM_MODULE_BASE64, WASM_RELAXED_MODULE_BASE64 } from './module.js';
 
 /** The most linear memory one call may use. */
 const MAX_BYTES = 1 << 30;
@@ -155,6 +158,11 @@ interface Placed {
   copy(): void;
 }
 
+/** The builds of the module in module.ts: SIMD128 with relaxed SIMD, and SIMD128 alone. */
+export type WasmBuild = 'relaxed' | 'simd128';
+
+const MODULES: Record<WasmBuild, string> = { relaxed: WASM_RELAXED_MODULE_BASE64, simd128: WASM_MODULE_BASE64 };
+
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
   private readonly f32: ElementType;
@@ -162,7 +170,7 @@ export class WasmBackend implements Backend {
   private readonly transcendental: Transcendental;
   private readonly optimizers: OptimizerKernels;
 
-  constructor(private readonly arena: Arena, exports: WebAssembly.Exports) {
+  constructor(private readonly arena: Arena, exports: WebAssembly.Exports, readonly build: WasmBuild) {
     const functions = <T>(names: readonly string[], exportName: (name: string) => string): T => {
       const entries = names.map((name) => {
         const fn = exports[exportName(name)];
@@ -179,7 +187,7 @@ export class WasmBackend implements Backend {
   }
 
   describe(): string {
-    return 'WebAssembly SIMD128 kernels (single-threaded)';
+    return this.build === 'relaxed' ? 'WebAssembly SIMD128 kernels with relaxed SIMD (single-threaded)' : 'WebAssembly SIMD128 kernels (single-threaded)';
   }
 
   /** The size of the module's memory now: the high-water mark of the calls so far (it never shrinks). */
@@ -432,16 +440,22 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The backend, or null where WebAssembly or its SIMD128 and bulk-memory extensions are missing. */
-export function loadWasmBackend(): WasmBackend | null {
+/**
+ * The backend on `build` of the module, by default the first build the engine validates (relaxed SIMD,
+ * then SIMD128); null where WebAssembly is missing or the engine rejects the build's instructions (no
+ * relaxed SIMD, no SIMD128 or no bulk memory).
+ */
+export function loadWasmBackend(build?: WasmBuild): WasmBackend | null {
   if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return null;
-  const bytes = decodeBase64(WASM_MODULE_BASE64);
-  // An engine without SIMD128 (or bulk memory) rejects the module's instructions here.
-  if (!WebAssembly.validate(bytes)) return null;
-  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-  const memory = exports.memory as WebAssembly.Memory;
-  const heapBase = (exports.__heap_base as WebAssembly.Global).value as number;
-  return new WasmBackend(new Arena(memory, heapBase), exports);
+  for (const candidate of build === undefined ? (['relaxed', 'simd128'] as const) : [build]) {
+    const bytes = decodeBase64(MODULES[candidate]);
+    if (!WebAssembly.validate(bytes)) continue;
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    const memory = exports.memory as WebAssembly.Memory;
+    const heapBase = (exports.__heap_base as WebAssembly.Global).value as number;
+    return new WasmBackend(new Arena(memory, heapBase), exports, candidate);
+  }
+  return null;
 }
 
-registerBackendLoader('wasm', loadWasmBackend);
+registerBackendLoader('wasm', () => loadWasmBackend());

@@ -70,6 +70,7 @@ enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MAXIMUM, OP_MINIMUM, OP_RELU_BACKWARD 
 #define VADD wasm_f32x4_add
 #define VSUB wasm_f32x4_sub
 #define VMUL wasm_f32x4_mul
+#define VRELAXED_MADD wasm_f32x4_relaxed_madd
 #define VDIV wasm_f32x4_div
 #define VNEG wasm_f32x4_neg
 #define VABS wasm_f32x4_abs
@@ -98,6 +99,7 @@ enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MAXIMUM, OP_MINIMUM, OP_RELU_BACKWARD 
 #define VADD wasm_f64x2_add
 #define VSUB wasm_f64x2_sub
 #define VMUL wasm_f64x2_mul
+#define VRELAXED_MADD wasm_f64x2_relaxed_madd
 #define VDIV wasm_f64x2_div
 #define VNEG wasm_f64x2_neg
 #define VABS wasm_f64x2_abs

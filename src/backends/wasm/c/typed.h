@@ -16,9 +16,16 @@
 // strided pass over each block and nothing more. Panels are zero-padded to full width, so the
 // micro-kernel never branches inside its loop; edge tiles are written through a small buffer.
 //
-// Precision: each micro-kernel accumulator sums its KC products in order in REAL (mul then add, as
-// WebAssembly SIMD128 has no fused multiply-add), and the block sums are added to C in order of k: the
-// float32 rounding of js/gemm.ts's sequential sum, in another association.
+// Precision: each micro-kernel accumulator sums its KC products in order in REAL, and the block sums are
+// added to C in order of k: the rounding of js/gemm.ts's sequential sum, in another association. Each
+// step is a multiply and an add (SIMD128 has no fused multiply-add), except in the module built with
+// relaxed SIMD (-mrelaxed-simd), where it is relaxed_madd: fused (one rounding) where the CPU has FMA,
+// a multiply and an add where it has not, as the engine chooses.
+#ifdef __wasm_relaxed_simd__
+#define VMADD(a, b, c) VRELAXED_MADD(a, b, c)
+#else
+#define VMADD(a, b, c) VADD(c, VMUL(a, b))
+#endif
 
 /** Packs rows [0, mc) x k [0, kc) of A into MR-tall panels, each kc rows of MR values; pads with zeros. */
 static void F(pack_a)(int mc, int kc, const REAL *a, int rs, int cs, REAL *dst) {
@@ -64,7 +71,7 @@ static void F(micro_kernel)(int kc, const REAL *restrict a, const REAL *restrict
     for (int v = 0; v < NV; v++) bv[v] = wasm_v128_load(b + v * VL);
     for (int r = 0; r < MR; r++) {
       v128_t x = VLOAD_SPLAT(a + r);
-      for (int v = 0; v < NV; v++) acc[r][v] = VADD(acc[r][v], VMUL(x, bv[v]));
+      for (int v = 0; v < NV; v++) acc[r][v] = VMADD(x, bv[v], acc[r][v]);
     }
   }
   if (mr == MR && nr == NR) {
@@ -365,6 +372,8 @@ EXPORT(F(binary)) void F(binary)(int op, const REAL *a, int aStep, const REAL *b
 #undef VADD
 #undef VSUB
 #undef VMUL
+#undef VMADD
+#undef VRELAXED_MADD
 #undef VDIV
 #undef VNEG
 #undef VABS
