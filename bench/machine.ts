@@ -51,6 +51,17 @@ function output(command: string, args: string[], cwd: string, env: NodeJS.Proces
   }
 }
 
+/** What backend `name` says of itself (torch.backends.describe() with it chosen); the active backend stays as it was. */
+export function backendDescription(name: torch.backends.BackendName): string {
+  const active = torch.backends.current();
+  torch.backends.use(name);
+  try {
+    return torch.backends.describe();
+  } finally {
+    torch.backends.use(active);
+  }
+}
+
 /** The OpenBLAS kernels tstorch's active backend runs, from its description ("... sgemm/dgemm (SkylakeX kernels)"). */
 export function tstorchBlasCore(): string | null {
   return /\((\w+) kernels\)/.exec(torch.backends.describe())?.[1] ?? null;
