@@ -92,7 +92,10 @@ export async function gunzip(bytes: Uint8Array, limitOf: (head: Uint8Array) => n
         next = await reader.read();
       } catch (e) {
         finished = true; // a failed stream is closed already
-        throw new Error(`gunzip: corrupt gzip data (${e instanceof Error ? e.message : String(e)})`);
+        // Node 20 passes on zlib's words ('unexpected end of file'); Node 22 leaves the message empty
+        // and keeps zlib's code (Z_BUF_ERROR).
+        const detail = e instanceof Error ? e.message || String((e as { code?: unknown }).code ?? '') : String(e);
+        throw new Error(`gunzip: corrupt gzip data${detail === '' ? '' : ` (${detail})`}`);
       }
       if (next.done) break;
       chunks.push(next.value);

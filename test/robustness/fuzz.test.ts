@@ -51,9 +51,10 @@ test('empty tensors whose other sizes would give strides beyond 2**53 are refuse
 
 test('corrupt gzip data raises an error naming gzip', async () => {
   const gz = new Uint8Array(gzipSync(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3])));
-  assert.equal(await check(formatNamed('idx'), gz.subarray(0, gz.length - 3)), 'Error: gunzip: corrupt gzip data (unexpected end of file)');
+  // Node 20's DecompressionStream words zlib's errors, Node 22's gives only their codes.
+  assert.match(await check(formatNamed('idx'), gz.subarray(0, gz.length - 3)), /^Error: gunzip: corrupt gzip data \((unexpected end of file|Z_BUF_ERROR)\)$/);
   gz[gz.length - 8] ^= 1;
-  assert.equal(await check(formatNamed('idx'), gz), 'Error: gunzip: corrupt gzip data (incorrect data check)');
+  assert.match(await check(formatNamed('idx'), gz), /^Error: gunzip: corrupt gzip data \((incorrect data check|Z_DATA_ERROR)\)$/);
 });
 
 /** A checkpoint whose data.pkl is `pickle`, with a storage record data/0 of `storage` bytes. */

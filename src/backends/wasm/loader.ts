@@ -3,12 +3,12 @@
 //
 // The module is compiled synchronously from bytes held in module.ts, so it loads in Node and in
 // browsers without fs or fetch. module.ts holds two builds of the same sources: one for SIMD128, and
-// one that also uses relaxed SIMD's fused multiply-add in the GEMM micro-kernel (faster products where
-// the CPU has FMA: docs/wasm-backend.md), which engines since Chrome 114 and Node 22 accept; the loader
-// takes the first that the engine validates. Each call copies its operands into the module's one linear memory,
-// runs, and copies the result out: the copies are O(n) beside GEMM's and convolution's O(n^3) work,
-// and the elementwise primitives take only the sizes at which copying in and out still beats the JS
-// loops (measured: see ELEMENTWISE_MIN and docs/wasm-backend.md).
+// one that also uses relaxed SIMD's fused multiply-add in the GEMM micro-kernel (faster products
+// where the CPU has FMA: docs/wasm-backend.md), which engines since Chrome 114 and Node 22 accept;
+// the loader takes the first that the engine validates. Each call copies its operands into the
+// module's one linear memory, runs, and copies the result out: the copies are O(n) beside GEMM's and
+// convolution's O(n^3) work, and the elementwise primitives take only the sizes at which copying in
+// and out still beats the JS loops (measured: see ELEMENTWISE_MIN and docs/wasm-backend.md).
 //
 // Memory: every call lays out its regions from the start of the heap again (an arena reset per call),
 // so the memory grows to the largest single call's needs and stays there (WebAssembly memory cannot
