@@ -61,18 +61,18 @@ async function bundleSuite(): Promise<Map<string, Uint8Array>> {
   return new Map(outputFiles.map((f) => [`/${relative(ROOT, f.path).split(sep).join('/')}`, f.contents]));
 }
 
-/** The tests Node has in the same files: Node runs them with a name pattern that matches none. */
+/** The tests Node has in the same files: Node reports them with their bodies emptied (list-tests.ts). */
 async function listNodeTests(): Promise<ListedTest[]> {
   // node --test marks the processes it runs with this variable; a runner that sees it reports in the
   // parent's protocol instead of through the given reporter.
   const env = { ...process.env, NODE_TEST_CONTEXT: undefined };
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--test', `--test-reporter=${join(ROOT, 'dist/test/browser/list-reporter.js')}`, '--test-name-pattern=(?!)', ...testFiles.map(compiled)],
+    [`--import=${pathToFileURL(join(ROOT, 'dist/test/browser/list-tests.js')).href}`, '--test', `--test-reporter=${join(ROOT, 'dist/test/browser/list-reporter.js')}`, ...testFiles.map(compiled)],
     { env, maxBuffer: 1 << 26 },
   );
   const listed = stdout.trim().split('\n').map((line) => JSON.parse(line) as ListedTest);
-  assert.ok(listed.length > 0 && listed.every((t) => t.skip), 'node --test --test-name-pattern listed no tests, or ran some');
+  assert.ok(listed.length > 0, 'node --test listed no tests');
   return listed;
 }
 
