@@ -448,7 +448,8 @@ test('gatherRows: rows of any element size from their starts, in order (repeats 
 test('softmaxRows: ops/softmax.ts\'s float32 arithmetic with the backend\'s exp, nan and infinite rows included; declines short outputs and rows outside x', { skip }, () => {
   const backend = native as NativeBackend;
   const rand = random(9);
-  const [rows, size] = [40, 37];
+  // 43 rows: five whole tiles of eight side by side, and three; 37 elements: vectors of eight and five.
+  const [rows, size] = [43, 37];
   const x = new Float32Array(3 + rows * size);
   for (let i = 0; i < x.length; i++) x[i] = (rand() - 0.5) * 40;
   x[3 + 5 * size + 2] = NaN;
@@ -456,6 +457,9 @@ test('softmaxRows: ops/softmax.ts\'s float32 arithmetic with the backend\'s exp,
   for (let j = 0; j < size; j++) x[3 + 7 * size + j] = -Infinity;
   x[3 + 8 * size] = -0;
   x[3 + 8 * size + 1] = 0;
+  // A maximum of -0 alone: log_softmax's x - max is +0 there (not -0 - 0), and log(sum) is 0.
+  for (let j = 0; j < size; j++) x[3 + 9 * size + j] = j === 30 ? -0 : -200;
+  x[3 + 11 * size - 1] = 25; // a maximum in the last lane past the whole vectors
   for (const log of [false, true]) {
     const shifted = new Float32Array(rows * size);
     for (let r = 0; r < rows; r++) {
@@ -477,6 +481,7 @@ test('softmaxRows: ops/softmax.ts\'s float32 arithmetic with the backend\'s exp,
     const first = out.findIndex((v, i) => !Object.is(v, expected[i]));
     assert.equal(first, -1, `${log ? 'log_softmax' : 'softmax'} element ${first}: ${out[first]} against ${expected[first]}`);
     assert.ok(Number.isNaN(out[5 * size]) && out[6 * size + 1] !== out[6 * size + 1] && Number.isNaN(out[7 * size]), 'nan rows stay nan');
+    assert.ok(Object.is(out[9 * size + 30], log ? 0 : 1), 'the -0 maximum');
   }
   assert.equal(backend.softmaxRows?.(x, 3, rows, size, false, new Float32Array(rows * size - 1)), false);
   assert.equal(backend.softmaxRows?.(x, 4, rows, size, false, new Float32Array(rows * size)), false);
@@ -486,7 +491,7 @@ test('softmaxRows: ops/softmax.ts\'s float32 arithmetic with the backend\'s exp,
 test('softmaxBackwardRows: ops/softmax.ts\'s backward arithmetic (float32 steps, row sums in double in order, the backend\'s exp), nan included; declines short arrays', { skip }, () => {
   const backend = native as NativeBackend;
   const rand = random(12);
-  const [rows, size] = [40, 37];
+  const [rows, size] = [43, 37];
   const n = rows * size;
   const g = Float32Array.from({ length: n }, () => (rand() - 0.5) * 4);
   const y = Float32Array.from({ length: n }, () => rand() - 1.2);

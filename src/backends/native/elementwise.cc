@@ -1,6 +1,8 @@
 #include "elementwise.h"
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "kernels.h"
@@ -26,52 +28,6 @@ void unary(int op, const T* a, int64_t a_step, T* out, int64_t n) {
   auto kernel = kernels<T>().unary;
   parallel_for(n, costly ? kCostlyGrain : kCheapGrain, [&](int64_t begin, int64_t end) {
     kernel(op, a + begin * a_step, a_step, out + begin, end - begin);
-  });
-}
-
-namespace {
-
-/**
- * The maximum of a row as JavaScript's Math.max over it from -inf: nan if any element is nan, and +0
- * over -0. The loop takes `m > v ? m : v` without branching on nans and zeros, whose result is
- * fixed after the loop from two flags (the branches of the per-element rule were most of the row's
- * time).
- */
-double js_row_max(const float* row, int64_t size) {
-  float m = -INFINITY;
-  bool nan = false, positive_zero = false;
-  for (int64_t j = 0; j < size; j++) {
-    const float v = row[j];
-    m = m > v ? m : v;
-    nan |= v != v;
-    positive_zero |= v == 0 && !std::signbit(v);
-  }
-  if (nan) return NAN;
-  if (m == 0) return positive_zero ? 0.0 : -0.0;
-  return m;
-}
-
-}  // namespace
-
-void softmax_rows(const float* x, int64_t rows, int64_t size, bool log, float* out) {
-  const auto exp_kernel = kernels<float>().unary;
-  parallel_for(rows, size >= kCostlyGrain ? 1 : (kCostlyGrain + size - 1) / (size > 0 ? size : 1), [&](int64_t begin, int64_t end) {
-    std::vector<float> exps(static_cast<size_t>(size));
-    for (int64_t r = begin; r < end; r++) {
-      const float* row = x + r * size;
-      float* dst = out + r * size;
-      const double m = js_row_max(row, size);
-      for (int64_t j = 0; j < size; j++) dst[j] = static_cast<float>(static_cast<double>(row[j]) - m);
-      exp_kernel(kExp, dst, 1, exps.data(), size);
-      double total = 0;
-      for (int64_t j = 0; j < size; j++) total += exps[static_cast<size_t>(j)];
-      if (log) {
-        const double log_total = std::log(total);
-        for (int64_t j = 0; j < size; j++) dst[j] = static_cast<float>(static_cast<double>(dst[j]) - log_total);
-      } else {
-        for (int64_t j = 0; j < size; j++) dst[j] = static_cast<float>(static_cast<double>(exps[static_cast<size_t>(j)]) / total);
-      }
-    }
   });
 }
 
@@ -272,29 +228,127 @@ void norm_backward(const float* x, const float* g, int64_t outer, int64_t width,
 
 namespace {
 
-/** softmax_backward_rows for one row; contraction off, so that g - e * sum rounds the product first. */
-NO_FP_CONTRACT void softmax_backward_row(const float* g, const float* y, int64_t size, bool log, float* exps, float* out) {
+/**
+ * The maximum of a row as JavaScript's Math.max over it from -inf: nan if any element is nan, and +0
+ * over -0. Two vectors of partial maxima (a maximum does not depend on the order once nans and the
+ * sign of zero are left to the flags), each lane taking `m > v ? m : v`; the flags then fix the
+ * result. One chain of maxima was a quarter of a softmax's time.
+ */
+double js_row_max(const float* row, int64_t size) {
+  typedef float f32x4 __attribute__((vector_size(16)));
+  typedef int32_t i32x4 __attribute__((vector_size(16)));
+  constexpr int64_t kLanes = 4;
+  const float inf = INFINITY;
+  f32x4 max[2] = {f32x4{} - inf, f32x4{} - inf};
+  i32x4 nan = {}, positive_zero = {};
+  auto take = [&](f32x4& m, f32x4 v) {
+    i32x4 bits;
+    std::memcpy(&bits, &v, sizeof(bits));
+    m = m > v ? m : v;
+    nan |= v != v;
+    positive_zero |= bits == 0;
+  };
+  int64_t j = 0;
+  for (; j + 2 * kLanes <= size; j += 2 * kLanes) {
+    f32x4 v[2];
+    std::memcpy(v, row + j, sizeof(v));
+    take(max[0], v[0]);
+    take(max[1], v[1]);
+  }
+  // The last few elements as lanes of one more vector, padded with -inf.
+  f32x4 rest[2] = {f32x4{} - inf, f32x4{} - inf};
+  std::memcpy(rest, row + j, static_cast<size_t>(size - j) * sizeof(float));
+  take(max[0], rest[0]);
+  take(max[1], rest[1]);
+  float m = -inf;
+  bool any_nan = false, any_positive_zero = false;
+  for (int64_t l = 0; l < kLanes; l++) {
+    for (const f32x4& lane : max) m = m > lane[l] ? m : lane[l];
+    any_nan |= nan[l] != 0;
+    any_positive_zero |= positive_zero[l] != 0;
+  }
+  if (any_nan) return NAN;
+  if (m == 0) return any_positive_zero ? 0.0 : -0.0;
+  return m;
+}
+
+/** The tile of rows [first, first + count) of `rows` rows of `size` (group_sums over each row). */
+NormTile row_tile(int64_t rows, int64_t size, int64_t first, int64_t count) { return NormTile{1, rows, size, first, count}; }
+
+/** Calls tile(first, count) for the blocks of up to kNormRows rows, threaded, `cost` per element. */
+template <typename F>
+void each_row_tile(int64_t rows, int64_t size, int64_t cost, F tile) {
+  const int64_t tiles = (rows + kNormRows - 1) / kNormRows;
+  const int64_t per_tile = kNormRows * (size > 0 ? size : 1);
+  parallel_for(tiles, (cost + per_tile - 1) / per_tile, [&](int64_t begin, int64_t end) {
+    for (int64_t t = begin; t < end; t++) {
+      const int64_t first = t * kNormRows;
+      tile(first, rows - first < kNormRows ? rows - first : kNormRows);
+    }
+  });
+}
+
+}  // namespace
+
+// Rows go kNormRows at a time, so that their sums (in double, each in order) run as independent
+// chains side by side: one row's chain of additions was another quarter of a softmax's time.
+void softmax_rows(const float* x, int64_t rows, int64_t size, bool log, float* out) {
+  const auto exp_kernel = kernels<float>().unary;
+  each_row_tile(rows, size, kCostlyGrain, [&](int64_t first, int64_t count) {
+    std::vector<float> exps(static_cast<size_t>(count * size));
+    float* dst = out + first * size;
+    for (int64_t r = 0; r < count; r++) {
+      const float* row = x + (first + r) * size;
+      const double m = js_row_max(row, size);
+      for (int64_t j = 0; j < size; j++) dst[r * size + j] = static_cast<float>(static_cast<double>(row[j]) - m);
+    }
+    exp_kernel(kExp, dst, 1, exps.data(), count * size);
+    double totals[kNormRows];
+    group_sums(row_tile(rows, size, first, count), totals, [&](int64_t, int64_t at) { return exps[static_cast<size_t>(at - first * size)]; });
+    for (int64_t r = 0; r < count; r++) {
+      float* row_out = dst + r * size;
+      if (log) {
+        const double log_total = std::log(totals[r]);
+        for (int64_t j = 0; j < size; j++) row_out[j] = static_cast<float>(static_cast<double>(row_out[j]) - log_total);
+      } else {
+        const float* row_exps = exps.data() + r * size;
+        for (int64_t j = 0; j < size; j++) row_out[j] = static_cast<float>(static_cast<double>(row_exps[j]) / totals[r]);
+      }
+    }
+  });
+}
+
+namespace {
+
+/** softmax_backward_rows for a tile of rows; contraction off, so that g - e * sum rounds the product first. */
+NO_FP_CONTRACT void softmax_backward_tile(const float* g, const float* y, int64_t rows, int64_t size, int64_t first, int64_t count, bool log, float* out) {
   NO_FP_CONTRACT_BODY
-  double total = 0;
+  double totals[kNormRows];
+  const NormTile tile = row_tile(rows, size, first, count);
   if (log) {
-    for (int64_t j = 0; j < size; j++) total += static_cast<double>(g[j]);
-    const float sum = static_cast<float>(total);
-    kernels<float>().unary(kExp, y, 1, exps, size);
-    for (int64_t j = 0; j < size; j++) out[j] = g[j] - exps[j] * sum;
+    group_sums(tile, totals, [&](int64_t, int64_t at) { return g[at]; });
+    // exp(y) written where the gradient goes, then read back once per element.
+    float* exps = out + first * size;
+    kernels<float>().unary(kExp, y + first * size, 1, exps, count * size);
+    for (int64_t r = 0; r < count; r++) {
+      const float sum = static_cast<float>(totals[r]);
+      const int64_t row = (first + r) * size;
+      for (int64_t j = 0; j < size; j++) out[row + j] = g[row + j] - exps[r * size + j] * sum;
+    }
   } else {
-    for (int64_t j = 0; j < size; j++) total += static_cast<double>(g[j] * y[j]);
-    const float sum = static_cast<float>(total);
-    for (int64_t j = 0; j < size; j++) out[j] = y[j] * (g[j] - sum);
+    group_sums(tile, totals, [&](int64_t, int64_t at) { return g[at] * y[at]; });
+    for (int64_t r = 0; r < count; r++) {
+      const float sum = static_cast<float>(totals[r]);
+      const int64_t row = (first + r) * size;
+      for (int64_t j = 0; j < size; j++) out[row + j] = y[row + j] * (g[row + j] - sum);
+    }
   }
 }
 
 }  // namespace
 
 void softmax_backward_rows(const float* g, const float* y, int64_t rows, int64_t size, bool log, float* out) {
-  parallel_for(rows, (kCheapGrain + size - 1) / (size > 0 ? size : 1), [&](int64_t begin, int64_t end) {
-    std::vector<float> exps(static_cast<size_t>(log ? size : 0));
-    for (int64_t r = begin; r < end; r++) softmax_backward_row(g + r * size, y + r * size, size, log, exps.data(), out + r * size);
-  });
+  each_row_tile(rows, size, kCheapGrain, [&](int64_t first, int64_t count) { softmax_backward_tile(g, y, rows, size, first, count, log, out); });
 }
 
 template <typename T>
