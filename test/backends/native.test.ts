@@ -943,6 +943,8 @@ test('sumBlocks: the sums around a block of kept dims, bit-identical to double a
     for (const [outer, width, inner] of [[128, 512, 1], [3, 700, 1], [32, 6, 784], [5, 300, 7], [1, 2000, 1], [64, 16, 64]]) {
       const offset = 5;
       const a = randomArray(Ctor, offset + outer * width * inner, rand);
+      // Magnitudes 2^-30 to 2^30, so that the double sums round and their order shows.
+      for (let i = 0; i < a.length; i++) a[i] *= 2 ** Math.floor(rand() * 61 - 30);
       const acc = new Float64Array(width);
       for (let o = 0, p = offset; o < outer; o++) {
         for (let k = 0; k < width; k++) for (let i = 0; i < inner; i++) acc[k] += a[p++];
