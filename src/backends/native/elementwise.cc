@@ -3,9 +3,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "kernels.h"
+#include "lanes.h"
 #include "threadpool.h"
 
 namespace tstorch {
@@ -33,13 +35,131 @@ void unary(int op, const T* a, int64_t a_step, T* out, int64_t n) {
 
 namespace {
 
+// Groups normalised together (rows of a layer norm, channels of a batch norm): their statistics'
+// sums run side by side.
+constexpr int64_t kNormRows = 8;
+
 /**
- * moments_blocks for columns [begin, end), in tiles whose accumulators stay on the stack (as
- * sum_blocks: the tile's columns side by side, each in order). No contraction: d * d is rounded
- * before it is added, as in the JS loop.
+ * A tile of the groups a normalisation takes its statistics over: the input laid out [outer, width,
+ * inner], group k made of the elements (o * width + k) * inner + i, this tile groups [first, first +
+ * count), count <= kNormRows.
+ */
+struct NormTile {
+  int64_t outer, width, inner, first, count;
+  int64_t at(int64_t o, int64_t r, int64_t i) const { return (o * width + first + r) * inner + i; }
+};
+
+/** Four lanes of T. */
+template <typename T> using Lanes = typename std::conditional<std::is_same<T, float>::value, f32x4, f64x4>::type;
+
+/** Lanes of a[i], ..., a[i + 3]. */
+template <typename T> inline Lanes<T> load_lanes(const T* a) {
+  Lanes<T> v;
+  std::memcpy(&v, a, sizeof(v));
+  return v;
+}
+
+/** Lane l of block[k] is element i + k of group q + l (q + 4 <= count, i + 4 <= inner): a 4 x 4 block transposed. */
+template <typename T> inline void group_block(const T* a, const NormTile& t, int64_t o, int64_t q, int64_t i, Lanes<T> block[4]) {
+  Lanes<T> runs[4];
+  for (int64_t l = 0; l < 4; l++) runs[l] = load_lanes(a + t.at(o, q + l, i));
+  transpose4(runs, block);
+}
+
+/**
+ * Each group's sum in double of its elements' values, in memory order (o, then i), as the sum
+ * kernels take it; the tile's groups side by side. Where the groups are runs (inner >= 4), each whole
+ * four of groups goes in vector lanes: lanes(q, o, i, sum) adds to `sum` (lane l: group q + l) the
+ * values of elements i, ..., i + 3 one after another, from group_block. value(r, at, i) gives one
+ * element's value (at = t.at(o, r, i)) everywhere else.
+ */
+template <typename L, typename F> inline void group_sums(const NormTile& t, double* acc, L lanes, F value) {
+  for (int64_t r = 0; r < t.count; r++) acc[r] = 0;
+  const int64_t in_lanes = t.inner >= 4 ? t.count / 4 * 4 : 0;
+  for (int64_t o = 0; o < t.outer; o++) {
+    int64_t i = 0;
+    if (in_lanes > 0) {
+      f64x4 sums[kNormRows / 4];
+      std::memcpy(sums, acc, static_cast<size_t>(in_lanes) * sizeof(double));
+      for (; i + 4 <= t.inner; i += 4)
+        for (int64_t q = 0; q < in_lanes; q += 4) lanes(q, o, i, sums[q / 4]);
+      std::memcpy(acc, sums, static_cast<size_t>(in_lanes) * sizeof(double));
+    }
+    for (int64_t r = 0; r < in_lanes; r++)
+      for (int64_t k = i; k < t.inner; k++) acc[r] += static_cast<double>(value(r, t.at(o, r, k), k));
+    for (int64_t k = 0; k < t.inner; k++)
+      for (int64_t r = in_lanes; r < t.count; r++) acc[r] += static_cast<double>(value(r, t.at(o, r, k), k));
+  }
+}
+
+/** group_sums of a's elements themselves. */
+template <typename T> inline void element_sums(const T* a, const NormTile& t, double* acc) {
+  group_sums(
+      t, acc,
+      [&](int64_t q, int64_t o, int64_t i, f64x4& sum) {
+        Lanes<T> block[4];
+        group_block(a, t, o, q, i, block);
+        for (int64_t k = 0; k < 4; k++) sum += widen(block[k]);
+      },
+      [&](int64_t, int64_t at, int64_t) { return a[at]; });
+}
+
+/**
+ * moments_blocks for columns [begin, end) whose groups are runs (inner >= 4): kNormRows columns at a
+ * time, their sums side by side in vector lanes (element_sums, then the squared deviations the same
+ * way, written out here so that d * d is rounded before it is added: no contraction, as in the JS loop).
  */
 template <typename T>
-NO_FP_CONTRACT void moments_columns(const T* a, int64_t outer, int64_t width, int64_t inner, int64_t begin, int64_t end, double* mean, double* squares) {
+NO_FP_CONTRACT void moments_of_runs(const T* a, int64_t outer, int64_t width, int64_t inner, int64_t begin, int64_t end, double* mean, double* squares) {
+  NO_FP_CONTRACT_BODY
+  const double count = static_cast<double>(outer * inner);
+  for (int64_t first = begin; first < end; first += kNormRows) {
+    const NormTile t{outer, width, inner, first, end - first < kNormRows ? end - first : kNormRows};
+    double acc[kNormRows], avg[kNormRows];
+    element_sums(a, t, acc);
+    for (int64_t r = 0; r < t.count; r++) avg[r] = acc[r] / count;
+    for (int64_t r = 0; r < t.count; r++) acc[r] = 0;
+    const int64_t in_lanes = t.count / 4 * 4;
+    for (int64_t o = 0; o < outer; o++) {
+      int64_t i = 0;
+      if (in_lanes > 0) {
+        f64x4 sums[kNormRows / 4], averages[kNormRows / 4];
+        std::memcpy(sums, acc, static_cast<size_t>(in_lanes) * sizeof(double));
+        std::memcpy(averages, avg, static_cast<size_t>(in_lanes) * sizeof(double));
+        for (; i + 4 <= inner; i += 4) {
+          for (int64_t q = 0; q < in_lanes; q += 4) {
+            Lanes<T> block[4];
+            group_block(a, t, o, q, i, block);
+            for (int64_t k = 0; k < 4; k++) {
+              const f64x4 d = widen(block[k]) - averages[q / 4];
+              const f64x4 square = d * d;
+              sums[q / 4] += square;
+            }
+          }
+        }
+        std::memcpy(acc, sums, static_cast<size_t>(in_lanes) * sizeof(double));
+      }
+      for (int64_t r = 0; r < t.count; r++) {
+        for (int64_t k = r < in_lanes ? i : 0; k < inner; k++) {
+          const double d = static_cast<double>(a[t.at(o, r, k)]) - avg[r];
+          acc[r] += d * d;
+        }
+      }
+    }
+    for (int64_t r = 0; r < t.count; r++) {
+      mean[first + r] = avg[r];
+      squares[first + r] = acc[r];
+    }
+  }
+}
+
+/**
+ * moments_blocks for columns [begin, end) of one to three elements each (a batch norm over [N, C],
+ * var(0)): tiles of 64 columns whose accumulators stay on the stack, a row of the tile at a time, so
+ * that the loop over a tile's columns runs along memory (and vectorises). No contraction, as above.
+ */
+template <typename T>
+NO_FP_CONTRACT void moments_of_columns(const T* a, int64_t outer, int64_t width, int64_t inner, int64_t begin, int64_t end, double* mean, double* squares) {
   NO_FP_CONTRACT_BODY
   constexpr int64_t kTile = 64;
   double acc[kTile], avg[kTile];
@@ -70,8 +190,12 @@ NO_FP_CONTRACT void moments_columns(const T* a, int64_t outer, int64_t width, in
   }
 }
 
-// Rows normalised together: their statistics' sums run side by side (moments_columns).
-constexpr int64_t kNormRows = 8;
+/** moments_blocks for columns [begin, end): each column's sums in double, in memory order. */
+template <typename T>
+void moments_columns(const T* a, int64_t outer, int64_t width, int64_t inner, int64_t begin, int64_t end, double* mean, double* squares) {
+  if (inner >= 4) moments_of_runs(a, outer, width, inner, begin, end, mean, squares);
+  else moments_of_columns(a, outer, width, inner, begin, end, mean, squares);
+}
 
 /**
  * layer_norm_rows for rows [0, count) of x (count <= kNormRows): the rows' moments, then each element
@@ -112,28 +236,6 @@ void layer_norm_rows(const float* x, int64_t rows, int64_t size, double eps, con
 
 namespace {
 
-/**
- * A tile of the groups a normalisation takes its statistics over: the input laid out [outer, width,
- * inner], group k made of the elements (o * width + k) * inner + i, this tile groups [first, first +
- * count), count <= kNormRows.
- */
-struct NormTile {
-  int64_t outer, width, inner, first, count;
-  int64_t at(int64_t o, int64_t r, int64_t i) const { return (o * width + first + r) * inner + i; }
-};
-
-/**
- * Each group's sum in double of value(r, element index), in memory order (o, then i), as the sum
- * kernels take it; the tile's groups side by side, independent chains of additions.
- */
-template <typename F>
-inline void group_sums(const NormTile& t, double* acc, F value) {
-  for (int64_t r = 0; r < t.count; r++) acc[r] = 0;
-  for (int64_t o = 0; o < t.outer; o++)
-    for (int64_t i = 0; i < t.inner; i++)
-      for (int64_t r = 0; r < t.count; r++) acc[r] += static_cast<double>(value(r, t.at(o, r, i)));
-}
-
 // How the elements of a group take their weights (NormWeight): the same one each for every group
 // (period 1, run 1), one for the whole group (run >= inner), or one per run of `run` elements. The
 // first two are layer_norm and batch_norm and keep their loops free of the indirection and division
@@ -158,13 +260,25 @@ NO_FP_CONTRACT void norm_backward_tile(const NormTile& t, const float* x, const 
     group_weight[r] = weight == nullptr ? 0 : w[r][0];
   }
   const float divisor = static_cast<float>(t.outer * t.inner);
-  group_sums(t, acc, [&](int64_t, int64_t at) { return x[at]; });
+  element_sums(x, t, acc);
   for (int64_t r = 0; r < t.count; r++) mean[r] = static_cast<float>(acc[r]) / divisor;
   auto centred = [&](int64_t r, int64_t at) { return x[at] - mean[r]; };
-  group_sums(t, acc, [&](int64_t r, int64_t at) {
-    const float c = centred(r, at);
-    return c * c;
-  });
+  // The same float32 steps in lanes: lane l of a block is group q + l, whose mean is mean[q + l].
+  auto centred_lanes = [&](int64_t q, int64_t o, int64_t i, f32x4 block[4]) {
+    group_block(x, t, o, q, i, block);
+    for (int64_t k = 0; k < 4; k++) block[k] = block[k] - load_lanes(mean + q);
+  };
+  group_sums(
+      t, acc,
+      [&](int64_t q, int64_t o, int64_t i, f64x4& sum) {
+        f32x4 c[4];
+        centred_lanes(q, o, i, c);
+        for (int64_t k = 0; k < 4; k++) sum += widen(c[k] * c[k]);
+      },
+      [&](int64_t r, int64_t at, int64_t) {
+        const float c = centred(r, at);
+        return c * c;
+      });
   for (int64_t r = 0; r < t.count; r++) {
     const float variance = static_cast<float>(acc[r]) / divisor;
     // rsqrt of a float32, as ATen's and its JS kernel: 1 divided by the float32 square root.
@@ -177,18 +291,37 @@ NO_FP_CONTRACT void norm_backward_tile(const NormTile& t, const float* x, const 
     else if constexpr (kMode == kWeightPerGroup) return g[at] * group_weight[r];
     else return g[at] * w[r][i / layout.run];
   };
-  // The sums of gh and of gh * xhat in one pass: two chains per group, each in order.
-  for (int64_t r = 0; r < t.count; r++) acc[r] = acc_x[r] = 0;
-  for (int64_t o = 0; o < t.outer; o++) {
-    for (int64_t i = 0; i < t.inner; i++) {
-      for (int64_t r = 0; r < t.count; r++) {
-        const int64_t at = t.at(o, r, i);
-        const float h = gh(r, at, i);
-        acc[r] += static_cast<double>(h);
-        acc_x[r] += static_cast<double>(h * xhat(r, at));
-      }
+  // gh and xhat in lanes: block[k] holds element i + k of groups q, ..., q + 3.
+  auto gh_lanes = [&](int64_t q, int64_t o, int64_t i, f32x4 block[4]) {
+    group_block(g, t, o, q, i, block);
+    if (weight == nullptr) return;
+    for (int64_t k = 0; k < 4; k++) {
+      if constexpr (kMode == kWeightPerElement) block[k] = block[k] * weight[i + k];
+      else if constexpr (kMode == kWeightPerGroup) block[k] = block[k] * load_lanes(group_weight + q);
+      else block[k] = block[k] * f32x4{w[q][(i + k) / layout.run], w[q + 1][(i + k) / layout.run], w[q + 2][(i + k) / layout.run], w[q + 3][(i + k) / layout.run]};
     }
-  }
+  };
+  auto xhat_lanes = [&](int64_t q, int64_t o, int64_t i, f32x4 block[4]) {
+    centred_lanes(q, o, i, block);
+    for (int64_t k = 0; k < 4; k++) block[k] = block[k] * load_lanes(rstd + q);
+  };
+  group_sums(
+      t, acc,
+      [&](int64_t q, int64_t o, int64_t i, f64x4& sum) {
+        f32x4 h[4];
+        gh_lanes(q, o, i, h);
+        for (int64_t k = 0; k < 4; k++) sum += widen(h[k]);
+      },
+      gh);
+  group_sums(
+      t, acc_x,
+      [&](int64_t q, int64_t o, int64_t i, f64x4& sum) {
+        f32x4 h[4], xh[4];
+        gh_lanes(q, o, i, h);
+        xhat_lanes(q, o, i, xh);
+        for (int64_t k = 0; k < 4; k++) sum += widen(h[k] * xh[k]);
+      },
+      [&](int64_t r, int64_t at, int64_t i) { return gh(r, at, i) * xhat(r, at); });
   for (int64_t r = 0; r < t.count; r++) {
     gh_mean[r] = static_cast<float>(acc[r]) / divisor;
     ghx_mean[r] = static_cast<float>(acc_x[r]) / divisor;
@@ -272,9 +405,6 @@ double js_row_max(const float* row, int64_t size) {
   return m;
 }
 
-/** The tile of rows [first, first + count) of `rows` rows of `size` (group_sums over each row). */
-NormTile row_tile(int64_t rows, int64_t size, int64_t first, int64_t count) { return NormTile{1, rows, size, first, count}; }
-
 /** Calls tile(first, count) for the blocks of up to kNormRows rows, threaded, `cost` per element. */
 template <typename F>
 void each_row_tile(int64_t rows, int64_t size, int64_t cost, F tile) {
@@ -304,7 +434,7 @@ void softmax_rows(const float* x, int64_t rows, int64_t size, bool log, float* o
     }
     exp_kernel(kExp, dst, 1, exps.data(), count * size);
     double totals[kNormRows];
-    group_sums(row_tile(rows, size, first, count), totals, [&](int64_t, int64_t at) { return exps[static_cast<size_t>(at - first * size)]; });
+    element_sums(exps.data(), NormTile{1, count, size, 0, count}, totals);
     for (int64_t r = 0; r < count; r++) {
       float* row_out = dst + r * size;
       if (log) {
@@ -324,9 +454,9 @@ namespace {
 NO_FP_CONTRACT void softmax_backward_tile(const float* g, const float* y, int64_t rows, int64_t size, int64_t first, int64_t count, bool log, float* out) {
   NO_FP_CONTRACT_BODY
   double totals[kNormRows];
-  const NormTile tile = row_tile(rows, size, first, count);
+  const NormTile tile{1, rows, size, first, count};  // the rows as groups
   if (log) {
-    group_sums(tile, totals, [&](int64_t, int64_t at) { return g[at]; });
+    element_sums(g, tile, totals);
     // exp(y) written where the gradient goes, then read back once per element.
     float* exps = out + first * size;
     kernels<float>().unary(kExp, y + first * size, 1, exps, count * size);
@@ -336,7 +466,15 @@ NO_FP_CONTRACT void softmax_backward_tile(const float* g, const float* y, int64_
       for (int64_t j = 0; j < size; j++) out[row + j] = g[row + j] - exps[r * size + j] * sum;
     }
   } else {
-    group_sums(tile, totals, [&](int64_t, int64_t at) { return g[at] * y[at]; });
+    group_sums(
+        tile, totals,
+        [&](int64_t q, int64_t o, int64_t i, f64x4& sum) {
+          f32x4 gs[4], ys[4];
+          group_block(g, tile, o, q, i, gs);
+          group_block(y, tile, o, q, i, ys);
+          for (int64_t k = 0; k < 4; k++) sum += widen(gs[k] * ys[k]);
+        },
+        [&](int64_t, int64_t at, int64_t) { return g[at] * y[at]; });
     for (int64_t r = 0; r < count; r++) {
       const float sum = static_cast<float>(totals[r]);
       const int64_t row = (first + r) * size;
