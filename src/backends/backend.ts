@@ -154,6 +154,13 @@ export interface Backend {
    */
   gatherRows?(src: TypedArray, starts: Float64Array, rowLength: number, dst: TypedArray): boolean;
   /**
+   * max (`min`: min) along a dim of a contiguous float tensor seen as [outer, size, inner], size >= 1:
+   * for each of the outer * inner rows, the first position of its extreme (a nan wins at its first
+   * position; equal values, -0 and +0 among them, keep the earlier) into `indices` and that element
+   * into `values` (x's array type). False to decline.
+   */
+  extremeRows?(x: FloatArray, outer: number, size: number, inner: number, min: boolean, values: FloatArray, indices: BigInt64Array): boolean;
+  /**
    * softmax (log_softmax when `log`) of float32 rows of `size` contiguous elements from `offset`, with
    * ops/softmax.ts's float32 arithmetic (its exp the backend's `unary` exp). False to decline.
    */

@@ -12,6 +12,7 @@ import { isFloatArray, type FloatArray } from '../backends/backend.js';
 import { maximum, minimum } from './arithmetic.js';
 import { lerp, where } from './ternary.js';
 import { record } from '../autograd/record.js';
+import { activeBackend } from '../backends/registry.js';
 import { boolOption } from '../tensor/args.js';
 import './scatter.js';
 import {
@@ -189,6 +190,7 @@ function floatExtremes(kind: Extreme, input: Tensor, dim: number, shape: readonl
   const indices = emptyTensor(shape, int64);
   const v = values.storage_.data as FloatArray;
   const ix = indices.storage_.data as BigInt64Array;
+  if (activeBackend().extremeRows?.(data, outer, size, inner, kind === 'min', v, ix) === true) return [values, indices];
   // min is max of the negated values, so one loop serves both (negation is exact, nan stays nan).
   const sign = kind === 'max' ? 1 : -1;
   for (let o = 0, k = 0; o < outer; o++) {

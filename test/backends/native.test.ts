@@ -445,6 +445,79 @@ test('gatherRows: rows of any element size from their starts, in order (repeats 
   assert.equal(backend.gatherRows?.(src, ok.subarray(0, 4), 64, new Float32Array(4 * 64)), false, 'under 1024 elements: the JS loops');
 });
 
+test('extremeRows: max and min along a dim, the first position of the extreme (the first nan, the earlier of equal values and of -0 and +0) as ops/selection.ts\'s loop; the ops on it; declines short outputs, mixed types and sizes of 0', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(21);
+  /** ops/selection.ts's loop, written out again. */
+  const reference = (x: FloatArray, outer: number, size: number, inner: number, min: boolean): [number[], bigint[]] => {
+    const values: number[] = [], indices: bigint[] = [];
+    const sign = min ? -1 : 1;
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const at0 = o * size * inner + i;
+        let best = sign * x[at0];
+        let at = 0;
+        for (let j = 1; j < size && best === best; j++) {
+          const v = sign * x[at0 + j * inner];
+          if (v > best) [best, at] = [v, j];
+          else if (v !== v) [best, at] = [v, j];
+        }
+        values.push(x[at0 + at * inner]);
+        indices.push(BigInt(at));
+      }
+    }
+    return [values, indices];
+  };
+  for (const [, Ctor] of FLOATS) {
+    // [outer, size, inner]: rows along the last dim (vectors of eight and a tail; short rows, which
+    // the kernel scans as the JS loop does), along a middle dim.
+    for (const [outer, size, inner] of [[40, 37, 1], [9, 300, 1], [64, 10, 1], [6, 5, 29], [3, 64, 8]]) {
+      const x = new Ctor(outer * size * inner);
+      // Few distinct values, so that ties are common; then rows with nans, zeros of both signs, -inf.
+      for (let k = 0; k < x.length; k++) x[k] = Math.floor(rand() * 9) - 4;
+      const row = (o: number, j: number, i = 0): number => (o * size + j) * inner + i;
+      x[row(1, 3)] = NaN;
+      x[row(1, size - 1)] = NaN;
+      x[row(2, size - 1)] = NaN; // a nan in the last lane
+      for (let j = 0; j < size; j++) x[row(3, j)] = -Infinity;
+      for (let j = 0; j < size; j++) x[row(4, j)] = j % 3 === 0 ? -0 : j % 3 === 1 ? 0 : -5;
+      for (let j = 0; j < size; j++) x[row(5, j)] = j % 2 === 0 ? 0 : -0;
+      for (const min of [false, true]) {
+        const values = new Ctor(outer * inner);
+        const indices = new BigInt64Array(outer * inner);
+        assert.equal(backend.extremeRows?.(x, outer, size, inner, min, values, indices), true);
+        const [expectedValues, expectedIndices] = reference(x, outer, size, inner, min);
+        const first = expectedValues.findIndex((v, k) => !Object.is(v, values[k]) || expectedIndices[k] !== indices[k]);
+        assert.equal(first, -1, `${Ctor.name} ${min ? 'min' : 'max'} [${outer}, ${size}, ${inner}] row ${first}: ${values[first]} at ${indices[first]} against ${expectedValues[first]} at ${expectedIndices[first]}`);
+      }
+    }
+    const x = new Ctor(4096);
+    assert.equal(backend.extremeRows?.(x, 64, 64, 1, false, new Ctor(63), new BigInt64Array(64)), false, 'values too short');
+    assert.equal(backend.extremeRows?.(x, 64, 64, 1, false, new Ctor(64), new BigInt64Array(63)), false, 'indices too short');
+    assert.equal(backend.extremeRows?.(x, 65, 64, 1, false, new Ctor(65), new BigInt64Array(65)), false, 'rows past the end of x');
+    assert.equal(backend.extremeRows?.(x, 64, 0, 1, false, new Ctor(64), new BigInt64Array(64)), false, 'rows of no elements');
+    assert.equal(backend.extremeRows?.(x, 2, 8, 1, false, new Ctor(2), new BigInt64Array(2)), false, 'under 128 elements: the JS loop');
+  }
+  assert.equal(backend.extremeRows?.(new Float32Array(4096), 64, 64, 1, false, new Float64Array(64), new BigInt64Array(64)), false, 'mixed types');
+  // Through the ops: max/min/argmax along a dim equal the JS backend's.
+  const t = torch.randn([64, 33, 5]);
+  const before = torch.backends.current();
+  try {
+    for (const dim of [0, 1, 2]) {
+      torch.backends.use('native');
+      const [nv, ni] = t.max(dim);
+      const [mv, mi] = t.min(dim);
+      const na = t.argmax(dim);
+      torch.backends.use('js');
+      const [jv, ji] = t.max(dim);
+      const [kv, ki] = t.min(dim);
+      assert.deepEqual([nv.tolist(), ni.tolist(), mv.tolist(), mi.tolist(), na.tolist()], [jv.tolist(), ji.tolist(), kv.tolist(), ki.tolist(), t.argmax(dim).tolist()], `dim ${dim}`);
+    }
+  } finally {
+    torch.backends.use(before);
+  }
+});
+
 test('softmaxRows: ops/softmax.ts\'s float32 arithmetic with the backend\'s exp, nan and infinite rows included; declines short outputs and rows outside x', { skip }, () => {
   const backend = native as NativeBackend;
   const rand = random(9);

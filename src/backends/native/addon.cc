@@ -327,6 +327,24 @@ struct MaxPool2d {
   }
 };
 
+// extremeRows(x, outer, size, inner, min, values, indices): x (outer * size * inner elements) and
+// values (outer * inner) of one float type, indices a BigInt64Array of outer * inner.
+template <typename T>
+struct ExtremeRows {
+  static bool run(Args& args) {
+    FloatArg<T> x, values;
+    const int64_t outer = args.integer(1), size = args.integer(2), inner = args.integer(3);
+    const bool min = args.boolean(4);
+    void* indices = nullptr;
+    int64_t indices_length = 0;
+    if (!float_arg(args, 0, &x) || !float_arg(args, 5, &values) || args.array(6, &indices, &indices_length) != napi_bigint64_array || !args.ok()) return false;
+    const int64_t n = size_of({outer, size, inner}), m = size_of({outer, inner});
+    if (outer < 0 || size < 1 || inner < 0 || n < 0 || m < 0 || n > x.length || m > values.length || m > indices_length) return false;
+    extreme_rows<T>(x.data, outer, size, inner, min, values.data, static_cast<int64_t*>(indices));
+    return true;
+  }
+};
+
 // maxPoolBackward(planes, inPlane, outPlane, grad, gradOffset, indices, indicesOffset, out)
 template <typename T>
 struct MaxPoolBackward {
@@ -494,6 +512,7 @@ napi_value Gemm_(napi_env env, napi_callback_info info) { return by_dtype<Gemm>(
 napi_value ConvForward_(napi_env env, napi_callback_info info) { return by_dtype<ConvForward>(env, info, 24); }
 napi_value ConvTransposeForward_(napi_env env, napi_callback_info info) { return by_dtype<ConvTransposeForward>(env, info, 19); }
 napi_value ConvWeightGrad_(napi_env env, napi_callback_info info) { return by_dtype<ConvWeightGrad>(env, info, 23); }
+napi_value ExtremeRows_(napi_env env, napi_callback_info info) { return by_dtype<ExtremeRows>(env, info, 0); }
 napi_value MaxPool2d_(napi_env env, napi_callback_info info) { return by_dtype<MaxPool2d>(env, info, 15); }
 napi_value MaxPoolBackward_(napi_env env, napi_callback_info info) { return by_dtype<MaxPoolBackward>(env, info, 7); }
 napi_value Unary_(napi_env env, napi_callback_info info) { return by_dtype<Unary>(env, info, 4); }
@@ -822,6 +841,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"gemm", nullptr, Gemm_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"copy", nullptr, Copy, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"extremeRows", nullptr, ExtremeRows_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmaxRows", nullptr, SoftmaxRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"layerNormRows", nullptr, LayerNormRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"normBackward", nullptr, NormBackward, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -489,6 +489,119 @@ void softmax_backward_rows(const float* g, const float* y, int64_t rows, int64_t
   each_row_tile(rows, size, kCheapGrain, [&](int64_t first, int64_t count) { softmax_backward_tile(g, y, rows, size, first, count, log, out); });
 }
 
+namespace {
+
+/**
+ * The position of the extreme of one contiguous row for extreme_rows (sign -1 for the minimum: the
+ * maximum of -x, negation being exact), in two passes over vectors where the JS loop branches on
+ * every element: the maximum over two vectors of lanes, each taking `m > v ? m : v` (a nan is
+ * skipped by the select and flagged), then the first element equal to it, or the first nan if any
+ * was flagged.
+ */
+template <typename T> int64_t extreme_position(const T* row, int64_t size, T sign) {
+  typedef Lanes<T> V;
+  constexpr int64_t L = 4;
+  const T lowest = -INFINITY;
+  V lane_max[2] = {V{} + lowest, V{} + lowest};
+  decltype(V{} != V{}) nan = {};
+  auto take = [&](V& m, V x) {
+    const V v = x * sign;
+    m = m > v ? m : v;
+    nan |= v != v;
+  };
+  int64_t j = 0;
+  for (; j + 2 * L <= size; j += 2 * L) {
+    take(lane_max[0], load_lanes(row + j));
+    take(lane_max[1], load_lanes(row + j + L));
+  }
+  // The last few elements as lanes of two more vectors, padded with what is lowest once signed.
+  V rest[2] = {V{} + lowest * sign, V{} + lowest * sign};
+  std::memcpy(rest, row + j, static_cast<size_t>(size - j) * sizeof(T));
+  take(lane_max[0], rest[0]);
+  take(lane_max[1], rest[1]);
+  T best = lowest;
+  bool any_nan = false;
+  for (int64_t l = 0; l < L; l++) {
+    for (const V& m : lane_max) best = best > m[l] ? best : m[l];
+    any_nan |= nan[l] != 0;
+  }
+  // The first vector holding the element sought, then the element within it.
+  int64_t k = 0;
+  for (; k + L <= size; k += L) {
+    const V x = load_lanes(row + k);
+    const auto hit = any_nan ? x != x : x * sign == best;
+    if ((hit[0] | hit[1] | hit[2] | hit[3]) != 0) break;
+  }
+  for (; k < size; k++)
+    if (any_nan ? row[k] != row[k] : sign * row[k] == best) return k;
+  return 0;
+}
+
+/** The JS loop's scan of one contiguous row: for short rows, where the passes over vectors cost more. */
+template <typename T> int64_t scanned_extreme_position(const T* row, int64_t size, T sign) {
+  T best = sign * row[0];
+  if (best != best) return 0;
+  int64_t at = 0;
+  for (int64_t j = 1; j < size; j++) {
+    const T v = sign * row[j];
+    if (v > best) {
+      best = v;
+      at = j;
+    } else if (v != v) {
+      return j;
+    }
+  }
+  return at;
+}
+
+}  // namespace
+
+template <typename T>
+void extreme_rows(const T* x, int64_t outer, int64_t size, int64_t inner, bool min, T* values, int64_t* indices) {
+  const T sign = min ? T(-1) : T(1);
+  const int64_t per_block = size * inner > 0 ? size * inner : 1;
+  parallel_for(outer, (kCheapGrain + per_block - 1) / per_block, [&](int64_t begin, int64_t end) {
+    if (inner == 1) {
+      for (int64_t o = begin; o < end; o++) {
+        const int64_t at = size >= 32 ? extreme_position(x + o * size, size, sign) : scanned_extreme_position(x + o * size, size, sign);
+        values[o] = x[o * size + at];
+        indices[o] = at;
+      }
+      return;
+    }
+    // Rows along a dim with others after it: the JS loop's scan, its columns side by side.
+    std::vector<T> best(static_cast<size_t>(inner));
+    std::vector<int64_t> at(static_cast<size_t>(inner));
+    std::vector<char> settled(static_cast<size_t>(inner));  // a nan was found: it stays
+    for (int64_t o = begin; o < end; o++) {
+      const T* block = x + o * size * inner;
+      for (int64_t i = 0; i < inner; i++) {
+        best[i] = sign * block[i];
+        at[i] = 0;
+        settled[i] = best[i] != best[i];
+      }
+      for (int64_t j = 1; j < size; j++) {
+        const T* row = block + j * inner;
+        for (int64_t i = 0; i < inner; i++) {
+          if (settled[i]) continue;
+          const T v = sign * row[i];
+          if (v > best[i]) {
+            best[i] = v;
+            at[i] = j;
+          } else if (v != v) {
+            at[i] = j;
+            settled[i] = 1;
+          }
+        }
+      }
+      for (int64_t i = 0; i < inner; i++) {
+        values[o * inner + i] = block[at[i] * inner + i];
+        indices[o * inner + i] = at[i];
+      }
+    }
+  });
+}
+
 template <typename T>
 void binary(int op, const T* a, int64_t a_step, const T* b, int64_t b_step, T* out, int64_t n) {
   auto kernel = kernels<T>().binary;
@@ -637,6 +750,8 @@ template void binary_blocks<float>(int, const float*, int64_t, const float*, int
 template void binary_blocks<double>(int, const double*, int64_t, const double*, int64_t, const int64_t*, int64_t, int64_t, double*);
 template double sum<float>(const float*, int64_t);
 template double sum<double>(const double*, int64_t);
+template void extreme_rows<float>(const float*, int64_t, int64_t, int64_t, bool, float*, int64_t*);
+template void extreme_rows<double>(const double*, int64_t, int64_t, int64_t, bool, double*, int64_t*);
 template void sum_blocks<float>(const float*, int64_t, int64_t, int64_t, float*);
 template void sum_blocks<double>(const double*, int64_t, int64_t, int64_t, double*);
 template void moments_blocks<float>(const float*, int64_t, int64_t, int64_t, double*, double*);

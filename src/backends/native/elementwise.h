@@ -19,6 +19,15 @@ void binary_blocks(int op, const T* a, int64_t a_step, const T* b, int64_t b_ste
 template <typename T>
 double sum(const T* a, int64_t n);
 /**
+ * max (min when `min`) along the middle dim of x laid out [outer, size, inner] (size >= 1), as
+ * ops/selection.ts's loop: for each (o, i), the first position of the extreme (the first nan if there
+ * is one; equal values, -0 and +0 among them, keep the earlier) into indices and that element into
+ * values. Threaded over outer.
+ */
+template <typename T>
+void extreme_rows(const T* x, int64_t outer, int64_t size, int64_t inner, bool min, T* values, int64_t* indices);
+
+/**
  * softmax (log_softmax when `log`) of `rows` float32 rows of `size` contiguous elements, as
  * ops/softmax.ts computes it: x - (the row's maximum, nan if any) in double rounded to float32, its
  * exp by the kernel table's exp, the row's sum in double in order, then exp / sum, or

@@ -18,6 +18,7 @@ import type { StridedOperand } from '../js/strided.js';
 interface Addon {
   copy(...args: [TypedArray, number, ...CopyDims, TypedArray, number, ...CopyDims, ...CopyDims]): boolean;
   gatherRows(src: TypedArray, starts: Float64Array, rowLength: number, dst: TypedArray): boolean;
+  extremeRows(x: FloatArray, outer: number, size: number, inner: number, min: boolean, values: FloatArray, indices: BigInt64Array): boolean;
   softmaxRows(x: Float32Array, offset: number, rows: number, size: number, log: boolean, out: Float32Array): boolean;
   softmaxBackwardRows(g: Float32Array, y: Float32Array, rows: number, size: number, log: boolean, out: Float32Array): boolean;
   layerNormRows(x: Float32Array, offset: number, rows: number, size: number, eps: number, weight: Float32Array | null, bias: Float32Array | null, out: Float32Array): boolean;
@@ -278,6 +279,9 @@ export function loadNativeBackend(): NativeBackend | null {
     },
     gatherRows(src: TypedArray, starts: Float64Array, rowLength: number, dst: TypedArray): boolean {
       return starts.length * rowLength >= MIN_NATIVE_COPY && addon.gatherRows(src, starts, rowLength, dst);
+    },
+    extremeRows(x: FloatArray, outer: number, size: number, inner: number, min: boolean, values: FloatArray, indices: BigInt64Array): boolean {
+      return outer * size * inner >= MIN_RUN && addon.extremeRows(x, outer, size, inner, min, values, indices);
     },
     softmaxRows(x: Float32Array, offset: number, rows: number, size: number, log: boolean, out: Float32Array): boolean {
       return rows * size >= MIN_RUN && addon.softmaxRows(x, offset, rows, size, log, out);
