@@ -31,6 +31,7 @@ export type FloatArray = Float32Array | Float64Array;
  * precision is within the conformance tests' tolerances.
  */
 export type UnaryOpName = 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'tanh' | 'sigmoid' | 'relu' | 'erf';
+export type CompareOpName = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 export type BinaryOpName = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'reluBackward';
 
 /**
@@ -153,6 +154,16 @@ export interface Backend {
    * of one array type. False to decline.
    */
   gatherRows?(src: TypedArray, starts: Float64Array, rowLength: number, dst: TypedArray): boolean;
+  /**
+   * out[i] = 1 where `a[i] op b[i]` holds, else 0, for i < n: a comparison's bool result (nan compares
+   * unequal to everything), `a` and `b` runs of one float array type. False to decline.
+   */
+  compare?(op: CompareOpName, a: RunOperand, b: RunOperand, out: Uint8Array, n: number): boolean;
+  /**
+   * out[i] = a[i] where condition[offset + i] is non-zero, else b[i], for i < n: `where` with a bool
+   * condition, `a`, `b` and `out` of one float array type. False to decline.
+   */
+  select?(condition: Uint8Array, offset: number, a: RunOperand, b: RunOperand, out: FloatArray, n: number): boolean;
   /**
    * max (`min`: min) along a dim of a contiguous float tensor seen as [outer, size, inner], size >= 1:
    * for each of the outer * inner rows, the first position of its extreme (a nan wins at its first

@@ -5,7 +5,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/layout.js';
 import { boolOption, floatArg, optionsArg } from '../tensor/args.js';
 import { binaryKernel, binaryResultType, compareKernel, precisionOf, type TensorOrScalar } from './elementwise.js';
-import type { CompareOpName } from '../backends/js/elementwise.js';
+import type { CompareOpName } from '../backends/backend.js';
 import { legacyScalarName } from './pointwise.js';
 import type { Element } from '../tensor/storage.js';
 import { SCALAR_SELF_SIGNATURES, checkOneTensor, checkTensorThenOperand, checkTensors, notImplemented } from './binary-args.js';

@@ -6,8 +6,8 @@ import { broadcastShapes, expandedStrides, numelOf, sameShape } from '../tensor/
 import { Tensor, pyTypeName } from '../tensor/tensor.js';
 import { emptyTensor, emptyTensorOfShape, scalarData, scalarTensor, tensorOfShape, type Scalar } from '../tensor/factory.js';
 import { map1, map2, map3, runStep, type StridedOperand } from '../backends/js/strided.js';
-import { binaryRun, compareRun, selectRun, type CompareOpName } from '../backends/js/elementwise.js';
-import { isFloatArray, type BinaryOpName, type FloatArray, type RunOperand, type UnaryOpName } from '../backends/backend.js';
+import { binaryRun, compareRun, selectRun } from '../backends/js/elementwise.js';
+import { isFloatArray, type BinaryOpName, type CompareOpName, type FloatArray, type RunOperand, type UnaryOpName } from '../backends/backend.js';
 import { offerBinary, offerUnary, outputFloats } from './primitives.js';
 import { deferBinary, deferUnary, fusionMinElements } from './fusion.js';
 import { activeBackend } from '../backends/registry.js';
@@ -364,7 +364,9 @@ export function compareKernel(name: CompareOpName, x: TensorOrScalar, y: TensorO
   const b = a === null ? null : binaryRunOperand(y, computeDtype, shape, 1);
   if (b === null) return null;
   const out = emptyTensorOfShape(shape, bool);
-  compareRun(name, a as RunOperand, b, out.storage_.data as Uint8Array, out.numel());
+  const flags = out.storage_.data as Uint8Array;
+  const n = out.numel();
+  if (activeBackend().compare?.(name, a as RunOperand, b, flags, n) !== true) compareRun(name, a as RunOperand, b, flags, n);
   return out;
 }
 
@@ -382,7 +384,8 @@ export function selectKernel(condition: Tensor, x: Tensor, y: Tensor, dtype: DTy
   if (b === null) return null;
   const n = numelOf(shape);
   const out = runOutput(shape, dtype, n);
-  selectRun(c, condition.offset_, a as RunOperand, b, out.storage_.data as FloatArray, n);
+  const values = out.storage_.data as FloatArray;
+  if (activeBackend().select?.(c, condition.offset_, a as RunOperand, b, values, n) !== true) selectRun(c, condition.offset_, a as RunOperand, b, values, n);
   return out;
 }
 

@@ -13,6 +13,7 @@ import * as torch from 'tstorch';
 import { loadNativeBackend, openBlasCoreFor, type NativeBackend } from '../../src/backends/native/loader.js';
 import { jsBackend, type BinaryOpName, type FloatArray, type FusedStep, type MatrixOperand, type NormGroups, type RunOperand, type UnaryOpName } from '../../src/backends/backend.js';
 import { gemm as jsGemm } from '../../src/backends/js/gemm.js';
+import { compareRun, selectRun } from '../../src/backends/js/elementwise.js';
 import { gather as jsGather, type StridedOperand } from '../../src/backends/js/strided.js';
 import { contiguousStrides } from '../../src/tensor/layout.js';
 import { assertTranscendentalsWithinOneUlp } from './transcendentals.js';
@@ -443,6 +444,69 @@ test('gatherRows: rows of any element size from their starts, in order (repeats 
   assert.equal(backend.gatherRows?.(src, ok, 64, new Float32Array(32 * 64 - 1)), false);
   assert.equal(backend.gatherRows?.(src, ok, 64, new Float64Array(32 * 64)), false);
   assert.equal(backend.gatherRows?.(src, ok.subarray(0, 4), 64, new Float32Array(4 * 64)), false, 'under 1024 elements: the JS loops');
+});
+
+test('compare and select: the JS loops\' flags and choices (nan, zeros of both signs, repeated operands, float32 and float64); the ops on them; declines runs outside their arrays, short outputs, mixed types', { skip }, () => {
+  const backend = native as NativeBackend;
+  const rand = random(23);
+  const n = 1000;
+  for (const [, Ctor] of FLOATS) {
+    // Few distinct values, so that equal pairs are common, with nans and zeros of both signs.
+    const values = (): FloatArray => {
+      const v = new Ctor(n + 3);
+      for (let k = 0; k < v.length; k++) v[k] = k % 97 === 5 ? NaN : k % 89 === 7 ? -0 : Math.floor(rand() * 5) - 2;
+      return v;
+    };
+    const x = values(), y = values();
+    [x[6], y[8]] = [1, -1]; // repeated values that differ, so that swapping them shows
+    const runs: Array<[RunOperand, RunOperand]> = [
+      [{ data: x, offset: 3, step: 1 }, { data: y, offset: 1, step: 1 }],
+      [{ data: x, offset: 0, step: 1 }, { data: y, offset: 8, step: 0 }],
+      [{ data: x, offset: 6, step: 0 }, { data: y, offset: 0, step: 1 }],
+      [{ data: x, offset: 6, step: 0 }, { data: y, offset: 8, step: 0 }],
+      [{ data: x, offset: 5, step: 0 }, { data: y, offset: 2, step: 1 }], // a repeated nan
+    ];
+    for (const [a, b] of runs) {
+      for (const op of ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const) {
+        const expected = new Uint8Array(n);
+        compareRun(op, a, b, expected, n);
+        const out = new Uint8Array(n + 1).fill(7);
+        assert.equal(backend.compare?.(op, a, b, out, n), true);
+        assert.deepEqual(out.subarray(0, n), expected, `${Ctor.name} ${op}, steps ${a.step} ${b.step}`);
+        assert.equal(out[n], 7, 'nothing past n');
+      }
+      const condition = Uint8Array.from({ length: n + 2 }, () => (rand() < 0.5 ? 0 : rand() < 0.5 ? 1 : 255));
+      const expected = new Ctor(n);
+      selectRun(condition, 2, a, b, expected, n);
+      const out = new Ctor(n);
+      assert.equal(backend.select?.(condition, 2, a, b, out, n), true);
+      const first = out.findIndex((v, k) => !Object.is(v, expected[k]));
+      assert.equal(first, -1, `${Ctor.name} select, steps ${a.step} ${b.step}: element ${first}`);
+    }
+    const a: RunOperand = { data: x, offset: 4, step: 1 }, b: RunOperand = { data: y, offset: 0, step: 1 };
+    assert.equal(backend.compare?.('gt', a, b, new Uint8Array(n), n), false, 'a run past the end of its array');
+    assert.equal(backend.compare?.('gt', b, a, new Uint8Array(n), n), false, 'the other operand past its end');
+    assert.equal(backend.compare?.('gt', b, b, new Uint8Array(n - 1), n), false, 'out too short');
+    assert.equal(backend.compare?.('gt', b, b, new Uint8Array(8), 8), false, 'under 128 elements: the JS loop');
+    assert.equal(backend.select?.(new Uint8Array(n), 1, b, b, new Ctor(n), n), false, 'condition too short');
+    assert.equal(backend.select?.(new Uint8Array(n), 0, a, b, new Ctor(n), n), false, 'a value run past its end');
+    assert.equal(backend.select?.(new Uint8Array(n), 0, b, b, new Ctor(n - 1), n), false, 'out too short');
+  }
+  const a32: RunOperand = { data: new Float32Array(200), offset: 0, step: 1 }, b64: RunOperand = { data: new Float64Array(200), offset: 0, step: 1 };
+  assert.equal(backend.compare?.('lt', a32, b64, new Uint8Array(200), 200), false, 'mixed types');
+  assert.equal(backend.select?.(new Uint8Array(200), 0, a32, a32, new Float64Array(200), 200), false, 'mixed types');
+  // Through the ops: comparisons and where equal the JS backend's.
+  const t = torch.randn([40, 30]), u = torch.randn([40, 30]).round();
+  const before = torch.backends.current();
+  try {
+    const run = (): unknown[] => [t.gt(0), t.le(u), t.eq(u.mul(0)), t.ne(t), torch.where(t.gt(u), t, u), torch.where(u.eq(0), t, torch.tensor(2))].map((r) => r.tolist());
+    torch.backends.use('native');
+    const native = run();
+    torch.backends.use('js');
+    assert.deepEqual(native, run());
+  } finally {
+    torch.backends.use(before);
+  }
 });
 
 test('extremeRows: max and min along a dim, the first position of the extreme (the first nan, the earlier of equal values and of -0 and +0) as ops/selection.ts\'s loop; the ops on it; declines short outputs, mixed types and sizes of 0', { skip }, () => {

@@ -3,7 +3,7 @@
 // through computed offsets; these loops do the same arithmetic (in doubles, stored into the output
 // array, so a float32 result is rounded once per element exactly as there) several times faster.
 import type { NumberArray } from '../../tensor/dtype.js';
-import type { BinaryOpName, FloatArray, RunOperand, UnaryOpName } from '../backend.js';
+import type { BinaryOpName, CompareOpName, FloatArray, RunOperand, UnaryOpName } from '../backend.js';
 
 /** The logistic function without overflow: exp of a non-positive argument only. */
 export function sigmoid(x: number): number {
@@ -77,8 +77,6 @@ function erfcPositive(x: number): number {
   const r = (z * (num + p[4])) / (den + q[4]);
   return (Math.exp(-x * x) / x) * (1 / Math.sqrt(Math.PI) - r);
 }
-
-export type CompareOpName = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
 /**
  * out[i] = 1 where `a[i] op b[i]` holds, else 0, for i < n (a bool result); a run of step 0 repeats one

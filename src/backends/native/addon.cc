@@ -327,6 +327,49 @@ struct MaxPool2d {
   }
 };
 
+/** A run argument (array, offset, step 0 or 1) of n elements inside its array. */
+template <typename T>
+bool run_arg(Args& args, size_t i, int64_t n, FloatArg<T>* array, int64_t* offset, int64_t* step) {
+  *offset = args.integer(i + 1);
+  *step = args.integer(i + 2);
+  return float_arg(args, i, array) && (*step == 0 || *step == 1) && in_bounds(array->length, *offset, {{n > 0 ? (*step == 1 ? n : 1) : 0, 1}});
+}
+
+// compare(op, a, aOffset, aStep, b, bOffset, bStep, out, n): a and b float runs of one type, out a
+// Uint8Array of at least n elements.
+template <typename T>
+struct Compare {
+  static bool run(Args& args) {
+    const int64_t op = args.integer(0), n = args.integer(8);
+    FloatArg<T> a, b;
+    int64_t a_off = 0, a_step = 0, b_off = 0, b_step = 0;
+    void* out = nullptr;
+    int64_t out_length = 0;
+    if (args.array(7, &out, &out_length) != napi_uint8_array || !args.ok() || op < 0 || op > 5 || n < 0 || n > out_length) return false;
+    if (!run_arg(args, 1, n, &a, &a_off, &a_step) || !run_arg(args, 4, n, &b, &b_off, &b_step) || !args.ok()) return false;
+    compare<T>(static_cast<int>(op), a.data + a_off, a_step, b.data + b_off, b_step, static_cast<uint8_t*>(out), n);
+    return true;
+  }
+};
+
+// select(condition, offset, a, aOffset, aStep, b, bOffset, bStep, out, n): condition a Uint8Array
+// holding n flags from offset; a, b and out of one float type.
+template <typename T>
+struct Select {
+  static bool run(Args& args) {
+    const int64_t offset = args.integer(1), n = args.integer(9);
+    FloatArg<T> a, b, out;
+    int64_t a_off = 0, a_step = 0, b_off = 0, b_step = 0;
+    void* condition = nullptr;
+    int64_t condition_length = 0;
+    if (args.array(0, &condition, &condition_length) != napi_uint8_array || !float_arg(args, 8, &out) || !args.ok() || n < 0 || n > out.length) return false;
+    if (!in_bounds(condition_length, offset, {{n, 1}})) return false;
+    if (!run_arg(args, 2, n, &a, &a_off, &a_step) || !run_arg(args, 5, n, &b, &b_off, &b_step) || !args.ok()) return false;
+    select<T>(static_cast<const uint8_t*>(condition) + offset, a.data + a_off, a_step, b.data + b_off, b_step, out.data, n);
+    return true;
+  }
+};
+
 // extremeRows(x, outer, size, inner, min, values, indices): x (outer * size * inner elements) and
 // values (outer * inner) of one float type, indices a BigInt64Array of outer * inner.
 template <typename T>
@@ -513,6 +556,8 @@ napi_value ConvForward_(napi_env env, napi_callback_info info) { return by_dtype
 napi_value ConvTransposeForward_(napi_env env, napi_callback_info info) { return by_dtype<ConvTransposeForward>(env, info, 19); }
 napi_value ConvWeightGrad_(napi_env env, napi_callback_info info) { return by_dtype<ConvWeightGrad>(env, info, 23); }
 napi_value ExtremeRows_(napi_env env, napi_callback_info info) { return by_dtype<ExtremeRows>(env, info, 0); }
+napi_value Compare_(napi_env env, napi_callback_info info) { return by_dtype<Compare>(env, info, 1); }
+napi_value Select_(napi_env env, napi_callback_info info) { return by_dtype<Select>(env, info, 2); }
 napi_value MaxPool2d_(napi_env env, napi_callback_info info) { return by_dtype<MaxPool2d>(env, info, 15); }
 napi_value MaxPoolBackward_(napi_env env, napi_callback_info info) { return by_dtype<MaxPoolBackward>(env, info, 7); }
 napi_value Unary_(napi_env env, napi_callback_info info) { return by_dtype<Unary>(env, info, 4); }
@@ -842,6 +887,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"copy", nullptr, Copy, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"extremeRows", nullptr, ExtremeRows_, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"compare", nullptr, Compare_, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"select", nullptr, Select_, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmaxRows", nullptr, SoftmaxRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"layerNormRows", nullptr, LayerNormRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"normBackward", nullptr, NormBackward, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -19,6 +19,17 @@ void binary_blocks(int op, const T* a, int64_t a_step, const T* b, int64_t b_ste
 template <typename T>
 double sum(const T* a, int64_t n);
 /**
+ * out[i] = 1 where a[i * a_step] op b[i * b_step] holds (ops/comparison.ts's order: eq, ne, lt, le,
+ * gt, ge), else 0, for i < n. Threaded over chunks.
+ */
+template <typename T>
+void compare(int op, const T* a, int64_t a_step, const T* b, int64_t b_step, uint8_t* out, int64_t n);
+
+/** out[i] = condition[i] != 0 ? a[i * a_step] : b[i * b_step], for i < n. Threaded over chunks. */
+template <typename T>
+void select(const uint8_t* condition, const T* a, int64_t a_step, const T* b, int64_t b_step, T* out, int64_t n);
+
+/**
  * max (min when `min`) along the middle dim of x laid out [outer, size, inner] (size >= 1), as
  * ops/selection.ts's loop: for each (o, i), the first position of the extreme (the first nan if there
  * is one; equal values, -0 and +0 among them, keep the earlier) into indices and that element into

@@ -7,7 +7,7 @@
 // addon is loaded through process.getBuiltinModule (Node 20.16 and later), and anything missing (a
 // browser, no build, an addon built for another Node ABI) means "no native backend" (null).
 import type {
-  AdagradConstants, AdamConstants, Backend, BinaryOpName, ConvGeometry, FloatArray, FusedProgram, ImageOperand, MatrixOperand, NormGroups, PlaneOperand, PoolGeometry, RmspropConstants, RunOperand,
+  AdagradConstants, AdamConstants, Backend, BinaryOpName, CompareOpName, ConvGeometry, FloatArray, FusedProgram, ImageOperand, MatrixOperand, NormGroups, PlaneOperand, PoolGeometry, RmspropConstants, RunOperand,
   SgdStepOptions, UnaryOpName,
 } from '../backend.js';
 import { registerBackendLoader } from '../registry.js';
@@ -19,6 +19,8 @@ interface Addon {
   copy(...args: [TypedArray, number, ...CopyDims, TypedArray, number, ...CopyDims, ...CopyDims]): boolean;
   gatherRows(src: TypedArray, starts: Float64Array, rowLength: number, dst: TypedArray): boolean;
   extremeRows(x: FloatArray, outer: number, size: number, inner: number, min: boolean, values: FloatArray, indices: BigInt64Array): boolean;
+  compare(op: number, a: FloatArray, aOffset: number, aStep: number, b: FloatArray, bOffset: number, bStep: number, out: Uint8Array, n: number): boolean;
+  select(condition: Uint8Array, offset: number, a: FloatArray, aOffset: number, aStep: number, b: FloatArray, bOffset: number, bStep: number, out: FloatArray, n: number): boolean;
   softmaxRows(x: Float32Array, offset: number, rows: number, size: number, log: boolean, out: Float32Array): boolean;
   softmaxBackwardRows(g: Float32Array, y: Float32Array, rows: number, size: number, log: boolean, out: Float32Array): boolean;
   layerNormRows(x: Float32Array, offset: number, rows: number, size: number, eps: number, weight: Float32Array | null, bias: Float32Array | null, out: Float32Array): boolean;
@@ -77,6 +79,7 @@ type PoolArgs = [number, number, number, number, number, number, number, number,
 // The addon's operation codes (the UnaryOp and BinaryOp enums of kernels.h, in the same order).
 const UNARY_CODES: Record<UnaryOpName, number> = { neg: 0, abs: 1, exp: 2, log: 3, sqrt: 4, tanh: 5, sigmoid: 6, relu: 7, erf: 8 };
 const BINARY_CODES: Record<BinaryOpName, number> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluBackward: 6 };
+const COMPARE_CODES: Record<CompareOpName, number> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 
 /** The runs of an expression the addon reads (as many as its argument list holds after the others). */
 const MAX_FUSED_RUNS = 24;
@@ -279,6 +282,12 @@ export function loadNativeBackend(): NativeBackend | null {
     },
     gatherRows(src: TypedArray, starts: Float64Array, rowLength: number, dst: TypedArray): boolean {
       return starts.length * rowLength >= MIN_NATIVE_COPY && addon.gatherRows(src, starts, rowLength, dst);
+    },
+    compare(op: CompareOpName, a: RunOperand, b: RunOperand, out: Uint8Array, n: number): boolean {
+      return n >= MIN_RUN && addon.compare(COMPARE_CODES[op], a.data, a.offset, a.step, b.data, b.offset, b.step, out, n);
+    },
+    select(condition: Uint8Array, offset: number, a: RunOperand, b: RunOperand, out: FloatArray, n: number): boolean {
+      return n >= MIN_RUN && addon.select(condition, offset, a.data, a.offset, a.step, b.data, b.offset, b.step, out, n);
     },
     extremeRows(x: FloatArray, outer: number, size: number, inner: number, min: boolean, values: FloatArray, indices: BigInt64Array): boolean {
       return outer * size * inner >= MIN_RUN && addon.extremeRows(x, outer, size, inner, min, values, indices);
