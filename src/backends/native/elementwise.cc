@@ -59,6 +59,41 @@ template <typename T> inline Lanes<T> load_lanes(const T* a) {
   return v;
 }
 
+/**
+ * The maximum of sign * x over a row (sign -1: minus the minimum; negation is exact), in two vectors of
+ * lanes each taking `m > v ? m : v`, which skips a nan; *any_nan says whether the row held one. The
+ * maximum does not depend on the lanes' order, up to the sign of a zero, which callers settle.
+ */
+template <typename T> T lane_maximum(const T* row, int64_t size, T sign, bool* any_nan) {
+  typedef Lanes<T> V;
+  constexpr int64_t L = 4;
+  const T lowest = -INFINITY;
+  V lane_max[2] = {V{} + lowest, V{} + lowest};
+  decltype(V{} != V{}) nan = {};
+  auto take = [&](V& m, V x) {
+    const V v = x * sign;
+    m = m > v ? m : v;
+    nan |= v != v;
+  };
+  int64_t j = 0;
+  for (; j + 2 * L <= size; j += 2 * L) {
+    take(lane_max[0], load_lanes(row + j));
+    take(lane_max[1], load_lanes(row + j + L));
+  }
+  // The last few elements as lanes of two more vectors, padded with what is lowest once signed.
+  V rest[2] = {V{} + lowest * sign, V{} + lowest * sign};
+  std::memcpy(rest, row + j, static_cast<size_t>(size - j) * sizeof(T));
+  take(lane_max[0], rest[0]);
+  take(lane_max[1], rest[1]);
+  T best = lowest;
+  *any_nan = false;
+  for (int64_t l = 0; l < L; l++) {
+    for (const V& m : lane_max) best = best > m[l] ? best : m[l];
+    *any_nan |= nan[l] != 0;
+  }
+  return best;
+}
+
 /** Lane l of block[k] is element i + k of group q + l (q + 4 <= count, i + 4 <= inner): a 4 x 4 block transposed. */
 template <typename T> inline void group_block(const T* a, const NormTile& t, int64_t o, int64_t q, int64_t i, Lanes<T> block[4]) {
   Lanes<T> runs[4];
@@ -363,46 +398,17 @@ namespace {
 
 /**
  * The maximum of a row as JavaScript's Math.max over it from -inf: nan if any element is nan, and +0
- * over -0. Two vectors of partial maxima (a maximum does not depend on the order once nans and the
- * sign of zero are left to the flags), each lane taking `m > v ? m : v`; the flags then fix the
- * result. One chain of maxima was a quarter of a softmax's time.
+ * over -0 (looked for only when the maximum is a zero). In lanes (lane_maximum): one chain of maxima
+ * was a quarter of a softmax's time.
  */
 double js_row_max(const float* row, int64_t size) {
-  typedef float f32x4 __attribute__((vector_size(16)));
-  typedef int32_t i32x4 __attribute__((vector_size(16)));
-  constexpr int64_t kLanes = 4;
-  const float inf = INFINITY;
-  f32x4 max[2] = {f32x4{} - inf, f32x4{} - inf};
-  i32x4 nan = {}, positive_zero = {};
-  auto take = [&](f32x4& m, f32x4 v) {
-    i32x4 bits;
-    std::memcpy(&bits, &v, sizeof(bits));
-    m = m > v ? m : v;
-    nan |= v != v;
-    positive_zero |= bits == 0;
-  };
-  int64_t j = 0;
-  for (; j + 2 * kLanes <= size; j += 2 * kLanes) {
-    f32x4 v[2];
-    std::memcpy(v, row + j, sizeof(v));
-    take(max[0], v[0]);
-    take(max[1], v[1]);
-  }
-  // The last few elements as lanes of one more vector, padded with -inf.
-  f32x4 rest[2] = {f32x4{} - inf, f32x4{} - inf};
-  std::memcpy(rest, row + j, static_cast<size_t>(size - j) * sizeof(float));
-  take(max[0], rest[0]);
-  take(max[1], rest[1]);
-  float m = -inf;
-  bool any_nan = false, any_positive_zero = false;
-  for (int64_t l = 0; l < kLanes; l++) {
-    for (const f32x4& lane : max) m = m > lane[l] ? m : lane[l];
-    any_nan |= nan[l] != 0;
-    any_positive_zero |= positive_zero[l] != 0;
-  }
-  if (any_nan) return NAN;
-  if (m == 0) return any_positive_zero ? 0.0 : -0.0;
-  return m;
+  bool nan = false;
+  const float m = lane_maximum(row, size, 1.0f, &nan);
+  if (nan) return NAN;
+  if (m != 0) return m;
+  for (int64_t j = 0; j < size; j++)
+    if (row[j] == 0 && !std::signbit(row[j])) return 0.0;
+  return -0.0;
 }
 
 /** Calls tile(first, count) for the blocks of up to kNormRows rows, threaded, `cost` per element. */
@@ -492,43 +498,18 @@ void softmax_backward_rows(const float* g, const float* y, int64_t rows, int64_t
 namespace {
 
 /**
- * The position of the extreme of one contiguous row for extreme_rows (sign -1 for the minimum: the
- * maximum of -x, negation being exact), in two passes over vectors where the JS loop branches on
- * every element: the maximum over two vectors of lanes, each taking `m > v ? m : v` (a nan is
- * skipped by the select and flagged), then the first element equal to it, or the first nan if any
- * was flagged.
+ * The position of the extreme of one contiguous row for extreme_rows, in two passes over vectors
+ * where the JS loop branches on every element: the maximum of sign * x (lane_maximum), then the
+ * first element equal to it (== makes -0 and +0 equal, so the earlier wins), or the first nan.
  */
 template <typename T> int64_t extreme_position(const T* row, int64_t size, T sign) {
-  typedef Lanes<T> V;
   constexpr int64_t L = 4;
-  const T lowest = -INFINITY;
-  V lane_max[2] = {V{} + lowest, V{} + lowest};
-  decltype(V{} != V{}) nan = {};
-  auto take = [&](V& m, V x) {
-    const V v = x * sign;
-    m = m > v ? m : v;
-    nan |= v != v;
-  };
-  int64_t j = 0;
-  for (; j + 2 * L <= size; j += 2 * L) {
-    take(lane_max[0], load_lanes(row + j));
-    take(lane_max[1], load_lanes(row + j + L));
-  }
-  // The last few elements as lanes of two more vectors, padded with what is lowest once signed.
-  V rest[2] = {V{} + lowest * sign, V{} + lowest * sign};
-  std::memcpy(rest, row + j, static_cast<size_t>(size - j) * sizeof(T));
-  take(lane_max[0], rest[0]);
-  take(lane_max[1], rest[1]);
-  T best = lowest;
   bool any_nan = false;
-  for (int64_t l = 0; l < L; l++) {
-    for (const V& m : lane_max) best = best > m[l] ? best : m[l];
-    any_nan |= nan[l] != 0;
-  }
+  const T best = lane_maximum(row, size, sign, &any_nan);
   // The first vector holding the element sought, then the element within it.
   int64_t k = 0;
   for (; k + L <= size; k += L) {
-    const V x = load_lanes(row + k);
+    const Lanes<T> x = load_lanes(row + k);
     const auto hit = any_nan ? x != x : x * sign == best;
     if ((hit[0] | hit[1] | hit[2] | hit[3]) != 0) break;
   }
